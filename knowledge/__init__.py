@@ -1,0 +1,1 @@
+"""Disclosure reports as a SQLite knowledge base: parse, store, check."""

@@ -1,0 +1,480 @@
+"""Turn a table printed as a grid of cell strings into a :class:`~knowledge.model.Table`.
+
+Every source format ends up here: markdown tables are split on tabs, page-text JSON carries cells,
+PDF tables come from pdfplumber. What differs between reports is not the format but the layout,
+recognised from the header's meaning rather than from any one file's line numbers:
+
+* ``ledger``   — item / 行次 / amount groups side by side (收入 beside 支出: 公开01、04、05表);
+* ``economic`` — several 科目编码 / 科目名称 / 决算数 triples on one line (基本支出明细, 公开07表);
+* ``subject``  — one 科目 per line with its amounts in named columns (公开02、03、06、08、09表);
+* ``values``   — amounts only, no item column (the 三公 table, 公开10表).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Cell, Row, Source, Table, Unplaced
+from .numbers import (
+    clean_label,
+    code_level,
+    has_cjk,
+    is_blank,
+    join_code_parts,
+    parent_code,
+    parse_amount,
+)
+
+
+@dataclass
+class GridLine:
+    cells: list[str]
+    source: Source
+    raw: str = ""
+
+
+# Economic classification: which 类 are 人员经费 in the 基本支出 tables (the national template).
+PERSONNEL_CLASSES = ("301", "303")
+GROUP_WORDS = ("预算数", "决算数", "本年支出", "收入", "支出", "人员经费", "公用经费")
+
+
+def _norm(cell: str) -> str:
+    return clean_label(cell).replace(" ", "")
+
+
+def _is_column_numbers(cells: list[str]) -> bool:
+    """The 栏次 line: column numbers 1, 2, 3 … (possibly beside the word 栏次)."""
+    text = " ".join(cells)
+    if "栏次" in text:
+        return True
+    nums = [c.strip() for c in cells if c.strip()]
+    if len(nums) < 2 or not all(n.isdigit() for n in nums):
+        return False
+    ints = [int(n) for n in nums]
+    return ints == list(range(ints[0], ints[0] + len(ints))) and ints[0] <= 1
+
+
+def _code_cell(cell: str) -> bool:
+    """A 科目编码 cell: 3, 5 or 7 digits (类/款/项), alone or before its name."""
+    return bool(re.fullmatch(r"(\d{3}|\d{5}|\d{7})([\s\u3400-\u9fff].*)?", cell.strip()))
+
+
+def _label_ok(cell: str) -> bool:
+    """A real label: some Chinese and more than one character of it (OCR dust like 尖/禾 is not)."""
+    return len(re.findall(r"[\u3400-\u9fff]", cell)) >= 2
+
+
+def _is_data_line(cells: list[str]) -> bool:
+    if _is_column_numbers(cells):
+        return False
+    has_label = any(_label_ok(c) for c in cells) or any(_code_cell(c) for c in cells)
+    has_amount = any(parse_amount(c) is not None for c in cells if c.strip())
+    return has_label and has_amount
+
+
+def detect_layout(header: list[list[str]], body: list[list[str]]) -> str:
+    text = " ".join(_norm(c) for line in header for c in line)
+    main = max(header, key=lambda line: sum(1 for c in line if c.strip()), default=[])
+    main_norm = [_norm(c) for c in main]
+    if sum("科目名称" in c for c in main_norm) >= 2 or sum("科目编码" in c for c in main_norm) >= 2:
+        return "economic"
+    if "行次" in text or (sum(c == "项目" for c in main_norm) >= 2 and "科目" not in text):
+        return "ledger"
+    if "科目" in text or any(_code_cell(c) for line in body for c in line):
+        return "subject"
+    if any(_label_ok(c) for line in body for c in line):
+        return "ledger"
+    return "values"
+
+
+def _main_header(header: list[list[str]], anchor: str) -> int | None:
+    best, best_n = None, -1
+    for i, line in enumerate(header):
+        if _is_column_numbers(line):
+            continue
+        norm = [_norm(c) for c in line]
+        if any(anchor in c for c in norm):
+            n = sum(1 for c in norm if c)
+            if n > best_n:
+                best, best_n = i, n
+    return best
+
+
+def _column_count(header: list[list[str]]) -> int:
+    for line in header:
+        if _is_column_numbers(line):
+            nums = [c.strip() for c in line if c.strip().isdigit()]
+            if len(nums) >= 2:
+                return len(nums)
+    return 0
+
+
+def _group_labels(header: list[list[str]], main_idx: int | None) -> list[str]:
+    labels: list[str] = []
+    for i, line in enumerate(header):
+        if i == main_idx or _is_column_numbers(line):
+            continue
+        for c in line:
+            n = _norm(c)
+            if n in ("预算数", "决算数"):
+                labels.append(n)
+    return labels
+
+
+def _subgroup_label(header: list[list[str]], main_idx: int | None) -> str | None:
+    found = []
+    for i, line in enumerate(header):
+        if i == main_idx or _is_column_numbers(line):
+            continue
+        for c in line:
+            n = _norm(c)
+            if has_cjk(n) and len(n) >= 6 and n not in GROUP_WORDS and "及" in n:
+                found.append(n)
+    return found[0] if len(set(found)) == 1 else None
+
+
+def subject_columns(header: list[list[str]]) -> list[str]:
+    """One name per amount column, from the header line that names the 科目 column."""
+    idx = _main_header(header, "科目名称")
+    if idx is None:
+        idx = _main_header(header, "项目")
+    names: list[str] = []
+    if idx is not None:
+        line = [_norm(c) for c in header[idx]]
+        start = max(i for i, c in enumerate(line) if "科目名称" in c or c == "项目" or "科目编码" in c)
+        names = [c for c in line[start + 1 :] if c]
+    count = _column_count(header)
+    while len(names) < count:
+        names.append(f"第{len(names) + 1}栏")
+    return names
+
+
+def values_columns(header: list[list[str]]) -> list[str]:
+    """Columns of an amounts-only table (the 三公 table), with 预算数/决算数 groups as prefixes."""
+    idx = None
+    best = 0
+    for i, line in enumerate(header):
+        if _is_column_numbers(line):
+            continue
+        n = sum(1 for c in line if _norm(c))
+        if n > best:
+            idx, best = i, n
+    if idx is None:
+        return []
+    names = [_norm(c) for c in header[idx] if _norm(c)]
+    sub = _subgroup_label(header, idx)
+    if sub:
+        names = [sub if n == "小计" else n for n in names]
+    groups = _group_labels(header, idx)
+    if groups and len(names) % len(groups) == 0:
+        size = len(names) // len(groups)
+        names = [f"{groups[i // size]}·{n}" for i, n in enumerate(names)]
+    return names
+
+
+def _fit(values: list[str], k: int) -> list[str] | None:
+    """Fit the cells after a row's label to k columns.
+
+    Merged label cells leave an empty cell before the amounts, and trailing empty cells vary; both
+    are dropped only while there are more cells than columns. More non-empty cells than columns
+    means we cannot tell which is which: None, and the row is reported as unplaced.
+    """
+    vals = list(values)
+    while len(vals) > k and vals and is_blank(vals[0]):
+        vals.pop(0)
+    while len(vals) > k and vals and is_blank(vals[-1]):
+        vals.pop()
+    if len(vals) > k:
+        return None
+    return vals + [""] * (k - len(vals))
+
+
+def _cells(columns: list[str], raws: list[str]) -> list[Cell]:
+    out = []
+    for col, raw in zip(columns, raws, strict=False):
+        value = parse_amount(raw)
+        out.append(Cell(column=col, value=value, raw=raw.strip()))
+    return out
+
+
+def _label_parts(cells: list[str]) -> tuple[str | None, str]:
+    """科目编码 and 科目名称 from the label cells of a row."""
+    tokens: list[str] = []
+    names: list[str] = []
+    for cell in cells:
+        for tok in clean_label(cell).split(" "):
+            m = re.match(r"^(\d+)(.*)$", tok)
+            if m and m.group(1):
+                tokens.append(m.group(1))
+                rest = m.group(2)
+                if _label_ok(rest):
+                    names.append(rest)
+            elif _label_ok(tok):
+                names.append(tok)
+        if _label_ok(cell):
+            whole = re.sub(r"^[\d\s]+", "", clean_label(cell))
+            if _label_ok(whole):
+                names.append(clean_label(whole).replace(" ", ""))
+    code = join_code_parts(tokens)
+    names = [clean_label(n).replace(" ", "") for n in names]
+    name = max(names, key=len) if names else ""
+    if not code and any("合计" in n for n in names):
+        name = "合计"
+    return code, name
+
+
+def _parse_subject(lines: list[GridLine], columns: list[str], unplaced: list[Unplaced]) -> list[Row]:
+    rows = []
+    k = len(columns)
+    for gl in lines:
+        cells = gl.cells
+        label_end = -1
+        for i, c in enumerate(cells):
+            if _label_ok(c) or _code_cell(c):
+                if parse_amount(c) is None:
+                    label_end = i
+        if label_end < 0:
+            if any(not is_blank(c) for c in cells):
+                unplaced.append(Unplaced(gl.raw, "no 科目 on this line", gl.source))
+            continue
+        code, name = _label_parts(cells[: label_end + 1])
+        fitted = _fit(cells[label_end + 1 :], k)
+        if fitted is None:
+            unplaced.append(Unplaced(gl.raw, "more amounts than columns", gl.source))
+            continue
+        row_cells = _cells(columns, fitted)
+        is_total = "合计" in name and not code
+        if not code and not is_total and all(c.value is None for c in row_cells):
+            unplaced.append(Unplaced(gl.raw, "no 科目 and no amount", gl.source))
+            continue
+        if not name and not code:
+            unplaced.append(Unplaced(gl.raw, "no 科目 on this line", gl.source))
+            continue
+        rows.append(
+            Row(
+                name=name or (code or ""),
+                cells=row_cells,
+                source=gl.source,
+                code=code,
+                level=code_level(code),
+                parent_code=parent_code(code),
+                raw=gl.raw,
+                is_total=is_total,
+            )
+        )
+    return rows
+
+
+def _side_starts(main: list[str], anchor: str) -> list[int]:
+    return [
+        i for i, c in enumerate(main) if _norm(c) == anchor or (anchor in _norm(c) and len(_norm(c)) <= 6)
+    ]
+
+
+def _parse_ledger(
+    header: list[list[str]], lines: list[GridLine], unplaced: list[Unplaced]
+) -> tuple[list[Row], list[str]]:
+    idx = _main_header(header, "项目")
+    main = header[idx] if idx is not None else []
+    starts = _side_starts(main, "项目") or [0]
+    n_sides = len(starts)
+    bounds = [(s, starts[i + 1] if i + 1 < n_sides else None) for i, s in enumerate(starts)]
+    side_cols: list[list[str]] = []
+    side_rowno: list[bool] = []
+    for s, e in bounds:
+        names = [_norm(c) for c in main[s + 1 : e]]
+        side_rowno.append(bool(names) and (names[0] in ("行次", "")))
+        cols = [n for n in names[1:] if n] if side_rowno[-1] else [n for n in names if n]
+        side_cols.append(cols or ["金额"])
+    groups = _ledger_groups(header, idx, n_sides)
+    rows: list[Row] = []
+    for gl in lines:
+        placed = False
+        for side, (s, e) in enumerate(bounds):
+            part = gl.cells[s:e] if e is not None else gl.cells[s:]
+            if not part or not _label_ok(part[0]):
+                continue
+            name = clean_label(part[0]).replace(" ", "")
+            rest = part[1:]
+            row_no = None
+            if side_rowno[side] and rest and rest[0].strip().isdigit():
+                row_no = int(rest[0].strip())
+                rest = rest[1:]
+            elif side_rowno[side] and rest and not rest[0].strip():
+                rest = rest[1:]
+            cols = side_cols[side]
+            fitted = _fit(rest, len(cols))
+            if fitted is None:
+                unplaced.append(Unplaced(gl.raw, "more amounts than columns", gl.source))
+                continue
+            rows.append(
+                Row(
+                    name=name,
+                    cells=_cells(cols, fitted),
+                    source=gl.source,
+                    group=groups[side],
+                    row_no=row_no,
+                    raw=gl.raw,
+                    is_total=("合计" in name or name == "总计"),
+                )
+            )
+            placed = True
+        if not placed and any(parse_amount(c) is not None for c in gl.cells if c.strip()):
+            if not all(c.strip().isdigit() for c in gl.cells if c.strip()):
+                unplaced.append(Unplaced(gl.raw, "amounts with no item", gl.source))
+    columns: list[str] = []
+    for g, cols in zip(groups, side_cols, strict=False):
+        columns += [f"{g}·{c}" for c in cols]
+    return rows, columns
+
+
+def _ledger_groups(header: list[list[str]], main_idx: int | None, n: int) -> list[str]:
+    found: list[str] = []
+    for i, line in enumerate(header):
+        if i == main_idx or _is_column_numbers(line):
+            continue
+        labels = [_norm(c) for c in line if _norm(c) in ("收入", "支出")]
+        if len(labels) == n:
+            return labels
+        found += labels
+    default = ["收入", "支出", "第3组", "第4组"]
+    return default[:n]
+
+
+def _parse_economic(
+    header: list[list[str]], lines: list[GridLine], unplaced: list[Unplaced]
+) -> tuple[list[Row], list[str]]:
+    idx = _main_header(header, "科目名称")
+    main = [_norm(c) for c in header[idx]] if idx is not None else []
+    starts = [i for i, c in enumerate(main) if "科目编" in c or c == "科目编码"] or [0]
+    col = next((c for c in main if "决算" in c or "预算" in c or "金额" in c), "决算数")
+    rows: list[Row] = []
+    for gl in lines:
+        cells = gl.cells
+        if any("合计" in c for c in cells):
+            rows += _scan_totals(gl, col)
+            continue
+        placed = False
+        for n, s in enumerate(starts):
+            e = starts[n + 1] if n + 1 < len(starts) else None
+            part = cells[s:e] if e is not None else cells[s:]
+            if not part:
+                continue
+            code_txt = part[0].strip()
+            code = join_code_parts(code_txt.split()) if code_txt else None
+            name = clean_label(part[1]).replace(" ", "") if len(part) > 1 else ""
+            if not code and not _label_ok(name):
+                continue
+            raws = [c for c in part[2:]]
+            fitted = _fit(raws, 1)
+            if fitted is None:
+                unplaced.append(Unplaced(gl.raw, "more amounts than columns", gl.source))
+                continue
+            group = "人员经费" if code and code[:3] in PERSONNEL_CLASSES else "公用经费"
+            rows.append(
+                Row(
+                    name=name or (code or ""),
+                    cells=_cells([col], fitted),
+                    source=gl.source,
+                    code=code,
+                    level=code_level(code),
+                    parent_code=parent_code(code),
+                    group=group,
+                    raw=gl.raw,
+                )
+            )
+            placed = True
+        if not placed and any(not is_blank(c) for c in cells):
+            unplaced.append(Unplaced(gl.raw, "no 科目 on this line", gl.source))
+    return rows, [col]
+
+
+def _scan_totals(gl: GridLine, col: str) -> list[Row]:
+    """``人员经费合计 108.27 … 公用经费 合计 11.27``: labels joined up to the amount that follows."""
+    rows = []
+    label = ""
+    for c in gl.cells:
+        if _label_ok(c) or c.strip() == "合计":
+            label += clean_label(c).replace(" ", "")
+        elif parse_amount(c) is not None and label:
+            group = "人员经费" if "人员" in label else ("公用经费" if "公用" in label else None)
+            rows.append(
+                Row(
+                    name=label,
+                    cells=_cells([col], [c]),
+                    source=gl.source,
+                    group=group,
+                    raw=gl.raw,
+                    is_total=True,
+                )
+            )
+            label = ""
+    return rows
+
+
+def _parse_values(
+    header: list[list[str]], lines: list[GridLine], title: str, unplaced: list[Unplaced]
+) -> tuple[list[Row], list[str]]:
+    columns = values_columns(header)
+    rows = []
+    for gl in lines:
+        fitted = _fit(gl.cells, len(columns))
+        if fitted is None or not columns:
+            unplaced.append(Unplaced(gl.raw, "amounts do not line up with the columns", gl.source))
+            continue
+        rows.append(
+            Row(name="合计", cells=_cells(columns, fitted), source=gl.source, raw=gl.raw, is_total=True)
+        )
+    return rows, columns
+
+
+def interpret(
+    title: str,
+    code: str | None,
+    unit: str,
+    grid: list[GridLine],
+    source: Source,
+    notes: list[str] | None = None,
+    heading_path: list[str] | None = None,
+) -> tuple[Table, list[Unplaced]]:
+    """Read a table's grid: header lines first, then one row per item."""
+    unplaced: list[Unplaced] = []
+    first_data = next((i for i, gl in enumerate(grid) if _is_data_line(gl.cells)), None)
+    header_lines = grid if first_data is None else grid[:first_data]
+    body = [] if first_data is None else grid[first_data:]
+    header = [gl.cells for gl in header_lines]
+    layout = detect_layout(header, [gl.cells for gl in body])
+    if layout == "values":
+        # amounts-only tables: every line after the column numbers with an amount is data
+        body = [
+            gl for gl in grid if not _is_column_numbers(gl.cells) and any(parse_amount(c) for c in gl.cells)
+        ]
+        header = [gl.cells for gl in grid if gl not in body]
+    for gl in header_lines:
+        if not any(has_cjk(c) for c in gl.cells) and any(parse_amount(c) is not None for c in gl.cells):
+            if not _is_column_numbers(gl.cells):
+                unplaced.append(Unplaced(gl.raw, "garbage line in table header", gl.source))
+    if layout == "subject":
+        columns = subject_columns(header)
+        rows = _parse_subject(body, columns, unplaced)
+    elif layout == "ledger":
+        rows, columns = _parse_ledger(header, body, unplaced)
+    elif layout == "economic":
+        rows, columns = _parse_economic(header, body, unplaced)
+    else:
+        rows, columns = _parse_values(header, body, title, unplaced)
+    has_values = any(c.value is not None for r in rows for c in r.cells)
+    table = Table(
+        code=code,
+        title=title,
+        unit=unit,
+        columns=columns,
+        rows=rows,
+        source=source,
+        notes=list(notes or []),
+        empty=not has_values,
+        layout=layout,
+        heading_path=list(heading_path or []),
+    )
+    return table, unplaced

@@ -1,0 +1,73 @@
+"""Read a report converted from PDF to markdown (tab-separated tables, ``#`` headings).
+
+This module only splits the text into headings, narrative lines and table grids; what a table or a
+paragraph means is decided by :mod:`knowledge.grid`, :mod:`knowledge.narrative` and
+:mod:`knowledge.performance`, which the other formats share.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .assemble import ReportBuilder
+from .grid import GridLine
+from .meta import detect_meta
+from .model import ParsedReport, ReportError, Source
+from .numbers import clean_label, nfkc
+
+TABLE_CODE = re.compile(r"^公开\s*(\d{1,2})\s*表$")
+UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
+YEAR_LINE = re.compile(r"^[(（]?\d{4}\s*年度?[)）]?$")
+DEPT_LINE = re.compile(r"^(部门|单位|编制部门|编制单位)\s*[:：(（]")
+
+
+def parse_markdown(text: str, path: str = "") -> ParsedReport:
+    lines = text.splitlines()
+    meta = detect_meta(lines, path)
+    if meta is None:
+        raise ReportError(
+            "不是部门预算/决算公开报告：找不到标题中的年度和“决算/预算” (not a budget disclosure report)",
+            path,
+            1,
+        )
+    meta.source_format = "markdown"
+    b = ReportBuilder(meta)
+    for i, raw in enumerate(lines, 1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        src = Source(i)
+        plain = clean_label(nfkc(stripped))
+        if stripped.startswith("#"):
+            b.heading(clean_label(stripped.lstrip("#").strip()), src, marked=True)
+            continue
+        if b.in_toc:
+            b.text(stripped, src)
+            continue
+        m = TABLE_CODE.match(plain.replace(" ", ""))
+        if m:
+            b.start_table(f"公开{int(m.group(1)):02d}表", src)
+            continue
+        if b.table is not None:
+            if "\t" in raw:
+                b.grid_line(GridLine(cells=raw.split("\t"), source=src, raw=raw))
+                continue
+            u = UNIT.search(plain)
+            if u:
+                b.table.unit = u.group(1)
+                continue
+            if DEPT_LINE.match(plain) or YEAR_LINE.match(plain.replace(" ", "")):
+                continue
+            if plain.startswith("注") or b.table.notes or re.match(r"^(<sup>)?\d+\.", stripped):
+                b.table.notes.append(re.sub(r"<[^>]+>", "", plain))
+                continue
+            if b.table.performance:
+                b.table.extra.append((plain, src))
+                continue
+            b.unplaced(raw, "text inside a table", src)
+            continue
+        if "\t" in raw:
+            b.unplaced(raw, "table line outside any table", src)
+            continue
+        b.text(stripped, src)
+    return b.finish()

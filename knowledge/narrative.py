@@ -1,0 +1,183 @@
+"""The narrative of a report: headings, sections, sentences, 名词解释 and the figures in the text.
+
+Works on plain text lines with their sources, so the markdown, page-text and PDF readers all share
+it. Heading levels come from the numbering a report uses (第一部分 / 一、 / （一） / 1.), not from
+markdown ``#`` marks, which PDF conversion assigns inconsistently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Figure, Section, Sentence, Source, Term
+from .numbers import clean_label, nfkc, parse_amount
+
+CN_NUM = "一二三四五六七八九十百零〇"
+PART = re.compile(rf"^第[{CN_NUM}]+部分")
+LEVEL2 = re.compile(rf"^[{CN_NUM}]+[、.．]")
+LEVEL3 = re.compile(rf"^[(（][{CN_NUM}]+[)）]")
+LEVEL4 = re.compile(r"^\d{1,2}[、.．](?!\d)")
+SENTENCE_END = "。；;！？!?"
+
+
+def heading_level(text: str) -> int | None:
+    """The level a numbered heading stands at, or None when the text is not numbered."""
+    t = nfkc(text).strip()
+    if PART.match(t):
+        return 1
+    if LEVEL2.match(t):
+        return 2
+    if LEVEL3.match(t):
+        return 3
+    if LEVEL4.match(t):
+        return 4
+    return None
+
+
+def looks_like_heading(text: str) -> bool:
+    """An unmarked line that is a heading: numbered, short, and not a sentence."""
+    t = clean_label(text)
+    if heading_level(t) is None or len(t) > 40:
+        return False
+    if any(p in t for p in "。；;"):
+        return False
+    if re.search(r"[:：].+", t) and not PART.match(t):
+        return False
+    return not re.search(r"\d+(\.\d+)?\s*(万元|元|%)", t)
+
+
+@dataclass
+class TextLine:
+    text: str
+    source: Source
+
+
+@dataclass
+class SectionBuilder:
+    path: list[str]
+    level: int
+    source: Source
+    lines: list[TextLine] = field(default_factory=list)
+
+
+def join_lines(lines: list[TextLine]) -> tuple[str, list[tuple[int, Source]]]:
+    """Join wrapped lines into running text, remembering where each line starts.
+
+    A line that does not end a sentence continues on the next one (PDF conversion breaks
+    sentences, even numbers: ``占`` / ``17.79%``), so lines are joined without a separator unless
+    the previous one ends with sentence punctuation.
+    """
+    text = ""
+    starts: list[tuple[int, Source]] = []
+    for tl in lines:
+        t = clean_label(re.sub(r"^[-*•]\s+", "", tl.text.strip()))
+        t = re.sub(r"<[^>]+>", "", t)
+        if not t:
+            continue
+        if text and text[-1] in SENTENCE_END + ":：":
+            text += "\n"
+        starts.append((len(text), tl.source))
+        text += t
+    return text, starts
+
+
+def _source_at(starts: list[tuple[int, Source]], offset: int) -> Source:
+    src = starts[0][1] if starts else Source(0)
+    for off, s in starts:
+        if off <= offset:
+            src = s
+        else:
+            break
+    return src
+
+
+def split_sentences(text: str, starts: list[tuple[int, Source]]) -> list[Sentence]:
+    out = []
+    pos = 0
+    for m in re.finditer(rf"[^{SENTENCE_END}\n]+[{SENTENCE_END}]?", text):
+        s = m.group(0).strip()
+        if len(s) >= 2:
+            out.append(Sentence(text=s, source=_source_at(starts, m.start())))
+        pos = m.end()
+    del pos
+    return out
+
+
+def build_section(b: SectionBuilder) -> Section:
+    text, starts = join_lines(b.lines)
+    return Section(
+        path=b.path,
+        level=b.level,
+        text=text,
+        sentences=split_sentences(text, starts),
+        source=b.source,
+    )
+
+
+_UNITS = r"万元|亿元|元|%|人|辆|台\(套\)|台|套|个|项|分|条/天|条|次|家"
+_NUMBER = r"\d[\d,]*(?:\.\s?\d+)?|\.\d+"
+FIGURE = re.compile(rf"({_NUMBER})\s*({_UNITS})")
+_CLAUSE_BREAK = re.compile(r"[,，;；:：。、]")
+
+
+def extract_figures(section: Section) -> list[Figure]:
+    """Every number with a unit in the section's sentences, with the clause that names it."""
+    figures: list[Figure] = []
+    for sent in section.sentences:
+        prev_end = 0
+        prev_context = ""
+        for m in FIGURE.finditer(sent.text):
+            raw = m.group(1)
+            unit = m.group(2)
+            if unit == "%" and raw.startswith("."):
+                raw = "0" + raw  # the report prints 占.000%
+            value = parse_amount(raw)
+            if value is None:
+                continue
+            before = sent.text[prev_end : m.start()]
+            # the clause is what follows the last break before the number
+            parts = [p.strip() for p in _CLAUSE_BREAK.split(before)]
+            context = parts[-1] if parts else ""
+            if not context and len(parts) > 1:
+                context = parts[-2]  # "(一)人员经费:108.27万元": the name stands before the colon
+            if len(context) <= 2 and prev_context:
+                context = prev_context + context
+            if re.fullmatch(r"\d{4}", raw) and unit not in ("万元", "元"):
+                continue
+            figures.append(
+                Figure(
+                    context=context,
+                    value=value,
+                    unit=unit,
+                    raw=m.group(0),
+                    sentence=sent.text,
+                    section_path=section.path,
+                    source=sent.source,
+                )
+            )
+            prev_end = m.end()
+            prev_context = context if len(context) > 2 else prev_context
+    return figures
+
+
+TERM = re.compile(rf"^[{CN_NUM}]+[、.．]\s*(.+?)[:：]\s*(.+)$")
+
+
+def extract_terms(section: Section) -> list[Term]:
+    """名词解释 entries: ``十一、基本支出:指为保障……``; definitions may wrap over lines."""
+    terms: list[Term] = []
+    for line in section.text.split("\n"):
+        m = TERM.match(line.strip())
+        if not m:
+            if terms and line.strip():
+                terms[-1].definition += line.strip()
+            continue
+        term = re.sub(r"[\"“”]", "", clean_label(m.group(1)))
+        src = section.source
+        for s in section.sentences:
+            if s.text.startswith(line.strip()[:10]):
+                src = s.source
+                break
+        terms.append(Term(term=term, definition=m.group(2).strip(), source=src))
+    return terms
