@@ -196,3 +196,48 @@ class ReportError(ValueError):
         self.line = line
         where = path + (f":{line}" if line else "")
         super().__init__(f"{where}: {message}" if where else message)
+
+
+@dataclass
+class Citation:
+    """Where a figure or sentence stands in a report, as an answer or a finding cites it."""
+
+    report: str  # the report's title
+    table: str | None = None  # code and title as printed: "公开10表 财政拨款“三公”经费支出决算表"
+    section: str | None = None  # heading path, " > "-joined
+    row: str | None = None  # 科目编码 and 科目名称
+    column: str | None = None
+    quote: str = ""  # the cited line or sentence
+    line: int | None = None
+    page: int | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "report": self.report,
+            "table": self.table,
+            "section": self.section,
+            "row": self.row,
+            "column": self.column,
+            "quote": self.quote,
+            "line": self.line,
+            "page": self.page,
+        }
+
+
+@dataclass
+class Finding:
+    """A place where the report disagrees with itself, with both sides cited.
+
+    ``expected`` is what a careful reader recomputes (e.g. the sum of the items), ``found`` what
+    the report printed; ``difference`` is found − expected.
+    """
+
+    check: str  # total_vs_items / cross_table / narrative_vs_table / direction_word / percentage / sangong_parts
+    severity: str  # error / warning / info
+    message: str  # one Chinese sentence a reader understands
+    expected: Decimal | None
+    found: Decimal | None
+    unit: str
+    citations: list[Citation]
+    difference: Decimal | None = None
+    subject: str | None = None  # the 科目/item the finding is about, so answers can mention it

@@ -1,0 +1,116 @@
+"""What the knowledge base holds, indexed for recognising entities in questions.
+
+Built once per :class:`~bot.core.Bot` from SQLite: the reports, every 科目名称 (with and without
+its 一、/（类） decorations), 科目编码, 名词解释 terms, 绩效 indicator names, plus the rule synonyms.
+Row data itself stays in SQLite and is fetched per question with parameterised queries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from rules import Rules
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|[(（][一二三四五六七八九十]+[)）])\s*")
+_NOTES = re.compile(r"[(（](?:类|款|项|含专用结余)[)）]")
+
+
+def bare(name: str) -> str:
+    """A label as people say it: no ``一、`` numbering, no ``(类)`` notes."""
+    return _NOTES.sub("", _NUMBERING.sub("", name or "")).strip()
+
+
+@dataclass
+class ReportInfo:
+    id: int
+    department: str
+    year: int
+    kind: str
+    title: str
+    region: str | None
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.department}{self.year}年度{self.kind}"
+
+
+@dataclass
+class Catalog:
+    reports: list[ReportInfo]
+    aliases: dict[str, set[str]]  # surface form → subjects
+    codes: dict[str, str]  # 科目编码 → subject
+    terms: set[str]
+    indicators: set[str]
+    projects: set[str]
+    subjects: set[str]
+
+    def report(self, report_id: int) -> ReportInfo | None:
+        return next((r for r in self.reports if r.id == report_id), None)
+
+
+def _dept_aliases(dept: str, region: str | None) -> list[str]:
+    out = {dept}
+    if region and dept.startswith(region) and len(dept) > len(region) + 1:
+        out.add(dept[len(region) :])
+    for m in re.finditer(r"\d{3,}", dept):
+        out.add(m.group(0))
+    core = dept[len(region) :] if region and dept.startswith(region) else dept
+    core = re.sub(r"^(人民政府)", "", core)
+    for suffix in ("事务中心", "办事处", "中心"):
+        if core.endswith(suffix) and len(core) > len(suffix) + 1:
+            out.add(core[: -len(suffix)])
+    return sorted(out, key=len, reverse=True)
+
+
+def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
+    reports = [
+        ReportInfo(r["id"], r["department"], r["year"], r["kind"], r["title"] or "", r["region"])
+        for r in db.query("SELECT id, department, year, kind, title, region FROM reports ORDER BY id")
+    ]
+    for r in reports:
+        r.aliases = _dept_aliases(r.department, r.region)
+    aliases: dict[str, set[str]] = {}
+    codes: dict[str, str] = {}
+    subjects: set[str] = set()
+
+    def add(alias: str, subject: str) -> None:
+        alias = alias.strip()
+        if len(alias) >= 2:
+            aliases.setdefault(alias, set()).add(subject)
+
+    for row in db.query("SELECT DISTINCT name, code FROM table_rows WHERE name IS NOT NULL AND name != ''"):
+        name = row["name"]
+        subject = bare(name)
+        if not subject or subject in ("合计", "总计") or len(subject) < 2:
+            continue
+        subjects.add(subject)
+        add(subject, subject)
+        if row["code"]:
+            codes.setdefault(row["code"], subject)
+    for form, subject in rules.synonyms.items():
+        add(form, subject)
+        add(subject, subject)
+        subjects.add(subject)
+    for whole, parts in rules.groups.items():
+        add(whole, whole)
+        subjects.add(whole)
+        for p in parts:
+            add(p, p)
+            subjects.add(p)
+    terms = {r["term"] for r in db.query("SELECT DISTINCT term FROM terms")}
+    for t in terms:
+        add(bare(t), bare(t))
+        subjects.add(bare(t))
+    indicators = {r["name"] for r in db.query("SELECT DISTINCT name FROM performance_indicators")}
+    for i in indicators:
+        add(i, i)
+        subjects.add(i)
+    projects = {r["project"] for r in db.query("SELECT DISTINCT project FROM performance_projects")}
+    for p in projects:
+        add(p, p)
+        subjects.add(p)
+    return Catalog(reports, aliases, codes, {bare(t) for t in terms}, indicators, projects, subjects)

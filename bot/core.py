@@ -1,0 +1,900 @@
+"""The pipeline: normalise → tokens → entities → intent and slots → query → compute → answer.
+
+Each stage is a plain function (see :mod:`bot.normalise`, :mod:`bot.entities`, :mod:`bot.query`);
+this module wires them together, keeps the conversation, and enforces the one rule that matters
+most: a figure is printed only with its citation, and when the bot is not sure it asks back or
+says it does not know.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from knowledge.model import Citation
+from knowledge.paths import ensure_default_db
+from knowledge.segment import add_words, cut
+from knowledge.store import open_db
+from rules import Rules, default_rules
+
+from .answer import Answer, Trace
+from .catalog import Catalog, ReportInfo, build_catalog
+from .entities import Entities, Match, recognise
+from .normalise import MAX_QUESTION, normalise
+from .query import (
+    Figure,
+    QueryLog,
+    empty_table_for,
+    findings_for,
+    narrative_figure,
+    narrative_figures,
+    rank_rows,
+    sangong_figures,
+    search_sentences,
+    table_figures,
+)
+
+SANGONG = "三公经费"
+TWO = Decimal("0.01")
+
+
+@dataclass
+class Conversation:
+    """What a follow-up question may leave out: the last subjects, measure, operation and report."""
+
+    subjects: list[str] = field(default_factory=list)
+    measure: str | None = None
+    operation: str | None = None
+    report_id: int | None = None
+    history: list[tuple[str, str]] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.subjects, self.measure, self.operation, self.report_id = [], None, None, None
+        self.history.clear()
+
+
+def _fmt(v: Decimal, unit: str = "") -> str:
+    if unit in ("人", "辆", "个", "台", "项") and v == v.to_integral_value():
+        return str(int(v))
+    return (
+        f"{v:,.2f}"
+        if abs(v) >= 10000
+        else (f"{v:.2f}" if v == v.quantize(TWO) or v.as_tuple().exponent >= -2 else str(v))
+    )
+
+
+def _source_text(c: Citation) -> str:
+    if c.table:
+        parts = [c.table]
+        if c.row:
+            parts.append(c.row)
+        if c.column:
+            parts.append(c.column)
+    else:
+        parts = [c.section or "说明"]
+    where = f"第{c.line}行" if c.line else ""
+    if c.page:
+        where = f"第{c.page}页" + (f"第{c.line}行" if c.line else "")
+    return "，".join(p for p in parts if p) + ("，" + where if where else "")
+
+
+class Bot:
+    """A long-lived answerer over one knowledge base (thread-safe for reads)."""
+
+    def __init__(self, db_path: str | Path | None = None, readonly: bool = False, rules: Rules | None = None):
+        if db_path is None or not Path(db_path).exists():
+            if readonly and db_path is not None:
+                raise FileNotFoundError(f"知识库不存在 (knowledge base not found): {db_path}")
+            db_path = ensure_default_db(db_path)
+        self.db_path = Path(db_path)
+        self.db = open_db(self.db_path, readonly=readonly)
+        self.rules = rules or default_rules()
+        self.catalog: Catalog = build_catalog(self.db, self.rules)
+        self._lock = threading.Lock()
+        self._words_loaded = False
+
+    # -- public API ------------------------------------------------------------
+    def reports(self) -> list[dict]:
+        return [
+            dict(id=r.id, department=r.department, year=r.year, kind=r.kind, title=r.title)
+            for r in self.catalog.reports
+        ]
+
+    def examples(self) -> list[str]:
+        return list(self.rules.examples)
+
+    def source(self, citation: Citation):
+        from .source import source_for
+
+        return source_for(self, citation)
+
+    def ask(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        explain: bool = False,
+        report_id: int | None = None,
+    ) -> Answer:
+        trace = Trace() if explain else None
+        try:
+            with self._lock:
+                answer = self._ask(question, conversation, trace, report_id)
+        except Exception as e:  # never a traceback for a question
+            answer = Answer(
+                question=str(question)[:MAX_QUESTION],
+                status="no_answer",
+                intent="error",
+                text="抱歉，处理这个问题时出错了，请换个说法再试。",
+            )
+            if trace:
+                trace.add("error", f"{type(e).__name__}: {e}")
+        answer.trace = trace
+        if conversation is not None:
+            conversation.history.append((str(question)[:MAX_QUESTION], answer.text))
+        return answer
+
+    # -- pipeline ----------------------------------------------------------------
+    def _tokens(self, text: str) -> list[str]:
+        if not self._words_loaded:
+            add_words(list(self.catalog.aliases))
+            self._words_loaded = True
+        return cut(text)
+
+    def _examples(self) -> str:
+        return "、".join(f"“{e}”" for e in self.rules.examples[:3])
+
+    def _ask(self, question, conv: Conversation | None, trace: Trace | None, report_id: int | None) -> Answer:
+        T = self.rules.templates
+        raw = question if isinstance(question, str) else str(question or "")
+        text = normalise(raw)
+        if trace:
+            trace.add("normalise", text)
+        if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
+            return Answer(
+                raw[:MAX_QUESTION],
+                "no_answer",
+                T["empty_question"].format(examples=self._examples()),
+                intent="empty",
+            )
+        tokens = self._tokens(text)
+        if trace:
+            trace.add("tokens", tokens)
+        ents = recognise(text, self.catalog, self.rules)
+        if trace:
+            trace.add("entities", ents.explain())
+        # report slot
+        report, decline = self._choose_report(text, ents, conv, report_id)
+        if decline:
+            decline.question = raw[:MAX_QUESTION]
+            return decline
+        intent = self._intent(text, ents)
+        if trace:
+            trace.add("intent", {"intent": intent, "report": report.label if report else None})
+        if report is None:
+            return Answer(
+                raw[:MAX_QUESTION],
+                "clarify",
+                T["clarify_report"],
+                intent=intent,
+                suggestions=[f"{r.department}{r.year}年{r.kind}的{text}" for r in self.catalog.reports][:8],
+            )
+        log = QueryLog()
+        answer = self._dispatch(intent, text, tokens, ents, report, conv, log)
+        answer.question = raw[:MAX_QUESTION]
+        answer.report_id = report.id
+        if trace:
+            trace.add("sql", log.queries)
+        if answer.status == "answered" and answer.citations:
+            notes = findings_for(self.db, log, report, answer.citations)
+            for n in notes[:2]:
+                answer.notes.append(n)
+                answer.text += T["disagree_note"].format(message=n)
+        if conv is not None and answer.status == "answered":
+            conv.report_id = report.id
+        return answer
+
+    def _choose_report(
+        self, text: str, ents: Entities, conv, report_id
+    ) -> tuple[ReportInfo | None, Answer | None]:
+        T = self.rules.templates
+        reports = self.catalog.reports
+        available = "、".join(r.label for r in reports) or "（空）"
+        if not reports:
+            return None, Answer(
+                "", "no_answer", "知识库是空的，请先导入报告 (disclosure-bot ingest)。", intent="empty_kb"
+            )
+        if ents.unknown_department:
+            return None, Answer(
+                "",
+                "no_answer",
+                T["not_in_kb"].format(what=ents.unknown_department, available=available),
+                intent="not_in_kb",
+            )
+        if ents.relative_year in ("明年", "后年", "下一年"):
+            return None, Answer(
+                "",
+                "no_answer",
+                T["not_in_kb"].format(what=ents.relative_year, available=available),
+                intent="not_in_kb",
+            )
+        candidates = ents.reports or reports
+        if report_id is not None:
+            candidates = [r for r in candidates if r.id == report_id] or candidates
+        elif conv is not None and conv.report_id and not ents.reports and not ents.years:
+            candidates = [r for r in candidates if r.id == conv.report_id] or candidates
+        years = {y for y in ents.years}
+        if years:
+            in_kb = [r for r in candidates if r.year in years]
+            if not in_kb:
+                # a year mentioned only as the comparison year of a change is fine
+                if "change" in ents.operations and len(candidates) == 1:
+                    return candidates[0], None
+                what = "、".join(str(y) for y in sorted(years)) + "年"
+                return None, Answer(
+                    "", "no_answer", T["not_in_kb"].format(what=what, available=available), intent="not_in_kb"
+                )
+            candidates = in_kb
+        kinds = [
+            k for k in ("决算", "预算") if f"{k}报告" in text or f"部门{k}" in text or f"单位{k}" in text
+        ]
+        if kinds:
+            by_kind = [r for r in candidates if r.kind in kinds]
+            if not by_kind:
+                return None, Answer(
+                    "",
+                    "no_answer",
+                    T["not_in_kb"].format(what="、".join(kinds), available=available),
+                    intent="not_in_kb",
+                )
+            candidates = by_kind
+        if len(candidates) == 1:
+            return candidates[0], None
+        return None, None
+
+    def _intent(self, text: str, ents: Entities) -> str:
+        found = [
+            name
+            for name, words in self.rules.intents.items()
+            if any(w.lower() in text.lower() for w in words)
+        ]
+        if any(w in text for w in self.rules.private_words) or (
+            any(m in text for m in self.rules.person_markers)
+            and re.search(r"工资|收入|薪|住址|年龄|家", text)
+        ):
+            return "private"
+        for name in (
+            "list_reports",
+            "report_info",
+            "definition",
+            "reason",
+            "duties",
+            "organisation",
+            "contact",
+        ):
+            if name in found:
+                if name == "definition" and ents.subjects and re.search(r"多少|几", text):
+                    continue
+                return name
+        if "performance" in found and (
+            not ents.subjects
+            or ents.subjects[0].subject in self.catalog.indicators
+            or ents.subjects[0].subject in self.catalog.projects
+        ):
+            return "performance"
+        if ents.subjects or ents.ambiguous:
+            return "lookup"
+        for name in ("greeting", "help", "performance", "out_of_scope"):
+            if name in found:
+                return name
+        return "lookup"
+
+    # -- intents -------------------------------------------------------------------
+    def _dispatch(self, intent, text, tokens, ents, report, conv, log) -> Answer:
+        T = self.rules.templates
+        ex = self._examples()
+        if intent == "private":
+            return Answer("", "no_answer", T["private"], intent=intent)
+        if intent == "greeting":
+            return Answer(
+                "",
+                "answered",
+                T["greeting"].format(report=report.label, examples=ex),
+                intent=intent,
+                confidence=1.0,
+            )
+        if intent == "help":
+            return Answer("", "answered", T["help"].format(examples=ex), intent=intent, confidence=1.0)
+        if intent == "out_of_scope":
+            return Answer("", "no_answer", T["out_of_scope"].format(examples=ex), intent=intent)
+        if intent == "list_reports":
+            labels = "；".join(r.label for r in self.catalog.reports)
+            return Answer(
+                "",
+                "answered",
+                T["list_reports"].format(n=len(self.catalog.reports), reports=labels),
+                intent=intent,
+                confidence=1.0,
+                value=Decimal(len(self.catalog.reports)),
+                unit="份",
+            )
+        if intent == "report_info":
+            return Answer(
+                "",
+                "answered",
+                T["report_info"].format(
+                    report=report.title or report.label,
+                    department=report.department,
+                    year=report.year,
+                    kind=report.kind,
+                ),
+                intent=intent,
+                confidence=1.0,
+                citations=[Citation(report=report.title or report.label, section="标题", quote=report.title)],
+            )
+        if intent == "definition":
+            return self._definition(text, ents, report, log)
+        if intent == "reason":
+            return self._reason(text, tokens, ents, report, conv, log)
+        if intent in ("duties", "organisation"):
+            heading = "职责" if intent == "duties" else "机构设置"
+            return self._section_answer(heading, report, log, intent)
+        if intent == "contact":
+            rows = search_sentences(self.db, log, report, ["联系"])
+            if rows:
+                return self._sentence_answer(rows[0], report, intent)
+            return Answer("", "no_answer", "报告中没有公开联系方式。", intent=intent)
+        if intent == "performance":
+            return self._performance(text, ents, report, log)
+        return self._lookup(text, tokens, ents, report, conv, log)
+
+    def _sentence_answer(self, r: dict, report: ReportInfo, intent: str, template: str = "text") -> Answer:
+        from .query import sentence_citation
+
+        c = sentence_citation(report, r)
+        T = self.rules.templates
+        body = T[template].format(text=r["text"], sentence=r["text"], source=_source_text(c))
+        return Answer("", "answered", body, intent=intent, confidence=0.8, citations=[c])
+
+    def _section_answer(self, heading: str, report: ReportInfo, log: QueryLog, intent: str) -> Answer:
+        rows = log.run(
+            self.db,
+            "SELECT * FROM sections WHERE report_id = ? AND heading LIKE ? ORDER BY line LIMIT 1",
+            [report.id, f"%{heading}%"],
+        )
+        if not rows or not rows[0]["text"]:
+            return Answer("", "no_answer", f"报告中没有“{heading}”的说明。", intent=intent)
+        r = rows[0]
+        c = Citation(
+            report=report.title, section=r["path"], quote=r["text"][:300], line=r["line"], page=r["page"]
+        )
+        return Answer(
+            "", "answered", f"{r['text']}（{_source_text(c)}）", intent=intent, confidence=0.9, citations=[c]
+        )
+
+    def _definition(self, text, ents, report, log) -> Answer:
+        T = self.rules.templates
+        names = [m.subject for m in ents.subjects] + [m.surface for m in ents.subjects] + ents.ambiguous
+        rows = []
+        for n in names:
+            rows = log.run(
+                self.db,
+                "SELECT * FROM terms WHERE report_id = ? AND (term = ? OR term LIKE ?)",
+                [report.id, n, f"%{n}%"],
+            )
+            if rows:
+                break
+        if not rows:
+            if names:
+                return Answer("", "no_answer", f"报告的名词解释里没有“{names[0]}”。", intent="definition")
+            return Answer(
+                "", "no_answer", T["no_subject"].format(examples=self._examples()), intent="definition"
+            )
+        r = rows[0]
+        c = Citation(
+            report=report.title,
+            section="名词解释",
+            row=r["term"],
+            quote=f"{r['term']}：{r['definition']}",
+            line=r["line"],
+            page=r["page"],
+        )
+        return Answer(
+            "",
+            "answered",
+            T["definition"].format(term=r["term"], definition=r["definition"], source=_source_text(c)),
+            intent="definition",
+            confidence=0.95,
+            citations=[c],
+        )
+
+    def _reason(self, text, tokens, ents, report, conv, log) -> Answer:
+        subject_words = [m.subject for m in ents.subjects] or (conv.subjects if conv else [])
+        keys = ["原因"]
+        if re.search(r"追加|调整|差异|增加预算", text):
+            keys = ["差异原因"] if not search_sentences(self.db, log, report, ["追加"]) else ["追加"]
+        rows = []
+        for s in subject_words[:1]:
+            rows = search_sentences(self.db, log, report, keys + [s[:4]])
+        if not rows:
+            rows = search_sentences(self.db, log, report, keys)
+        if not rows:
+            return Answer("", "no_answer", "报告中没有找到相关原因的说明。", intent="reason")
+        return self._sentence_answer(rows[0], report, "reason", template="reason")
+
+    def _performance(self, text, ents, report, log) -> Answer:
+        subj = ents.subjects[0].subject if ents.subjects else None
+        if subj and subj in self.catalog.indicators:
+            rows = log.run(
+                self.db,
+                "SELECT i.*, p.project FROM performance_indicators i JOIN performance_projects p"
+                " ON p.id = i.project_id WHERE i.report_id = ? AND i.name = ?",
+                [report.id, subj],
+            )
+            if rows:
+                r = rows[0]
+                c = Citation(
+                    report=report.title,
+                    table="项目支出绩效自评表",
+                    row=r["name"],
+                    column="实际完成值",
+                    quote=f"{r['name']} 年度指标值 {r['target']} 实际完成值 {r['actual']}",
+                    line=r["line"],
+                    page=r["page"],
+                )
+                body = (
+                    f"“{r['project']}”项目的绩效指标“{r['name']}”：年度指标值 {r['target']}，实际完成值 "
+                    f"{r['actual']}，分值 {r['weight']}，得分 {r['score']}（{_source_text(c)}）。"
+                )
+                return Answer("", "answered", body, intent="performance", confidence=0.9, citations=[c])
+        words = ["得分"] if re.search(r"分", text) else (["执行率"] if "执行率" in text else ["绩效"])
+        figs = narrative_figures(self.db, log, report, words)
+        if not figs:
+            figs = narrative_figures(self.db, log, report, ["绩效", "自评"])
+        if figs:
+            f = narrative_figure(report, figs[0], words[0])
+            T = self.rules.templates
+            body = T["narrative"].format(
+                report=report.label,
+                context=figs[0]["context"],
+                value=_fmt(f.value),
+                unit=f.unit,
+                source=_source_text(f.citation),
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="performance",
+                value=f.value,
+                unit=f.unit,
+                confidence=0.8,
+                citations=[f.citation],
+            )
+        return Answer("", "no_answer", "报告中没有找到绩效自评的相关内容。", intent="performance")
+
+    # -- figures ---------------------------------------------------------------------
+    def _measure(self, ents: Entities, conv: Conversation | None, follow_up: bool) -> str:
+        for m in ents.measures:
+            if m in ("actual", "budget"):
+                return m
+        if follow_up and conv and conv.measure:
+            return conv.measure
+        return "actual"
+
+    def _figures(
+        self, report: ReportInfo, subject: str, measure: str, log: QueryLog, code: str | None = None
+    ) -> list[Figure]:
+        """Figures for one subject and measure: the tables first, then the narrative."""
+        m = self.rules.measures[measure]
+        sangong_parts = {
+            SANGONG,
+            *self.rules.groups.get(SANGONG, []),
+            *self.rules.groups.get("公务用车购置及运行维护费", []),
+        }
+        if subject in sangong_parts:
+            figs = sangong_figures(self.db, log, report, subject, m.label)
+            if figs:
+                return figs
+        else:
+            figs = table_figures(self.db, log, report, subject, m.columns, code)
+            if figs:
+                return figs
+        # the narrative: clauses naming the subject (or a synonym), preferring the measure's words
+        forms = [subject] + [f for f, s in self.rules.synonyms.items() if s == subject and len(f) >= 2]
+        if subject == SANGONG:
+            forms = ["三公"]
+        rows = narrative_figures(self.db, log, report, forms, ("万元", "元", "人", "辆", "个", "%"))
+        rows = [r for r in rows if r["unit"] != "%"] or rows
+        budget_words = ("预算",)
+        if measure == "budget":
+            rows = [r for r in rows if any(w in r["context"] for w in budget_words)]
+        else:
+            rows = [
+                r for r in rows if not any(w in r["context"] for w in budget_words) or "决算" in r["context"]
+            ]
+        rows = [
+            r for r in rows if not re.search(r"较上年|比上年|上年|减少|增加|下降|降低|增长", r["context"])
+        ]
+        other_year = [
+            r for r in rows if re.search(r"20\d\d", r["context"]) and str(report.year) not in r["context"]
+        ]
+        rows = [r for r in rows if r not in other_year] or rows
+        return [narrative_figure(report, r, subject) for r in rows[:3]]
+
+    def _lookup(
+        self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, log
+    ) -> Answer:
+        T = self.rules.templates
+        subjects = [m for m in ents.subjects]
+        follow_up = False
+        short_follow_up = len(text) <= 14 and (
+            bool(ents.measures or ents.operations) or re.search(r"呢|那|还有|的话", text) is not None
+        )
+        if not subjects and conv and conv.subjects and short_follow_up:
+            ents.ambiguous = []
+            subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
+            follow_up = True
+        elif subjects and conv and conv.subjects and re.search(r"呢|那", text) and not ents.measures:
+            follow_up = True
+        if ents.ambiguous and not subjects:
+            return Answer(
+                "",
+                "clarify",
+                T["clarify"].format(subject=_residue_word(text)),
+                intent="lookup",
+                suggestions=[f"{s}多少" for s in ents.ambiguous[:6]],
+                confidence=0.3,
+            )
+        if not subjects:
+            if ents.measures or ents.operations:
+                return Answer(
+                    "",
+                    "clarify",
+                    "请问您想了解哪一项的数字？例如：",
+                    intent="lookup",
+                    suggestions=self.rules.examples[:4],
+                    confidence=0.2,
+                )
+            return Answer("", "no_answer", T["no_subject"].format(examples=self._examples()), intent="lookup")
+        measure = self._measure(ents, conv, follow_up)
+        ops = list(ents.operations)
+        if follow_up and not ops and conv and conv.operation and not ents.measures:
+            ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
+        if conv is not None:
+            conv.subjects = [m.subject for m in subjects]
+            conv.measure = measure
+            conv.operation = ops[0] if ops else None
+        names = [m.subject for m in subjects]
+        if "rank_max" in ops or "rank_min" in ops:
+            return self._rank(text, ops, report, log)
+        if "share" in ops:
+            return self._share(names, measure, report, log)
+        if "change" in ops:
+            return self._change(names, report, log)
+        if "difference" in ops and (len(names) >= 2 or len(set(ents.measures) & {"actual", "budget"}) == 2):
+            return self._difference(names, ents, report, log)
+        if "sum" in ops and len(names) >= 2:
+            return self._sum(names, measure, report, log)
+        if len(names) >= 2 and re.search(r"和|与|及|跟|、", text) and "sum" not in ops:
+            # two subjects asked together: answer both, each cited
+            return self._several(names, measure, report, log)
+        code = subjects[0].surface if subjects[0].method == "code" else None
+        return self._single(names[0], measure, report, log, code, subjects[0])
+
+    def _single(self, subject, measure, report, log, code=None, match: Match | None = None) -> Answer:
+        T = self.rules.templates
+        figs = self._figures(report, subject, measure, log, code)
+        mlabel = self.rules.measures[measure].label
+        if not figs:
+            empty = empty_table_for(self.db, log, report, subject)
+            if empty:
+                why = empty["empty_reason"] or "该表无数据"
+                c = Citation(
+                    report=report.title,
+                    table=empty["label"],
+                    quote=why,
+                    line=empty["line"],
+                    page=empty["page"],
+                )
+                body = T["lookup_zero"].format(
+                    report=report.label, subject=subject, measure=mlabel, source=_source_text(c), why=why
+                )
+                return Answer(
+                    "",
+                    "answered",
+                    body,
+                    intent="lookup",
+                    value=Decimal("0.00"),
+                    unit=empty["unit"],
+                    confidence=0.9,
+                    citations=[c],
+                )
+            if measure == "budget" and self._figures(report, subject, "actual", log, code):
+                return Answer("", "no_answer", f"报告没有给出{subject}的预算数。", intent="lookup")
+            return Answer(
+                "",
+                "no_answer",
+                f"报告中没有找到“{subject}”的{mlabel}。",
+                intent="lookup",
+                suggestions=self.rules.examples[:3],
+            )
+        best = figs[0]
+        conf = (
+            0.95
+            if not match or match.method in ("exact", "code", "conversation")
+            else min(0.9, match.score / 100)
+        )
+        body = T["lookup"].format(
+            report=report.label,
+            subject=subject,
+            measure=("" if best.citation.table is None else self._measure_word(best, mlabel)),
+            value=_fmt(best.value, best.unit),
+            unit=best.unit,
+            source=_source_text(best.citation),
+        )
+        if best.citation.table is None:
+            body = T["narrative"].format(
+                report=report.label,
+                context=best.column,
+                value=_fmt(best.value, best.unit),
+                unit=best.unit,
+                source=_source_text(best.citation),
+            )
+        ans = Answer(
+            "",
+            "answered",
+            body,
+            intent="lookup",
+            value=best.value,
+            unit=best.unit,
+            confidence=conf,
+            citations=[best.citation],
+        )
+        if best.empty_cell:
+            ans.text = body.rstrip("。") + "，表中该栏为空，即为 0。"
+        others = [
+            f
+            for f in figs[1:]
+            if f.value != best.value
+            and f.unit == best.unit
+            and f.citation.table
+            and not f.empty_cell
+            and not best.empty_cell
+        ]
+        if others:
+            o = others[0]
+            note = f"报告前后不一致：{o.citation.table}中为 {_fmt(o.value)}{o.unit}，本回答以{best.citation.table}为准。"
+            ans.notes.append(note)
+            ans.text += note
+            ans.citations.append(o.citation)
+        return ans
+
+    def _measure_word(self, f: Figure, mlabel: str) -> str:
+        col = f.column or ""
+        if "预算" in col:
+            return "预算数"
+        if "决算" in col or col in ("本年支出合计", "本年收入合计", "金额", "合计"):
+            return "决算数"
+        return col
+
+    def _several(self, names, measure, report, log) -> Answer:
+        parts, cites = [], []
+        for n in names[:4]:
+            figs = self._figures(report, n, measure, log)
+            if not figs:
+                return self._single(n, measure, report, log)
+            parts.append(f"{n} {_fmt(figs[0].value)}{figs[0].unit}（{_source_text(figs[0].citation)}）")
+            cites.append(figs[0].citation)
+        return Answer(
+            "",
+            "answered",
+            f"{report.label}中，" + "；".join(parts) + "。",
+            intent="lookup",
+            confidence=0.85,
+            citations=cites,
+        )
+
+    def _pair(self, names, measure, report, log) -> tuple[Figure, Figure] | Answer:
+        got = []
+        for n in names[:2]:
+            figs = self._figures(report, n, measure, log)
+            if not figs:
+                return Answer("", "no_answer", f"报告中没有找到“{n}”的数字，无法计算。", intent="compute")
+            got.append(figs[0])
+        if got[0].unit != got[1].unit:
+            return Answer("", "no_answer", "两个数字单位不同，无法直接计算。", intent="compute")
+        return got[0], got[1]
+
+    def _share(self, names, measure, report, log) -> Answer:
+        T = self.rules.templates
+        part_name = names[0]
+        if len(names) >= 2:
+            whole_name = names[1]
+        else:
+            whole_name = "本年收入合计" if "收入" in part_name else "本年支出合计"
+        pair = self._pair([part_name, whole_name], measure, report, log)
+        if isinstance(pair, Answer):
+            return pair
+        a, b = pair
+        if b.value == 0:
+            return Answer("", "no_answer", f"{whole_name}为 0，无法计算占比。", intent="share")
+        pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
+        body = T["share"].format(
+            report=report.label,
+            part=part_name,
+            measure="",
+            part_value=_fmt(a.value),
+            unit=a.unit,
+            whole=whole_name,
+            whole_value=_fmt(b.value),
+            value=pct,
+        )
+        body += f"出处：{_source_text(a.citation)}；{_source_text(b.citation)}。"
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="share",
+            value=pct,
+            unit="%",
+            confidence=0.85,
+            citations=[a.citation, b.citation],
+        )
+
+    def _difference(self, names, ents, report, log) -> Answer:
+        T = self.rules.templates
+        if len(names) >= 2:
+            pair = self._pair(names, "actual", report, log)
+            labels = names[:2]
+        else:
+            fa = self._figures(report, names[0], "actual", log)
+            fb = self._figures(report, names[0], "budget", log)
+            if not fa or not fb:
+                return Answer(
+                    "", "no_answer", f"报告没有同时给出{names[0]}的预算数和决算数。", intent="compute"
+                )
+            pair = (fa[0], fb[0])
+            labels = [f"{names[0]}决算数", f"{names[0]}预算数"]
+        if isinstance(pair, Answer):
+            return pair
+        a, b = pair
+        diff = a.value - b.value
+        direction = "多" if diff >= 0 else "少"
+        body = T["difference"].format(
+            report=report.label,
+            a=labels[0],
+            b=labels[1],
+            measure="",
+            a_value=_fmt(a.value),
+            b_value=_fmt(b.value),
+            unit=a.unit,
+            direction=direction,
+            value=_fmt(abs(diff)),
+        )
+        body += f"出处：{_source_text(a.citation)}；{_source_text(b.citation)}。"
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="difference",
+            value=abs(diff),
+            unit=a.unit,
+            confidence=0.85,
+            citations=[a.citation, b.citation],
+        )
+
+    def _sum(self, names, measure, report, log) -> Answer:
+        T = self.rules.templates
+        figs = []
+        for n in names[:6]:
+            f = self._figures(report, n, measure, log)
+            if not f:
+                return Answer("", "no_answer", f"报告中没有找到“{n}”的数字，无法计算。", intent="sum")
+            figs.append(f[0])
+        if len({f.unit for f in figs}) != 1:
+            return Answer("", "no_answer", "这些数字单位不同，无法相加。", intent="sum")
+        total = sum((f.value for f in figs), Decimal(0))
+        parts = "，".join(f"{n} {_fmt(f.value)}{f.unit}" for n, f in zip(names, figs, strict=False))
+        formula = " + ".join(_fmt(f.value) for f in figs)
+        body = T["sum"].format(
+            report=report.label, parts=parts, value=_fmt(total), unit=figs[0].unit, formula=formula
+        )
+        body += "出处：" + "；".join(_source_text(f.citation) for f in figs) + "。"
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="sum",
+            value=total,
+            unit=figs[0].unit,
+            confidence=0.85,
+            citations=[f.citation for f in figs],
+        )
+
+    def _rank(self, text, ops, report, log) -> Answer:
+        T = self.rules.templates
+        economic = bool(re.search(r"经济分类|费用|基本支出|公用经费|人员经费|哪项费|明细", text))
+        figs = rank_rows(self.db, log, report, economic)
+        if not figs:
+            return Answer("", "no_answer", "报告中没有可以比较的分项数字。", intent="rank")
+        f = figs[0] if "rank_max" in ops else figs[-1]
+        extreme = "最多" if "rank_max" in ops else "最少"
+        body = T["rank"].format(
+            report=report.label,
+            table=f.citation.table,
+            extreme=extreme,
+            subject=f.subject,
+            value=_fmt(f.value),
+            unit=f.unit,
+            n=len(figs),
+        )
+        body += f"出处：{_source_text(f.citation)}。"
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="rank",
+            value=f.value,
+            unit=f.unit,
+            confidence=0.85,
+            citations=[f.citation],
+        )
+
+    def _change(self, names, report, log) -> Answer:
+        """Year-on-year change as the report states it (the previous year is not in the tables)."""
+        subject = names[0] if names else ""
+        forms = [subject[:4]] if subject else []
+        rows = []
+        if subject == SANGONG or subject in self.rules.groups.get(SANGONG, []):
+            forms = ["三公" if subject == SANGONG else subject[:4]]
+        for f in forms + ["总计", "合计"]:
+            rows = [
+                r
+                for r in narrative_figures(self.db, log, report, [f])
+                if re.search(r"较上年|比上年|上年|与.{0,8}相比", r["sentence"])
+            ]
+            rows = [r for r in rows if re.search(r"增加|减少|下降|降低|增长|上升", r["context"])]
+            if rows:
+                break
+        if not rows:
+            return Answer(
+                "", "no_answer", f"报告没有给出{subject or '该项'}与上年相比的变化。", intent="change"
+            )
+        rows.sort(key=lambda r: 0 if re.search(r"减少|下降|降低|增加|增长", r["context"]) else 1)
+        money = [r for r in rows if r["unit"] in ("万元", "元")]
+        r = (money or rows)[0]
+        fig = narrative_figure(report, r, subject)
+        body = (
+            f"{report.label}说明中：“{r['sentence']}”即与上年相比变化 {_fmt(fig.value)}{fig.unit}"
+            f"（{_source_text(fig.citation)}）。"
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="change",
+            value=fig.value,
+            unit=fig.unit,
+            confidence=0.75,
+            citations=[fig.citation],
+        )
+
+
+def _residue_word(text: str) -> str:
+    from .entities import _residue
+
+    return _residue(text) or text
+
+
+_default_bot: Bot | None = None
+
+
+def ask(question: str, db: str | Path | None = None, conversation: Conversation | None = None) -> Answer:
+    """Answer one question (the simplest entry point). Keeps one Bot per knowledge base."""
+    global _default_bot
+    if _default_bot is None or (db is not None and Path(db) != _default_bot.db_path):
+        _default_bot = Bot(db)
+    return _default_bot.ask(question, conversation)

@@ -1,0 +1,267 @@
+"""Stage 3: what the question names — subjects, measures, operations, year, department.
+
+Exact matching first (a scan of every known surface form over the question's characters, longest
+first, no overlaps); fuzzy matching (rapidfuzz) only for what is left, and only when the best
+candidate clears both a threshold and a margin over the runner-up. Everything considered, with
+its score, is kept for ``--explain``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from rules import Rules
+
+from .catalog import Catalog, ReportInfo
+
+FUZZY_THRESHOLD = 74.0
+FUZZY_MARGIN = 6.0
+CONTAINED_MIN = 2
+# Words that carry no subject: stripped before looking for partial subject names.
+FILLER = (
+    "多少钱",
+    "是多少",
+    "多少",
+    "花了",
+    "用了",
+    "一共",
+    "总共",
+    "请问",
+    "请告诉我",
+    "告诉我",
+    "能告诉我",
+    "查一下",
+    "查询",
+    "帮我",
+    "我想知道",
+    "想知道",
+    "知道",
+    "的",
+    "了",
+    "吗",
+    "呢",
+    "啊",
+    "呀",
+    "吧",
+    "是",
+    "有",
+    "那",
+    "么",
+    "什么",
+    "怎么样",
+    "情况",
+    "具体",
+    "一下",
+    "单位",
+    "本单位",
+    "部门",
+    "这个",
+    "那个",
+    "今年",
+    "全年",
+    "年度",
+    "元",
+    "万元",
+    "钱",
+    "为",
+    "几",
+    "数",
+    "金额",
+    "费用",
+    "支出",
+    "经费",
+)
+
+
+@dataclass
+class Match:
+    subject: str
+    surface: str
+    start: int
+    end: int
+    score: float
+    method: str  # exact / code / fuzzy / contained
+
+
+@dataclass
+class Entities:
+    subjects: list[Match] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    operations: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    relative_year: str | None = None  # 去年 / 明年 / 今年 …
+    reports: list[ReportInfo] = field(default_factory=list)
+    unknown_department: str | None = None
+    ambiguous: list[str] = field(default_factory=list)
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+
+    def explain(self) -> dict:
+        return {
+            "subjects": [
+                {"subject": m.subject, "surface": m.surface, "score": round(m.score, 1), "method": m.method}
+                for m in self.subjects
+            ],
+            "measures": self.measures,
+            "operations": self.operations,
+            "years": self.years,
+            "relative_year": self.relative_year,
+            "reports": [r.label for r in self.reports],
+            "unknown_department": self.unknown_department,
+            "ambiguous": self.ambiguous,
+            "fuzzy_candidates": [(s, round(v, 1)) for s, v in self.candidates[:5]],
+            "thresholds": {"fuzzy": FUZZY_THRESHOLD, "margin": FUZZY_MARGIN},
+        }
+
+
+def _scan(text: str, forms: dict[str, object]) -> list[tuple[str, int, int]]:
+    """Longest-first, non-overlapping occurrences of known forms."""
+    taken = [False] * len(text)
+    found = []
+    for form in sorted(forms, key=len, reverse=True):
+        start = 0
+        while True:
+            i = text.find(form, start)
+            if i < 0:
+                break
+            if not any(taken[i : i + len(form)]):
+                for k in range(i, i + len(form)):
+                    taken[k] = True
+                found.append((form, i, i + len(form)))
+            start = i + 1
+    return sorted(found, key=lambda f: f[1])
+
+
+_DEPT = re.compile(
+    r"([\u4e00-\u9fff0-9]{2,14}?(?:局|厅|委员会|委|办公室|街道办事处|街道|事务中心|中心|医院|学校|大学|公司|政府|镇|乡))"
+)
+_DEPT_STOP = {
+    "办公厅",
+    "主管部门",
+    "中心",
+    "本中心",
+    "热线中心",
+    "政府",
+    "人民政府",
+    "市政府",
+    "我中心",
+    "你们中心",
+    "贵中心",
+    "本局",
+    "你们局",
+    "该中心",
+    "事务中心",
+}
+
+
+def _departments(text: str, catalog: Catalog, masked: str) -> tuple[list[ReportInfo], str | None]:
+    hits: list[ReportInfo] = []
+    for r in catalog.reports:
+        if any(a in text for a in r.aliases):
+            hits.append(r)
+    unknown = None
+    if not hits:
+        for m in _DEPT.finditer(masked):
+            name = m.group(1)
+            if name in _DEPT_STOP or len(name) < 3:
+                continue
+            close = max(
+                (fuzz.partial_ratio(name, a) for r in catalog.reports for a in r.aliases if len(a) >= 3),
+                default=0,
+            )
+            if close < 80:
+                unknown = name
+                break
+    return hits, unknown
+
+
+def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
+    e = Entities()
+    # years and relative years
+    for m in re.finditer(r"(20\d{2})\s*年?", text):
+        e.years.append(int(m.group(1)))
+    for word in ("去年", "上年", "上一年", "前年", "明年", "今年", "本年", "下一年", "后年"):
+        if word in text:
+            e.relative_year = word
+            break
+    # measures and operations (longest words first)
+    measure_words = {w: name for name, m in rules.measures.items() for w in m.words}
+    for w, _, _ in _scan(text, measure_words):
+        if measure_words[w] not in e.measures:
+            e.measures.append(measure_words[w])
+    op_words = {w: name for name, ws in rules.operations.items() for w in ws}
+    for w, _, _ in _scan(text, op_words):
+        if op_words[w] not in e.operations:
+            e.operations.append(op_words[w])
+    # subjects: codes, then exact forms
+    masked = text
+    for m in re.finditer(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)", text):
+        code = m.group(1)
+        if code in catalog.codes and not (code.startswith("20") and len(code) == 4):
+            e.subjects.append(Match(catalog.codes[code], code, m.start(), m.end(), 100.0, "code"))
+            masked = masked[: m.start()] + " " * len(code) + masked[m.end() :]
+    for form, i, j in _scan(masked, catalog.aliases):
+        subjects = catalog.aliases[form]
+        if len(subjects) == 1:
+            e.subjects.append(Match(next(iter(subjects)), form, i, j, 100.0, "exact"))
+        else:
+            e.ambiguous = sorted(subjects)
+        masked = masked[:i] + " " * (j - i) + masked[j:]
+    e.subjects.sort(key=lambda m: m.start)
+    e.reports, e.unknown_department = _departments(text, catalog, masked)
+    if not e.subjects and not e.ambiguous:
+        rest = masked
+        for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
+            rest = rest.replace(w, " ")
+        _fallback(rest, catalog, e)
+    return e
+
+
+def _residue(text: str) -> str:
+    t = re.sub(r"20\d{2}年?|\d+(\.\d+)?", " ", text)
+    for w in sorted(FILLER, key=len, reverse=True):
+        t = t.replace(w, " ")
+    return re.sub(r"[\s\W_]+", " ", t).strip()
+
+
+def _fallback(masked: str, catalog: Catalog, e: Entities) -> None:
+    """Partial names (医疗 → several subjects) and typos (三公经废 → 三公经费)."""
+    residue = _residue(masked)
+    pieces = [p for p in residue.split() if len(p) >= CONTAINED_MIN]
+    if not pieces:
+        return
+    # contained: the question's word is part of subject names
+    for piece in pieces:
+        hits = sorted({s for s in catalog.subjects if piece in s})
+        if len(hits) == 1:
+            e.subjects.append(Match(hits[0], piece, 0, 0, 90.0, "contained"))
+            return
+        if len(hits) > 1:
+            exact = [h for h in hits if h == piece]
+            if exact:
+                e.subjects.append(Match(exact[0], piece, 0, 0, 95.0, "contained"))
+                return
+            e.ambiguous = hits[:8]
+            return
+    # fuzzy: typos and homophones, scored on each residue piece
+    scores: dict[str, float] = {}
+    for piece in pieces:
+        for form, subjects in catalog.aliases.items():
+            if abs(len(form) - len(piece)) > 2 or len(form) < 3:
+                continue
+            s = 0.5 * fuzz.ratio(piece, form) + 0.5 * fuzz.partial_ratio(form, piece)
+            for subject in subjects:
+                if s > scores.get(subject, 0):
+                    scores[subject] = s
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    e.candidates = ranked[:5]
+    if not ranked:
+        return
+    best, score = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0.0
+    if score >= FUZZY_THRESHOLD and score - runner >= FUZZY_MARGIN:
+        e.subjects.append(Match(best, pieces[0], 0, 0, score, "fuzzy"))
+    elif score >= FUZZY_THRESHOLD - 10:
+        e.ambiguous = [s for s, v in ranked[:4] if v >= score - FUZZY_MARGIN]

@@ -1,0 +1,125 @@
+"""Stage 1: a question as the rest of the pipeline expects it.
+
+NFKC (full-width → half-width), traditional → simplified (opencc), no quotes or brackets that
+jieba would split words on, Chinese numerals as digits where they are amounts or years. cn2an is
+wrapped because it fails on 二〇二四年 and 一点九三万元, and its ``transform`` turns 三公 into 3公.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_QUESTION = 500
+
+_QUOTES = re.compile(r"[\"'“”‘’「」『』《》〈〉【】\[\]{}<>]")
+_SPACES = re.compile(r"\s+")
+_CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
+_DIGIT = {
+    "〇": "0",
+    "零": "0",
+    "一": "1",
+    "二": "2",
+    "两": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
+_CN_NUM_CHARS = "〇零一二两三四五六七八九十百千万点"
+# Words with numerals in them that are names, never numbers.
+_KEEP = (
+    "三公",
+    "一般公共",
+    "十二五",
+    "十三五",
+    "十四五",
+    "一把手",
+    "一点点",
+    "一共",
+    "一下",
+    "一些",
+    "一个",
+    "一项",
+    "一般",
+    "统一",
+    "万一",
+    "之一",
+    "第一",
+    "唯一",
+    "一直",
+    "一起",
+    "一样",
+    "一般性",
+)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s")
+    except Exception:  # pragma: no cover - opencc is a dependency; degrade rather than fail
+        return None
+
+
+def to_simplified(text: str) -> str:
+    conv = _converter()
+    return conv.convert(text) if conv else text
+
+
+def _year_digits(m: re.Match) -> str:
+    return "".join(_DIGIT.get(ch, ch) for ch in m.group(1)) + "年"
+
+
+def cn_numbers(text: str) -> str:
+    """Chinese numerals → digits for years (二〇二四年) and amounts (一点九三万元, 十一人).
+
+    Only runs of numerals followed by a unit or 年 are converted, so names such as 三公 and
+    一般公共服务 are left alone.
+    """
+    text = re.sub(r"([〇零一二三四五六七八九]{4})年", _year_digits, text)
+
+    def amount(m: re.Match) -> str:
+        run, unit = m.group(1), m.group(2)
+        if any(k in m.group(0) for k in _KEEP):
+            return m.group(0)
+        whole, _, frac = run.partition("点")
+        try:
+            import cn2an
+
+            value = int(cn2an.cn2an(whole or "零", "smart")) if whole else 0
+        except Exception:
+            return m.group(0)
+        if frac:
+            digits = "".join(_DIGIT.get(ch, "?") for ch in frac)
+            if "?" in digits:
+                return m.group(0)
+            return f"{value}.{digits}{unit}"
+        return f"{value}{unit}"
+
+    return re.sub(rf"([{_CN_NUM_CHARS}]+?)(万元|元|人|辆|个|%|年)", amount, text)
+
+
+def normalise(question: str) -> str:
+    """The question in one canonical form; never raises."""
+    if not isinstance(question, str):
+        question = str(question or "")
+    text = question[: MAX_QUESTION * 4]
+    text = unicodedata.normalize("NFKC", text)
+    text = _CTRL.sub(" ", text)
+    text = to_simplified(text)
+    text = _QUOTES.sub("", text)
+    text = text.replace("（", "(").replace("）", ")")
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"(?<=\d)\s+(?=\d)", "", text)
+    text = _SPACES.sub(" ", text).strip()
+    text = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
+    text = re.sub(r"[?？!！。.,，~～]+$", "", text).strip()
+    text = cn_numbers(text)
+    return text[:MAX_QUESTION]

@@ -1,0 +1,320 @@
+"""Stage 5: parameterised SQL over the knowledge base, returning figures with their citations.
+
+Every function returns :class:`Figure` objects that carry the exact decimal, its unit and the
+:class:`Citation` of the cell or sentence it came from, so the answer can never print a number it
+cannot cite. The SQL and its parameters are recorded for ``--explain``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlite_utils
+
+from knowledge.model import Citation
+
+from .catalog import ReportInfo, bare
+
+
+@dataclass
+class Figure:
+    subject: str
+    value: Decimal
+    unit: str
+    citation: Citation
+    column: str = ""
+    table_code: str | None = None
+    empty_cell: bool = False  # the report printed nothing: zero
+
+
+@dataclass
+class QueryLog:
+    queries: list[tuple[str, list]] = field(default_factory=list)
+
+    def run(self, db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
+        self.queries.append((" ".join(sql.split()), list(params)))
+        return list(db.query(sql, params))
+
+
+# Which table answers first when several print the same 科目: expenditure detail, then the
+# summary tables, then income.
+TABLE_ORDER = [
+    "公开03表",
+    "公开01表",
+    "公开06表",
+    "公开04表",
+    "公开07表",
+    "公开02表",
+    "公开05表",
+    "公开08表",
+    "公开09表",
+    "公开10表",
+]
+
+
+def _table_rank(code: str | None, title: str) -> int:
+    if code in TABLE_ORDER:
+        return TABLE_ORDER.index(code)
+    return 50 + (0 if "支出" in title else 5)
+
+
+def row_citation(report: ReportInfo, r: dict, column: str) -> Citation:
+    row_label = f"{r['code']} {r['name']}" if r.get("code") else r["name"]
+    if r.get("grp"):
+        row_label = f"{r['grp']}：{row_label}"
+    return Citation(
+        report=report.title or report.label,
+        table=r["label"],
+        row=row_label,
+        column=column,
+        quote=(r.get("raw") or "").replace("\t", " | ").strip(" |"),
+        line=r["line"],
+        page=r["page"],
+    )
+
+
+def table_figures(
+    db: sqlite_utils.Database,
+    log: QueryLog,
+    report: ReportInfo,
+    subject: str,
+    columns: list[str],
+    code: str | None = None,
+) -> list[Figure]:
+    """Cells of rows named ``subject`` (or with its 科目编码) in the measured columns."""
+    rows = log.run(
+        db,
+        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, r.is_total, t.code AS tcode, t.title, t.label,"
+        " t.unit FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
+        " WHERE r.report_id = ? AND (r.name = ? OR r.name LIKE ? OR r.name LIKE ? OR r.code = ?)",
+        [report.id, subject, f"%、{subject}", f"%{subject}(类)", code or "-"],
+    )
+    rows = [r for r in rows if bare(r["name"]) == subject or (code and r["code"] == code)]
+    out: list[Figure] = []
+    for r in rows:
+        cells = log.run(db, "SELECT column_name, value, raw FROM cells WHERE row_id = ?", [r["id"]])
+        chosen = _pick_column(cells, columns)
+        if chosen is None:
+            continue
+        value = Decimal(chosen["value"]) if chosen["value"] is not None else Decimal("0.00")
+        out.append(
+            Figure(
+                subject=subject,
+                value=value,
+                unit=r["unit"],
+                citation=row_citation(report, r, chosen["column_name"]),
+                column=chosen["column_name"],
+                table_code=r["tcode"],
+                empty_cell=chosen["value"] is None,
+            )
+        )
+    if not out:
+        out = column_figures(db, log, report, subject)
+    out.sort(key=lambda f: (f.empty_cell, _table_rank(f.table_code, f.citation.table or "")))
+    return out
+
+
+def column_figures(
+    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, subject: str
+) -> list[Figure]:
+    """Subjects that are columns rather than rows (基本支出, 项目支出): the total row's cell."""
+    rows = log.run(
+        db,
+        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.title, t.label, t.unit,"
+        " c.column_name, c.value FROM cells c JOIN table_rows r ON r.id = c.row_id"
+        " JOIN report_tables t ON t.id = r.table_id"
+        " WHERE c.report_id = ? AND c.column_name = ? AND r.is_total = 1 AND r.name = '合计'",
+        [report.id, subject],
+    )
+    return [
+        Figure(
+            subject,
+            Decimal(r["value"]) if r["value"] is not None else Decimal("0.00"),
+            r["unit"],
+            row_citation(report, r, subject),
+            subject,
+            r["tcode"],
+            r["value"] is None,
+        )
+        for r in rows
+    ]
+
+
+def _pick_column(cells: list[dict], preferred: list[str]) -> dict | None:
+    for want in preferred:
+        for c in cells:
+            col = c["column_name"] or ""
+            if col == want or col.endswith("·" + want) or (want in col and "·" not in col):
+                return c
+    return None
+
+
+def sangong_figures(
+    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, part: str, measure_label: str
+) -> list[Figure]:
+    """三公 from the 三公 table: column ``预算数·因公出国(境)费`` etc."""
+    rows = log.run(
+        db,
+        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit"
+        " FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
+        " WHERE r.report_id = ? AND t.title LIKE ?",
+        [report.id, "%三公%"],
+    )
+    out = []
+    for r in rows:
+        cells = log.run(db, "SELECT column_name, value, raw FROM cells WHERE row_id = ?", [r["id"]])
+        want = f"{measure_label}·{'合计' if part == '三公经费' else part}"
+        for c in cells:
+            if c["column_name"] == want:
+                value = Decimal(c["value"]) if c["value"] is not None else Decimal("0.00")
+                out.append(
+                    Figure(
+                        part,
+                        value,
+                        r["unit"],
+                        row_citation(report, r, want),
+                        want,
+                        r["tcode"],
+                        c["value"] is None,
+                    )
+                )
+    return out
+
+
+def sentence_citation(report: ReportInfo, r: dict) -> Citation:
+    return Citation(
+        report=report.title or report.label,
+        section=r.get("section_path") or r.get("path"),
+        quote=r.get("sentence") or r.get("text") or "",
+        line=r.get("line"),
+        page=r.get("page"),
+    )
+
+
+def narrative_figures(
+    db: sqlite_utils.Database,
+    log: QueryLog,
+    report: ReportInfo,
+    forms: list[str],
+    units: tuple[str, ...] | None = None,
+) -> list[dict]:
+    """Figures printed in the narrative whose clause names one of ``forms``."""
+    if not forms:
+        return []
+    clauses = " OR ".join(["context LIKE ?"] * len(forms))
+    params: list = [report.id] + [f"%{f}%" for f in forms]
+    sql = f"SELECT * FROM narrative_figures WHERE report_id = ? AND ({clauses})"
+    if units:
+        sql += f" AND unit IN ({','.join('?' * len(units))})"
+        params += list(units)
+    return log.run(db, sql + " ORDER BY line, id", params)
+
+
+def narrative_figure(report: ReportInfo, r: dict, subject: str) -> Figure:
+    return Figure(subject, Decimal(r["value"]), r["unit"], sentence_citation(report, r), column=r["context"])
+
+
+def empty_table_for(
+    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, subject: str
+) -> dict | None:
+    """A table about ``subject`` that the report declares empty (本单位无政府性基金…)."""
+    key = subject.replace("预算财政拨款", "").replace("财政拨款", "")[:6]
+    if len(key) < 3:
+        return None
+    rows = log.run(
+        db,
+        "SELECT * FROM report_tables WHERE report_id = ? AND empty = 1 AND title LIKE ?",
+        [report.id, f"%{key}%"],
+    )
+    return rows[0] if rows else None
+
+
+def search_sentences(
+    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, words: list[str], limit: int = 5
+) -> list[dict]:
+    """Sentences containing all ``words`` (LIKE; words come from our own lexicon, passed as parameters)."""
+    words = [w for w in words if w]
+    if not words:
+        return []
+    cond = " AND ".join(["s.text LIKE ?"] * len(words))
+    return log.run(
+        db,
+        "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
+        f" WHERE s.report_id = ? AND {cond} ORDER BY s.line LIMIT ?",
+        [report.id] + [f"%{w}%" for w in words] + [limit],
+    )
+
+
+def fts_sentences(
+    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, tokens: list[str], limit: int = 5
+) -> list[dict]:
+    """Full-text search on the jieba-segmented column; user tokens are quoted, never raw syntax."""
+    toks = [t for t in tokens if len(t) >= 2 and re.search(r"[\u4e00-\u9fff]", t)]
+    if not toks:
+        return []
+    match = " OR ".join('"' + t.replace('"', '""') + '"' for t in toks[:8])
+    return log.run(
+        db,
+        "SELECT s.*, c.path AS section_path FROM sentences_fts f JOIN sentences s ON s.id = f.rowid"
+        " JOIN sections c ON c.id = s.section_id WHERE sentences_fts MATCH ? AND s.report_id = ?"
+        " ORDER BY bm25(sentences_fts) LIMIT ?",
+        [match, report.id, limit],
+    )
+
+
+def rank_rows(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, economic: bool) -> list[Figure]:
+    """项-level rows of the expenditure table (or 款-level rows of the 基本支出 detail) by amount."""
+    if economic:
+        sql = (
+            "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit,"
+            " c.column_name, c.value FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
+            " JOIN cells c ON c.row_id = r.id WHERE r.report_id = ? AND t.layout = 'economic'"
+            " AND length(r.code) = 5 AND c.value IS NOT NULL"
+        )
+    else:
+        sql = (
+            "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit,"
+            " c.column_name, c.value FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
+            " JOIN cells c ON c.row_id = r.id WHERE r.report_id = ? AND t.layout = 'subject'"
+            " AND t.title LIKE '%支出%' AND length(r.code) = 7 AND c.value IS NOT NULL"
+            " AND c.column_name IN ('本年支出合计', '合计', '决算数')"
+        )
+    rows = log.run(db, sql, [report.id])
+    if not rows:
+        return []
+    best_table = min({(r["tcode"] or "") for r in rows}, key=lambda c: _table_rank(c, "支出"))
+    figs = [
+        Figure(
+            bare(r["name"]),
+            Decimal(r["value"]),
+            r["unit"],
+            row_citation(report, r, r["column_name"]),
+            r["column_name"],
+            r["tcode"],
+        )
+        for r in rows
+        if (r["tcode"] or "") == best_table
+    ]
+    return sorted(figs, key=lambda f: -f.value)
+
+
+def findings_for(
+    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, citations: list[Citation]
+) -> list[str]:
+    """Messages of consistency findings that cite any of these lines."""
+    lines = {c.line for c in citations if c.line}
+    if not lines:
+        return []
+    rows = log.run(db, "SELECT message, citations FROM findings WHERE report_id = ?", [report.id])
+    out = []
+    for r in rows:
+        try:
+            cited = {c.get("line") for c in json.loads(r["citations"] or "[]")}
+        except (ValueError, AttributeError):
+            continue
+        if cited & lines and r["message"] not in out:
+            out.append(r["message"])
+    return out

@@ -1,0 +1,162 @@
+"""Ingest report files into a knowledge base: detect the format, parse, check, store.
+
+This is the Python API behind ``disclosure-bot ingest``; the CLI only prints what it returns.
+One bad file never stops the others: each file's outcome says ingested / skipped / replaced /
+failed (with the file, line and reason), and a failed file leaves the knowledge base untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from .model import ParsedReport, ReportError
+from .store import store_report
+
+REPORT_SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".json"}
+BUNDLED_REPORT = Path(__file__).parent / "data" / "guiyang-12345-hotline-2024-final.md"
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: str  # ingested / skipped / replaced / failed
+    message: str = ""
+    report_id: int | None = None
+    department: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    line: int | None = None
+    findings: int = 0
+    unplaced: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _decode(data: bytes, path: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise ReportError("不是文本文件，也不是 PDF (binary file, not a report)", path)
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ReportError("无法识别的文本编码 (unknown text encoding)", path)
+
+
+def read_report(path: str | os.PathLike) -> ParsedReport:
+    """Parse one file, whatever its format; raises ReportError naming the file and line."""
+    p = Path(path)
+    name = str(p)
+    if not p.exists():
+        raise ReportError("文件不存在 (file not found)", name)
+    if p.is_dir():
+        raise ReportError("这是一个文件夹，不是报告文件 (a folder, not a report file)", name)
+    data = p.read_bytes()
+    if not data.strip():
+        raise ReportError("文件为空 (empty file)", name)
+    if data[:5] == b"%PDF-":
+        from .pdf import parse_pdf
+
+        report = parse_pdf(name)
+    else:
+        text = _decode(data, name)
+        stripped = text.lstrip()
+        if stripped.startswith("{"):
+            from .pages import parse_pages_json
+
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as e:
+                raise ReportError(f"JSON 格式错误 (malformed JSON): {e.msg}", name, e.lineno) from None
+            report = parse_pages_json(text, name)
+        else:
+            from .markdown import parse_markdown
+
+            report = parse_markdown(text, name)
+    report.meta.sha256 = hashlib.sha256(data).hexdigest()
+    report.meta.source_path = name
+    return report
+
+
+def run_checks(report: ParsedReport) -> list:
+    from .checks import run_checks as _run
+
+    return _run(report)
+
+
+def expand(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """Files named, and report-like files found recursively in folders named, in a stable order."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out += sorted(
+                str(f) for f in path.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+            )
+        else:
+            out.append(str(path))
+    return out
+
+
+def ingest_file(
+    db: sqlite_utils.Database,
+    path: str,
+    department: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+) -> Outcome:
+    try:
+        report = read_report(path)
+    except ReportError as e:
+        return Outcome(path, "failed", e.message, line=e.line)
+    except Exception as e:  # a reader bug must not stop a batch or lose the knowledge base
+        return Outcome(path, "failed", f"无法解析 (could not parse): {type(e).__name__}: {e}")
+    if department:
+        report.meta.department = department
+    if year:
+        report.meta.year = int(year)
+    if kind:
+        report.meta.kind = kind
+    try:
+        findings = run_checks(report)
+    except Exception:  # checks are advice; a failing check must not block a report
+        findings = []
+    try:
+        res = store_report(db, report, findings)
+    except Exception as e:
+        return Outcome(path, "failed", f"写入知识库失败 (could not store): {e}")
+    return Outcome(
+        path,
+        res.status,
+        report_id=res.report_id,
+        department=res.department,
+        year=res.year,
+        kind=res.kind,
+        findings=res.findings,
+        unplaced=res.unplaced,
+    )
+
+
+def ingest(
+    db: sqlite_utils.Database,
+    paths: Iterable[str | os.PathLike],
+    department: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    progress: Callable[[str, Outcome], None] | None = None,
+) -> list[Outcome]:
+    outcomes = []
+    for f in expand(paths):
+        o = ingest_file(db, f, department, year, kind)
+        outcomes.append(o)
+        if progress:
+            progress(f, o)
+    return outcomes

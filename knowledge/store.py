@@ -1,0 +1,403 @@
+"""Write parsed reports into SQLite and read them back.
+
+The schema is documented in ``docs/schema.md``; names are chosen to read well in Datasette.
+Amounts are stored as decimal strings (``"672.13"``), never floats, so sums stay exact.
+
+Ingest is atomic: the report is parsed completely before anything is written, and all writes run
+in one transaction (``Database.atomic``), so a failure leaves the file as it was. It is idempotent:
+a report whose text (sha256) is already stored is skipped, and a new version of the same
+department/year/kind replaces the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import sqlite_utils
+
+from .model import ParsedReport
+from .segment import segmented
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY, department TEXT NOT NULL, region TEXT, year INTEGER NOT NULL,
+    kind TEXT NOT NULL, scope TEXT, title TEXT, source_path TEXT, source_format TEXT,
+    sha256 TEXT UNIQUE, tables_count INTEGER, rows_count INTEGER, unplaced_count INTEGER
+);
+CREATE TABLE IF NOT EXISTS report_tables (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), code TEXT,
+    title TEXT, label TEXT, unit TEXT, layout TEXT, columns TEXT, notes TEXT, empty INTEGER,
+    empty_reason TEXT, heading_path TEXT, line INTEGER, page INTEGER
+);
+CREATE TABLE IF NOT EXISTS table_rows (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id),
+    table_id INTEGER NOT NULL REFERENCES report_tables(id), position INTEGER, code TEXT, name TEXT,
+    level TEXT, parent_code TEXT, grp TEXT, row_no INTEGER, is_total INTEGER, raw TEXT,
+    line INTEGER, page INTEGER
+);
+CREATE TABLE IF NOT EXISTS cells (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id),
+    table_id INTEGER NOT NULL REFERENCES report_tables(id),
+    row_id INTEGER NOT NULL REFERENCES table_rows(id), column_name TEXT, value TEXT, raw TEXT,
+    unit TEXT
+);
+CREATE TABLE IF NOT EXISTS sections (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), path TEXT,
+    heading TEXT, level INTEGER, text TEXT, line INTEGER, page INTEGER
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id),
+    section_id INTEGER REFERENCES sections(id), position INTEGER, text TEXT, tokens TEXT,
+    line INTEGER, page INTEGER
+);
+CREATE TABLE IF NOT EXISTS terms (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), term TEXT,
+    definition TEXT, line INTEGER, page INTEGER
+);
+CREATE TABLE IF NOT EXISTS narrative_figures (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id),
+    sentence_id INTEGER REFERENCES sentences(id), section_path TEXT, context TEXT, value TEXT,
+    unit TEXT, raw TEXT, sentence TEXT, kind TEXT, line INTEGER, page INTEGER
+);
+CREATE TABLE IF NOT EXISTS performance_projects (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), project TEXT,
+    unit TEXT, department TEXT, funds TEXT, conclusion TEXT, total_score TEXT, line INTEGER,
+    page INTEGER
+);
+CREATE TABLE IF NOT EXISTS performance_indicators (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id),
+    project_id INTEGER REFERENCES performance_projects(id), level1 TEXT, level2 TEXT, name TEXT,
+    target TEXT, actual TEXT, weight TEXT, score TEXT, deviation TEXT, line INTEGER, page INTEGER
+);
+CREATE TABLE IF NOT EXISTS findings (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), check_name TEXT,
+    severity TEXT, message TEXT, expected TEXT, found TEXT, difference TEXT, unit TEXT,
+    citations TEXT
+);
+CREATE TABLE IF NOT EXISTS unplaced_lines (
+    id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), text TEXT,
+    reason TEXT, line INTEGER, page INTEGER
+);
+CREATE INDEX IF NOT EXISTS idx_rows_report ON table_rows(report_id, name);
+CREATE INDEX IF NOT EXISTS idx_rows_code ON table_rows(report_id, code);
+CREATE INDEX IF NOT EXISTS idx_cells_row ON cells(row_id);
+CREATE INDEX IF NOT EXISTS idx_cells_report ON cells(report_id);
+CREATE INDEX IF NOT EXISTS idx_tables_report ON report_tables(report_id);
+CREATE INDEX IF NOT EXISTS idx_sentences_report ON sentences(report_id);
+CREATE INDEX IF NOT EXISTS idx_figures_report ON narrative_figures(report_id);
+CREATE INDEX IF NOT EXISTS idx_terms_report ON terms(report_id);
+CREATE INDEX IF NOT EXISTS idx_findings_report ON findings(report_id);
+CREATE INDEX IF NOT EXISTS idx_reports_identity ON reports(department, year, kind);
+"""
+
+FTS = """
+CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
+    tokens, content='sentences', content_rowid='id'
+);
+"""
+
+_CHILD_TABLES = (
+    "cells",
+    "table_rows",
+    "report_tables",
+    "sentences",
+    "sections",
+    "terms",
+    "narrative_figures",
+    "performance_indicators",
+    "performance_projects",
+    "findings",
+    "unplaced_lines",
+)
+
+
+def _dec(v: Decimal | None) -> str | None:
+    return None if v is None else str(v)
+
+
+def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
+    """Open (and create, unless read-only) a knowledge base."""
+    if readonly:
+        import sqlite3
+
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        return sqlite_utils.Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "reports" in db.table_names():
+        return
+    with db.atomic():
+        for stmt in (SCHEMA + FTS).split(";"):
+            if stmt.strip():
+                db.execute(stmt)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class IngestResult:
+    report_id: int
+    status: str  # ingested / skipped / replaced
+    department: str
+    year: int
+    kind: str
+    tables: int
+    rows: int
+    unplaced: int
+    findings: int = 0
+
+
+def find_report(db: sqlite_utils.Database, sha: str) -> int | None:
+    row = db.execute("SELECT id FROM reports WHERE sha256 = ?", [sha]).fetchone()
+    return row[0] if row else None
+
+
+def delete_report(db: sqlite_utils.Database, report_id: int) -> None:
+    db.execute(
+        "DELETE FROM sentences_fts WHERE rowid IN (SELECT id FROM sentences WHERE report_id = ?)",
+        [report_id],
+    )
+    for t in _CHILD_TABLES:
+        db.execute(f"DELETE FROM {t} WHERE report_id = ?", [report_id])
+    db.execute("DELETE FROM reports WHERE id = ?", [report_id])
+
+
+def store_report(
+    db: sqlite_utils.Database, report: ParsedReport, findings: list | None = None
+) -> IngestResult:
+    """Write one parsed report in a single transaction."""
+    m = report.meta
+    existing = find_report(db, m.sha256) if m.sha256 else None
+    n_rows = sum(len(t.rows) for t in report.tables)
+    if existing is not None:
+        return IngestResult(
+            existing,
+            "skipped",
+            m.department,
+            m.year,
+            m.kind,
+            len(report.tables),
+            n_rows,
+            len(report.unplaced),
+        )
+    status = "ingested"
+    with db.atomic():
+        old = db.execute(
+            "SELECT id FROM reports WHERE department = ? AND year = ? AND kind = ? AND COALESCE(scope,'') = ?",
+            [m.department, m.year, m.kind, m.scope or ""],
+        ).fetchall()
+        for (old_id,) in old:
+            delete_report(db, old_id)
+            status = "replaced"
+        cur = db.execute(
+            "INSERT INTO reports (department, region, year, kind, scope, title, source_path, source_format,"
+            " sha256, tables_count, rows_count, unplaced_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                m.department,
+                m.region,
+                m.year,
+                m.kind,
+                m.scope,
+                m.title,
+                m.source_path,
+                m.source_format,
+                m.sha256,
+                len(report.tables),
+                n_rows,
+                len(report.unplaced),
+            ],
+        )
+        rid = cur.lastrowid
+        _write_tables(db, rid, report)
+        _write_narrative(db, rid, report)
+        _write_performance(db, rid, report)
+        db.conn.executemany(
+            "INSERT INTO unplaced_lines (report_id, text, reason, line, page) VALUES (?,?,?,?,?)",
+            [(rid, u.text, u.reason, u.source.line, u.source.page) for u in report.unplaced],
+        )
+        if findings:
+            write_findings(db, rid, findings)
+    return IngestResult(
+        rid,
+        status,
+        m.department,
+        m.year,
+        m.kind,
+        len(report.tables),
+        n_rows,
+        len(report.unplaced),
+        len(findings or []),
+    )
+
+
+def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> None:
+    for t in report.tables:
+        cur = db.execute(
+            "INSERT INTO report_tables (report_id, code, title, label, unit, layout, columns, notes, empty,"
+            " empty_reason, heading_path, line, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                rid,
+                t.code,
+                t.title,
+                t.label,
+                t.unit,
+                t.layout,
+                json.dumps(t.columns, ensure_ascii=False),
+                json.dumps(t.notes, ensure_ascii=False),
+                int(t.empty),
+                t.empty_reason,
+                " > ".join(t.heading_path),
+                t.source.line,
+                t.source.page,
+            ],
+        )
+        tid = cur.lastrowid
+        for pos, row in enumerate(t.rows):
+            rcur = db.execute(
+                "INSERT INTO table_rows (report_id, table_id, position, code, name, level, parent_code, grp,"
+                " row_no, is_total, raw, line, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    rid,
+                    tid,
+                    pos,
+                    row.code,
+                    row.name,
+                    row.level,
+                    row.parent_code,
+                    row.group,
+                    row.row_no,
+                    int(row.is_total),
+                    row.raw,
+                    row.source.line,
+                    row.source.page,
+                ],
+            )
+            row_id = rcur.lastrowid
+            db.conn.executemany(
+                "INSERT INTO cells (report_id, table_id, row_id, column_name, value, raw, unit) VALUES (?,?,?,?,?,?,?)",
+                [(rid, tid, row_id, c.column, _dec(c.value), c.raw, t.unit) for c in row.cells],
+            )
+
+
+def _write_narrative(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> None:
+    sentence_ids: dict[tuple[int, str], int] = {}
+    for s in report.sections:
+        cur = db.execute(
+            "INSERT INTO sections (report_id, path, heading, level, text, line, page) VALUES (?,?,?,?,?,?,?)",
+            [rid, " > ".join(s.path), s.heading, s.level, s.text, s.source.line, s.source.page],
+        )
+        sid = cur.lastrowid
+        for pos, sent in enumerate(s.sentences):
+            tokens = segmented(sent.text)
+            scur = db.execute(
+                "INSERT INTO sentences (report_id, section_id, position, text, tokens, line, page)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [rid, sid, pos, sent.text, tokens, sent.source.line, sent.source.page],
+            )
+            db.execute("INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)", [scur.lastrowid, tokens])
+            sentence_ids.setdefault((sent.source.line, sent.text), scur.lastrowid)
+    db.conn.executemany(
+        "INSERT INTO terms (report_id, term, definition, line, page) VALUES (?,?,?,?,?)",
+        [(rid, t.term, t.definition, t.source.line, t.source.page) for t in report.terms],
+    )
+    db.conn.executemany(
+        "INSERT INTO narrative_figures (report_id, sentence_id, section_path, context, value, unit, raw,"
+        " sentence, kind, line, page) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                rid,
+                sentence_ids.get((f.source.line, f.sentence)),
+                " > ".join(f.section_path),
+                f.context,
+                _dec(f.value),
+                f.unit,
+                f.raw,
+                f.sentence,
+                f.kind,
+                f.source.line,
+                f.source.page,
+            )
+            for f in report.figures
+        ],
+    )
+
+
+def _write_performance(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> None:
+    for p in report.performance:
+        cur = db.execute(
+            "INSERT INTO performance_projects (report_id, project, unit, department, funds, conclusion,"
+            " total_score, line, page) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                rid,
+                p.project,
+                p.unit,
+                p.department,
+                json.dumps({k: _dec(v) for k, v in p.funds.items()}, ensure_ascii=False),
+                p.conclusion,
+                _dec(p.total_score),
+                p.source.line,
+                p.source.page,
+            ],
+        )
+        pid = cur.lastrowid
+        db.conn.executemany(
+            "INSERT INTO performance_indicators (report_id, project_id, level1, level2, name, target, actual,"
+            " weight, score, deviation, line, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    rid,
+                    pid,
+                    i.level1,
+                    i.level2,
+                    i.name,
+                    i.target,
+                    i.actual,
+                    _dec(i.weight),
+                    _dec(i.score),
+                    i.deviation,
+                    i.source.line,
+                    i.source.page,
+                )
+                for i in p.indicators
+            ],
+        )
+
+
+def write_findings(db: sqlite_utils.Database, rid: int, findings: list) -> None:
+    db.execute("DELETE FROM findings WHERE report_id = ?", [rid])
+    db.conn.executemany(
+        "INSERT INTO findings (report_id, check_name, severity, message, expected, found, difference, unit,"
+        " citations) VALUES (?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                rid,
+                f.check,
+                f.severity,
+                f.message,
+                _dec(f.expected),
+                _dec(f.found),
+                _dec(f.difference),
+                f.unit,
+                json.dumps([c.as_dict() for c in f.citations], ensure_ascii=False),
+            )
+            for f in findings
+        ],
+    )
+
+
+def list_reports(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("SELECT * FROM reports ORDER BY department, year, kind"))
