@@ -1,0 +1,91 @@
+"""The answering pipeline on the reference report: figures with citations, follow-ups, declines."""
+
+from decimal import Decimal
+
+import pytest
+
+from bot import Conversation
+from bot.normalise import normalise
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("三公經費多少？", "三公经费多少"),
+        ("“三公”经费？？", "三公经费"),
+        ("２０２４年辦公費", "2024年办公费"),
+        ("二〇二四年的三公", "2024年的三公"),
+        ("一点九三万元", "1.93万元"),
+        ("十一人", "11人"),
+        ("一般公共服务支出  多少", "一般公共服务支出多少"),
+    ],
+)
+def test_normalise(raw, expected):
+    assert normalise(raw) == expected
+
+
+def test_figure_with_citation(bot):
+    a = bot.ask("办公费花了多少")
+    assert a.status == "answered" and a.value == Decimal("9.37") and a.unit == "万元"
+    c = a.citations[0]
+    assert c.table.startswith("公开07表") and "30201" in c.row and c.line == 279
+    assert "9.37" in a.text and "公开07表" in a.text
+
+
+def test_code_and_traditional(bot):
+    assert bot.ask("2101102花了多少").value == Decimal("5.39")
+    assert bot.ask("辦公費花了多少錢").value == Decimal("9.37")
+
+
+def test_sangong_zero_is_an_answer(bot):
+    a = bot.ask("三公经费多少")
+    assert a.status == "answered" and a.value == Decimal("0.00")
+    assert "三公" in a.citations[0].quote and a.citations[0].line == 414
+
+
+def test_follow_up_budget(bot):
+    conv = Conversation()
+    assert bot.ask("三公经费多少", conv).value == Decimal("0.00")
+    a = bot.ask("预算呢", conv)
+    assert a.status == "answered" and a.value == Decimal("1.93")
+
+
+def test_follow_up_share(bot):
+    conv = Conversation()
+    assert bot.ask("一般公共服务支出多少", conv).value == Decimal("637.38")
+    a = bot.ask("占比呢", conv)
+    assert a.value == Decimal("94.83") and a.unit == "%"
+
+
+def test_empty_table_answers_zero_with_sentence(bot):
+    a = bot.ask("政府性基金预算财政拨款支出多少")
+    assert a.status == "answered" and a.value == Decimal("0.00")
+    assert any("无政府性基金" in c.quote or c.table for c in a.citations)
+
+
+def test_ambiguous_asks_back(bot):
+    a = bot.ask("医疗")
+    assert a.status == "clarify" and len(a.suggestions) >= 2
+    assert any("事业单位医疗" in s for s in a.suggestions)
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["2025年三公经费多少", "贵州省公安厅的三公经费", "今天天气怎么样", "明年的预算是多少", "联系人郑承竹的工资多少"],
+)
+def test_declines_without_a_figure(bot, q):
+    a = bot.ask(q)
+    assert a.status == "no_answer" and a.value is None
+
+
+def test_consistency_note_on_cited_figure(bot):
+    a = bot.ask("一般公共服务支出多少")
+    assert a.value == Decimal("637.38")
+
+
+def test_explain_shows_every_stage(bot):
+    a = bot.ask("三公经废多少", explain=True)
+    stages = [s for s, _ in a.trace.stages]
+    assert stages[:4] == ["normalise", "tokens", "entities", "intent"] and "sql" in stages
+    ents = a.trace.as_dict()["entities"]
+    assert ents["thresholds"]["fuzzy"] > 0
