@@ -38,6 +38,19 @@ from .query import (
 )
 
 SANGONG = "三公经费"
+# Subjects that contain others: when a question names one of these and something inside it
+# ("基本支出里的电费"), the question is about the inner one.
+CONTAINERS = {
+    "基本支出",
+    "项目支出",
+    "本年支出合计",
+    "本年收入合计",
+    "人员经费合计",
+    "公用经费合计",
+    "一般公共预算财政拨款",
+    "财政拨款收入",
+    "政府采购支出总额",
+}
 TWO = Decimal("0.01")
 
 
@@ -182,6 +195,7 @@ class Bot:
                 suggestions=[f"{r.department}{r.year}年{r.kind}的{text}" for r in self.catalog.reports][:8],
             )
         log = QueryLog()
+        self._question = text
         answer = self._dispatch(intent, text, tokens, ents, report, conv, log)
         answer.question = raw[:MAX_QUESTION]
         answer.report_id = report.id
@@ -449,10 +463,62 @@ class Bot:
                     f"{r['actual']}，分值 {r['weight']}，得分 {r['score']}（{_source_text(c)}）。"
                 )
                 return Answer("", "answered", body, intent="performance", confidence=0.9, citations=[c])
-        words = ["得分"] if re.search(r"分", text) else (["执行率"] if "执行率" in text else ["绩效"])
-        figs = narrative_figures(self.db, log, report, words)
-        if not figs:
-            figs = narrative_figures(self.db, log, report, ["绩效", "自评"])
+        fund = next(
+            (
+                k
+                for k in ("年初预算数", "全年预算数", "全年执行数", "执行数", "执行率", "分值", "得分")
+                if k.rstrip("数") in text
+            ),
+            None,
+        )
+        if fund and re.search(r"自评表|绩效表|(元)|多少元", text):
+            rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+            import json as _json
+
+            for r in rows:
+                funds = _json.loads(r["funds"] or "{}")
+                key = "全年执行数" if fund == "执行数" else fund
+                if funds.get(key) is not None:
+                    v = Decimal(funds[key])
+                    unit = "%" if key == "执行率" else ("分" if key in ("分值", "得分") else r["unit"])
+                    c = Citation(
+                        report=report.title,
+                        table="项目支出绩效自评表",
+                        row=f"{r['project']} 年度资金总额",
+                        column=key,
+                        quote=f"年度资金总额 {key} {funds[key]}",
+                        line=r["line"],
+                        page=r["page"],
+                    )
+                    body = f"“{r['project']}”项目绩效自评表中，{key}为 {_fmt(v)}{unit}（{_source_text(c)}）。"
+                    return Answer(
+                        "",
+                        "answered",
+                        body,
+                        intent="performance",
+                        value=v,
+                        unit=unit,
+                        confidence=0.85,
+                        citations=[c],
+                    )
+        words = (
+            ["得分"]
+            if re.search(r"得分|多少分|评分|打了", text)
+            else (["执行率"] if "执行率" in text else [])
+        )
+        figs = narrative_figures(self.db, log, report, words) if words else []
+        if not figs and not words:
+            hits = sorted(i for i in self.catalog.indicators if any(w in i for w in _pieces(text)))
+            if hits:
+                return Answer(
+                    "",
+                    "clarify",
+                    "您问的可能是以下绩效指标，请选一个：",
+                    intent="performance",
+                    suggestions=[f"{h}的实际完成值" for h in hits[:6]],
+                    confidence=0.3,
+                )
+            return self._lookup(text, [], Entities(), report, None, log)
         if figs:
             f = narrative_figure(report, figs[0], words[0])
             T = self.rules.templates
@@ -485,7 +551,13 @@ class Bot:
         return "actual"
 
     def _figures(
-        self, report: ReportInfo, subject: str, measure: str, log: QueryLog, code: str | None = None
+        self,
+        report: ReportInfo,
+        subject: str,
+        measure: str,
+        log: QueryLog,
+        code: str | None = None,
+        question: str = "",
     ) -> list[Figure]:
         """Figures for one subject and measure: the tables first, then the narrative."""
         m = self.rules.measures[measure]
@@ -522,6 +594,8 @@ class Bot:
             r for r in rows if re.search(r"20\d\d", r["context"]) and str(report.year) not in r["context"]
         ]
         rows = [r for r in rows if r not in other_year] or rows
+        if question:
+            rows.sort(key=lambda r: -_overlap(question, r["context"].replace(report.department, "")))
         return [narrative_figure(report, r, subject) for r in rows[:3]]
 
     def _lookup(
@@ -568,6 +642,12 @@ class Bot:
             conv.measure = measure
             conv.operation = ops[0] if ops else None
         names = [m.subject for m in subjects]
+        specific = [n for n in names if n not in CONTAINERS]
+        combine = bool({"share", "difference", "sum"} & set(ops)) or re.search(r"和|与|及|跟|、", text)
+        if len(names) > 1 and not combine:
+            keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
+            names = keep
+            subjects = [m for m in subjects if m.subject in keep]
         if "rank_max" in ops or "rank_min" in ops:
             return self._rank(text, ops, report, log)
         if "share" in ops:
@@ -586,7 +666,7 @@ class Bot:
 
     def _single(self, subject, measure, report, log, code=None, match: Match | None = None) -> Answer:
         T = self.rules.templates
-        figs = self._figures(report, subject, measure, log, code)
+        figs = self._figures(report, subject, measure, log, code, question=self._question)
         mlabel = self.rules.measures[measure].label
         if not figs:
             empty = empty_table_for(self.db, log, report, subject)
@@ -881,6 +961,19 @@ class Bot:
             confidence=0.75,
             citations=[fig.citation],
         )
+
+
+def _pieces(text: str) -> list[str]:
+    from .entities import _residue
+
+    return [p[i : i + 2] for p in _residue(text).split() for i in range(max(1, len(p) - 1)) if len(p) >= 2]
+
+
+def _overlap(question: str, context: str) -> float:
+    """How much of the question's wording a narrative clause shares (character bigrams)."""
+    q = {question[i : i + 2] for i in range(len(question) - 1)}
+    c = {context[i : i + 2] for i in range(len(context) - 1)}
+    return len(q & c) / (len(q) or 1)
 
 
 def _residue_word(text: str) -> str:

@@ -137,6 +137,11 @@ def _scan(text: str, forms: dict[str, object]) -> list[tuple[str, int, int]]:
 _DEPT = re.compile(
     r"([\u4e00-\u9fff0-9]{2,14}?(?:局|厅|委员会|委|办公室|街道办事处|街道|事务中心|中心|医院|学校|大学|公司|政府|镇|乡))"
 )
+_PLACE = re.compile(
+    r"(北京|上海|天津|重庆|广州|深圳|杭州|南京|成都|武汉|西安|长沙|郑州|济南|沈阳|昆明|南宁|福州|厦门|青岛|大连|苏州|合肥|"
+    r"南昌|太原|石家庄|哈尔滨|长春|兰州|西宁|银川|乌鲁木齐|拉萨|呼和浩特|海口|遵义|六盘水|安顺|毕节|铜仁|"
+    r"[\u4e00-\u9fff]{2}省)"
+)
 _DEPT_STOP = {
     "办公厅",
     "主管部门",
@@ -158,6 +163,10 @@ _DEPT_STOP = {
 
 def _departments(text: str, catalog: Catalog, masked: str) -> tuple[list[ReportInfo], str | None]:
     hits: list[ReportInfo] = []
+    for m in _PLACE.finditer(text):
+        place = m.group(1)
+        if not any(place in r.department or place in (r.region or "") for r in catalog.reports):
+            return [], place
     for r in catalog.reports:
         if any(a in text for a in r.aliases):
             hits.append(r)
@@ -180,7 +189,7 @@ def _departments(text: str, catalog: Catalog, masked: str) -> tuple[list[ReportI
 def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e = Entities()
     # years and relative years
-    for m in re.finditer(r"(20\d{2})\s*年?", text):
+    for m in re.finditer(r"(?<!\d)(20\d{2})(?!\d)", text):
         e.years.append(int(m.group(1)))
     for word in ("去年", "上年", "上一年", "前年", "明年", "今年", "本年", "下一年", "后年"):
         if word in text:

@@ -71,7 +71,13 @@ def test_ambiguous_asks_back(bot):
 
 @pytest.mark.parametrize(
     "q",
-    ["2025年三公经费多少", "贵州省公安厅的三公经费", "今天天气怎么样", "明年的预算是多少", "联系人郑承竹的工资多少"],
+    [
+        "2025年三公经费多少",
+        "贵州省公安厅的三公经费",
+        "今天天气怎么样",
+        "明年的预算是多少",
+        "联系人郑承竹的工资多少",
+    ],
 )
 def test_declines_without_a_figure(bot, q):
     a = bot.ask(q)

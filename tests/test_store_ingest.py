@@ -85,7 +85,9 @@ def test_cli_bad_inputs_have_messages_not_tracebacks(kb, tmp_path):
     r = _cli("--db", str(kb), "ingest", str(tmp_path / "nope.md"))
     assert r.returncode != 0 and "文件不存在" in r.stderr and "Traceback" not in r.stderr
     r = _cli("--db", str(kb), "reports", "--json")
-    assert r.returncode == 0 and json.loads(r.stdout)[0]["department"] == "贵阳市12345政务服务便民热线事务中心"
+    assert (
+        r.returncode == 0 and json.loads(r.stdout)[0]["department"] == "贵阳市12345政务服务便民热线事务中心"
+    )
     r = _cli("--db", str(kb), "ask")
     assert r.returncode == 2 and "请给出问题" in r.stderr
 
