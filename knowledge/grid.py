@@ -448,10 +448,14 @@ def interpret(
     if layout == "values":
         # amounts-only tables: every line after the column numbers with an amount is data
         body = [
-            gl for gl in grid if not _is_column_numbers(gl.cells) and any(parse_amount(c) for c in gl.cells)
+            gl
+            for gl in grid
+            if not _is_column_numbers(gl.cells) and any(parse_amount(c) is not None for c in gl.cells)
         ]
         header = [gl.cells for gl in grid if gl not in body]
     for gl in header_lines:
+        if layout == "values" and gl in body:
+            continue  # an amounts-only table's data line, not header garbage
         if not any(has_cjk(c) for c in gl.cells) and any(parse_amount(c) is not None for c in gl.cells):
             if not _is_column_numbers(gl.cells):
                 unplaced.append(Unplaced(gl.raw, "garbage line in table header", gl.source))

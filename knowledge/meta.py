@@ -18,6 +18,7 @@ _REGION = re.compile(
 
 
 def region_of(department: str) -> str | None:
+    department = re.sub(r"^(中共|中国共产党)", "", department)  # 中共上海市普陀区委… is in 上海市普陀区
     m = _REGION.match(department)
     region = m.group(1) if m else ""
     return region or None

@@ -1,0 +1,586 @@
+"""Read a report given as page texts plus per-page cell grids (``*.pages.json``, and PDFs).
+
+Input per page: the page's extracted text (narrative, titles, notes) and the tables found on it, each
+a list of rows of cell strings in which empty cells are kept, so columns line up. Tables are read
+from those cell grids, never from the page text, where empty cells vanish and values slide left.
+The page text is used for everything else; its lines that belong to a table are recognised because
+every word on them occurs in that table's cells, and are skipped.
+
+Citations: every :class:`~knowledge.model.Source` carries ``page`` (1-based) and ``line``, the line
+number **within that page's text** (1-based). A table row cites the page-text line where its first
+cell's text is printed (the first table line when it cannot be found).
+
+What this module adds on top of :mod:`knowledge.grid` (shared with the PDF reader):
+
+* table starts are recognised by title meaning (a short line ending in 表 that says 决算/预算), since
+  these reports print no 公开NN表 code; a table on a page with no title continues the open table;
+* split 科目编码 columns (类 / 款 / 项 printed in separate cells) are joined into one code cell;
+* multi-row headers are collapsed into one line of column names (小计 under a group takes the group's
+  name; 预算数 / 决算数 under each item give ``预算数·合计``-style names, as in the markdown reader);
+* label fragments wrapped onto a row of their own are joined back to the row above;
+* a cell holding two amounts, or a continued table whose column count differs, is put in
+  ``unplaced`` rather than guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from .assemble import ReportBuilder
+from .grid import GridLine, _is_column_numbers
+from .meta import detect_meta
+from .model import ParsedReport, ReportError, Source
+from .narrative import PART, TextLine, heading_level
+from .numbers import clean_label, nfkc, parse_amount
+
+Grid = list[list[str]]
+
+UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
+DEPT_LINE = re.compile(r"^(部门|单位|编制部门|编制单位|预算主管部门|预算单位)\s*[:：]")
+CODE_MARKS = ("类", "款", "项")
+GROUP_WORDS = ("预算数", "决算数")
+_MONEY = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
+_CODE = re.compile(r"^\d{3}(\s*\d{2}){0,2}$|^\d{5}$|^\d{7}$")
+_NOTE = re.compile(r"^(注|说明)\s*\d*\s*[:：.．]")
+_LEADERS = re.compile(r"[.…·]{3,}")
+
+
+def _norm(cell: str | None) -> str:
+    return clean_label(cell or "").replace(" ", "")
+
+
+def is_table_title(line: str) -> bool:
+    """A table title by meaning: short, ends with 表, says 决算 or 预算 (or 三公经费), not a sentence."""
+    t = _norm(line)
+    if not t or len(t) > 45 or not t.endswith("表"):
+        return False
+    if any(p in t for p in "。；;，,：:"):
+        return False
+    if PART.match(t) or heading_level(t) is not None:
+        return False
+    return "决算" in t or "预算" in t or "经费" in t
+
+
+def _is_money(cell: str) -> bool:
+    c = nfkc(cell).strip()
+    return bool(_MONEY.match(c)) and parse_amount(c) is not None
+
+
+def _is_code(cell: str) -> bool:
+    return bool(_CODE.match(nfkc(cell).strip()))
+
+
+def _first_label(row: list[str]) -> str:
+    for c in row:
+        if c.strip():
+            return _norm(c)
+    return ""
+
+
+# -- grids -------------------------------------------------------------------------------------------
+@dataclass
+class Layout:
+    """How one table's columns are read, kept while the table continues over pages."""
+
+    kind: str  # ledger / grid
+    width: int  # column count of the source grid
+    groups: list[list[int]]  # source columns joined into one (split 科目编码)
+    label_cols: int = 0  # leading columns that hold 科目编码 / names (non-ledger)
+    header: list[str] = field(default_factory=list)
+    header_rows: list[list[str]] = field(default_factory=list)  # raw header rows, to drop repeats
+
+
+def _code_groups(rows: Grid) -> list[list[int]]:
+    """Runs of adjacent columns headed 类 / 款 / 项 (split 科目编码), found in the first rows."""
+    width = max((len(r) for r in rows), default=0)
+    marked = set()
+    for r in rows[:6]:
+        for i, c in enumerate(r):
+            if _norm(c) in CODE_MARKS:
+                marked.add(i)
+    groups: list[list[int]] = []
+    i = 0
+    while i < width:
+        if i in marked and i + 1 in marked:
+            run = [i]
+            while i + 1 in marked:
+                i += 1
+                run.append(i)
+            groups.append(run)
+        else:
+            groups.append([i])
+        i += 1
+    return groups
+
+
+def _apply_groups(row: list[str], groups: list[list[int]]) -> list[str]:
+    out = []
+    for g in groups:
+        parts = [row[i].strip() for i in g if i < len(row) and row[i] and row[i].strip()]
+        if len(g) > 1 and all(_norm(p) in CODE_MARKS for p in parts):
+            parts = []  # the 类 款 项 marker row
+        out.append(" ".join(parts))
+    return out
+
+
+def _is_data_row(row: list[str]) -> bool:
+    if _is_column_numbers(row):
+        return False
+    if any(_is_money(c) for c in row if c.strip()):
+        return True
+    first = _first_label(row)
+    if first in ("合计", "总计"):
+        # an empty table's total row; a 合计 beside other labels is a header (三公: 合计 因公出国…)
+        return sum(1 for c in row if c.strip()) == 1
+    return bool(row) and _is_code(row[0])
+
+
+def _header_names(rows: Grid) -> list[str]:
+    """One name per column from a multi-row header whose cells line up (merged cells left empty)."""
+    width = max((len(r) for r in rows), default=0)
+    rows = [[_norm(c) for c in r] + [""] * (width - len(r)) for r in rows]
+    rows = [r for r in rows if any(r) and not _is_column_numbers(r)]
+    # a caption spanning the whole table (财政拨款“三公”经费) names nothing
+    if rows and width > 2 and sum(1 for c in rows[0] if c) == 1:
+        rows = rows[1:]
+    paths: list[list[str]] = [[] for _ in range(width)]
+    for r in rows:
+        filled = list(r)
+        for i in range(1, width):
+            # a merged cell: its name spans right over empty cells that share its parent
+            if not r[i] and filled[i - 1] and paths[i] == paths[i - 1]:
+                filled[i] = filled[i - 1]
+        for i in range(width):
+            if filled[i]:
+                paths[i].append(filled[i])
+    last = rows[-1] if rows else []
+    grouped = (
+        len({c for c in last if c}) >= 2
+        and all(c in GROUP_WORDS for c in last if c)
+        and sum(1 for c in last if c) >= 2
+    )
+    same_leaf = rows and len({c for c in last if c}) == 1 and sum(1 for c in last if c) >= 3
+    names = []
+    for i, path in enumerate(paths):
+        p = list(path)
+        group = None
+        if p and (grouped or same_leaf) and i < len(last) and last[i] and p[-1] == last[i]:
+            group = p.pop() if grouped else None
+            if same_leaf:
+                p.pop()
+        leaf = p[-1] if p else ""
+        if leaf == "小计" and len(p) >= 2:
+            leaf = p[-2]
+        elif leaf == "合计" and len(p) >= 2 and _span(paths, i, p[-2]) < _value_width(paths):
+            leaf = p[-2] + "合计"
+        names.append(f"{group}·{leaf}" if group else leaf)
+    return names
+
+
+def _span(paths: list[list[str]], i: int, parent: str) -> int:
+    return sum(1 for p in paths if len(p) >= 2 and parent in p[:-1])
+
+
+def _value_width(paths: list[list[str]]) -> int:
+    return sum(1 for p in paths if not any("科目" in x or x == "项目" for x in p))
+
+
+def _width(line: str) -> float:
+    """Printed width of a line: a Chinese character counts 1, an ASCII character 0.5."""
+    t = nfkc(line).strip()
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in t)
+
+
+def _financial(g: Grid) -> bool:
+    """A table of money (not the 序号 / 单位名称 list of units): some amount with a decimal point."""
+    return any(re.fullmatch(r"-?[\d,]*\.\d+", nfkc(c or "").strip()) for r in g for c in r)
+
+
+def _is_ledger(header: Grid) -> bool:
+    return any(sum(1 for c in r if _norm(c) == "项目") >= 2 for r in header)
+
+
+# -- the reader ---------------------------------------------------------------------------------------
+@dataclass
+class _Open:
+    layout: Layout
+    rows: list[tuple[list[str], Source, str]] = field(default_factory=list)
+    notes_done: bool = False
+
+
+class PageReader:
+    def __init__(self, pages: list[str], tables: list[list[Grid]] | None, path: str, fmt: str):
+        self.pages = [p or "" for p in pages]
+        self.tables = tables or [[] for _ in pages]
+        self.path = path
+        self.fmt = fmt
+
+    # meta
+    def _meta(self):
+        lines: list[str] = []
+        for text in self.pages:
+            if text.strip():
+                # the cover: its lines form the title (上海市普陀区人民政府 / 宜川路街道办事处 / 2025 年度部门决算)
+                cover = [ln.strip() for ln in text.splitlines() if ln.strip()]
+                dept_lines = [ln for ln in cover if DEPT_LINE.match(nfkc(ln))]
+                title = "".join(ln for ln in cover if ln not in dept_lines)
+                lines.append(title)
+                lines += dept_lines
+                break
+        for text in self.pages:
+            lines += text.splitlines()
+        meta = detect_meta(lines, self.path)
+        if meta is None:
+            raise ReportError(
+                "不是部门预算/决算公开报告：找不到标题中的年度和“决算/预算” (not a budget disclosure report)",
+                self.path,
+                1,
+            )
+        meta.source_format = self.fmt
+        return meta
+
+    def read(self) -> ParsedReport:
+        b = ReportBuilder(self._meta())
+        b.seen_title = True  # the cover is metadata; never let a later 预算/决算 heading be taken for it
+        self.b = b
+        self.open: _Open | None = None
+        self.pending_title: tuple[str, Source] | None = None
+        self.pending_unit: str | None = None
+        self.toc_page: int | None = None
+        self.wrapped = False
+        for pno, text in enumerate(self.pages, 1):
+            self._page(pno, text, [t for t in (self.tables[pno - 1] if pno - 1 < len(self.tables) else [])])
+        self._close()
+        self._flush_title()
+        return b.finish()
+
+    # -- narrative side --------------------------------------------------------------------------------
+    def _flush_title(self) -> None:
+        if self.pending_title:
+            text, src = self.pending_title
+            self.pending_title = None
+            self.b.text(text, src)
+
+    def _narrative(self, line: str, src: Source) -> None:
+        self._close()
+        self._flush_title()
+        self.b.text(line, src)
+
+    def _heading(self, line: str, src: Source) -> None:
+        self._close()
+        self._flush_title()
+        self.b.heading(clean_label(line), src, marked=True)
+
+    # -- tables ------------------------------------------------------------------------------------------
+    def _close(self) -> None:
+        o, self.open = self.open, None
+        if o is None:
+            return
+        b = self.b
+        if b.table is None:
+            return
+        if o.layout.kind == "ledger":
+            for r in o.layout.header_rows:
+                b.grid_line(GridLine(cells=r, source=b.table.source, raw=" ".join(c for c in r if c)))
+        else:
+            hdr = o.layout.header
+            b.grid_line(GridLine(cells=hdr, source=b.table.source, raw=" ".join(hdr)))
+        for cells, src, raw in o.rows:
+            b.grid_line(GridLine(cells=cells, source=src, raw=raw))
+        b.close_table()
+
+    def _start(self, grid: Grid, src: Source) -> Grid:
+        title, tsrc = self.pending_title if self.pending_title else ("", src)
+        self.pending_title = None
+        self._close()
+        self.b.start_table(None, tsrc, title=clean_label(title) or None)
+        if self.b.table is not None and self.pending_unit:
+            self.b.table.unit = self.pending_unit
+        self.pending_unit = None
+        groups = _code_groups(grid)
+        rows = [_apply_groups([c or "" for c in r], groups) for r in grid]
+        first = next((i for i, r in enumerate(rows) if _is_data_row(r)), len(rows))
+        header, body = rows[:first], rows[first:]
+        if _is_ledger(header):
+            layout = Layout("ledger", len(grid[0]) if grid else 0, groups, header_rows=header)
+        else:
+            names = _header_names(header)
+            label_cols = 0
+            for i, n in enumerate(names):
+                if "科目" in n or n == "项目" or (n == "" and i < 2):
+                    label_cols = i + 1
+                else:
+                    break
+            body = self._split_mixed(header, body, label_cols)
+            names = _header_names(header)
+            layout = Layout("grid", len(grid[0]) if grid else 0, groups, label_cols, names, header)
+        self.open = _Open(layout)
+        return body
+
+    def _split_mixed(self, header: Grid, body: Grid, label_cols: int) -> Grid:
+        """The first data row may carry sub-headers in its amount columns (合计 基本支出 项目支出)."""
+        if not body or label_cols == 0:
+            return body
+        row = body[0]
+        if _first_label(row) not in ("合计", "总计") or any(_is_code(c) for c in row):
+            return body
+        subs = [c if i >= label_cols and c.strip() and not _is_money(c) else "" for i, c in enumerate(row)]
+        if not any(subs):
+            return body
+        header.append(subs)
+        data = [c if not subs[i] else "" for i, c in enumerate(row)]
+        return [data] + body[1:]
+
+    def _table(self, pno: int, grid: Grid, lines: list[str], line_no: int) -> None:
+        src = Source(line_no, pno)
+        width = len(grid[0]) if grid else 0
+        o = self.open
+        if self.pending_title is None and o is not None:
+            lay = o.layout
+            groups = lay.groups
+            if width != lay.width and width == len(lay.groups):
+                groups = [[i] for i in range(width)]  # the split-code columns arrive already joined
+            elif width != lay.width:
+                for r in grid:
+                    cells = [c or "" for c in r]
+                    if any(c.strip() for c in cells):
+                        self.b.unplaced(
+                            " ".join(c for c in cells if c.strip()),
+                            "continued table has a different column count",
+                            src,
+                        )
+                return
+            rows = [_apply_groups([c or "" for c in r], groups) for r in grid]
+            if lay.kind != "ledger":
+                # a continuation page may repeat the column header: drop rows before the first data row
+                first = next((i for i, r in enumerate(rows) if _is_data_row(r)), len(rows))
+                rows = [r for r in rows[:first] if self._fragment(r, lay)] + rows[first:]
+            body = rows
+        else:
+            body = self._start(grid, src)
+            o = self.open
+        self._add_rows(o, body, pno, lines, line_no)
+
+    def _add_rows(self, o: _Open, body: Grid, pno: int, lines: list[str], line_no: int) -> None:
+        lay = o.layout
+        ptr = line_no
+        for cells in body:
+            if not any(c.strip() for c in cells):
+                continue
+            if all(_norm(c) in ("", "无") for c in cells):
+                continue
+            raw = " | ".join(c.replace("\n", " ").strip() for c in cells)
+            key = _first_label(cells)[:6]
+            found = None
+            for k in range(ptr, len(lines) + 1):
+                if key and key in lines[k - 1].replace(" ", ""):
+                    found = k
+                    break
+            if found:
+                ptr = found
+            src = Source(found or ptr, pno)
+            start = 0 if lay.kind == "ledger" else lay.label_cols
+            if lay.kind != "ledger" and self._fragment(cells, lay) and o.rows:
+                prev = o.rows[-1][0]
+                for i, c in enumerate(cells):
+                    if c.strip() and i < len(prev):
+                        prev[i] = (prev[i] + c).strip()
+                continue
+            bad = [
+                c
+                for i, c in enumerate(cells)
+                if i >= start
+                and not _is_code(c)
+                and len(c.split()) >= 2
+                and all(_is_money(t) for t in c.split())
+            ]
+            if bad:
+                self.b.unplaced(raw, "several amounts in one cell; columns cannot be told apart", src)
+                continue
+            o.rows.append(
+                ([c.replace("\n", " ") if i >= start else c for i, c in enumerate(cells)], src, raw)
+            )
+
+    @staticmethod
+    def _fragment(cells: list[str], lay: Layout) -> bool:
+        """A wrapped piece of a name on a row of its own: text only, no code, no amount, no total."""
+        filled = [c for c in cells if c.strip()]
+        if not filled or any(_is_money(c) or _is_code(c) for c in filled):
+            return False
+        text = "".join(filled)
+        if "计" in text or heading_level(_norm(text)) is not None:
+            return False
+        return len(_norm(text)) <= 12
+
+    # -- one page ------------------------------------------------------------------------------------------
+    def _page(self, pno: int, text: str, grids: list[Grid]) -> None:
+        lines = text.splitlines()
+        has_title = any(is_table_title(ln) for ln in lines)
+        grids = [
+            g for g in grids if self._usable(g) and (has_title or self.open is not None or _financial(g))
+        ]
+        hay = [self._haystack(g) for g in grids]
+        covered_by: list[int | None] = []
+        for ln in lines:
+            toks = nfkc(ln).split()
+            owner = None
+            if toks:
+                for gi, h in enumerate(hay):
+                    if all(t in h for t in toks):
+                        owner = gi
+                        break
+            covered_by.append(owner)
+        full = max((_width(ln) for ln, c in zip(lines, covered_by, strict=False) if c is None), default=0)
+        emitted: set[int] = set()
+        b = self.b
+        if b.in_toc and self.toc_page is not None and pno > self.toc_page and not self._toc_like(lines):
+            b.in_toc = False  # the contents end: the body's headings start from the top again
+            b.stack.clear()
+        i = 0
+        while i < len(lines):
+            raw = lines[i]
+            line = raw.strip()
+            n = i + 1
+            src = Source(n, pno)
+            i += 1
+            if not line:
+                continue
+            norm = _norm(line)
+            owner = covered_by[n - 1]
+            if owner is not None and not is_table_title(line) and not UNIT.search(nfkc(line)):
+                if owner not in emitted:
+                    emitted.add(owner)
+                    self._flush_title_if_no_table()
+                    self._table(pno, grids[owner], lines, n)
+                continue
+            wrapped = full >= 20 and _width(line) >= full - 2 and not re.search(r"[。；;：:！？]$", norm)
+            if not wrapped and heading_level(norm) is not None and re.search(r"[(（][类款项][)）]", norm):
+                wrapped = True  # 1、一般公共服务支出（类）…（项）: an item paragraph, not a heading
+            continuation = self.wrapped
+            self.wrapped = wrapped
+            if norm == "目录":
+                self._heading("目录", src)
+                self.toc_page = pno
+                continue
+            if b.in_toc:
+                b.text(line, src)
+                continue
+            if re.fullmatch(r"\d{1,3}", norm) and (i == len(lines) or n == 1):
+                self.wrapped = continuation
+                continue  # a page number
+            if PART.match(norm) and not continuation:
+                # a part heading wrapped over two lines (第三部分 … 2025 年度 / 部门决算情况说明)
+                if i < len(lines):
+                    nxt = _norm(lines[i])
+                    if (
+                        nxt
+                        and len(nxt) <= 12
+                        and not re.search(r"[。；，,：:]", nxt)
+                        and heading_level(nxt) is None
+                    ):
+                        line = line + nxt
+                        i += 1
+                self.wrapped = False
+                self._heading(line, src)
+                continue
+            u = UNIT.search(nfkc(line))
+            if (u or DEPT_LINE.match(nfkc(line))) and not continuation:
+                if u and not (self.open is not None and self.pending_title is None):
+                    self.pending_unit = u.group(1)
+                self.wrapped = False
+                continue
+            if is_table_title(line) and (not continuation or self._first_of_page(lines, n - 1)):
+                self._close()
+                self.pending_title = (clean_label(line), src)  # a later title replaces a part title
+                self.wrapped = False
+                continue
+            if _NOTE.match(nfkc(line)) and self.open is not None and b.table is not None:
+                b.table.notes.append(clean_label(line))
+                self.open.notes_done = True
+                continue
+            if self.open is not None and self.open.notes_done and b.table is not None and continuation:
+                b.table.notes[-1] += clean_label(line)  # a wrapped note
+                continue
+            if continuation:
+                self._plain(line, src)
+            elif not wrapped and self._first_of_page(lines, n - 1) and self._unnumbered_heading(norm):
+                self._heading(line, src)
+            elif wrapped:
+                self._plain(line, src)
+            else:
+                self._narrative(line, src)
+        # tables on the page whose text lines were not found: still read them, in order
+        for gi, g in enumerate(grids):
+            if gi not in emitted:
+                self._table(pno, g, lines, max(len(lines), 1))
+
+    def _flush_title_if_no_table(self) -> None:
+        pass
+
+    def _plain(self, line: str, src: Source) -> None:
+        """A line that continues a paragraph: never a heading, whatever it starts with."""
+        self._close()
+        self._flush_title()
+        b = self.b
+        if b.in_toc or b.current is None:
+            b.text(line, src)
+            return
+        b.current.lines.append(TextLine(line, src))
+
+    @staticmethod
+    def _short_heading(norm: str) -> bool:
+        return len(norm) <= 40 and not re.search(r"[。；;]", norm)
+
+    @staticmethod
+    def _first_of_page(lines: list[str], idx: int) -> bool:
+        return not any(ln.strip() for ln in lines[:idx])
+
+    @staticmethod
+    def _unnumbered_heading(t: str) -> bool:
+        """An unnumbered heading at the top of a page (budget reports: 上海市普陀区司法局主要职能)."""
+        if not t or len(t) > 30 or re.search(r"[。；;，,：:]", t):
+            return False
+        return bool(re.search(r"(职能|设置|解释|说明|概况|概述|情况)$", t))
+
+    @staticmethod
+    def _toc_like(lines: list[str]) -> bool:
+        body = [_norm(ln) for ln in lines if ln.strip()]
+        if not body:
+            return True
+        for t in body:
+            if "。" in t or len(t) > 60:
+                return False
+        numbered = sum(1 for t in body if heading_level(t) is not None or PART.match(t) or _LEADERS.search(t))
+        return numbered >= len(body) * 0.6
+
+    @staticmethod
+    def _usable(g: Grid) -> bool:
+        if not g or max(len(r) for r in g) < 2:
+            return False
+        return any((c or "").strip() for r in g for c in r)
+
+    @staticmethod
+    def _haystack(g: Grid) -> str:
+        return "\x00".join(nfkc(c or "").replace("\n", "").replace(" ", "") for r in g for c in r) + (
+            "\x00" + "\x00".join(nfkc(c or "") for r in g for c in r)
+        )
+
+
+def parse_pages(
+    pages: list[str], tables: list[list[Grid]] | None, path: str, source_format: str = "pages-json"
+) -> ParsedReport:
+    """A report from page texts (page N = index N-1) and, per page, its tables as cell grids."""
+    return PageReader(pages, tables, path, source_format).read()
+
+
+def parse_pages_json(text: str, path: str = "") -> ParsedReport:
+    """A ``*.pages.json`` file: ``page_texts`` (one string per page) and ``page_tables``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ReportError(f"不是有效的 JSON (invalid JSON): {e.msg}", path, e.lineno) from e
+    if not isinstance(data, dict) or not isinstance(data.get("page_texts"), list):
+        raise ReportError("JSON 中没有 page_texts (no page_texts list)", path, 1)
+    return parse_pages(data["page_texts"], data.get("page_tables"), path)
