@@ -214,8 +214,9 @@ class DisclosureApp(App):
     COMMAND_PALETTE_DISPLAY = "ctrl+p"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
-        Binding("f2", "toggle_explain", "解释"),
-        Binding("ctrl+e", "toggle_explain", "解释", show=False),
+        Binding("f2", "toggle_explain", "解释", priority=True),
+        # priority: the Input would take ctrl+e as "end of line"
+        Binding("ctrl+e", "toggle_explain", "解释", show=False, priority=True),
         Binding("f3", "open_source", "出处"),
         Binding("ctrl+n", "new_conversation", "新对话"),
         Binding("escape", "focus_input", "输入", show=False),

@@ -1,0 +1,342 @@
+"""The citizen-help kiosk, driven with Textual's pilot against the real bot (read-only knowledge base)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import Digits, Input, ListView, Static
+
+from tui.kiosk import (
+    SORRY,
+    UNAVAILABLE,
+    KioskApp,
+    KioskButton,
+    PinScreen,
+    default_log_path,
+    hash_pin,
+    log_unanswered,
+    unanswered_summary,
+    verify_pin,
+)
+
+SIZE = (100, 30)
+PIN = "2468"
+FAST_HASH = hash_pin(PIN, iterations=1000, salt="testsalt")
+
+
+@pytest.fixture(scope="session")
+def kiosk_built_kb(tmp_path_factory) -> Path:
+    from knowledge.paths import ensure_default_db
+
+    return ensure_default_db(tmp_path_factory.mktemp("kiosk-kb") / "kb.db")
+
+
+@pytest.fixture
+def kb_path(kiosk_built_kb, tmp_path) -> Path:
+    path = tmp_path / "kb.db"
+    shutil.copy(kiosk_built_kb, path)
+    return path
+
+
+@pytest.fixture
+def log_path(tmp_path) -> Path:
+    return tmp_path / "logs" / "unanswered.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _no_env(monkeypatch):
+    monkeypatch.delenv("DISCLOSURE_BOT_KIOSK_PIN_HASH", raising=False)
+    monkeypatch.delenv("DISCLOSURE_BOT_KIOSK_LOG", raising=False)
+
+
+def plain(widget: Static) -> str:
+    content = widget.content
+    if isinstance(content, Text):
+        return content.plain
+    return str(getattr(content, "plain", content))
+
+
+def shown(app: KioskApp) -> str:
+    """Everything the kiosk currently shows, as text."""
+    parts = []
+    for w in app.screen.query(Static):
+        if w.display and not isinstance(w, Digits):
+            parts.append(plain(w))
+    return "\n".join(parts)
+
+
+async def submit(pilot, question: str) -> None:
+    inp = pilot.app.query_one("#question", Input)
+    inp.value = question
+    inp.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def page(app: KioskApp) -> str:
+    return app.query_one("#pages").current
+
+
+# -- PIN and log helpers ----------------------------------------------------------------------------
+def test_verify_pin_formats():
+    sha = hashlib.sha256(PIN.encode()).hexdigest()
+    assert verify_pin(PIN, sha) and verify_pin(PIN, sha.upper())
+    assert not verify_pin("1357", sha)
+    h = hash_pin(PIN, iterations=1000)
+    assert h.startswith("pbkdf2_sha256$1000$") and h.count("$") == 3
+    assert verify_pin(PIN, h) and not verify_pin("24680", h)
+    assert hash_pin(PIN, iterations=1000) != h  # fresh salt
+    for bad in (None, "", "pbkdf2_sha256$x$y", "md5$1$s$abc", "pbkdf2_sha256$abc$s$00", PIN):
+        assert not verify_pin(PIN, bad)
+
+
+def test_unanswered_summary_groups_by_frequency(tmp_path):
+    path = tmp_path / "u.jsonl"
+    assert unanswered_summary(path) == []
+    for q, s in [
+        ("医疗", "clarify"),
+        ("2025年预算多少", "no_answer"),
+        (" 2025年预算多少 ", "no_answer"),
+        ("医疗", "no_answer"),
+        ("明年呢", "clarify"),
+        ("2025年预算多少", "no_answer"),
+    ]:
+        assert log_unanswered(path, q, s)
+    with path.open("a", encoding="utf-8") as f:
+        f.write("not json\n{}\n")
+    assert unanswered_summary(path) == [
+        ("2025年预算多少", 3, "no_answer"),
+        ("医疗", 2, "no_answer"),
+        ("明年呢", 1, "clarify"),
+    ]
+
+
+def test_default_log_path_from_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("DISCLOSURE_BOT_KIOSK_LOG", str(tmp_path / "x.jsonl"))
+    assert default_log_path() == tmp_path / "x.jsonl"
+
+
+# -- the kiosk --------------------------------------------------------------------------------------------
+async def test_welcome_lists_examples_and_answers_with_digits(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert page(app) == "welcome"
+        items = list(app.query_one("#examples", ListView).children)
+        assert [i.question for i in items] == app.bot.examples()[: len(items)]
+        assert isinstance(app.focused, Input)
+        # arrows into the list, Enter asks the highlighted example
+        await pilot.press("down")
+        assert isinstance(app.focused, ListView)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert page(app) == "answer-page"
+        answer = app.history[-1]
+        assert answer.question == items[0].question
+        if answer.value is not None:
+            assert app.query_one("#figure", Digits).value == format(answer.value, "f")
+        # a typed question: the figure in large digits, the sentence and its source
+        await submit(pilot, "一般公共服务支出多少")
+        assert app.query_one("#figure", Digits).value == "637.38"
+        assert plain(app.query_one("#figure-unit", Static)) == "万元"
+        assert "637.38万元" in plain(app.query_one("#answer", Static))
+        source = plain(app.query_one("#source", Static))
+        assert "公开01表" in source and "第67行" in source
+        assert app.query_one("#question", Input).max_length == 200
+        await pilot.press("escape")
+        assert page(app) == "welcome"
+
+
+async def test_escape_keys_do_nothing(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path, pin_hash=FAST_HASH)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "三公经费多少")
+        for key in ("ctrl+c", "ctrl+q", "ctrl+z", "ctrl+backslash", "ctrl+p"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running and app.return_code is None, key
+            assert len(app.screen_stack) == 1, key
+        from textual.command import CommandPalette
+
+        assert not CommandPalette.is_open(app)
+        await app.run_action("quit")
+        await app.run_action("suspend_process")
+        await app.run_action("command_palette")
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1
+        assert page(app) == "answer-page"  # nothing was reset either
+
+
+async def test_idle_timeout_returns_to_welcome_and_forgets(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path, idle_timeout=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "三公经费多少")
+        assert page(app) == "answer-page" and app.history
+        assert app.conversation.subjects
+        app.query_one("#question", Input).value = "半截问"
+        await asyncio.sleep(1.0)
+        await pilot.pause()
+        assert page(app) == "welcome"
+        assert app.history == []
+        assert app.conversation.subjects == [] and app.conversation.history == []
+        assert plain(app.query_one("#answer", Static)) == ""
+        assert app.query_one("#question", Input).value == ""
+        assert not app.query(KioskButton)
+        # the follow-up no longer refers to 三公经费
+        await submit(pilot, "预算呢")
+        assert not (app.history[-1].status == "answered" and str(app.history[-1].value) == "1.93")
+
+
+async def test_activity_postpones_idle_reset(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path, idle_timeout=0.6)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "三公经费多少")
+        for _ in range(4):
+            await asyncio.sleep(0.3)
+            await pilot.press("left")
+        assert page(app) == "answer-page"
+
+
+async def test_pin_exit_only_with_right_pin(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path, pin_hash=FAST_HASH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, PinScreen)
+        pin = app.screen.query_one("#pin", Input)
+        assert pin.password
+        pin.value = "1111"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, PinScreen)
+        assert "不正确" in plain(app.screen.query_one("#pin-error", Static))
+        await pilot.press("escape")  # cancel
+        await pilot.pause()
+        assert not isinstance(app.screen, PinScreen) and app.is_running
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press(*PIN, "enter")
+        await pilot.pause()
+    assert app.maintainer_exit
+    assert app.return_value == "maintainer"
+
+
+async def test_pin_from_environment_and_lockout(kb_path, log_path, monkeypatch):
+    monkeypatch.setenv("DISCLOSURE_BOT_KIOSK_PIN_HASH", hashlib.sha256(PIN.encode()).hexdigest())
+    app = KioskApp(kb_path, log_path=log_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        for _ in range(PinScreen.MAX_FAILURES):
+            await pilot.press("0", "enter")
+        await pilot.press(*PIN, "enter")  # right PIN, but locked out
+        await pilot.pause()
+        assert app.is_running and not app.maintainer_exit
+        assert "稍后" in plain(app.screen.query_one("#pin-error", Static))
+
+
+async def test_without_pin_hash_the_hidden_key_does_nothing(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1 and app.is_running
+
+
+async def test_unanswered_questions_are_logged(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "医疗")  # clarify
+        assert app.history[-1].status == "clarify"
+        buttons = list(app.query(KioskButton))
+        assert [b.question for b in buttons] == app.history[-1].suggestions[:6]
+        await submit(pilot, "2025年预算多少")  # no_answer
+        assert app.history[-1].status == "no_answer"
+        await submit(pilot, "2025年预算多少")
+        await submit(pilot, "一般公共服务支出多少")  # answered: not logged
+    records = [json.loads(line) for line in log_path.read_text(encoding="utf-8").splitlines()]
+    assert [(r["question"], r["status"]) for r in records] == [
+        ("医疗", "clarify"),
+        ("2025年预算多少", "no_answer"),
+        ("2025年预算多少", "no_answer"),
+    ]
+    assert all(set(r) == {"time", "question", "status"} for r in records)
+    assert unanswered_summary(log_path) == [("2025年预算多少", 2, "no_answer"), ("医疗", 1, "clarify")]
+
+
+async def test_clarify_button_asks_the_suggestion(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "医疗")
+        button = next(b for b in app.query(KioskButton) if b.question == "事业单位医疗多少")
+        await pilot.click(button)
+        await pilot.pause()
+        assert app.history[-1].question == "事业单位医疗多少"
+        assert app.query_one("#figure", Digits).value == "5.39"
+
+
+async def test_knowledge_base_is_read_only(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path)
+    async with app.run_test(size=SIZE):
+        with pytest.raises(sqlite3.OperationalError):
+            app.bot.db.execute("DELETE FROM reports")
+
+
+async def test_missing_knowledge_base_is_polite(tmp_path, log_path):
+    app = KioskApp(tmp_path / "secret-dir" / "missing.db", log_path=log_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.bot is None
+        assert UNAVAILABLE in shown(app)
+        await submit(pilot, "三公经费多少")
+        text = shown(app)
+        assert UNAVAILABLE in text
+        assert "secret-dir" not in text and "missing.db" not in text and "Traceback" not in text
+        assert app.is_running
+
+
+async def test_bot_error_is_polite(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"boom at {kb_path}")
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.bot.ask = broken
+        await submit(pilot, "三公经费多少")
+        text = shown(app)
+        assert SORRY in text
+        assert str(kb_path) not in text and "boom" not in text
+        assert app.is_running
+    assert json.loads(log_path.read_text(encoding="utf-8"))["status"] == "error"
+
+
+async def test_long_input_is_cut(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path)
+    async with app.run_test(size=SIZE) as pilot:
+        inp = app.query_one("#question", Input)
+        inp.value = "三" * 199
+        inp.cursor_position = 199
+        await pilot.press("a", "b", "c")
+        assert inp.value == "三" * 199 + "a"
+        answer = await app.ask("四" * 300)  # whatever reaches ask is cut too
+        assert len(answer.question) <= 200
+
+
+# -- snapshots -----------------------------------------------------------------------------------------------
+def test_snapshot_kiosk_welcome(kb_path, log_path, snap_compare):
+    assert snap_compare(KioskApp(kb_path, log_path=log_path, idle_timeout=3600), terminal_size=SIZE)
+
+
+def test_snapshot_kiosk_answer(kb_path, log_path, snap_compare):
+    async def run_before(pilot):
+        await submit(pilot, "一般公共服务支出多少")
+
+    assert snap_compare(
+        KioskApp(kb_path, log_path=log_path, idle_timeout=3600), terminal_size=SIZE, run_before=run_before
+    )
