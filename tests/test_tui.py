@@ -11,6 +11,7 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from tui.app import AnswerBubble, CitationLink, DisclosureApp, SourcePane, SuggestionButton
 from tui.common import answer_text, citation_label, figure_span
+from tui.source import source_for
 
 SIZE = (100, 30)
 
@@ -49,17 +50,6 @@ async def submit(pilot, question: str) -> None:
     await pilot.pause()
 
 
-def has_source_view() -> bool:
-    try:
-        import bot.source  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_source = pytest.mark.skipif(not has_source_view(), reason="bot.source (Bot.source) not available yet")
-
-
 # -- helpers -------------------------------------------------------------------------------------
 def test_figure_is_emphasised():
     text = "一般公共服务支出决算数为 637.38万元（公开01表，第67行）。"
@@ -67,8 +57,12 @@ def test_figure_is_emphasised():
 
     start, end = figure_span(text, Decimal("637.38"))
     assert text[start:end] == "637.38万元"
-    rich = answer_text(text, Decimal("637.38"), style="bold")
-    assert any(span.style == "bold" and text[span.start : span.end] == "637.38万元" for span in rich.spans)
+    content = answer_text(text, Decimal("637.38"), style="bold", prefix="答：")
+    assert content.plain == "答：" + text
+    assert any(
+        span.style == "bold" and content.plain[span.start : span.end] == "637.38万元"
+        for span in content.spans
+    )
     assert figure_span("第67行没有这个数", Decimal("1.5")) is None
 
 
@@ -96,7 +90,6 @@ async def test_ask_shows_answer_with_figure_and_citation(kb_path):
         assert app.answers[-1].status == "answered"
 
 
-@needs_source
 async def test_citation_opens_table_with_cited_row_under_cursor(kb_path):
     app = DisclosureApp(kb_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -105,17 +98,17 @@ async def test_citation_opens_table_with_cited_row_under_cursor(kb_path):
         await pilot.pause()
         table = app.query_one("#source-table", DataTable)
         assert table.display and table.row_count > 0
-        source = app.bot.source(app.answers[-1].citations[0])
+        source = source_for(app.bot, app.answers[-1].citations[0])
         assert source.kind == "table"
         assert table.cursor_row == source.highlight_row
         row_text = " ".join(str(c) for c in table.get_row_at(table.cursor_row))
         assert "一般公共服务支出" in row_text
         assert "637.38" in row_text.replace(" ", "")
-        if source.highlight_column is not None:
-            assert table.cursor_column == source.highlight_column
+        assert source.highlight_column is not None
+        cursor_label = table.ordered_columns[table.cursor_column].label.plain
+        assert cursor_label == source.columns[source.highlight_column] == "支出·金额"
 
 
-@needs_source
 async def test_keyboard_opens_section_with_quoted_sentence(kb_path):
     app = DisclosureApp(kb_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -229,9 +222,8 @@ def test_snapshot_tui_welcome(kb_path, snap_compare):
 def test_snapshot_tui_answer(kb_path, snap_compare):
     async def run_before(pilot):
         await submit(pilot, "一般公共服务支出多少")
-        if has_source_view():
-            await pilot.press("f3")
-            await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
         pilot.app.query_one(SourcePane)
 
     assert snap_compare(DisclosureApp(kb_path), terminal_size=SIZE, run_before=run_before)

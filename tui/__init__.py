@@ -72,7 +72,10 @@ def run_kiosk(
             app.run()
         except Exception:
             pass
-        if app.maintainer_exit or not restart:
+        # Under textual-serve the browser session ends the process ("quit" from the web driver):
+        # restarting then would leave an orphan, so only a terminal kiosk restarts.
+        web = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+        if app.maintainer_exit or not restart or web:
             return
         time.sleep(1)
 

@@ -41,10 +41,12 @@ from textual.widgets import (
 )
 
 from .common import STATUS_LABELS, answer_text, citation_label, trace_lines
+from .source import source_for
 
 __all__ = ["AnswerBubble", "CitationLink", "DisclosureApp", "QuestionBubble", "SourcePane"]
 
 MAX_QUESTION = 200
+NAME_WIDTH = 20  # cells given to 科目名称 in the source table
 
 
 class QuestionBubble(Static):
@@ -101,9 +103,7 @@ class AnswerBubble(Vertical):
 
     def compose(self) -> ComposeResult:
         a = self.answer
-        body = Text("答：", style="bold")
-        body.append_text(answer_text(a.text, a.value, style="bold reverse"))
-        yield Static(body, classes="answer-text")
+        yield Static(answer_text(a.text, a.value, prefix="答："), classes="answer-text")
         for i, c in enumerate(a.citations):
             yield CitationLink(c, i)
         if a.suggestions:
@@ -146,11 +146,21 @@ class SourcePane(Vertical):
         table = self.query_one("#source-table", DataTable)
         table.clear(columns=True)
         columns = list(source.columns)
+        rows = [list(r) for r in source.rows]
         hr = source.highlight_row
         hc = source.highlight_column
+        # An all-empty 科目编码 column (ledger tables) only takes room: drop it.
+        if columns[:1] == ["科目编码"] and not any(r and r[0] for r in rows):
+            columns, rows = columns[1:], [r[1:] for r in rows]
+            hc = None if hc is None else max(hc - 1, 0)
+        # Keep 科目编码/科目名称 in view while the cursor sits on a column far to the right.
+        table.fixed_columns = sum(1 for c in columns[:2] if c in ("科目编码", "科目名称"))
         for i, col in enumerate(columns):
-            table.add_column(Text(col, style="bold reverse") if i == hc else col, key=f"c{i}")
-        for r, row in enumerate(source.rows):
+            label = Text(col, style="bold reverse") if i == hc else col
+            # long 科目名称 are cut (full text in the row's cells) so the figures stay in view
+            width = NAME_WIDTH if col == "科目名称" else None
+            table.add_column(label, key=f"c{i}", width=width)
+        for r, row in enumerate(rows):
             cells = [str(x) if x is not None else "" for x in row]
             cells += [""] * (len(columns) - len(cells))
             if r == hr:
@@ -329,7 +339,7 @@ class DisclosureApp(App):
     async def show_source(self, citation: Any) -> None:
         pane = self.query_one(SourcePane)
         try:
-            source = self.bot.source(citation)
+            source = source_for(self.bot, citation)
         except Exception:
             source = None
         if source is None:

@@ -9,9 +9,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rich.text import Text
+from textual.content import Content
 
 __all__ = [
+    "FIGURE_STYLE",
     "STATUS_LABELS",
     "answer_text",
     "citation_label",
@@ -62,12 +63,17 @@ def figure_span(text: str, value: Decimal | None) -> tuple[int, int] | None:
     return None
 
 
-def answer_text(text: str, value: Decimal | None, style: str = "bold") -> Text:
-    """The answer sentence as Rich text, its figure emphasised with ``style``."""
-    out = Text(text)
+FIGURE_STYLE = "bold $text-warning on $warning-muted"
+
+
+def answer_text(text: str, value: Decimal | None, style: str = FIGURE_STYLE, prefix: str = "") -> Content:
+    """The answer sentence as Textual content, its figure emphasised with ``style`` (theme colours)."""
+    out = Content(prefix + text)
     span = figure_span(text, value)
     if span:
-        out.stylize(style, *span)
+        out = out.stylize(style, span[0] + len(prefix), span[1] + len(prefix))
+    if prefix:
+        out = out.stylize("bold", 0, len(prefix))
     return out
 
 

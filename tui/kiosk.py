@@ -489,7 +489,7 @@ class KioskApp(App, inherit_bindings=False):
             self.query_one("#figure", Digits).update(format_value(answer.value))
             self.query_one("#figure-unit", Static).update(answer.unit or "")
             self.query_one("#figure-row").display = True
-        self.query_one("#answer", Static).update(answer_text(answer.text, answer.value, style="bold reverse"))
+        self.query_one("#answer", Static).update(answer_text(answer.text, answer.value))
         self.query_one("#answer").set_class(answer.status != "answered", "-unanswered")
         source = Text()
         for i, c in enumerate(answer.citations[:3]):
