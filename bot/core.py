@@ -31,6 +31,7 @@ from .query import (
     findings_for,
     narrative_figure,
     narrative_figures,
+    rank_classes,
     rank_rows,
     sangong_figures,
     search_sentences,
@@ -63,10 +64,14 @@ class Conversation:
     operation: str | None = None
     report_id: int | None = None
     history: list[tuple[str, str]] = field(default_factory=list)
+    recent: list[str] = field(default_factory=list)  # subjects of the last turns, newest last
+    pending: bool = False  # the last turn asked back for a subject
 
     def reset(self) -> None:
         self.subjects, self.measure, self.operation, self.report_id = [], None, None, None
         self.history.clear()
+        self.recent.clear()
+        self.pending = False
 
 
 def _fmt(v: Decimal, unit: str = "") -> str:
@@ -108,6 +113,10 @@ class Bot:
         self.catalog: Catalog = build_catalog(self.db, self.rules)
         self._lock = threading.Lock()
         self._words_loaded = False
+        self._trace: Trace | None = None
+        self._question = ""
+        self._ents: Entities | None = None
+        self._last_context = ""
 
     # -- public API ------------------------------------------------------------
     def reports(self) -> list[dict]:
@@ -196,6 +205,8 @@ class Bot:
             )
         log = QueryLog()
         self._question = text
+        self._ents = ents
+        self._trace = trace
         answer = self._dispatch(intent, text, tokens, ents, report, conv, log)
         answer.question = raw[:MAX_QUESTION]
         answer.report_id = report.id
@@ -542,6 +553,69 @@ class Bot:
         return Answer("", "no_answer", "报告中没有找到绩效自评的相关内容。", intent="performance")
 
     # -- figures ---------------------------------------------------------------------
+    def _narrative_match(
+        self, text: str, ents: Entities, report: ReportInfo, log: QueryLog, near: list[str] | None = None
+    ) -> Answer | None:
+        """A figure stated in the narrative whose wording covers what the question asks.
+
+        For facts no lexicon names (授予中小企业合同金额, 执法执勤用车): the question's unexplained
+        words must be covered by the clause before one figure, clearly better than by any other.
+        The threshold and margin are shown by ``--explain``.
+        """
+        want = _bigrams(ents.rest)
+        if len(want) < 2:
+            return None
+        rows = log.run(
+            self.db, "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY line, id", [report.id]
+        )
+        other_years = [y for y in ents.years if y != report.year]
+        scored = []
+        for r in rows:
+            ctx = r["context"].replace(" ", "").replace(report.department, "")
+            pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
+            if other_years and not any(str(y) in pre for y in other_years):
+                continue
+            cover = max(len(want & _bigrams(ctx)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want))
+            if near and any(f in pre for f in near):
+                cover += 0.2
+            scored.append((cover, r))
+        scored.sort(key=lambda x: -x[0])
+        if self._trace is not None:
+            self._trace.add(
+                "narrative_match",
+                {
+                    "want": sorted(want),
+                    "best": [(round(c, 2), r["context"], r["value"], r["unit"]) for c, r in scored[:3]],
+                    "threshold": NARRATIVE_MIN_COVER,
+                    "margin": NARRATIVE_MARGIN,
+                },
+            )
+        if not scored or scored[0][0] < NARRATIVE_MIN_COVER:
+            return None
+        best, r = scored[0]
+        rivals = [c for c, x in scored[1:] if (x["value"], x["unit"]) != (r["value"], r["unit"])]
+        if rivals and best - rivals[0] < NARRATIVE_MARGIN:
+            return None
+        fig = narrative_figure(report, r, r["context"])
+        self._last_context = r["context"]
+        body = self.rules.templates["narrative"].format(
+            report=report.label,
+            context=r["context"],
+            value=_fmt(fig.value, fig.unit),
+            unit=fig.unit,
+            source=_source_text(fig.citation),
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="lookup",
+            value=fig.value,
+            unit=fig.unit,
+            confidence=round(0.6 + 0.3 * best, 2),
+            citations=[fig.citation],
+        )
+
     def _measure(self, ents: Entities, conv: Conversation | None, follow_up: bool) -> str:
         for m in ents.measures:
             if m in ("actual", "budget"):
@@ -561,42 +635,71 @@ class Bot:
     ) -> list[Figure]:
         """Figures for one subject and measure: the tables first, then the narrative."""
         m = self.rules.measures[measure]
+        ents = self._ents
+        if ents and (
+            [y for y in ents.years if y != report.year]
+            or (ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
+        ):
+            return self._narrative_only(report, subject, measure, log)
         sangong_parts = {
             SANGONG,
             *self.rules.groups.get(SANGONG, []),
             *self.rules.groups.get("公务用车购置及运行维护费", []),
         }
         if subject in sangong_parts:
-            figs = sangong_figures(self.db, log, report, subject, m.label)
-            if figs:
-                return figs
+            return (
+                sangong_figures(self.db, log, report, subject, m.label)
+                or self._narrative_only(report, subject, measure, log)
+                or table_figures(self.db, log, report, subject, m.columns, code)
+            )
         else:
             figs = table_figures(self.db, log, report, subject, m.columns, code)
             if figs:
                 return figs
-        # the narrative: clauses naming the subject (or a synonym), preferring the measure's words
+        return self._narrative_only(report, subject, measure, log)
+
+    def _narrative_only(self, report: ReportInfo, subject: str, measure: str, log: QueryLog) -> list[Figure]:
+        # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
         forms = [subject] + [f for f, s in self.rules.synonyms.items() if s == subject and len(f) >= 2]
         if subject == SANGONG:
             forms = ["三公"]
-        rows = narrative_figures(self.db, log, report, forms, ("万元", "元", "人", "辆", "个", "%"))
-        rows = [r for r in rows if r["unit"] != "%"] or rows
-        budget_words = ("预算",)
-        if measure == "budget":
-            rows = [r for r in rows if any(w in r["context"] for w in budget_words)]
-        else:
-            rows = [
-                r for r in rows if not any(w in r["context"] for w in budget_words) or "决算" in r["context"]
-            ]
-        rows = [
-            r for r in rows if not re.search(r"较上年|比上年|上年|减少|增加|下降|降低|增长", r["context"])
-        ]
-        other_year = [
-            r for r in rows if re.search(r"20\d\d", r["context"]) and str(report.year) not in r["context"]
-        ]
-        rows = [r for r in rows if r not in other_year] or rows
-        if question:
-            rows.sort(key=lambda r: -_overlap(question, r["context"].replace(report.department, "")))
-        return [narrative_figure(report, r, subject) for r in rows[:3]]
+        rows = log.run(
+            self.db, "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY line, id", [report.id]
+        )
+        ents = self._ents
+        other_years = [y for y in (ents.years if ents else []) if y != report.year]
+        previous = bool(ents and ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
+        question = self._question
+        for f in forms:
+            question = question.replace(f, " ")
+        rest = _bigrams(question)
+        wants_rate = bool(re.search(r"率|占|比例|百分", self._question))
+        scored = []
+        for r in rows:
+            ctx = r["context"].replace(" ", "").replace(report.department, "")
+            pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
+            in_ctx = any(f in ctx for f in forms)
+            if not in_ctx and not any(f in pre for f in forms):
+                continue
+            if r["unit"] == "%" and not wants_rate:
+                continue
+            mentions_other = re.search(r"20\d\d", ctx) and str(report.year) not in ctx
+            if other_years or previous:
+                wanted = [str(y) for y in other_years] + (["上年", str(report.year - 1)] if previous else [])
+                if not any(w in ctx for w in wanted):
+                    continue
+            elif mentions_other or re.search(r"上年|上一年", ctx):
+                continue
+            if re.search(r"较上年|比上年|减少|增加|下降|降低|增长|降幅|增幅", ctx) and not previous:
+                continue
+            plain = ctx.replace("一般公共预算", "")
+            budget = "预算" in plain and "决算" not in plain
+            score = (2.0 if in_ctx else 1.0) + 1.5 * len(rest & _bigrams(ctx))
+            score += 0.5 if (measure == "budget") == budget else -1.0
+            score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
+            scored.append((score, r))
+        scored.sort(key=lambda x: -x[0])
+        return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
 
     def _lookup(
         self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, log
@@ -607,6 +710,26 @@ class Bot:
         short_follow_up = len(text) <= 14 and (
             bool(ents.measures or ents.operations) or re.search(r"呢|那|还有|的话", text) is not None
         )
+        pair_words = re.search(r"两个|两者|两项|二者|它们|这两|哪个多|哪个少|分别", text)
+        if (
+            conv
+            and len(subjects) < 2
+            and pair_words
+            and len(conv.recent) >= 2
+            and ({"sum", "difference", "share"} & set(ents.operations) or "哪个" in text)
+        ):
+            names2 = [m.subject for m in subjects]
+            extra = [x for x in conv.recent if x not in names2][-(2 - len(subjects)) :]
+            subjects = subjects + [Match(x, x, 0, 0, 100.0, "conversation") for x in extra]
+            if "哪个" in text and "difference" not in ents.operations:
+                ents.operations.append("difference")
+        if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
+            near = [
+                x for n in conv.subjects for x in [n] + [f for f, t in self.rules.synonyms.items() if t == n]
+            ]
+            found = self._narrative_match(text, ents, report, log, near=near)
+            if found is not None:
+                return found
         if not subjects and conv and conv.subjects and short_follow_up:
             ents.ambiguous = []
             subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
@@ -623,21 +746,56 @@ class Bot:
                 confidence=0.3,
             )
         if not subjects:
-            if ents.measures or ents.operations:
+            if {"rank_max", "rank_min"} & set(ents.operations):
+                return self._rank(text, ents.operations, report, log)
+            if "change" in ents.operations:
+                if re.search(r"总|全部|整体|收支|支出|收入", text):
+                    return self._change(["本年支出合计"], report, log, text)
                 return Answer(
                     "",
                     "clarify",
-                    "请问您想了解哪一项的数字？例如：",
-                    intent="lookup",
-                    suggestions=self.rules.examples[:4],
-                    confidence=0.2,
+                    "请问您想了解哪一项与上年相比的变化？",
+                    intent="change",
+                    suggestions=["总支出比上年下降了多少", "三公经费比上年减少了多少"],
+                    confidence=0.3,
                 )
-            return Answer("", "no_answer", T["no_subject"].format(examples=self._examples()), intent="lookup")
+            if not ents.rest and re.search(r"花|支出|用了|开支|收入|总计|合计", text):
+                total = "本年收入合计" if "收入" in text and "支出" not in text else "本年支出合计"
+                subjects = [Match(total, total, 0, 0, 90.0, "total")]
+            else:
+                found = self._narrative_match(text, ents, report, log)
+                if found is not None:
+                    return found
+                if ents.measures or ents.operations:
+                    if conv is not None:
+                        conv.measure = next(
+                            (m for m in ents.measures if m in ("actual", "budget")), conv.measure
+                        )
+                        conv.pending = True
+                    return Answer(
+                        "",
+                        "clarify",
+                        "请问您想了解哪一项的数字？例如：",
+                        intent="lookup",
+                        suggestions=self.rules.examples[:4],
+                        confidence=0.2,
+                    )
+                return Answer(
+                    "", "no_answer", T["no_subject"].format(examples=self._examples()), intent="lookup"
+                )
+        if conv is not None and conv.pending and not ents.measures:
+            follow_up = True
         measure = self._measure(ents, conv, follow_up)
         ops = list(ents.operations)
         if follow_up and not ops and conv and conv.operation and not ents.measures:
             ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
         if conv is not None:
+            conv.pending = False
+            for m in subjects:
+                if m.subject in conv.recent:
+                    conv.recent.remove(m.subject)
+                conv.recent.append(m.subject)
+            conv.recent[:] = conv.recent[-4:]
             conv.subjects = [m.subject for m in subjects]
             conv.measure = measure
             conv.operation = ops[0] if ops else None
@@ -653,7 +811,7 @@ class Bot:
         if "share" in ops:
             return self._share(names, measure, report, log)
         if "change" in ops:
-            return self._change(names, report, log)
+            return self._change(names, report, log, text)
         if "difference" in ops and (len(names) >= 2 or len(set(ents.measures) & {"actual", "budget"}) == 2):
             return self._difference(names, ents, report, log)
         if "sum" in ops and len(names) >= 2:
@@ -790,6 +948,36 @@ class Bot:
 
     def _share(self, names, measure, report, log) -> Answer:
         T = self.rules.templates
+        ents = self._ents
+        if len(names) == 1 and names[0] in CONTAINERS and ents is not None and len(_bigrams(ents.rest)) >= 2:
+            # "政府采购里服务类占比": the part is a narrative figure inside the named whole
+            near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
+            part = self._narrative_match(self._question, ents, report, log, near=near)
+            whole = self._figures(report, names[0], measure, log)
+            if (
+                part is not None
+                and part.unit != "%"
+                and whole
+                and whole[0].unit == part.unit
+                and whole[0].value
+            ):
+                pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
+                label = part.citations[0].quote and self._last_context or "该项"
+                body = (
+                    f"{report.label}中，{label} {_fmt(part.value)}{part.unit}，占{names[0]} "
+                    f"{_fmt(whole[0].value)}{part.unit}的 {pct}%（{_fmt(part.value)} ÷ {_fmt(whole[0].value)}）。"
+                    f"出处：{_source_text(part.citations[0])}；{_source_text(whole[0].citation)}。"
+                )
+                return Answer(
+                    "",
+                    "answered",
+                    body,
+                    intent="share",
+                    value=pct,
+                    unit="%",
+                    confidence=0.75,
+                    citations=[part.citations[0], whole[0].citation],
+                )
         part_name = names[0]
         if len(names) >= 2:
             whole_name = names[1]
@@ -894,14 +1082,21 @@ class Bot:
             citations=[f.citation for f in figs],
         )
 
-    def _rank(self, text, ops, report, log) -> Answer:
+    def _rank(self, text, ops, report, log, within: str | None = None) -> Answer:
+        """Largest or smallest item: 项 of the expenditure table, 款 of the 基本支出 detail (optionally
+        within 人员经费/公用经费), or 类 of the summary table."""
         T = self.rules.templates
-        economic = bool(re.search(r"经济分类|费用|基本支出|公用经费|人员经费|哪项费|明细", text))
-        figs = rank_rows(self.db, log, report, economic)
+        if within is None:
+            within = "公用经费" if "公用经费" in text else ("人员经费" if "人员经费" in text else None)
+        if re.search(r"哪一?类|类级|大类", text):
+            figs = rank_classes(self.db, log, report)
+        else:
+            economic = bool(within) or bool(re.search(r"经济分类|费用|基本支出|哪项费|明细|花在", text))
+            figs = rank_rows(self.db, log, report, economic, within)
         if not figs:
             return Answer("", "no_answer", "报告中没有可以比较的分项数字。", intent="rank")
-        f = figs[0] if "rank_max" in ops else figs[-1]
-        extreme = "最多" if "rank_max" in ops else "最少"
+        f = figs[0] if "rank_min" not in ops else figs[-1]
+        extreme = "最少" if "rank_min" in ops else "最多"
         body = T["rank"].format(
             report=report.label,
             table=f.citation.table,
@@ -923,33 +1118,66 @@ class Bot:
             citations=[f.citation],
         )
 
-    def _change(self, names, report, log) -> Answer:
-        """Year-on-year change as the report states it (the previous year is not in the tables)."""
+    def _change(self, names, report, log, text: str = "") -> Answer:
+        """Year-on-year change: computed when the report states both years' figures, otherwise as the
+        report states it (the previous year is not in this year's tables)."""
         subject = names[0] if names else ""
-        forms = [subject[:4]] if subject else []
-        rows = []
-        if subject == SANGONG or subject in self.rules.groups.get(SANGONG, []):
-            forms = ["三公" if subject == SANGONG else subject[:4]]
-        for f in forms + ["总计", "合计"]:
-            rows = [
-                r
-                for r in narrative_figures(self.db, log, report, [f])
-                if re.search(r"较上年|比上年|上年|与.{0,8}相比", r["sentence"])
+        rows = log.run(
+            self.db, "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY line, id", [report.id]
+        )
+        want_pct = bool(re.search(r"百分|%|幅|比例|比率", text))
+        forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
+        if subject == SANGONG:
+            forms = ["三公"]
+        # both years stated: compute (在编人数 4 → 11)
+        if subject and not want_pct:
+            this = [
+                r for r in rows if any(f in r["context"] for f in forms) and str(report.year) in r["context"]
             ]
-            rows = [r for r in rows if re.search(r"增加|减少|下降|降低|增长|上升", r["context"])]
-            if rows:
-                break
-        if not rows:
+            last = [
+                r
+                for r in rows
+                if any(f in r["context"] for f in forms) and str(report.year - 1) in r["context"]
+            ]
+            if this and last and this[0]["unit"] == last[0]["unit"]:
+                a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
+                diff = a.value - b.value
+                word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平")
+                body = (
+                    f"{report.label}说明中，{subject}{report.year - 1}年为 {_fmt(b.value, b.unit)}{b.unit}，"
+                    f"{report.year}年为 {_fmt(a.value, a.unit)}{a.unit}，{word} {_fmt(abs(diff), a.unit)}{a.unit}"
+                    f"（{_fmt(a.value, a.unit)} − {_fmt(b.value, b.unit)}；出处：{_source_text(b.citation)}；"
+                    f"{_source_text(a.citation)}）。"
+                )
+                return Answer(
+                    "",
+                    "answered",
+                    body,
+                    intent="change",
+                    value=abs(diff),
+                    unit=a.unit,
+                    confidence=0.8,
+                    citations=[b.citation, a.citation],
+                )
+        stated = [
+            r
+            for r in rows
+            if re.search(r"较上年|比上年|上年|与.{0,10}相比", _prefix(r["sentence"], r["raw"]))
+            and re.search(r"增加|减少|下降|降低|增长|上升|降幅|增幅", r["context"])
+        ]
+        if subject and subject not in ("本年支出合计", "本年收入合计"):
+            stated = [r for r in stated if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)]
+        units = ("%",) if want_pct else ("万元", "元", "人", "辆")
+        chosen = [r for r in stated if r["unit"] in units]
+        if not chosen:
             return Answer(
                 "", "no_answer", f"报告没有给出{subject or '该项'}与上年相比的变化。", intent="change"
             )
-        rows.sort(key=lambda r: 0 if re.search(r"减少|下降|降低|增加|增长", r["context"]) else 1)
-        money = [r for r in rows if r["unit"] in ("万元", "元")]
-        r = (money or rows)[0]
+        r = chosen[0]
         fig = narrative_figure(report, r, subject)
         body = (
-            f"{report.label}说明中：“{r['sentence']}”即与上年相比变化 {_fmt(fig.value)}{fig.unit}"
-            f"（{_source_text(fig.citation)}）。"
+            f"{report.label}说明中：“{r['sentence']}”即与上年相比{r['context'][-4:]} "
+            f"{_fmt(fig.value, fig.unit)}{fig.unit}（{_source_text(fig.citation)}）。"
         )
         return Answer(
             "",
@@ -961,6 +1189,20 @@ class Bot:
             confidence=0.75,
             citations=[fig.citation],
         )
+
+
+NARRATIVE_MIN_COVER = 0.6
+NARRATIVE_MARGIN = 0.15
+
+
+def _bigrams(text: str) -> set[str]:
+    parts = re.findall(r"[\u4e00-\u9fff]{2,}", text)
+    return {p[i : i + 2] for p in parts for i in range(len(p) - 1)}
+
+
+def _prefix(sentence: str, raw: str) -> str:
+    i = sentence.find(raw)
+    return sentence[:i] if i >= 0 else sentence
 
 
 def _pieces(text: str) -> list[str]:

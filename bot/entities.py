@@ -97,6 +97,7 @@ class Entities:
     unknown_department: str | None = None
     ambiguous: list[str] = field(default_factory=list)
     candidates: list[tuple[str, float]] = field(default_factory=list)
+    rest: str = ""  # what no subject, measure or operation explained
 
     def explain(self) -> dict:
         return {
@@ -112,6 +113,7 @@ class Entities:
             "unknown_department": self.unknown_department,
             "ambiguous": self.ambiguous,
             "fuzzy_candidates": [(s, round(v, 1)) for s, v in self.candidates[:5]],
+            "unexplained": self.rest,
             "thresholds": {"fuzzy": FUZZY_THRESHOLD, "margin": FUZZY_MARGIN},
         }
 
@@ -186,6 +188,10 @@ def _departments(text: str, catalog: Catalog, masked: str) -> tuple[list[ReportI
     return hits, unknown
 
 
+def _mask(text: str, i: int, j: int) -> str:
+    return text[:i] + " " * (j - i) + text[j:]
+
+
 def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e = Entities()
     # years and relative years
@@ -195,37 +201,75 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
         if word in text:
             e.relative_year = word
             break
-    # measures and operations (longest words first)
-    measure_words = {w: name for name, m in rules.measures.items() for w in m.words}
-    for w, _, _ in _scan(text, measure_words):
-        if measure_words[w] not in e.measures:
-            e.measures.append(measure_words[w])
-    op_words = {w: name for name, ws in rules.operations.items() for w in ws}
-    for w, _, _ in _scan(text, op_words):
-        if op_words[w] not in e.operations:
-            e.operations.append(op_words[w])
-    # subjects: codes, then exact forms
     masked = text
-    for m in re.finditer(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)", text):
+    # the department's own name says nothing about the subject ("…政务服务…" is not 服务)
+    for r in catalog.reports:
+        for a in r.aliases:
+            if len(a) >= 4 and a in masked:
+                i = masked.index(a)
+                masked = _mask(masked, i, i + len(a))
+    # subjects: codes, then exact forms, longest first
+    for m in re.finditer(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)", masked):
         code = m.group(1)
-        if code in catalog.codes and not (code.startswith("20") and len(code) == 4):
+        if code in catalog.codes:
             e.subjects.append(Match(catalog.codes[code], code, m.start(), m.end(), 100.0, "code"))
-            masked = masked[: m.start()] + " " * len(code) + masked[m.end() :]
+            masked = _mask(masked, m.start(), m.end())
     for form, i, j in _scan(masked, catalog.aliases):
         subjects = catalog.aliases[form]
         if len(subjects) == 1:
             e.subjects.append(Match(next(iter(subjects)), form, i, j, 100.0, "exact"))
         else:
             e.ambiguous = sorted(subjects)
-        masked = masked[:i] + " " * (j - i) + masked[j:]
+        masked = _mask(masked, i, j)
     e.subjects.sort(key=lambda m: m.start)
+    # measures and operations, in what the subjects leave (一般公共预算… is a name, not 预算)
+    measure_words = {w: name for name, m in rules.measures.items() for w in m.words}
+    for w, i, j in _scan(masked, measure_words):
+        if measure_words[w] not in e.measures:
+            e.measures.append(measure_words[w])
+    op_words = {w: name for name, ws in rules.operations.items() for w in ws}
+    for w, _, _ in _scan(masked, op_words):
+        if op_words[w] not in e.operations:
+            e.operations.append(op_words[w])
     e.reports, e.unknown_department = _departments(text, catalog, masked)
+    rest = masked
+    for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
+        rest = rest.replace(w, " ")
+    e.rest = _residue(rest)
     if not e.subjects and not e.ambiguous:
-        rest = masked
-        for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
-            rest = rest.replace(w, " ")
         _fallback(rest, catalog, e)
     return e
+
+
+_PINYIN: dict[int, dict[str, set[str]]] = {}
+
+
+def _pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(text))
+
+
+def _by_sound(pieces: list[str], catalog: Catalog) -> list[tuple[str, str]]:
+    """Subjects whose pinyin appears in a piece of the question (forms of 3+ characters)."""
+    index = _PINYIN.get(id(catalog))
+    if index is None:
+        index = {}
+        for form, subjects in catalog.aliases.items():
+            if len(form) >= 3 and re.fullmatch(r"[\u4e00-\u9fff()]+", form):
+                index.setdefault(_pinyin(form), set()).update(subjects)
+        _PINYIN.clear()
+        _PINYIN[id(catalog)] = index
+    found: dict[str, str] = {}
+    for piece in pieces:
+        for n in range(len(piece), 2, -1):
+            for i in range(len(piece) - n + 1):
+                window = piece[i : i + n]
+                for subject in index.get(_pinyin(window), ()):
+                    found.setdefault(subject, window)
+            if found:
+                return sorted(found.items())
+    return sorted(found.items())
 
 
 def _residue(text: str) -> str:
@@ -254,7 +298,15 @@ def _fallback(masked: str, catalog: Catalog, e: Entities) -> None:
                 return
             e.ambiguous = hits[:8]
             return
-    # fuzzy: typos and homophones, scored on each residue piece
+    # homophones: the same pinyin as a known form (办工费 → 办公费, 政腐采购 → 政府采购)
+    sound = _by_sound(pieces, catalog)
+    if len(sound) == 1:
+        e.subjects.append(Match(sound[0][0], sound[0][1], 0, 0, 96.0, "pinyin"))
+        return
+    if len(sound) > 1:
+        e.ambiguous = sorted({s for s, _ in sound})
+        return
+    # fuzzy: typos, scored on each residue piece
     scores: dict[str, float] = {}
     for piece in pieces:
         for form, subjects in catalog.aliases.items():

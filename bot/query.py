@@ -265,7 +265,40 @@ def fts_sentences(
     )
 
 
-def rank_rows(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, economic: bool) -> list[Figure]:
+def rank_classes(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo) -> list[Figure]:
+    """类-level expenditure (一、一般公共服务支出 …) from the summary table's 支出 side."""
+    rows = log.run(
+        db,
+        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit,"
+        " c.column_name, c.value FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
+        " JOIN cells c ON c.row_id = r.id WHERE r.report_id = ? AND t.layout = 'ledger' AND r.grp = '支出'"
+        " AND r.is_total = 0 AND c.value IS NOT NULL AND r.name GLOB '*、*'",
+        [report.id],
+    )
+    if not rows:
+        return []
+    first = min({(r["tcode"] or "") for r in rows}, key=lambda c: _table_rank(c, "支出"))
+    figs = [
+        Figure(
+            bare(r["name"]),
+            Decimal(r["value"]),
+            r["unit"],
+            row_citation(report, r, r["column_name"]),
+            r["column_name"],
+            r["tcode"],
+        )
+        for r in rows
+        if (r["tcode"] or "") == first
+    ]
+    seen: dict[str, Figure] = {}
+    for f in figs:
+        seen.setdefault(f.subject, f)
+    return sorted(seen.values(), key=lambda f: -f.value)
+
+
+def rank_rows(
+    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, economic: bool, within: str | None = None
+) -> list[Figure]:
     """项-level rows of the expenditure table (or 款-level rows of the 基本支出 detail) by amount."""
     if economic:
         sql = (
@@ -274,6 +307,8 @@ def rank_rows(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, econ
             " JOIN cells c ON c.row_id = r.id WHERE r.report_id = ? AND t.layout = 'economic'"
             " AND length(r.code) = 5 AND c.value IS NOT NULL"
         )
+        if within:
+            sql += " AND r.grp = ?"
     else:
         sql = (
             "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit,"
@@ -282,7 +317,7 @@ def rank_rows(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, econ
             " AND t.title LIKE '%支出%' AND length(r.code) = 7 AND c.value IS NOT NULL"
             " AND c.column_name IN ('本年支出合计', '合计', '决算数')"
         )
-    rows = log.run(db, sql, [report.id])
+    rows = log.run(db, sql, [report.id] + ([within] if economic and within else []))
     if not rows:
         return []
     best_table = min({(r["tcode"] or "") for r in rows}, key=lambda c: _table_rank(c, "支出"))
