@@ -224,7 +224,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.subjects.sort(key=lambda m: m.start)
     # measures and operations, in what the subjects leave (一般公共预算… is a name, not 预算)
     measure_words = {w: name for name, m in rules.measures.items() for w in m.words}
-    for w, i, j in _scan(masked, measure_words):
+    for w, _, _ in _scan(masked, measure_words):
         if measure_words[w] not in e.measures:
             e.measures.append(measure_words[w])
     op_words = {w: name for name, ws in rules.operations.items() for w in ws}
