@@ -128,8 +128,11 @@ def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
 
         uri = Path(path).resolve().as_uri() + "?mode=ro"
         return sqlite_utils.Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+    import sqlite3
+
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
+    # one Bot may answer from a worker thread; Bot serialises its own use with a lock
+    db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False))
     ensure_schema(db)
     return db
 

@@ -1,110 +1,13 @@
-"""The cited table or section, for the source pane.
-
-``Bot.source(citation)`` is the real implementation; :func:`source_for` uses it when the bot has
-one and otherwise reads the knowledge base itself (same shape: kind, title, columns, rows,
-highlight_row, highlight_column, sentences, highlight_sentence).
-"""
+"""The source pane's data comes from the bot (``Bot.source``); kept as a module for the app's imports."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TableSource", "source_for"]
+from bot.source import Source, TableSource
+
+__all__ = ["Source", "TableSource", "source_for"]
 
 
-@dataclass
-class TableSource:
-    kind: str  # table / section
-    title: str
-    columns: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    highlight_row: int | None = None
-    highlight_column: int | None = None
-    sentences: list[str] = field(default_factory=list)
-    highlight_sentence: int | None = None
-
-
-def source_for(bot: Any, citation: Any) -> Any:
-    """The bot's ``source(citation)``, or this module's reading of the knowledge base; None if not found."""
-    try:
-        return bot.source(citation)
-    except (ImportError, AttributeError, NotImplementedError):
-        pass
-    db = getattr(bot, "db", None)
-    if db is None:
-        return None
-    if getattr(citation, "table", None):
-        return _table(db, citation)
-    if getattr(citation, "section", None):
-        return _section(db, citation)
-    return None
-
-
-def _report_id(db: Any, citation: Any) -> int | None:
-    rows = list(
-        db.query("SELECT id FROM reports WHERE title = ? ORDER BY id DESC LIMIT 1", [citation.report])
-    )
-    return rows[0]["id"] if rows else None
-
-
-def _table(db: Any, citation: Any) -> TableSource | None:
-    rid = _report_id(db, citation)
-    sql = "SELECT * FROM report_tables WHERE label = ?" + (" AND report_id = ?" if rid else "") + " LIMIT 1"
-    tables = list(db.query(sql, [citation.table, rid] if rid else [citation.table]))
-    if not tables:
-        return None
-    t = tables[0]
-    names = json.loads(t["columns"] or "[]")
-    columns = ["科目编码", "科目名称", *names]
-    out = TableSource("table", t["label"] + (f"（单位：{t['unit']}）" if t.get("unit") else ""), columns)
-    rows = list(db.query("SELECT * FROM table_rows WHERE table_id = ? ORDER BY position", [t["id"]]))
-    cells: dict[int, dict[str, str]] = {}
-    for c in db.query("SELECT row_id, column_name, raw FROM cells WHERE table_id = ?", [t["id"]]):
-        cells.setdefault(c["row_id"], {})[c["column_name"]] = c["raw"] or ""
-    for i, r in enumerate(rows):
-        name = f"{r['grp']}：{r['name']}" if r.get("grp") else r["name"]
-        by_col = cells.get(r["id"], {})
-        values = []
-        for col in names:
-            v = by_col.get(col)
-            if v is None and r.get("grp") and col.startswith(r["grp"] + "·"):
-                v = by_col.get(col.split("·", 1)[1])
-            values.append(v or "")
-        out.rows.append([r["code"] or "", name, *values])
-        label = f"{r['code']} {name}" if r.get("code") else name
-        if (
-            out.highlight_row is None
-            and citation.row
-            and (citation.row == label or citation.row.endswith(r["name"]))
-        ):
-            if citation.line is None or r["line"] == citation.line:
-                out.highlight_row = i
-                grp_col = f"{r['grp']}·{citation.column}" if r.get("grp") else None
-                for j, col in enumerate(columns):
-                    if col == citation.column or col == grp_col:
-                        out.highlight_column = j
-                        break
-    return out
-
-
-def _section(db: Any, citation: Any) -> TableSource | None:
-    rid = _report_id(db, citation)
-    sql = "SELECT * FROM sections WHERE path = ?" + (" AND report_id = ?" if rid else "") + " LIMIT 1"
-    sections = list(db.query(sql, [citation.section, rid] if rid else [citation.section]))
-    if not sections:
-        return None
-    s = sections[0]
-    out = TableSource("section", s["path"])
-    out.sentences = [
-        r["text"]
-        for r in db.query("SELECT text FROM sentences WHERE section_id = ? ORDER BY position", [s["id"]])
-    ]
-    quote = (citation.quote or "").replace(" ", "")
-    for i, text in enumerate(out.sentences):
-        t = text.replace(" ", "")
-        if quote and (t == quote or quote in t or t in quote):
-            out.highlight_sentence = i
-            break
-    return out
+def source_for(bot: Any, citation: Any) -> TableSource | None:
+    return bot.source(citation)
