@@ -575,6 +575,8 @@ class Bot:
             pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
             if other_years and not any(str(y) in pre for y in other_years):
                 continue
+            if (r["unit"] == "%") != bool(re.search(r"率|占|比例|百分|%", text)):
+                continue
             cover = max(len(want & _bigrams(ctx)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want))
             if near and any(f in pre for f in near):
                 cover += 0.2
@@ -674,6 +676,7 @@ class Bot:
             question = question.replace(f, " ")
         rest = _bigrams(question)
         wants_rate = bool(re.search(r"率|占|比例|百分", self._question))
+        unexplained = _bigrams(ents.rest) if ents else set()
         scored = []
         for r in rows:
             ctx = r["context"].replace(" ", "").replace(report.department, "")
@@ -697,6 +700,8 @@ class Bot:
             score = (2.0 if in_ctx else 1.0) + 1.5 * len(rest & _bigrams(ctx))
             score += 0.5 if (measure == "budget") == budget else -1.0
             score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
+            if unexplained:
+                score += 3.0 * len(unexplained & _bigrams(ctx)) / len(unexplained)
             scored.append((score, r))
         scored.sort(key=lambda x: -x[0])
         return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
@@ -730,7 +735,7 @@ class Bot:
             found = self._narrative_match(text, ents, report, log, near=near)
             if found is not None:
                 return found
-        if not subjects and conv and conv.subjects and short_follow_up:
+        if not subjects and conv and conv.subjects and short_follow_up and len(_bigrams(ents.rest)) < 2:
             ents.ambiguous = []
             subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
             follow_up = True

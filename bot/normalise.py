@@ -103,7 +103,7 @@ def cn_numbers(text: str) -> str:
             return f"{value}.{digits}{unit}"
         return f"{value}{unit}"
 
-    return re.sub(rf"([{_CN_NUM_CHARS}]+?)(万元|元|人|辆|个|%|年)", amount, text)
+    return re.sub(rf"([{_CN_NUM_CHARS}]+?)(万元|元|人|辆|%|年)", amount, text)
 
 
 def normalise(question: str) -> str:
