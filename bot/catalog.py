@@ -37,6 +37,14 @@ class ReportInfo:
     def label(self) -> str:
         return f"{self.department}{self.year}年度{self.kind}"
 
+    @property
+    def short(self) -> str:
+        """The department without its region, as people say it (生态环境局, 宜川路街道办事处)."""
+        name = self.department
+        if self.region and name.startswith(self.region) and len(name) > len(self.region) + 1:
+            name = name[len(self.region) :]
+        return re.sub(r"^人民政府", "", name)
+
 
 @dataclass
 class Catalog:
@@ -60,7 +68,8 @@ def _dept_aliases(dept: str, region: str | None) -> list[str]:
         out.add(m.group(0))
     core = dept[len(region) :] if region and dept.startswith(region) else dept
     core = re.sub(r"^(人民政府)", "", core)
-    for suffix in ("事务中心", "办事处", "中心"):
+    out.add(core)
+    for suffix in ("街道办事处", "事务中心", "办事处", "中心"):
         if core.endswith(suffix) and len(core) > len(suffix) + 1:
             out.add(core[: -len(suffix)])
     return sorted(out, key=len, reverse=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -39,6 +40,8 @@ from .query import (
 )
 
 SANGONG = "三公经费"
+# Intents answered without choosing a report.
+GLOBAL_INTENTS = {"private", "greeting", "help", "out_of_scope", "list_reports"}
 # Subjects that contain others: when a question names one of these and something inside it
 # ("基本支出里的电费"), the question is about the inner one.
 CONTAINERS = {
@@ -187,26 +190,45 @@ class Bot:
         ents = recognise(text, self.catalog, self.rules)
         if trace:
             trace.add("entities", ents.explain())
+        intent = self._intent(text, ents)
+        log = QueryLog()
+        self._question = text
+        self._ents = ents
+        self._trace = trace
+        if intent in GLOBAL_INTENTS:
+            answer = self._dispatch(intent, text, tokens, ents, None, conv, log)
+            answer.question = raw[:MAX_QUESTION]
+            return answer
         # report slot
-        report, decline = self._choose_report(text, ents, conv, report_id)
+        report, decline, candidates = self._choose_report(text, ents, conv, report_id)
+        if trace:
+            trace.add(
+                "intent",
+                {
+                    "intent": intent,
+                    "report": report.label if report else None,
+                    "candidates": [r.label for r in candidates],
+                },
+            )
         if decline:
             decline.question = raw[:MAX_QUESTION]
             return decline
-        intent = self._intent(text, ents)
-        if trace:
-            trace.add("intent", {"intent": intent, "report": report.label if report else None})
         if report is None:
+            across = self._across(text, ents, candidates, log)
+            if across is not None:
+                across.question = raw[:MAX_QUESTION]
+                if trace:
+                    trace.add("sql", log.queries)
+                return across
             return Answer(
                 raw[:MAX_QUESTION],
                 "clarify",
                 T["clarify_report"],
                 intent=intent,
-                suggestions=[f"{r.department}{r.year}年{r.kind}的{text}" for r in self.catalog.reports][:8],
+                suggestions=[f"{r.short}{r.year}年{r.kind}{_strip_report_words(text)}" for r in candidates][
+                    :8
+                ],
             )
-        log = QueryLog()
-        self._question = text
-        self._ents = ents
-        self._trace = trace
         answer = self._dispatch(intent, text, tokens, ents, report, conv, log)
         answer.question = raw[:MAX_QUESTION]
         answer.report_id = report.id
@@ -223,61 +245,150 @@ class Bot:
 
     def _choose_report(
         self, text: str, ents: Entities, conv, report_id
-    ) -> tuple[ReportInfo | None, Answer | None]:
+    ) -> tuple[ReportInfo | None, Answer | None, list[ReportInfo]]:
+        """The one report a question is about, a decline, or the candidates to ask about."""
         T = self.rules.templates
         reports = self.catalog.reports
         available = "、".join(r.label for r in reports) or "（空）"
+
+        def decline(what: str) -> tuple[None, Answer, list]:
+            return (
+                None,
+                Answer(
+                    "", "no_answer", T["not_in_kb"].format(what=what, available=available), intent="not_in_kb"
+                ),
+                [],
+            )
+
         if not reports:
-            return None, Answer(
-                "", "no_answer", "知识库是空的，请先导入报告 (disclosure-bot ingest)。", intent="empty_kb"
+            return (
+                None,
+                Answer(
+                    "", "no_answer", "知识库是空的，请先导入报告 (disclosure-bot ingest)。", intent="empty_kb"
+                ),
+                [],
             )
         if ents.unknown_department:
-            return None, Answer(
-                "",
-                "no_answer",
-                T["not_in_kb"].format(what=ents.unknown_department, available=available),
-                intent="not_in_kb",
-            )
+            return decline(ents.unknown_department)
         if ents.relative_year in ("明年", "后年", "下一年"):
-            return None, Answer(
-                "",
-                "no_answer",
-                T["not_in_kb"].format(what=ents.relative_year, available=available),
-                intent="not_in_kb",
-            )
-        candidates = ents.reports or reports
-        if report_id is not None:
+            return decline(ents.relative_year)
+        candidates = list(ents.reports or reports)
+        if report_id is not None and not ents.reports:
             candidates = [r for r in candidates if r.id == report_id] or candidates
         elif conv is not None and conv.report_id and not ents.reports and not ents.years:
             candidates = [r for r in candidates if r.id == conv.report_id] or candidates
-        years = {y for y in ents.years}
+        years = set(ents.years)
+        this_year = date.today().year
+        relative = {"今年": this_year, "去年": this_year - 1, "前年": this_year - 2}
+        if not years and ents.relative_year in relative and len(candidates) > 1:
+            years = {relative[ents.relative_year]}
         if years:
             in_kb = [r for r in candidates if r.year in years]
             if not in_kb:
-                # a year mentioned only as the comparison year of a change is fine
-                if "change" in ents.operations and len(candidates) == 1:
-                    return candidates[0], None
+                # a year the one report narrates as its previous year (2023 in a 2024 report)
+                if len(candidates) == 1 and all(y == candidates[0].year - 1 for y in years):
+                    return candidates[0], None, candidates
                 what = "、".join(str(y) for y in sorted(years)) + "年"
-                return None, Answer(
-                    "", "no_answer", T["not_in_kb"].format(what=what, available=available), intent="not_in_kb"
-                )
-            candidates = in_kb
-        kinds = [
-            k for k in ("决算", "预算") if f"{k}报告" in text or f"部门{k}" in text or f"单位{k}" in text
-        ]
-        if kinds:
-            by_kind = [r for r in candidates if r.kind in kinds]
-            if not by_kind:
-                return None, Answer(
-                    "",
-                    "no_answer",
-                    T["not_in_kb"].format(what="、".join(kinds), available=available),
-                    intent="not_in_kb",
-                )
-            candidates = by_kind
+                if ents.reports:
+                    what = f"{ents.reports[0].short}{what}"
+                return decline(what)
+            if len(in_kb) < len(candidates) or len(years) == 1:
+                candidates = in_kb
+        if len(candidates) > 1:
+            kinds = [k for k in ("决算", "预算") if k in _kind_text(text)]
+            if len(kinds) == 1:
+                by_kind = [r for r in candidates if r.kind == kinds[0]]
+                if by_kind:
+                    candidates = by_kind
+                elif re.search(rf"{kinds[0]}(报告|公开)", text):
+                    return decline(kinds[0] + "报告")
         if len(candidates) == 1:
-            return candidates[0], None
-        return None, None
+            return candidates[0], None, candidates
+        return None, None, candidates
+
+    def _across(
+        self, text: str, ents: Entities, candidates: list[ReportInfo], log: QueryLog
+    ) -> Answer | None:
+        """Questions over several reports: rank departments, or compare two reports of one department."""
+        subjects = [m.subject for m in ents.subjects]
+        if not subjects:
+            return None
+        subject = subjects[0]
+        measure = next((m for m in ents.measures if m in ("actual", "budget")), "actual")
+        ranking = {"rank_max", "rank_min"} & set(ents.operations) and re.search(
+            r"哪个部门|哪个单位|哪家|哪些部门|各部门|各单位|部门之间|排名|排序", text
+        )
+        departments = {r.department for r in candidates}
+        compare = (
+            len(departments) == 1
+            and len(candidates) >= 2
+            and ({"difference", "change"} & set(ents.operations) or re.search(r"相比|对比|比较|变化", text))
+        )
+        if not ranking and not compare:
+            return None
+        note = ""
+        if ranking and not re.search(r"预算|决算", _kind_text(text)):
+            finals = [r for r in candidates if r.kind == "决算"]
+            if finals and len(finals) < len(candidates):
+                candidates, note = finals, "（只比较决算报告）"
+        found: list[tuple[ReportInfo, Figure]] = []
+        for r in candidates:
+            figs = self._figures(
+                r, subject, "actual" if compare and r.kind == "决算" else measure, log, own_year=True
+            )
+            if figs and figs[0].unit in ("万元", "元"):
+                found.append((r, figs[0]))
+        if len(found) < 2:
+            return None
+
+        def wan(f: Figure) -> Decimal:
+            return f.value / 10000 if f.unit == "元" else f.value
+
+        if ranking:
+            found.sort(key=lambda x: -wan(x[1]))
+            if "rank_min" in ents.operations:
+                found.reverse()
+            top_r, top_f = found[0]
+            listing = "；".join(f"{r.short}{r.year}年{r.kind} {_fmt(f.value)}{f.unit}" for r, f in found[:5])
+            extreme = "最少" if "rank_min" in ents.operations else "最多"
+            missing = len(candidates) - len(found)
+            body = (
+                f"在 {len(found)} 份报告中{note}，{subject}{extreme}的是{top_r.short}（{top_r.year}年{top_r.kind}），"
+                f"{_fmt(top_f.value)}{top_f.unit}（{_source_text(top_f.citation)}）。排序：{listing}。"
+            )
+            if missing:
+                body += f"另有 {missing} 份报告没有给出该项。"
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="rank_reports",
+                value=top_f.value,
+                unit=top_f.unit,
+                confidence=0.8,
+                citations=[f.citation for _, f in found[:5]],
+                report_id=top_r.id,
+            )
+        found.sort(key=lambda x: (x[0].year, x[0].kind != "预算"))
+        (ra, fa), (rb, fb) = found[-1], found[0]
+        diff = wan(fa) - wan(fb)
+        word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平")
+        body = (
+            f"{ra.short}：{rb.year}年{rb.kind} {subject} {_fmt(fb.value)}{fb.unit}（{_source_text(fb.citation)}），"
+            f"{ra.year}年{ra.kind} {_fmt(fa.value)}{fa.unit}（{_source_text(fa.citation)}），{word} "
+            f"{_fmt(abs(diff))}万元（{_fmt(wan(fa))} − {_fmt(wan(fb))}）。"
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="compare_reports",
+            value=abs(diff),
+            unit="万元",
+            confidence=0.75,
+            citations=[fb.citation, fa.citation],
+            report_id=ra.id,
+        )
 
     def _intent(self, text: str, ents: Entities) -> str:
         found = [
@@ -317,6 +428,12 @@ class Bot:
         return "lookup"
 
     # -- intents -------------------------------------------------------------------
+    def _kb_label(self) -> str:
+        reports = self.catalog.reports
+        if len(reports) == 1:
+            return reports[0].label
+        return f"已收录的 {len(reports)} 份预算/决算报告"
+
     def _dispatch(self, intent, text, tokens, ents, report, conv, log) -> Answer:
         T = self.rules.templates
         ex = self._examples()
@@ -326,7 +443,7 @@ class Bot:
             return Answer(
                 "",
                 "answered",
-                T["greeting"].format(report=report.label, examples=ex),
+                T["greeting"].format(report=self._kb_label(), examples=ex),
                 intent=intent,
                 confidence=1.0,
             )
@@ -634,13 +751,28 @@ class Bot:
         log: QueryLog,
         code: str | None = None,
         question: str = "",
+        own_year: bool = False,
     ) -> list[Figure]:
-        """Figures for one subject and measure: the tables first, then the narrative."""
+        """Figures for one subject and measure: the tables first, then the narrative.
+
+        A question about another year than the report's (2023 in a 2024 report, 上年) is answered
+        from the narrative only, unless ``own_year`` says the report was chosen for that year.
+        """
         m = self.rules.measures[measure]
+        columns = list(m.columns)
+        if report.kind == "预算":
+            # a budget report's tables hold budgets under plain column names (合计, 预算数)
+            measure = "budget"
+            m = self.rules.measures["budget"]
+            columns = m.columns + [c for c in self.rules.measures["actual"].columns if c not in m.columns]
         ents = self._ents
-        if ents and (
-            [y for y in ents.years if y != report.year]
-            or (ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
+        if (
+            ents
+            and not own_year
+            and (
+                [y for y in ents.years if y != report.year]
+                or (ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
+            )
         ):
             return self._narrative_only(report, subject, measure, log)
         sangong_parts = {
@@ -652,10 +784,13 @@ class Bot:
             return (
                 sangong_figures(self.db, log, report, subject, m.label)
                 or self._narrative_only(report, subject, measure, log)
-                or table_figures(self.db, log, report, subject, m.columns, code)
+                or table_figures(self.db, log, report, subject, columns, code)
             )
-        else:
-            figs = table_figures(self.db, log, report, subject, m.columns, code)
+        figs = table_figures(self.db, log, report, subject, columns, code)
+        if figs:
+            return figs
+        for other in self.rules.fallbacks.get(subject, []):
+            figs = table_figures(self.db, log, report, other, columns)
             if figs:
                 return figs
         return self._narrative_only(report, subject, measure, log)
@@ -764,7 +899,10 @@ class Bot:
                     suggestions=["总支出比上年下降了多少", "三公经费比上年减少了多少"],
                     confidence=0.3,
                 )
-            if not ents.rest and re.search(r"花|支出|用了|开支|收入|总计|合计", text):
+            total_words = r"花|支出|用了|开支|收入|总计|合计|决算|总额" + (
+                r"|预算" if report.kind == "预算" else ""
+            )
+            if not ents.rest and re.search(total_words, text):
                 total = "本年收入合计" if "收入" in text and "支出" not in text else "本年支出合计"
                 subjects = [Match(total, total, 0, 0, 90.0, "total")]
             else:
@@ -873,7 +1011,7 @@ class Bot:
         body = T["lookup"].format(
             report=report.label,
             subject=subject,
-            measure=("" if best.citation.table is None else self._measure_word(best, mlabel)),
+            measure=("" if best.citation.table is None else self._measure_word(best, mlabel, report)),
             value=_fmt(best.value, best.unit),
             unit=best.unit,
             source=_source_text(best.citation),
@@ -915,8 +1053,10 @@ class Bot:
             ans.citations.append(o.citation)
         return ans
 
-    def _measure_word(self, f: Figure, mlabel: str) -> str:
+    def _measure_word(self, f: Figure, mlabel: str, report: ReportInfo | None = None) -> str:
         col = f.column or ""
+        if report is not None and report.kind == "预算":
+            return "预算数"
         if "预算" in col:
             return "预算数"
         if "决算" in col or col in ("本年支出合计", "本年收入合计", "金额", "合计"):
@@ -1221,6 +1361,15 @@ def _overlap(question: str, context: str) -> float:
     q = {question[i : i + 2] for i in range(len(question) - 1)}
     c = {context[i : i + 2] for i in range(len(context) - 1)}
     return len(q & c) / (len(q) or 1)
+
+
+def _kind_text(text: str) -> str:
+    """The question without names that contain 预算 (一般公共预算…), to read 预算/决算 as a report kind."""
+    return re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|预算数|全年预算", "", text)
+
+
+def _strip_report_words(text: str) -> str:
+    return "的" + text if not text.startswith("的") else text
 
 
 def _residue_word(text: str) -> str:

@@ -73,6 +73,11 @@ FILLER = (
     "费用",
     "支出",
     "经费",
+    "总额",
+    "数额",
+    "总数",
+    "大概",
+    "大约",
 )
 
 
@@ -137,7 +142,8 @@ def _scan(text: str, forms: dict[str, object]) -> list[tuple[str, int, int]]:
 
 
 _DEPT = re.compile(
-    r"([\u4e00-\u9fff0-9]{2,14}?(?:局|厅|委员会|委|办公室|街道办事处|街道|事务中心|中心|医院|学校|大学|公司|政府|镇|乡))"
+    r"([\u4e00-\u9fff0-9]{2,14}?(?:局|厅|委员会|委|办公室|街道办事处|街道|事务中心|中心|医院|学校|大学|公司|政府|镇|乡"
+    r"|部(?![门分长])|院(?!长)|馆|站(?!在)|所(?![以有在])))"
 )
 _PLACE = re.compile(
     r"(北京|上海|天津|重庆|广州|深圳|杭州|南京|成都|武汉|西安|长沙|郑州|济南|沈阳|昆明|南宁|福州|厦门|青岛|大连|苏州|合肥|"
@@ -149,7 +155,6 @@ _DEPT_STOP = {
     "主管部门",
     "中心",
     "本中心",
-    "热线中心",
     "政府",
     "人民政府",
     "市政府",
@@ -163,29 +168,81 @@ _DEPT_STOP = {
 }
 
 
-def _departments(text: str, catalog: Catalog, masked: str) -> tuple[list[ReportInfo], str | None]:
-    hits: list[ReportInfo] = []
+def _core(department: str, region: str | None) -> str:
+    core = department
+    for prefix in ("中共", "中国共产党"):
+        if core.startswith(prefix):
+            core = core[len(prefix) :]
+    if region and core.startswith(region):
+        core = core[len(region) :]
+    core = re.sub(r"^(?:[\u4e00-\u9fff]{1,4}?[市区县]委|人民政府)", "", core)
+    return core
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _names_department(name: str, r: ReportInfo) -> bool:
+    """Does a mention (生态局, 规资局, 宜川路街道, 热线中心) name this report's department?
+
+    Abbreviations keep the characters of the full name in order and its last character
+    (生态环境局 → 生态局, 规划和自然资源局 → 规资局, 社会工作部 → 社工部).
+    """
+    core = _core(r.department, r.region)
+    if name in r.department or name in core:
+        return True
+    return len(name) >= 3 and name[-1] == core[-1] and _subsequence(name, core)
+
+
+_LEAD = re.compile(r"^(?:请问|问一下|问下|我想知道|想知道|查一下|查询|帮我查|告诉我|那么|那|的|了|在|关于)+")
+
+
+def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | None, list[tuple[int, int]]]:
+    """Reports whose department the question names, an unknown department it names, and the spans.
+
+    A mention that is (part of) a subject name (公立医院 is a 科目) is not a department.
+    """
     for m in _PLACE.finditer(text):
         place = m.group(1)
         if not any(place in r.department or place in (r.region or "") for r in catalog.reports):
-            return [], place
+            return [], place, []
+    hits: list[ReportInfo] = []
+    spans: list[tuple[int, int]] = []
     for r in catalog.reports:
-        if any(a in text for a in r.aliases):
-            hits.append(r)
+        for a in r.aliases:
+            if len(a) >= 3 and a in text:
+                if r not in hits:
+                    hits.append(r)
+                i = text.index(a)
+                spans.append((i, i + len(a)))
     unknown = None
-    if not hits:
-        for m in _DEPT.finditer(masked):
-            name = m.group(1)
-            if name in _DEPT_STOP or len(name) < 3:
-                continue
-            close = max(
-                (fuzz.partial_ratio(name, a) for r in catalog.reports for a in r.aliases if len(a) >= 3),
-                default=0,
-            )
-            if close < 80:
-                unknown = name
+    for m in _DEPT.finditer(text):
+        mention = _LEAD.sub("", m.group(1))
+        start = m.end() - len(mention)
+        if any(i <= start < j for i, j in spans):
+            continue
+        if (
+            mention in _DEPT_STOP
+            or len(mention) < 3
+            or re.match(r"^(这个|该|本|贵(?:中心|局|单位|部门|处|委)|你们|我们|咱们)", mention)
+        ):
+            continue
+        if mention in catalog.aliases or any(mention in a for a in catalog.aliases if len(a) > len(mention)):
+            continue
+        found: list[ReportInfo] = []
+        for i in range(0, len(mention) - 2):
+            tail = mention[i:]
+            found = [r for r in catalog.reports if _names_department(tail, r)]
+            if found:
+                spans.append((m.end() - len(tail), m.end()))
                 break
-    return hits, unknown
+        if found:
+            hits += [r for r in found if r not in hits]
+        elif not hits:
+            unknown = mention
+    return hits, (None if hits else unknown), spans
 
 
 def _mask(text: str, i: int, j: int) -> str:
@@ -202,12 +259,10 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
             e.relative_year = word
             break
     masked = text
-    # the department's own name says nothing about the subject ("…政务服务…" is not 服务)
-    for r in catalog.reports:
-        for a in r.aliases:
-            if len(a) >= 4 and a in masked:
-                i = masked.index(a)
-                masked = _mask(masked, i, i + len(a))
+    # the department's name says nothing about the subject ("…政务服务…" is not 服务, 司法局 is not 司法)
+    e.reports, e.unknown_department, spans = _departments(text, catalog)
+    for i, j in spans:
+        masked = _mask(masked, i, j)
     # subjects: codes, then exact forms, longest first
     for m in re.finditer(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)", masked):
         code = m.group(1)
@@ -231,7 +286,6 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     for w, _, _ in _scan(masked, op_words):
         if op_words[w] not in e.operations:
             e.operations.append(op_words[w])
-    e.reports, e.unknown_department = _departments(text, catalog, masked)
     rest = masked
     for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
         rest = rest.replace(w, " ")

@@ -152,10 +152,31 @@ def _pick_column(cells: list[dict], preferred: list[str]) -> dict | None:
     return None
 
 
+# Which 三公 table column is which part, by the words its header uses (决算 and 预算 tables differ:
+# 公务用车购置及运行维护费 / 公务用车购置及运行费, 公务用车购置费 / 购置费 …).
+SANGONG_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("三公经费", ("合计",), ("机关运行",)),
+    ("因公出国(境)费", ("因公出国",), ()),
+    ("公务接待费", ("公务接待", "接待费"), ()),
+    ("公务用车购置及运行维护费", ("购置及运行",), ()),
+    ("公务用车购置费", ("购置费",), ("及运行",)),
+    ("公务用车运行维护费", ("运行维护费", "运行费"), ("购置",)),
+]
+
+
+def sangong_column(part: str, column: str) -> bool:
+    for name, words, unless in SANGONG_COLUMNS:
+        if name == part:
+            return any(w in column for w in words) and not any(u in column for u in unless)
+    return False
+
+
 def sangong_figures(
     db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, part: str, measure_label: str
 ) -> list[Figure]:
-    """三公 from the 三公 table: column ``预算数·因公出国(境)费`` etc."""
+    """三公 from the 三公 table. Columns carry 预算数·/决算数· prefixes where the table prints both;
+    a budget report's table holds only budget figures, a final-accounts table without prefixes
+    only actual ones."""
     rows = log.run(
         db,
         "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit"
@@ -166,21 +187,23 @@ def sangong_figures(
     out = []
     for r in rows:
         cells = log.run(db, "SELECT column_name, value, raw FROM cells WHERE row_id = ?", [r["id"]])
-        want = f"{measure_label}·{'合计' if part == '三公经费' else part}"
         for c in cells:
-            if c["column_name"] == want:
-                value = Decimal(c["value"]) if c["value"] is not None else Decimal("0.00")
-                out.append(
-                    Figure(
-                        part,
-                        value,
-                        r["unit"],
-                        row_citation(report, r, want),
-                        want,
-                        r["tcode"],
-                        c["value"] is None,
-                    )
+            col = c["column_name"] or ""
+            prefix, _, bare_col = col.rpartition("·")
+            if prefix:
+                if prefix != measure_label:
+                    continue
+            elif (report.kind == "预算") != (measure_label == "预算数"):
+                continue
+            if not sangong_column(part, bare_col):
+                continue
+            value = Decimal(c["value"]) if c["value"] is not None else Decimal("0.00")
+            out.append(
+                Figure(
+                    part, value, r["unit"], row_citation(report, r, col), col, r["tcode"], c["value"] is None
                 )
+            )
+            break
     return out
 
 
@@ -340,14 +363,14 @@ def findings_for(
     db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, citations: list[Citation]
 ) -> list[str]:
     """Messages of consistency findings that cite any of these lines."""
-    lines = {c.line for c in citations if c.line}
+    lines = {(c.page, c.line) for c in citations if c.line}
     if not lines:
         return []
     rows = log.run(db, "SELECT message, citations FROM findings WHERE report_id = ?", [report.id])
     out = []
     for r in rows:
         try:
-            cited = {c.get("line") for c in json.loads(r["citations"] or "[]")}
+            cited = {(c.get("page"), c.get("line")) for c in json.loads(r["citations"] or "[]")}
         except (ValueError, AttributeError):
             continue
         if cited & lines and r["message"] not in out:

@@ -32,6 +32,7 @@ class Measure:
 class Rules:
     synonyms: dict[str, str]  # colloquial form → subject
     groups: dict[str, list[str]]
+    fallbacks: dict[str, list[str]]  # subject → rows to use when a report has no row of that name
     label_noise: list[str]
     private_words: list[str]
     person_markers: list[str]
@@ -113,6 +114,10 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     return Rules(
         synonyms=synonyms,
         groups=groups,
+        fallbacks={
+            str(k): _str_list(v, f"lexicon.yaml: fallbacks.{k}")
+            for k, v in (lex.get("fallbacks") or {}).items()
+        },
         label_noise=_str_list(lex.get("label_noise"), "lexicon.yaml: label_noise"),
         private_words=_str_list(lex.get("private_words"), "lexicon.yaml: private_words"),
         person_markers=_str_list(lex.get("person_markers"), "lexicon.yaml: person_markers"),
