@@ -69,12 +69,14 @@ class Conversation:
     history: list[tuple[str, str]] = field(default_factory=list)
     recent: list[str] = field(default_factory=list)  # subjects of the last turns, newest last
     pending: bool = False  # the last turn asked back for a subject
+    pending_question: str = ""  # the last turn asked which report this question is about
 
     def reset(self) -> None:
         self.subjects, self.measure, self.operation, self.report_id = [], None, None, None
         self.history.clear()
         self.recent.clear()
         self.pending = False
+        self.pending_question = ""
 
 
 def _fmt(v: Decimal, unit: str = "") -> str:
@@ -188,6 +190,12 @@ class Bot:
         if trace:
             trace.add("tokens", tokens)
         ents = recognise(text, self.catalog, self.rules)
+        if conv is not None and conv.pending_question:
+            if (ents.reports or ents.years) and not ents.subjects and not ents.operations:
+                # the answer to "which report?": ask the pending question about it
+                text = f"{text} {conv.pending_question}"
+                ents = recognise(text, self.catalog, self.rules)
+            conv.pending_question = ""
         if trace:
             trace.add("entities", ents.explain())
         intent = self._intent(text, ents)
@@ -220,6 +228,8 @@ class Bot:
                 if trace:
                     trace.add("sql", log.queries)
                 return across
+            if conv is not None:
+                conv.pending_question = text
             return Answer(
                 raw[:MAX_QUESTION],
                 "clarify",
@@ -373,10 +383,16 @@ class Bot:
         (ra, fa), (rb, fb) = found[-1], found[0]
         diff = wan(fa) - wan(fb)
         word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平")
+
+        def both(f: Figure) -> str:
+            return f"{_fmt(f.value)}{f.unit}" + (f"（即 {wan(f)}万元）" if f.unit == "元" else "")
+
+        shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
+        exact = "" if shown == abs(diff) else f"，精确为 {abs(diff)}万元"
         body = (
-            f"{ra.short}：{rb.year}年{rb.kind} {subject} {_fmt(fb.value)}{fb.unit}（{_source_text(fb.citation)}），"
-            f"{ra.year}年{ra.kind} {_fmt(fa.value)}{fa.unit}（{_source_text(fa.citation)}），{word} "
-            f"{_fmt(abs(diff))}万元（{_fmt(wan(fa))} − {_fmt(wan(fb))}）。"
+            f"{ra.short}：{rb.year}年{rb.kind} {subject} {both(fb)}（{_source_text(fb.citation)}），"
+            f"{ra.year}年{ra.kind} {both(fa)}（{_source_text(fa.citation)}），{word} "
+            f"{_fmt(shown)}万元（{wan(fa)} − {wan(fb)}{exact}）。"
         )
         return Answer(
             "",

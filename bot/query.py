@@ -247,12 +247,11 @@ def empty_table_for(
     key = subject.replace("预算财政拨款", "").replace("财政拨款", "")[:6]
     if len(key) < 3:
         return None
-    rows = log.run(
-        db,
-        "SELECT * FROM report_tables WHERE report_id = ? AND empty = 1 AND title LIKE ?",
-        [report.id, f"%{key}%"],
-    )
-    return rows[0] if rows else None
+    rows = log.run(db, "SELECT * FROM report_tables WHERE report_id = ? AND empty = 1", [report.id])
+    for r in rows:
+        if key in re.sub(r"[\"“”‘’']", "", r["title"] or ""):
+            return r
+    return None
 
 
 def search_sentences(

@@ -1,0 +1,87 @@
+"""Questions across several real reports: the reference report plus the Shanghai corpus."""
+
+from decimal import Decimal
+
+import pytest
+
+from bot import Bot, Conversation
+from tests.conftest import REFERENCE, SHARED
+
+CORPUS = SHARED / "corpus"
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not available")
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    from knowledge.ingest import ingest
+    from knowledge.store import open_db
+
+    path = tmp_path_factory.mktemp("many") / "kb.db"
+    db = open_db(path)
+    outcomes = ingest(db, [REFERENCE, CORPUS])
+    db.close()
+    reports = [o for o in outcomes if o.status == "ingested"]
+    assert len(reports) == 12, [(o.path, o.status, o.message) for o in outcomes]
+    return Bot(path)
+
+
+def test_unspecified_report_asks_which(many):
+    a = many.ask("三公经费多少")
+    assert a.status == "clarify" and a.value is None
+    assert any("生态环境局" in s for s in a.suggestions)
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        ("生态环境局2025年三公经费", "16.95", "万元"),
+        ("生态局三公经费多少", "16.95", "万元"),  # abbreviation
+        ("生态局三公经费预算", "21.00", "万元"),
+        ("宜川路街道一般公共预算财政拨款收入", "20218.21", "万元"),
+        ("司法局2026年三公经费预算多少", "10.81", "万元"),  # a budget report's 三公 table
+        ("司法局公务接待费预算", "0.83", "万元"),
+        ("财政局2025年的预算", "31214205.80", "元"),  # budget total, in 元 as printed
+    ],
+)
+def test_named_report(many, question, value, unit):
+    a = many.ask(question)
+    assert a.status == "answered", a.text
+    assert (a.value, a.unit) == (Decimal(value), unit), a.text
+    assert a.citations and a.citations[0].page
+
+
+def test_declared_empty_table_is_zero(many):
+    a = many.ask("社工部三公经费")
+    assert a.status == "answered" and a.value == Decimal("0.00")
+    assert "本表无数据" in a.citations[0].quote
+
+
+def test_unknown_department_is_declined(many):
+    a = many.ask("普陀区教育局三公经费多少")
+    assert a.status == "no_answer" and "普陀区教育局" in a.text
+
+
+def test_list_reports(many):
+    a = many.ask("有哪些部门的报告")
+    assert a.status == "answered" and a.value == 12 and "规划和自然资源局" in a.text
+
+
+def test_rank_departments_among_final_accounts(many):
+    a = many.ask("2025年哪个部门三公经费最多")
+    assert a.status == "answered" and a.value == Decimal("37.35") and "石泉路" in a.text
+    assert len(a.citations) >= 3
+
+
+def test_compare_budget_with_final_accounts(many):
+    a = many.ask("财政局2025年预算和2024年决算相比总支出变化")
+    assert a.status == "answered"
+    assert a.value == Decimal("3121.42058") - Decimal("2940.05")
+    assert len(a.citations) == 2
+
+
+def test_which_report_follow_up(many):
+    conv = Conversation()
+    assert many.ask("三公经费多少", conv).status == "clarify"
+    a = many.ask("生态环境局的", conv)
+    assert a.value == Decimal("16.95")
+    assert many.ask("那预算呢", conv).value == Decimal("21.00")
