@@ -36,7 +36,7 @@ def cmd_ingest(args) -> int:
     from rich.console import Console
     from rich.progress import Progress
 
-    from knowledge.ingest import expand, ingest_file
+    from knowledge.ingest import expand, ingest
     from knowledge.store import open_db
 
     console = Console(stderr=True)
@@ -45,17 +45,20 @@ def cmd_ingest(args) -> int:
         console.print("[red]没有找到报告文件 (no report files found)[/red]")
         return EXIT_FAILED
     db = open_db(_db_path(args))
-    outcomes = []
     with Progress(console=console, transient=True, disable=len(files) < 2) as progress:
         task = progress.add_task("导入中 (ingesting)", total=len(files))
-        for f in files:
-            progress.update(task, description=f"导入 {Path(f).name}")
-            outcomes.append(ingest_file(db, f, args.department, args.year, args.kind))
+
+        def advance(path: str, outcome) -> None:
+            progress.update(task, description=f"导入 {Path(path).name}")
             progress.advance(task)
+
+        outcomes = ingest(db, args.paths, args.department, args.year, args.kind, progress=advance)
     for o in outcomes:
         if o.status == "failed":
             where = o.path + (f":{o.line}" if o.line else "")
             console.print(f"[red]失败 failed[/red] {where}: {o.message}")
+        elif o.status == "ignored":
+            console.print(f"[dim]忽略 ignored {o.path}（不是报告 not a report）[/dim]")
         else:
             word = {
                 "ingested": "已导入 ingested",
@@ -67,11 +70,11 @@ def cmd_ingest(args) -> int:
                 f"(findings {o.findings}, unplaced lines {o.unplaced})"
             )
     counts = {
-        s: sum(1 for o in outcomes if o.status == s) for s in ("ingested", "replaced", "skipped", "failed")
+        s: sum(1 for o in outcomes if o.status == s) for s in ("ingested", "replaced", "skipped", "failed", "ignored")
     }
     console.print(
-        f"合计 summary: ingested {counts['ingested']}, replaced {counts['replaced']}, "
-        f"skipped {counts['skipped']}, failed {counts['failed']}"
+        f"合计 summary: 导入 ingested {counts['ingested']}，更新 replaced {counts['replaced']}，"
+        f"已存在 skipped {counts['skipped']}，失败 failed {counts['failed']}，忽略 ignored {counts['ignored']}"
     )
     if args.json:
         print(json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=2))

@@ -26,7 +26,7 @@ BUNDLED_REPORT = Path(__file__).parent / "data" / "guiyang-12345-hotline-2024-fi
 @dataclass
 class Outcome:
     path: str
-    status: str  # ingested / skipped / replaced / failed
+    status: str  # ingested / skipped / replaced / failed / ignored (a file in a folder that is no report)
     message: str = ""
     report_id: int | None = None
     department: str | None = None
@@ -145,6 +145,9 @@ def ingest_file(
     )
 
 
+NOT_A_REPORT = ("不是部门预算/决算公开报告", "JSON 格式错误", "JSON 中没有 page_texts", "不是文本文件")
+
+
 def ingest(
     db: sqlite_utils.Database,
     paths: Iterable[str | os.PathLike],
@@ -153,9 +156,14 @@ def ingest(
     kind: str | None = None,
     progress: Callable[[str, Outcome], None] | None = None,
 ) -> list[Outcome]:
+    """Ingest files and folders. In a folder, files that are not reports at all (a README, an
+    annotation file) are ``ignored`` rather than ``failed``; a file named explicitly always counts."""
+    named = {str(Path(p)) for p in paths if not Path(p).is_dir()}
     outcomes = []
     for f in expand(paths):
         o = ingest_file(db, f, department, year, kind)
+        if o.status == "failed" and f not in named and o.message.startswith(NOT_A_REPORT):
+            o.status = "ignored"
         outcomes.append(o)
         if progress:
             progress(f, o)

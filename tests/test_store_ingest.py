@@ -97,3 +97,21 @@ def test_cli_check_lists_unplaced_lines(kb):
     assert r.returncode == 0
     data = json.loads(r.stdout)
     assert any("HPT" in u["text"] for u in data[0]["unplaced"])
+
+
+def test_folder_ingest_ignores_non_reports_and_reports_each_file(tmp_path):
+    from knowledge.ingest import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "README.md").write_text("# 说明\n\n这里放报告。\n", encoding="utf-8")
+    (folder / "ref.md").write_text(REFERENCE.read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "named.md"
+    broken.write_text("随便写的", encoding="utf-8")
+    db = open_db(tmp_path / "kb.db")
+    seen = []
+    outcomes = ingest(db, [folder, broken], progress=lambda path, o: seen.append(path))
+    db.close()
+    by_name = {o.path.rsplit("/", 1)[-1]: o.status for o in outcomes}
+    assert by_name == {"README.md": "ignored", "ref.md": "ingested", "named.md": "failed"}
+    assert len(seen) == 3
