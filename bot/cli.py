@@ -70,7 +70,8 @@ def cmd_ingest(args) -> int:
                 f"(findings {o.findings}, unplaced lines {o.unplaced})"
             )
     counts = {
-        s: sum(1 for o in outcomes if o.status == s) for s in ("ingested", "replaced", "skipped", "failed", "ignored")
+        s: sum(1 for o in outcomes if o.status == s)
+        for s in ("ingested", "replaced", "skipped", "failed", "ignored")
     }
     console.print(
         f"合计 summary: 导入 ingested {counts['ingested']}，更新 replaced {counts['replaced']}，"
@@ -272,7 +273,7 @@ def cmd_kiosk(args) -> int:
     from knowledge.paths import ensure_default_db
 
     ensure_default_db(path)
-    run_kiosk(path, idle_timeout=args.idle_timeout)
+    run_kiosk(path, idle_timeout=args.idle_timeout, pin_hash=args.pin_hash, log_path=args.log)
     return 0
 
 
@@ -283,7 +284,7 @@ def cmd_serve(args) -> int:
     from knowledge.paths import ensure_default_db
 
     ensure_default_db(path)
-    serve(host=args.host, port=args.port, db_path=path)
+    serve(host=args.host, port=args.port, db_path=path, idle_timeout=args.idle_timeout, log_path=args.log)
     return 0
 
 
@@ -348,11 +349,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("kiosk", help="大厅自助终端模式")
     s.add_argument("--idle-timeout", type=float, default=120.0, help="无操作多少秒后回到欢迎页 (默认 120)")
+    s.add_argument(
+        "--pin-hash",
+        help="维护人员退出 PIN 的哈希 (默认读 $DISCLOSURE_BOT_KIOSK_PIN_HASH；生成：python -m tui hash-pin)",
+    )
+    s.add_argument("--log", help="未回答问题日志 (默认 $DISCLOSURE_BOT_KIOSK_LOG 或用户数据目录)")
     s.set_defaults(func=cmd_kiosk)
 
     s = sub.add_parser("serve", help="通过浏览器提供自助终端 (textual-serve)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--idle-timeout", type=float, default=120.0)
+    s.add_argument("--log", help="未回答问题日志")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("unanswered", help="自助终端里没答上的问题，按次数排序")

@@ -97,7 +97,8 @@ def _source_text(c: Citation) -> str:
         if c.column:
             parts.append(c.column)
     else:
-        parts = [c.section or "说明"]
+        # the nearest heading is enough in a sentence; the full path stays in the citation
+        parts = [(c.section or "说明").split(" > ")[-1]]
     where = f"第{c.line}行" if c.line else ""
     if c.page:
         where = f"第{c.page}页" + (f"第{c.line}行" if c.line else "")
