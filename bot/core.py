@@ -834,7 +834,10 @@ class Bot:
             ctx = r["context"].replace(" ", "").replace(report.department, "")
             pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
             in_ctx = any(f in ctx for f in forms)
-            if not in_ctx and not any(f in pre for f in forms):
+            in_pre = any(f in pre for f in forms)
+            # the sentence before may name it: then the section heading does ("十、…“三公”经费…")
+            in_section = any(f in (r["section_path"] or "").split(" > ")[-1] for f in forms)
+            if not (in_ctx or in_pre or in_section):
                 continue
             if r["unit"] == "%" and not wants_rate:
                 continue
@@ -849,7 +852,7 @@ class Bot:
                 continue
             plain = ctx.replace("一般公共预算", "")
             budget = "预算" in plain and "决算" not in plain
-            score = (2.0 if in_ctx else 1.0) + 1.5 * len(rest & _bigrams(ctx))
+            score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(ctx))
             score += 0.5 if (measure == "budget") == budget else -1.0
             score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
             if unexplained:
@@ -986,7 +989,11 @@ class Bot:
         T = self.rules.templates
         figs = self._figures(report, subject, measure, log, code, question=self._question)
         mlabel = self.rules.measures[measure].label
-        if not figs:
+        ents = self._ents
+        other_year = bool(
+            ents and ([y for y in ents.years if y != report.year] or ents.relative_year in ("上年", "上一年"))
+        )
+        if not figs and not other_year:
             empty = empty_table_for(self.db, log, report, subject)
             if empty:
                 why = empty["empty_reason"] or "该表无数据"

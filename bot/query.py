@@ -28,6 +28,7 @@ class Figure:
     column: str = ""
     table_code: str | None = None
     empty_cell: bool = False  # the report printed nothing: zero
+    table_title: str = ""
 
 
 @dataclass
@@ -39,8 +40,9 @@ class QueryLog:
         return list(db.query(sql, params))
 
 
-# Which table answers first when several print the same 科目: expenditure detail, then the
-# summary tables, then income.
+# Which table answers first when several print the same 科目: expenditure detail, then the summary
+# tables, then income. By code where the report numbers its tables, else by what the title says
+# (budget reports and many final-accounts reports print no 公开NN表 codes).
 TABLE_ORDER = [
     "公开03表",
     "公开01表",
@@ -53,12 +55,25 @@ TABLE_ORDER = [
     "公开09表",
     "公开10表",
 ]
+TITLE_ORDER = [
+    r"^支出决算表$|支出预算总表$|^支出预算表$",
+    r"^收入支出决算总表$|财务收支预算总表$|^收支预算总表$",
+    r"一般公共预算财政拨款支出决算表$|一般公共预算支出(功能分类)?预算表$",
+    r"财政拨款收入支出决算总表$|财政拨款收支预算总表$",
+    r"基本支出",
+    r"^收入决算表$|收入预算总表$|^收入预算表$",
+]
 
 
 def _table_rank(code: str | None, title: str) -> int:
     if code in TABLE_ORDER:
         return TABLE_ORDER.index(code)
-    return 50 + (0 if "支出" in title else 5)
+    t = re.sub(r"^\d{4}年(度)?|^(部门|单位|预算单位)", "", re.sub(r"[\"“”\s]", "", title or ""))
+    t = re.sub(r"^(部门|单位|预算单位)", "", t)
+    for i, pattern in enumerate(TITLE_ORDER):
+        if re.search(pattern, t):
+            return i
+    return 50 + (0 if "支出" in t else 5)
 
 
 def row_citation(report: ReportInfo, r: dict, column: str) -> Citation:
@@ -109,11 +124,12 @@ def table_figures(
                 column=chosen["column_name"],
                 table_code=r["tcode"],
                 empty_cell=chosen["value"] is None,
+                table_title=r["title"],
             )
         )
     if not out:
         out = column_figures(db, log, report, subject)
-    out.sort(key=lambda f: (f.empty_cell, _table_rank(f.table_code, f.citation.table or "")))
+    out.sort(key=lambda f: (f.empty_cell, _table_rank(f.table_code, f.table_title)))
     return out
 
 
@@ -287,75 +303,74 @@ def fts_sentences(
     )
 
 
-def rank_classes(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo) -> list[Figure]:
-    """类-level expenditure (一、一般公共服务支出 …) from the summary table's 支出 side."""
-    rows = log.run(
-        db,
-        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit,"
-        " c.column_name, c.value FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
-        " JOIN cells c ON c.row_id = r.id WHERE r.report_id = ? AND t.layout = 'ledger' AND r.grp = '支出'"
-        " AND r.is_total = 0 AND c.value IS NOT NULL AND r.name GLOB '*、*'",
-        [report.id],
+def _one_table(rows: list[dict]) -> list[dict]:
+    """The rows of the one table that answers first (by code, else by title), never a mix."""
+    best = min(
+        {(r["table_id"], r["tcode"], r["title"]) for r in rows}, key=lambda t: (_table_rank(t[1], t[2]), t[0])
     )
-    if not rows:
-        return []
-    first = min({(r["tcode"] or "") for r in rows}, key=lambda c: _table_rank(c, "支出"))
-    figs = [
-        Figure(
+    return [r for r in rows if r["table_id"] == best[0]]
+
+
+def _ranked(report: ReportInfo, rows: list[dict]) -> list[Figure]:
+    seen: dict[str, Figure] = {}
+    for r in _one_table(rows):
+        f = Figure(
             bare(r["name"]),
             Decimal(r["value"]),
             r["unit"],
             row_citation(report, r, r["column_name"]),
             r["column_name"],
             r["tcode"],
+            table_title=r["title"],
         )
-        for r in rows
-        if (r["tcode"] or "") == first
-    ]
-    seen: dict[str, Figure] = {}
-    for f in figs:
         seen.setdefault(f.subject, f)
     return sorted(seen.values(), key=lambda f: -f.value)
+
+
+_RANK_SELECT = (
+    "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, r.table_id, t.code AS tcode, t.title, t.label,"
+    " t.unit, c.column_name, c.value FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
+    " JOIN cells c ON c.row_id = r.id WHERE r.report_id = ? AND c.value IS NOT NULL"
+)
+
+
+def rank_classes(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo) -> list[Figure]:
+    """类-level expenditure (一、一般公共服务支出 …) from the summary table's 支出 side."""
+    rows = log.run(
+        db,
+        _RANK_SELECT
+        + " AND t.layout = 'ledger' AND r.grp = '支出' AND r.is_total = 0 AND r.name GLOB '*、*'",
+        [report.id],
+    )
+    return _ranked(report, rows) if rows else []
 
 
 def rank_rows(
     db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, economic: bool, within: str | None = None
 ) -> list[Figure]:
-    """项-level rows of the expenditure table (or 款-level rows of the 基本支出 detail) by amount."""
+    """项-level rows of the expenditure table, or 款-level rows of the 基本支出 detail (economic
+    classification, optionally only 人员经费 or 公用经费), largest first."""
     if economic:
         sql = (
-            "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit,"
-            " c.column_name, c.value FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
-            " JOIN cells c ON c.row_id = r.id WHERE r.report_id = ? AND t.layout = 'economic'"
-            " AND length(r.code) = 5 AND c.value IS NOT NULL"
+            _RANK_SELECT + " AND length(r.code) = 5 AND r.code GLOB '3*'"
+            " AND (t.layout = 'economic' OR t.title LIKE '%基本支出%')"
+            " AND c.column_name IN ('决算数', '合计', '金额', '预算数')"
         )
+        params: list = [report.id]
         if within:
-            sql += " AND r.grp = ?"
+            sql += (
+                " AND (r.grp = ? OR (r.grp IS NULL AND ? = (CASE WHEN substr(r.code, 1, 3) IN ('301', '303')"
+            )
+            sql += " THEN '人员经费' ELSE '公用经费' END)))"
+            params += [within, within]
     else:
         sql = (
-            "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit,"
-            " c.column_name, c.value FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
-            " JOIN cells c ON c.row_id = r.id WHERE r.report_id = ? AND t.layout = 'subject'"
-            " AND t.title LIKE '%支出%' AND length(r.code) = 7 AND c.value IS NOT NULL"
+            _RANK_SELECT + " AND t.layout = 'subject' AND t.title LIKE '%支出%' AND length(r.code) = 7"
             " AND c.column_name IN ('本年支出合计', '合计', '决算数')"
         )
-    rows = log.run(db, sql, [report.id] + ([within] if economic and within else []))
-    if not rows:
-        return []
-    best_table = min({(r["tcode"] or "") for r in rows}, key=lambda c: _table_rank(c, "支出"))
-    figs = [
-        Figure(
-            bare(r["name"]),
-            Decimal(r["value"]),
-            r["unit"],
-            row_citation(report, r, r["column_name"]),
-            r["column_name"],
-            r["tcode"],
-        )
-        for r in rows
-        if (r["tcode"] or "") == best_table
-    ]
-    return sorted(figs, key=lambda f: -f.value)
+        params = [report.id]
+    rows = log.run(db, sql, params)
+    return _ranked(report, rows) if rows else []
 
 
 def findings_for(

@@ -21,6 +21,26 @@ YEAR_LINE = re.compile(r"^[(（]?\d{4}\s*年度?[)）]?$")
 DEPT_LINE = re.compile(r"^(部门|单位|编制部门|编制单位)\s*[:：(（]")
 
 
+PIPE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+
+
+def table_cells(raw: str) -> list[str] | None:
+    """Cells of a table line: tab-separated (PDF conversions) or a markdown pipe row; else None."""
+    if "\t" in raw:
+        return raw.split("\t")
+    s = raw.strip()
+    if s.startswith("|") and s.endswith("|") and s.count("|") >= 3:
+        if PIPE_RULE.match(s):
+            return []  # the |---|---| rule under a header
+        return [c.strip() for c in s[1:-1].split("|")]
+    return None
+
+
+def _looks_like_table_title(heading: str) -> bool:
+    h = heading.replace(" ", "")
+    return len(h) <= 40 and h.endswith("表") and not h.endswith("自评表") and "目录" not in h
+
+
 def parse_markdown(text: str, path: str = "") -> ParsedReport:
     lines = text.splitlines()
     meta = detect_meta(lines, path)
@@ -46,11 +66,19 @@ def parse_markdown(text: str, path: str = "") -> ParsedReport:
             continue
         m = TABLE_CODE.match(plain.replace(" ", ""))
         if m:
-            b.start_table(f"公开{int(m.group(1)):02d}表", src)
+            code = f"公开{int(m.group(1)):02d}表"
+            if b.table is not None and b.table.code is None and not b.table.grid and not b.table.performance:
+                b.table.code = code  # the title heading opened it; this line numbers it
+            else:
+                b.start_table(code, src)
             continue
+        cells = table_cells(raw)
+        if b.table is None and cells and b.stack and _looks_like_table_title(b.stack[-1][1]):
+            b.start_table(None, src)  # a table under its title heading, not numbered 公开NN表
         if b.table is not None:
-            if "\t" in raw:
-                b.grid_line(GridLine(cells=raw.split("\t"), source=src, raw=raw))
+            if cells is not None:
+                if cells:
+                    b.grid_line(GridLine(cells=cells, source=src, raw=raw))
                 continue
             u = UNIT.search(plain)
             if u:
@@ -66,7 +94,7 @@ def parse_markdown(text: str, path: str = "") -> ParsedReport:
                 continue
             b.unplaced(raw, "text inside a table", src)
             continue
-        if "\t" in raw:
+        if cells is not None:
             b.unplaced(raw, "table line outside any table", src)
             continue
         b.text(stripped, src)
