@@ -100,10 +100,11 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
         add(subject, subject)
         if row["code"]:
             codes.setdefault(row["code"], subject)
-    for form, subject in rules.synonyms.items():
-        add(form, subject)
+    for subject in rules.synonyms.values():
         add(subject, subject)
         subjects.add(subject)
+    for form, subject in rules.synonyms.items():
+        aliases[form] = {subject}  # the rulebook decides what a phrase means, even a row's own name
     for whole, parts in rules.groups.items():
         add(whole, whole)
         subjects.add(whole)

@@ -44,6 +44,14 @@ SANGONG = "三公经费"
 GLOBAL_INTENTS = {"private", "greeting", "help", "out_of_scope", "list_reports"}
 # Subjects that contain others: when a question names one of these and something inside it
 # ("基本支出里的电费"), the question is about the inner one.
+TOTALS = {
+    "本年支出合计",
+    "本年收入合计",
+    "一般公共预算财政拨款",
+    "财政拨款收入",
+    "收支总计",
+    "政府采购支出总额",
+}
 CONTAINERS = {
     "基本支出",
     "项目支出",
@@ -123,6 +131,7 @@ class Bot:
         self._question = ""
         self._ents: Entities | None = None
         self._last_context = ""
+        self._conv: Conversation | None = None
 
     # -- public API ------------------------------------------------------------
     def reports(self) -> list[dict]:
@@ -204,6 +213,7 @@ class Bot:
         self._question = text
         self._ents = ents
         self._trace = trace
+        self._conv = conv
         if intent in GLOBAL_INTENTS:
             answer = self._dispatch(intent, text, tokens, ents, None, conv, log)
             answer.question = raw[:MAX_QUESTION]
@@ -216,7 +226,7 @@ class Bot:
                 {
                     "intent": intent,
                     "report": report.label if report else None,
-                    "candidates": [r.label for r in candidates],
+                    "candidates": [r.label for r in candidates[:20]],
                 },
             )
         if decline:
@@ -236,11 +246,12 @@ class Bot:
                 "clarify",
                 T["clarify_report"],
                 intent=intent,
-                suggestions=[f"{r.short}{r.year}年{r.kind}{_strip_report_words(text)}" for r in candidates][
-                    :8
+                suggestions=[
+                    f"{r.short}{r.year}年{r.kind}{_strip_report_words(text)}" for r in candidates[:8]
                 ],
             )
         answer = self._dispatch(intent, text, tokens, ents, report, conv, log)
+        answer = self._in_requested_unit(answer, text, ents, report, log)
         answer.question = raw[:MAX_QUESTION]
         answer.report_id = report.id
         if trace:
@@ -260,9 +271,11 @@ class Bot:
         """The one report a question is about, a decline, or the candidates to ask about."""
         T = self.rules.templates
         reports = self.catalog.reports
-        available = "、".join(r.label for r in reports) or "（空）"
 
         def decline(what: str) -> tuple[None, Answer, list]:
+            available = "、".join(r.label for r in reports[:20]) + (
+                f" 等 {len(reports)} 份" if len(reports) > 20 else ""
+            )
             return (
                 None,
                 Answer(
@@ -400,7 +413,7 @@ class Bot:
             "answered",
             body,
             intent="compare_reports",
-            value=abs(diff),
+            value=shown,
             unit="万元",
             confidence=0.75,
             citations=[fb.citation, fa.citation],
@@ -431,6 +444,13 @@ class Bot:
                 if name == "definition" and ents.subjects and re.search(r"多少|几", text):
                     continue
                 return name
+        fund_words = r"年初预算数|全年预算数|全年执行数|执行数|执行率|得分|分值"
+        if (
+            ents.subjects
+            and ents.subjects[0].subject in self.catalog.projects
+            and re.search(fund_words, text)
+        ):
+            return "performance"
         if "performance" in found and (
             not ents.subjects
             or ents.subjects[0].subject in self.catalog.indicators
@@ -445,6 +465,43 @@ class Bot:
         return "lookup"
 
     # -- intents -------------------------------------------------------------------
+    def _in_requested_unit(
+        self, answer: Answer, text: str, ents: Entities, report: ReportInfo, log
+    ) -> Answer:
+        """The answer in the unit the question asks for, or an honest "not given".
+
+        Money converts exactly between 元 and 万元 (rounded to 分 for display, the exact value kept
+        in the sentence). A question about a count (几辆, 多少人次) or a rate (百分之几) is never
+        answered with an amount of money: the narrative is searched for a figure in that unit.
+        """
+        wanted = requested_unit(text)
+        if answer.status != "answered" or answer.value is None or not wanted or answer.unit == wanted:
+            return answer
+        money = ("元", "万元")
+        if wanted == "元" and answer.unit == "万元":
+            answer.text += "（报告此处只给出以万元为单位的数字。）"
+            return answer
+        if wanted in money and answer.unit in money:
+            exact = answer.value * 10000 if wanted == "元" else answer.value / 10000
+            shown = exact.quantize(TWO, ROUND_HALF_UP)
+            answer.text += (
+                f"即 {_fmt(shown)}{wanted}" + ("" if shown == exact else f"（精确为 {exact}{wanted}）") + "。"
+            )
+            answer.value, answer.unit = shown, wanted
+            return answer
+        if wanted == "%" and answer.unit != "%" or wanted not in money and wanted != "%":
+            found = self._narrative_match(text, ents, report, log, unit=wanted)
+            if found is not None:
+                return found
+            return Answer(
+                "",
+                "no_answer",
+                f"报告中没有找到以“{wanted}”为单位的相关数字。",
+                intent=answer.intent,
+                suggestions=self.rules.examples[:3],
+            )
+        return answer
+
     def _kb_label(self) -> str:
         reports = self.catalog.reports
         if len(reports) == 1:
@@ -520,7 +577,7 @@ class Bot:
     def _section_answer(self, heading: str, report: ReportInfo, log: QueryLog, intent: str) -> Answer:
         rows = log.run(
             self.db,
-            "SELECT * FROM sections WHERE report_id = ? AND heading LIKE ? ORDER BY line LIMIT 1",
+            "SELECT * FROM sections WHERE report_id = ? AND heading LIKE ? ORDER BY COALESCE(page, 0), line LIMIT 1",
             [report.id, f"%{heading}%"],
         )
         if not rows or not rows[0]["text"]:
@@ -688,7 +745,13 @@ class Bot:
 
     # -- figures ---------------------------------------------------------------------
     def _narrative_match(
-        self, text: str, ents: Entities, report: ReportInfo, log: QueryLog, near: list[str] | None = None
+        self,
+        text: str,
+        ents: Entities,
+        report: ReportInfo,
+        log: QueryLog,
+        near: list[str] | None = None,
+        unit: str | None = None,
     ) -> Answer | None:
         """A figure stated in the narrative whose wording covers what the question asks.
 
@@ -697,10 +760,15 @@ class Bot:
         The threshold and margin are shown by ``--explain``.
         """
         want = _bigrams(ents.rest)
+        if unit is not None:
+            # asked for a count or a rate: the subject's own words count too ("公务接待…人次")
+            want |= _bigrams(re.sub(r"多少|几|百分之|是|的", " ", ents.plain or text))
         if len(want) < 2:
             return None
         rows = log.run(
-            self.db, "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY line, id", [report.id]
+            self.db,
+            "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
+            [report.id],
         )
         other_years = [y for y in ents.years if y != report.year]
         scored = []
@@ -709,7 +777,10 @@ class Bot:
             pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
             if other_years and not any(str(y) in pre for y in other_years):
                 continue
-            if (r["unit"] == "%") != bool(re.search(r"率|占|比例|百分|%", text)):
+            if unit is not None:
+                if r["unit"] != unit:
+                    continue
+            elif (r["unit"] == "%") != bool(re.search(r"率|占|比例|百分|%", text)):
                 continue
             cover = max(len(want & _bigrams(ctx)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want))
             if near and any(f in pre for f in near):
@@ -818,13 +889,20 @@ class Bot:
         if subject == SANGONG:
             forms = ["三公"]
         rows = log.run(
-            self.db, "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY line, id", [report.id]
+            self.db,
+            "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
+            [report.id],
         )
         ents = self._ents
         other_years = [y for y in (ents.years if ents else []) if y != report.year]
         previous = bool(ents and ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
-        question = self._question
-        for f in forms:
+        question = ents.plain if ents and ents.plain else self._question
+        # the measure's own words are weighed by the measure term below, not again as wording
+        measure_words = [w for m in self.rules.measures.values() for w in m.words]
+        for f in sorted(forms, key=len, reverse=True):
+            question = question.replace(f, " ")
+        worded = _bigrams(question)  # all wording, measure words included (年初预算 vs 全年预算)
+        for f in sorted(measure_words, key=len, reverse=True):
             question = question.replace(f, " ")
         rest = _bigrams(question)
         wants_rate = bool(re.search(r"率|占|比例|百分", self._question))
@@ -853,10 +931,15 @@ class Bot:
             plain = ctx.replace("一般公共预算", "")
             budget = "预算" in plain and "决算" not in plain
             score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(ctx))
-            score += 0.5 if (measure == "budget") == budget else -1.0
+            score += 0.5 * len((worded - rest) & _bigrams(ctx))
+            if subject in ctx:
+                score += (
+                    0.5  # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
+                )
+            score += 0.5 if (measure == "budget") == budget else -2.0
             score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
             if unexplained:
-                score += 3.0 * len(unexplained & _bigrams(ctx)) / len(unexplained)
+                score += 4.0 * len(unexplained & _bigrams(ctx)) / len(unexplained)
             scored.append((score, r))
         scored.sort(key=lambda x: -x[0])
         return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
@@ -969,6 +1052,8 @@ class Bot:
             keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
             names = keep
             subjects = [m for m in subjects if m.subject in keep]
+        if "average" in ops:
+            return self._average(names, measure, report, log)
         if "rank_max" in ops or "rank_min" in ops:
             return self._rank(text, ops, report, log)
         if "share" in ops:
@@ -1087,6 +1172,36 @@ class Bot:
             return "决算数"
         return col
 
+    def _average(self, names, measure, report, log) -> Answer:
+        """人均: an amount divided by the staff count the report states (在编人数)."""
+        money = next((n for n in names if n != "在编人数"), None)
+        if money is None:
+            return Answer("", "no_answer", "请说明要按人平均的是哪一项金额。", intent="average")
+        amount = self._figures(report, money, measure, log)
+        people = [f for f in self._narrative_only(report, "在编人数", "actual", log) if f.unit == "人"]
+        if not amount or amount[0].unit not in ("万元", "元") or not people or not people[0].value:
+            return Answer(
+                "", "no_answer", f"报告没有同时给出{money}和在编人数，无法计算人均。", intent="average"
+            )
+        a, p = amount[0], people[0]
+        exact = a.value / p.value
+        shown = exact.quantize(TWO, ROUND_HALF_UP)
+        body = (
+            f"{report.label}中，{money} {_fmt(a.value)}{a.unit}，在编人数 {_fmt(p.value, '人')}人，人均约 "
+            f"{_fmt(shown)}{a.unit}（{_fmt(a.value)} ÷ {_fmt(p.value, '人')}；出处：{_source_text(a.citation)}；"
+            f"{_source_text(p.citation)}）。"
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="average",
+            value=shown,
+            unit=a.unit,
+            confidence=0.7,
+            citations=[a.citation, p.citation],
+        )
+
     def _several(self, names, measure, report, log) -> Answer:
         parts, cites = [], []
         for n in names[:4]:
@@ -1150,8 +1265,25 @@ class Bot:
         part_name = names[0]
         if len(names) >= 2:
             whole_name = names[1]
+        elif (
+            part_name in TOTALS
+            and self._conv is not None
+            and [x for x in self._conv.recent if x != part_name]
+        ):
+            # "占总支出的比例呢" after a question about 基本支出: the part is the earlier subject
+            whole_name = part_name
+            part_name = [x for x in self._conv.recent if x != whole_name][-1]
         else:
             whole_name = "本年收入合计" if "收入" in part_name else "本年支出合计"
+        if part_name == whole_name:
+            return Answer(
+                "",
+                "clarify",
+                f"请问您想知道哪一项占{whole_name}的比例？",
+                intent="share",
+                suggestions=[f"基本支出占{whole_name}的比例", f"项目支出占{whole_name}的比例"],
+                confidence=0.3,
+            )
         pair = self._pair([part_name, whole_name], measure, report, log)
         if isinstance(pair, Answer):
             return pair
@@ -1292,7 +1424,9 @@ class Bot:
         report states it (the previous year is not in this year's tables)."""
         subject = names[0] if names else ""
         rows = log.run(
-            self.db, "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY line, id", [report.id]
+            self.db,
+            "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
+            [report.id],
         )
         want_pct = bool(re.search(r"百分|%|幅|比例|比率", text))
         forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
@@ -1300,14 +1434,15 @@ class Bot:
             forms = ["三公"]
         # both years stated: compute (在编人数 4 → 11)
         if subject and not want_pct:
-            this = [
-                r for r in rows if any(f in r["context"] for f in forms) and str(report.year) in r["context"]
-            ]
-            last = [
+            plain = [
                 r
                 for r in rows
-                if any(f in r["context"] for f in forms) and str(report.year - 1) in r["context"]
+                if any(f in r["context"] for f in forms)
+                and not re.search(r"增加|减少|下降|降低|增长|上升|比|较", r["context"])
             ]
+            y0, y1 = str(report.year), str(report.year - 1)
+            this = [r for r in plain if y0 in r["context"] and y1 not in r["context"]]
+            last = [r for r in plain if y1 in r["context"] and y0 not in r["context"]]
             if this and last and this[0]["unit"] == last[0]["unit"]:
                 a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
                 diff = a.value - b.value
@@ -1331,7 +1466,10 @@ class Bot:
         stated = [
             r
             for r in rows
-            if re.search(r"较上年|比上年|上年|与.{0,10}相比", _prefix(r["sentence"], r["raw"]))
+            if re.search(
+                rf"较上年|比上年|上年|与.{{0,10}}相比|[比较]\s*{report.year - 1}",
+                _prefix(r["sentence"], r["raw"]),
+            )
             and re.search(r"增加|减少|下降|降低|增长|上升|降幅|增幅", r["context"])
         ]
         if subject and subject not in ("本年支出合计", "本年收入合计"):
@@ -1345,7 +1483,7 @@ class Bot:
         r = chosen[0]
         fig = narrative_figure(report, r, subject)
         body = (
-            f"{report.label}说明中：“{r['sentence']}”即与上年相比{r['context'][-4:]} "
+            f"{report.label}说明中：“{r['sentence']}”即与上年相比{_direction(r['context'])} "
             f"{_fmt(fig.value, fig.unit)}{fig.unit}（{_source_text(fig.citation)}）。"
         )
         return Answer(
@@ -1387,6 +1525,12 @@ def _overlap(question: str, context: str) -> float:
     return len(q & c) / (len(q) or 1)
 
 
+def _direction(context: str) -> str:
+    """The direction word the report itself uses for a change (增加/减少 …), as printed."""
+    m = re.findall(r"增加|减少|下降|降低|增长|上升|降幅|增幅", context)
+    return m[-1] if m else "变化"
+
+
 def _kind_text(text: str) -> str:
     """The question without names that contain 预算 (一般公共预算…), to read 预算/决算 as a report kind."""
     return re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|预算数|全年预算", "", text)
@@ -1411,3 +1555,22 @@ def ask(question: str, db: str | Path | None = None, conversation: Conversation 
     if _default_bot is None or (db is not None and Path(db) != _default_bot.db_path):
         _default_bot = Bot(db)
     return _default_bot.ask(question, conversation)
+
+
+_UNIT_ASKED = [
+    ("人次", r"人次"),
+    ("辆", r"几辆|多少辆|保有量|车辆数|(?:公车|车辆|车子|用车)(?:有|共)?(?:几|多少)"),
+    ("人", r"几个人|多少人(?![员民])|几人|人数"),
+    ("个", r"几个项目|多少个项目|几个(?!人)"),
+    ("%", r"百分之|百分比|%|比例|占比|比率|比重"),
+    ("万元", r"多少万元|几万元|多少万(?!人)|万元"),
+    ("元", r"多少元|几元|多少钱元|(?<![万亿])元(?!\))"),
+]
+
+
+def requested_unit(text: str) -> str | None:
+    """The unit a question asks its answer in (几辆 → 辆, 百分之几 → %, 多少万元 → 万元), if any."""
+    for unit, pattern in _UNIT_ASKED:
+        if re.search(pattern, text):
+            return unit
+    return None

@@ -103,6 +103,7 @@ class Entities:
     ambiguous: list[str] = field(default_factory=list)
     candidates: list[tuple[str, float]] = field(default_factory=list)
     rest: str = ""  # what no subject, measure or operation explained
+    plain: str = ""  # the question without department names and years (for matching wording)
 
     def explain(self) -> dict:
         return {
@@ -196,6 +197,76 @@ def _names_department(name: str, r: ReportInfo) -> bool:
     return len(name) >= 3 and name[-1] == core[-1] and _subsequence(name, core)
 
 
+class DepartmentIndex:
+    """Per-catalog lookups, so naming a department costs the same with 1 or 10 000 reports."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.by_alias: dict[str, list[ReportInfo]] = {}
+        for r in catalog.reports:
+            for a in r.aliases:
+                if len(a) >= 3:
+                    self.by_alias.setdefault(a, []).append(r)
+        self.maxlen = max((len(a) for a in self.by_alias), default=0)
+        self.cores: dict[tuple[str, str | None], tuple[str, list[ReportInfo]]] = {}
+        for r in catalog.reports:
+            key = (r.department, r.region)
+            if key not in self.cores:
+                self.cores[key] = (_core(r.department, r.region), [])
+            self.cores[key][1].append(r)
+        self.by_char: dict[str, set[tuple[str, str | None]]] = {}
+        for key, (core, _) in self.cores.items():
+            for ch in set(key[0]) | set(core):
+                self.by_char.setdefault(ch, set()).add(key)
+        self.regions = {r.region for r in catalog.reports if r.region}
+        self._places: dict[str, bool] = {}
+
+    def place_known(self, place: str) -> bool:
+        if place not in self._places:
+            self._places[place] = any(place in d or place in (reg or "") for d, reg in self.cores)
+        return self._places[place]
+
+    def aliases_in(self, text: str) -> list[tuple[str, int]]:
+        """Known aliases in the text, longest first; a number (12345) only as a whole number."""
+        found = []
+        for i in range(len(text)):
+            for j in range(min(len(text), i + self.maxlen), i + 2, -1):
+                a = text[i:j]
+                if a in self.by_alias:
+                    if a.isdigit() and (
+                        (i > 0 and text[i - 1].isdigit()) or (j < len(text) and text[j].isdigit())
+                    ):
+                        continue
+                    found.append((a, i))
+                    break
+        return sorted(found, key=lambda x: -len(x[0]))
+
+    def named_by(self, name: str) -> list[ReportInfo]:
+        keys: set | None = None
+        for ch in set(name):
+            keys = self.by_char.get(ch, set()) if keys is None else keys & self.by_char.get(ch, set())
+            if not keys:
+                return []
+        out: list[ReportInfo] = []
+        for key in keys or ():
+            core, reports = self.cores[key]
+            if (
+                name in key[0]
+                or name in core
+                or (len(name) >= 3 and name[-1] == core[-1] and _subsequence(name, core))
+            ):
+                out += reports
+        return sorted(out, key=lambda r: r.id)
+
+
+def department_index(catalog: Catalog) -> DepartmentIndex:
+    idx = getattr(catalog, "_department_index", None)
+    if idx is None:
+        idx = DepartmentIndex(catalog)
+        catalog._department_index = idx  # type: ignore[attr-defined]
+    return idx
+
+
 _LEAD = re.compile(r"^(?:请问|问一下|问下|我想知道|想知道|查一下|查询|帮我查|告诉我|那么|那|的|了|在|关于)+")
 
 
@@ -204,19 +275,21 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
 
     A mention that is (part of) a subject name (公立医院 is a 科目) is not a department.
     """
+    idx = department_index(catalog)
     for m in _PLACE.finditer(text):
         place = m.group(1)
-        if not any(place in r.department or place in (r.region or "") for r in catalog.reports):
+        if not idx.place_known(place):
             return [], place, []
     hits: list[ReportInfo] = []
     spans: list[tuple[int, int]] = []
-    for r in catalog.reports:
-        for a in r.aliases:
-            if len(a) >= 3 and a in text:
-                if r not in hits:
-                    hits.append(r)
-                i = text.index(a)
-                spans.append((i, i + len(a)))
+    taken = [False] * len(text)
+    for a, i in idx.aliases_in(text):
+        if any(taken[i : i + len(a)]):
+            continue
+        for k in range(i, i + len(a)):
+            taken[k] = True
+        hits += [r for r in idx.by_alias[a] if r not in hits]
+        spans.append((i, i + len(a)))
     unknown = None
     for m in _DEPT.finditer(text):
         mention = _LEAD.sub("", m.group(1))
@@ -234,7 +307,7 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
         found: list[ReportInfo] = []
         for i in range(0, len(mention) - 2):
             tail = mention[i:]
-            found = [r for r in catalog.reports if _names_department(tail, r)]
+            found = idx.named_by(tail)
             if found:
                 spans.append((m.end() - len(tail), m.end()))
                 break
@@ -242,6 +315,12 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
             hits += [r for r in found if r not in hits]
         elif not hits:
             unknown = mention
+    if not hits and not unknown:
+        # a region alone ("贵阳市…收入总额") asks about the whole government, not a department here
+        for region in idx.regions:
+            if region in text:
+                unknown = f"{region}（整体）"
+                break
     return hits, (None if hits else unknown), spans
 
 
@@ -263,6 +342,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.reports, e.unknown_department, spans = _departments(text, catalog)
     for i, j in spans:
         masked = _mask(masked, i, j)
+    e.plain = re.sub(r"(?<!\d)20\d{2}\s*年?度?", " ", masked)
     # subjects: codes, then exact forms, longest first
     for m in re.finditer(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)", masked):
         code = m.group(1)

@@ -249,7 +249,7 @@ def narrative_figures(
     if units:
         sql += f" AND unit IN ({','.join('?' * len(units))})"
         params += list(units)
-    return log.run(db, sql + " ORDER BY line, id", params)
+    return log.run(db, sql + " ORDER BY COALESCE(page, 0), line, id", params)
 
 
 def narrative_figure(report: ReportInfo, r: dict, subject: str) -> Figure:
@@ -281,7 +281,7 @@ def search_sentences(
     return log.run(
         db,
         "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
-        f" WHERE s.report_id = ? AND {cond} ORDER BY s.line LIMIT ?",
+        f" WHERE s.report_id = ? AND {cond} ORDER BY COALESCE(s.page, 0), s.line LIMIT ?",
         [report.id] + [f"%{w}%" for w in words] + [limit],
     )
 

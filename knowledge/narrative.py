@@ -115,7 +115,7 @@ def build_section(b: SectionBuilder) -> Section:
     )
 
 
-_UNITS = r"万元|亿元|元|%|人|辆|台\(套\)|台|套|个|项|分|条/天|条|次|家"
+_UNITS = r"万元|亿元|元|%|人次|人|辆|台\(套\)|台|套|个|项|分|条/天|条|次|家"
 _NUMBER = r"\d[\d,]*(?:\.\s?\d+)?|\.\d+"
 FIGURE = re.compile(rf"({_NUMBER})\s*({_UNITS})")
 _CLAUSE_BREAK = re.compile(r"[,，;；:：。、]")

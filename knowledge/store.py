@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -94,6 +95,11 @@ CREATE INDEX IF NOT EXISTS idx_figures_report ON narrative_figures(report_id);
 CREATE INDEX IF NOT EXISTS idx_terms_report ON terms(report_id);
 CREATE INDEX IF NOT EXISTS idx_findings_report ON findings(report_id);
 CREATE INDEX IF NOT EXISTS idx_reports_identity ON reports(department, year, kind);
+CREATE INDEX IF NOT EXISTS idx_sections_report ON sections(report_id, line);
+CREATE INDEX IF NOT EXISTS idx_indicators_report ON performance_indicators(report_id);
+CREATE INDEX IF NOT EXISTS idx_projects_report ON performance_projects(report_id);
+CREATE INDEX IF NOT EXISTS idx_rows_name_code ON table_rows(name, code);
+CREATE INDEX IF NOT EXISTS idx_unplaced_report ON unplaced_lines(report_id);
 """
 
 FTS = """
@@ -138,12 +144,20 @@ def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    if "reports" in db.table_names():
+    """Create what is missing; every statement is IF NOT EXISTS, so older files gain new indexes."""
+    existing = {r[0] for r in db.execute("SELECT name FROM sqlite_master").fetchall()}
+    statements = [s for s in (SCHEMA + FTS).split(";") if s.strip()]
+
+    def name_of(stmt: str) -> str:
+        m = re.search(r"IF NOT EXISTS\s+(\w+)", stmt)
+        return m.group(1) if m else ""
+
+    missing = [s for s in statements if name_of(s) not in existing]
+    if not missing:
         return
     with db.atomic():
-        for stmt in (SCHEMA + FTS).split(";"):
-            if stmt.strip():
-                db.execute(stmt)
+        for stmt in missing:
+            db.execute(stmt)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
