@@ -434,10 +434,10 @@ class Bot:
         for name in (
             "list_reports",
             "report_info",
-            "definition",
             "reason",
             "duties",
             "organisation",
+            "definition",
             "contact",
         ):
             if name in found:
@@ -555,8 +555,10 @@ class Bot:
         if intent == "reason":
             return self._reason(text, tokens, ents, report, conv, log)
         if intent in ("duties", "organisation"):
-            heading = "职责" if intent == "duties" else "机构设置"
-            return self._section_answer(heading, report, log, intent)
+            headings = (
+                ["职责", "职能"] if intent == "duties" else ["机构设置", "单位构成", "内设机构", "组织机构"]
+            )
+            return self._section_answer(headings, report, log, intent)
         if intent == "contact":
             rows = search_sentences(self.db, log, report, ["联系"])
             if rows:
@@ -574,14 +576,23 @@ class Bot:
         body = T[template].format(text=r["text"], sentence=r["text"], source=_source_text(c))
         return Answer("", "answered", body, intent=intent, confidence=0.8, citations=[c])
 
-    def _section_answer(self, heading: str, report: ReportInfo, log: QueryLog, intent: str) -> Answer:
-        rows = log.run(
-            self.db,
-            "SELECT * FROM sections WHERE report_id = ? AND heading LIKE ? ORDER BY COALESCE(page, 0), line LIMIT 1",
-            [report.id, f"%{heading}%"],
-        )
-        if not rows or not rows[0]["text"]:
-            return Answer("", "no_answer", f"报告中没有“{heading}”的说明。", intent=intent)
+    def _section_answer(self, headings: list[str], report: ReportInfo, log: QueryLog, intent: str) -> Answer:
+        rows: list[dict] = []
+        for heading in headings:
+            rows = [
+                r
+                for r in log.run(
+                    self.db,
+                    "SELECT * FROM sections WHERE report_id = ? AND heading LIKE ?"
+                    " ORDER BY COALESCE(page, 0), line LIMIT 3",
+                    [report.id, f"%{heading}%"],
+                )
+                if r["text"] and "目录" not in r["path"]
+            ]
+            if rows:
+                break
+        if not rows:
+            return Answer("", "no_answer", f"报告中没有“{headings[0]}”的说明。", intent=intent)
         r = rows[0]
         c = Citation(
             report=report.title, section=r["path"], quote=r["text"][:300], line=r["line"], page=r["page"]
@@ -627,18 +638,46 @@ class Bot:
         )
 
     def _reason(self, text, tokens, ents, report, conv, log) -> Answer:
-        subject_words = [m.subject for m in ents.subjects] or (conv.subjects if conv else [])
-        keys = ["原因"]
-        if re.search(r"追加|调整|差异|增加预算", text):
-            keys = ["差异原因"] if not search_sentences(self.db, log, report, ["追加"]) else ["追加"]
-        rows = []
-        for s in subject_words[:1]:
-            rows = search_sentences(self.db, log, report, keys + [s[:4]])
-        if not rows:
-            rows = search_sentences(self.db, log, report, keys)
-        if not rows:
+        """The sentence in which the report explains what the question asks about.
+
+        Candidates are sentences that give a reason (原因/由于/导致…) or say that something does not
+        exist (无/没有…); they are ranked by naming the subject (in the sentence or its heading), by
+        the direction the question asks about (增加/减少…), and by shared wording.
+        """
+        subjects = [m.subject for m in ents.subjects] or (conv.subjects if conv else [])
+        forms: list[str] = []
+        for subject in subjects[:2]:
+            forms += [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
+            if subject == SANGONG:
+                forms.append("三公")
+        rows = log.run(
+            self.db,
+            "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
+            " WHERE s.report_id = ? ORDER BY COALESCE(s.page, 0), s.line",
+            [report.id],
+        )
+        asked = re.findall(r"增加|减少|下降|降低|增长|上升|追加|调整|差异|没有|无", text)
+        want = _bigrams(ents.plain or text)
+        best, best_score = None, 0.0
+        for r in rows:
+            sent = re.sub(r"[\"“”]", "", r["text"])
+            heading = re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1])
+            gives_reason = re.search(r"原因|由于|因为|导致|主要是|系", sent)
+            says_none = forms and any(f in sent for f in forms) and re.search(r"无|没有|未发生|不是", sent)
+            if not (gives_reason or says_none) or "目录" in (r["section_path"] or ""):
+                continue
+            score = 1.0 if gives_reason else 0.5
+            if forms and any(f in sent for f in forms):
+                score += 2.0
+            elif forms and any(f in heading for f in forms):
+                score += 1.5
+            score += 1.0 * sum(1 for w in set(asked) if w in sent)
+            score += 0.3 * len(want & _bigrams(sent))
+            if score > best_score:
+                best, best_score = r, score
+        if best is None or (forms and best_score < 2.0):
             return Answer("", "no_answer", "报告中没有找到相关原因的说明。", intent="reason")
-        return self._sentence_answer(rows[0], report, "reason", template="reason")
+        return self._sentence_answer(best, report, "reason", template="reason")
 
     def _performance(self, text, ents, report, log) -> Answer:
         subj = ents.subjects[0].subject if ents.subjects else None
@@ -1164,6 +1203,8 @@ class Bot:
 
     def _measure_word(self, f: Figure, mlabel: str, report: ReportInfo | None = None) -> str:
         col = f.column or ""
+        if col and col == f.subject:
+            return "决算数" if report is None or report.kind == "决算" else "预算数"
         if report is not None and report.kind == "预算":
             return "预算数"
         if "预算" in col:

@@ -277,7 +277,9 @@ def search_sentences(
     words = [w for w in words if w]
     if not words:
         return []
-    cond = " AND ".join(["s.text LIKE ?"] * len(words))
+    # quotes are typography (“三公”经费): compare without them
+    unquoted = "replace(replace(replace(s.text, '“', ''), '”', ''), '\"', '')"
+    cond = " AND ".join([f"{unquoted} LIKE ?"] * len(words))
     return log.run(
         db,
         "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
