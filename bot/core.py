@@ -958,12 +958,12 @@ class Bot:
                 continue
             if r["unit"] == "%" and not wants_rate:
                 continue
-            mentions_other = re.search(r"20\d\d", ctx) and str(report.year) not in ctx
+            year = _year_of(ctx, pre, report.year)
             if other_years or previous:
-                wanted = [str(y) for y in other_years] + (["上年", str(report.year - 1)] if previous else [])
-                if not any(w in ctx for w in wanted):
+                wanted = set(other_years) | ({report.year - 1} if previous else set())
+                if year not in wanted and not (previous and re.search(r"上年|上一年", ctx)):
                     continue
-            elif mentions_other or re.search(r"上年|上一年", ctx):
+            elif year != report.year or re.search(r"上年|上一年", ctx):
                 continue
             if re.search(r"较上年|比上年|减少|增加|下降|降低|增长|降幅|增幅", ctx) and not previous:
                 continue
@@ -1117,8 +1117,8 @@ class Bot:
         other_year = bool(
             ents and ([y for y in ents.years if y != report.year] or ents.relative_year in ("上年", "上一年"))
         )
-        if not figs and not other_year:
-            empty = empty_table_for(self.db, log, report, subject)
+        empty = None if figs or other_year else empty_table_for(self.db, log, report, subject)
+        if not figs:
             if empty:
                 why = empty["empty_reason"] or "该表无数据"
                 c = Citation(
@@ -1141,12 +1141,16 @@ class Bot:
                     confidence=0.9,
                     citations=[c],
                 )
-            if measure == "budget" and self._figures(report, subject, "actual", log, code):
+            if measure == "budget" and not other_year and self._figures(report, subject, "actual", log, code):
                 return Answer("", "no_answer", f"报告没有给出{subject}的预算数。", intent="lookup")
+            when = ""
+            if other_year and ents:
+                years = [y for y in ents.years if y != report.year]
+                when = f"{years[0]}年" if years else "上年"
             return Answer(
                 "",
                 "no_answer",
-                f"报告中没有找到“{subject}”的{mlabel}。",
+                f"报告中没有找到{when}“{subject}”的{mlabel}。",
                 intent="lookup",
                 suggestions=self.rules.examples[:3],
             )
@@ -1167,7 +1171,7 @@ class Bot:
         if best.citation.table is None:
             body = T["narrative"].format(
                 report=report.label,
-                context=best.column,
+                context=_clause(best),
                 value=_fmt(best.value, best.unit),
                 unit=best.unit,
                 source=_source_text(best.citation),
@@ -1481,9 +1485,14 @@ class Bot:
                 if any(f in r["context"] for f in forms)
                 and not re.search(r"增加|减少|下降|降低|增长|上升|比|较", r["context"])
             ]
-            y0, y1 = str(report.year), str(report.year - 1)
-            this = [r for r in plain if y0 in r["context"] and y1 not in r["context"]]
-            last = [r for r in plain if y1 in r["context"] and y0 not in r["context"]]
+
+            def year(r: dict) -> int:
+                return _year_of(
+                    r["context"].replace(" ", ""), _prefix(r["sentence"], r["raw"]).replace(" ", ""), 0
+                )
+
+            this = [r for r in plain if year(r) == report.year]
+            last = [r for r in plain if year(r) == report.year - 1]
             if this and last and this[0]["unit"] == last[0]["unit"]:
                 a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
                 diff = a.value - b.value
@@ -1513,8 +1522,14 @@ class Bot:
             )
             and re.search(r"增加|减少|下降|降低|增长|上升|降幅|增幅", r["context"])
         ]
-        if subject and subject not in ("本年支出合计", "本年收入合计"):
-            stated = [r for r in stated if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)]
+        if subject and subject not in TOTALS:
+            # named in the sentence before the figure, or (a sentence earlier) in its section heading
+            stated = [
+                r
+                for r in stated
+                if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)
+                or any(f in re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1]) for f in forms)
+            ]
         units = ("%",) if want_pct else ("万元", "元", "人", "辆")
         chosen = [r for r in stated if r["unit"] in units]
         if not chosen:
@@ -1564,6 +1579,29 @@ def _overlap(question: str, context: str) -> float:
     q = {question[i : i + 2] for i in range(len(question) - 1)}
     c = {context[i : i + 2] for i in range(len(context) - 1)}
     return len(q & c) / (len(q) or 1)
+
+
+def _clause(f: Figure) -> str:
+    """What a narrative figure is, as the report words it: its clause, or more of the sentence when
+    the clause is too short to stand alone ("支决算总计" → "2023 年度收、支决算总计")."""
+    ctx = f.column or ""
+    if len(ctx.replace(" ", "")) >= 6:
+        return ctx
+    pre = _prefix(f.citation.quote or "", ctx)
+    pre = re.split(r"[。;；]", _prefix(f.citation.quote or "", ctx) + ctx)[-1] if pre else ctx
+    return pre.strip() or ctx
+
+
+def _year_of(context: str, prefix: str, default: int) -> int:
+    """The year a narrative figure is about: named in its clause, else the last year named before it
+    in its sentence ("2023 年度收、支决算总计 2714.59"), else the report's year."""
+    years = re.findall(r"(20\d\d)\s*年", context)
+    if years:
+        return int(years[-1])
+    years = set(re.findall(r"(20\d\d)\s*年", prefix))
+    if len(years) == 1:  # one year named before it; two means a comparison ("比2024年增加…")
+        return int(years.pop())
+    return default
 
 
 def _direction(context: str) -> str:

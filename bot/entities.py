@@ -366,6 +366,10 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     for w, _, _ in _scan(masked, op_words):
         if op_words[w] not in e.operations:
             e.operations.append(op_words[w])
+    # "跟2023年比", "比2024年度增加": a comparison with another year is a change
+    if re.search(r"(?:跟|和|与|同|较|比)\s*20\d{2}\s*年?度?\s*(?:相?比|增|减|多|少|下降|上升)", text):
+        if "change" not in e.operations:
+            e.operations.append("change")
     rest = masked
     for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
         rest = rest.replace(w, " ")
