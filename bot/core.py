@@ -791,6 +791,7 @@ class Bot:
         log: QueryLog,
         near: list[str] | None = None,
         unit: str | None = None,
+        money: bool = False,
     ) -> Answer | None:
         """A figure stated in the narrative whose wording covers what the question asks.
 
@@ -818,6 +819,9 @@ class Bot:
                 continue
             if unit is not None:
                 if r["unit"] != unit:
+                    continue
+            elif money:
+                if r["unit"] not in ("万元", "元"):
                     continue
             elif (r["unit"] == "%") != bool(re.search(r"率|占|比例|百分|%", text)):
                 continue
@@ -879,6 +883,7 @@ class Bot:
         code: str | None = None,
         question: str = "",
         own_year: bool = False,
+        wording: bool = True,
     ) -> list[Figure]:
         """Figures for one subject and measure: the tables first, then the narrative.
 
@@ -901,7 +906,7 @@ class Bot:
                 or (ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
             )
         ):
-            return self._narrative_only(report, subject, measure, log)
+            return self._narrative_only(report, subject, measure, log, wording)
         sangong_parts = {
             SANGONG,
             *self.rules.groups.get(SANGONG, []),
@@ -910,7 +915,7 @@ class Bot:
         if subject in sangong_parts:
             return (
                 sangong_figures(self.db, log, report, subject, m.label)
-                or self._narrative_only(report, subject, measure, log)
+                or self._narrative_only(report, subject, measure, log, wording)
                 or table_figures(self.db, log, report, subject, columns, code)
             )
         figs = table_figures(self.db, log, report, subject, columns, code)
@@ -920,9 +925,11 @@ class Bot:
             figs = table_figures(self.db, log, report, other, columns)
             if figs:
                 return figs
-        return self._narrative_only(report, subject, measure, log)
+        return self._narrative_only(report, subject, measure, log, wording)
 
-    def _narrative_only(self, report: ReportInfo, subject: str, measure: str, log: QueryLog) -> list[Figure]:
+    def _narrative_only(
+        self, report: ReportInfo, subject: str, measure: str, log: QueryLog, wording: bool = True
+    ) -> list[Figure]:
         # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
         forms = [subject] + [f for f, s in self.rules.synonyms.items() if s == subject and len(f) >= 2]
         if subject == SANGONG:
@@ -935,7 +942,7 @@ class Bot:
         ents = self._ents
         other_years = [y for y in (ents.years if ents else []) if y != report.year]
         previous = bool(ents and ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
-        question = ents.plain if ents and ents.plain else self._question
+        question = (ents.plain if ents and ents.plain else self._question) if wording else subject
         # the measure's own words are weighed by the measure term below, not again as wording
         measure_words = [w for m in self.rules.measures.values() for w in m.words]
         for f in sorted(forms, key=len, reverse=True):
@@ -944,8 +951,8 @@ class Bot:
         for f in sorted(measure_words, key=len, reverse=True):
             question = question.replace(f, " ")
         rest = _bigrams(question)
-        wants_rate = bool(re.search(r"率|占|比例|百分", self._question))
-        unexplained = _bigrams(ents.rest) if ents else set()
+        wants_rate = wording and bool(re.search(r"率|占|比例|百分", self._question))
+        unexplained = _bigrams(ents.rest) if ents and wording else set()
         scored = []
         for r in rows:
             ctx = r["context"].replace(" ", "").replace(report.department, "")
@@ -1281,8 +1288,8 @@ class Bot:
         if len(names) == 1 and names[0] in CONTAINERS and ents is not None and len(_bigrams(ents.rest)) >= 2:
             # "政府采购里服务类占比": the part is a narrative figure inside the named whole
             near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
-            part = self._narrative_match(self._question, ents, report, log, near=near)
-            whole = self._figures(report, names[0], measure, log)
+            part = self._narrative_match(self._question, ents, report, log, near=near, money=True)
+            whole = self._figures(report, names[0], measure, log, wording=False)
             if (
                 part is not None
                 and part.unit != "%"

@@ -270,6 +270,21 @@ def department_index(catalog: Catalog) -> DepartmentIndex:
 _LEAD = re.compile(r"^(?:请问|问一下|问下|我想知道|想知道|查一下|查询|帮我查|告诉我|那么|那|的|了|在|关于)+")
 
 
+_FUNCTION = re.compile(
+    r".*(?:的|了|问|占|和|与|及|比|在|是|有|吗|呢|多少|哪|给|向|对|从|把|被|咱们|我们|你们|来电|市民|这个|那个|请|查|去)"
+)
+
+
+def _department_name(mention: str) -> str | None:
+    """The department a mention names, if it names one at all ("普陀区教育局", not "合同金额占政府")."""
+    name = _FUNCTION.sub("", mention)
+    if len(name) < 3:
+        return None
+    if name.endswith("政府") and not re.search(r"[省市区县镇乡]政府$|人民政府$", name):
+        return None
+    return name
+
+
 def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | None, list[tuple[int, int]]]:
     """Reports whose department the question names, an unknown department it names, and the spans.
 
@@ -314,7 +329,9 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
         if found:
             hits += [r for r in found if r not in hits]
         elif not hits:
-            unknown = mention
+            name = _department_name(mention)
+            if name:
+                unknown = name
     if not hits and not unknown:
         # a region alone ("贵阳市…收入总额") asks about the whole government, not a department here
         for region in idx.regions:
@@ -376,6 +393,17 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.rest = _residue(rest)
     if not e.subjects and not e.ambiguous:
         _fallback(rest, catalog, e)
+    else:
+        # a long name printed shortened ("其他政府办公厅(室)及相关机构事务" for "…事务支出")
+        for piece in e.rest.split():
+            if len(piece) >= 6:
+                hits = sorted({x for x in catalog.subjects if piece in x})
+                if len(hits) == 1 and hits[0] not in [m.subject for m in e.subjects]:
+                    i = text.find(piece)
+                    e.subjects.append(
+                        Match(hits[0], piece, max(i, 0), max(i, 0) + len(piece), 90.0, "contained")
+                    )
+        e.subjects.sort(key=lambda m: m.start)
     return e
 
 
