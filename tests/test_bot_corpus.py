@@ -86,3 +86,14 @@ def test_which_report_follow_up(many):
     a = many.ask("生态环境局的", conv)
     assert a.value == Decimal("16.95")
     assert many.ask("那预算呢", conv).value == Decimal("21.00")
+
+
+def test_corpus_question_set_gives_no_wrong_figure(many):
+    from pathlib import Path
+
+    from bot.evaluate import evaluate
+
+    results = evaluate(many, str(Path(__file__).parent / "questions" / "corpus.jsonl"))
+    wrong = sorted(r.id for r in results if r.outcome == "wrong")
+    assert not wrong, f"wrong figures: {wrong}"
+    assert sum(r.outcome == "correct" for r in results) >= 80
