@@ -82,6 +82,9 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
     ]
     for r in reports:
         r.aliases = _dept_aliases(r.department, r.region)
+        for core, others in rules.department_aliases.items():
+            if r.department.endswith(core) or core in r.department:
+                r.aliases = sorted(set(r.aliases) | set(others), key=len, reverse=True)
     aliases: dict[str, set[str]] = {}
     codes: dict[str, str] = {}
     subjects: set[str] = set()

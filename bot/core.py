@@ -23,7 +23,7 @@ from rules import Rules, default_rules
 
 from .answer import Answer, Trace
 from .catalog import Catalog, ReportInfo, build_catalog
-from .entities import Entities, Match, recognise
+from .entities import GENERIC, Entities, Match, recognise
 from .normalise import MAX_QUESTION, normalise
 from .query import (
     Figure,
@@ -818,7 +818,7 @@ class Bot:
             if other_years and not any(str(y) in pre for y in other_years):
                 continue
             if unit is not None:
-                if r["unit"] != unit:
+                if r["unit"] != unit and r["unit"][:1] != unit[:1]:
                     continue
             elif money:
                 if r["unit"] not in ("万元", "元"):
@@ -952,7 +952,11 @@ class Bot:
             question = question.replace(f, " ")
         rest = _bigrams(question)
         wants_rate = wording and bool(re.search(r"率|占|比例|百分", self._question))
-        unexplained = _bigrams(ents.rest) if ents and wording else set()
+        unexplained = (
+            _bigrams(" ".join(p for p in ents.rest.split() if p not in GENERIC))
+            if ents and wording
+            else set()
+        )
         scored = []
         for r in rows:
             ctx = r["context"].replace(" ", "").replace(report.department, "")
@@ -982,6 +986,9 @@ class Bot:
                 score += (
                     0.5  # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
                 )
+            covered = bool(unexplained) and unexplained <= _bigrams(ctx)
+            if (measure == "budget") != budget and not covered:
+                continue  # a budget is not an answer about spending, nor the other way round
             score += 0.5 if (measure == "budget") == budget else -2.0
             score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
             if unexplained:
@@ -1051,7 +1058,9 @@ class Bot:
             total_words = r"花|支出|用了|开支|收入|总计|合计|决算|总额" + (
                 r"|预算" if report.kind == "预算" else ""
             )
-            if not ents.rest and re.search(total_words, text):
+            if not (set(ents.rest.split()) - {"收入", "支出", "收支", "总", "全部"}) and re.search(
+                total_words, text
+            ):
                 total = "本年收入合计" if "收入" in text and "支出" not in text else "本年支出合计"
                 subjects = [Match(total, total, 0, 0, 90.0, "total")]
             else:
@@ -1203,6 +1212,10 @@ class Bot:
             and f.citation.table
             and not f.empty_cell
             and not best.empty_cell
+            # only a 科目 (by its code) must agree across tables; totals of different tables
+            # (财务收支总表 vs 财政拨款收支总表) legitimately differ
+            and re.match(r"^(?:\S+：)?\d{3,7} ", best.citation.row or "")
+            and re.match(r"^(?:\S+：)?\d{3,7} ", f.citation.row or "")
         ]
         if others:
             o = others[0]
@@ -1645,6 +1658,7 @@ def ask(question: str, db: str | Path | None = None, conversation: Conversation 
 
 _UNIT_ASKED = [
     ("人次", r"人次"),
+    ("台(套)", r"几台|多少台|几套|多少套"),
     ("辆", r"几辆|多少辆|保有量|车辆数|(?:公车|车辆|车子|用车)(?:有|共)?(?:几|多少)"),
     ("人", r"几个人|多少人(?![员民])|几人|人数"),
     ("个", r"几个项目|多少个项目|几个(?!人)"),

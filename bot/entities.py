@@ -20,6 +20,8 @@ from .catalog import Catalog, ReportInfo
 FUZZY_THRESHOLD = 74.0
 FUZZY_MARGIN = 6.0
 CONTAINED_MIN = 2
+# Words too general to name a subject by themselves (they ask for a total, or need a subject).
+GENERIC = {"收入", "支出", "收支", "预算", "决算", "经费", "费用", "资金", "合计", "总计", "钱"}
 # Words that carry no subject: stripped before looking for partial subject names.
 FILLER = (
     "多少钱",
@@ -250,10 +252,13 @@ class DepartmentIndex:
         out: list[ReportInfo] = []
         for key in keys or ():
             core, reports = self.cores[key]
+            shorter = re.sub(r"办事处$", "", core)  # 宜川路街道办事处 → 宜川路街道 (宜川街道)
             if (
                 name in key[0]
                 or name in core
-                or (len(name) >= 3 and name[-1] == core[-1] and _subsequence(name, core))
+                or any(
+                    len(name) >= 3 and name[-1] == c[-1] and _subsequence(name, c) for c in {core, shorter}
+                )
             ):
                 out += reports
         return sorted(out, key=lambda r: r.id)
@@ -374,6 +379,11 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
             e.ambiguous = sorted(subjects)
         masked = _mask(masked, i, j)
     e.subjects.sort(key=lambda m: m.start)
+    # a subject said with its measure ("支出预算", "收入预算总额") asks for that measure
+    for m in e.subjects:
+        if re.search(r"预算", re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", m.surface)):
+            if "budget" not in e.measures:
+                e.measures.append("budget")
     # measures and operations, in what the subjects leave (一般公共预算… is a name, not 预算)
     measure_words = {w: name for name, m in rules.measures.items() for w in m.words}
     for w, _, _ in _scan(masked, measure_words):
@@ -448,7 +458,7 @@ def _residue(text: str) -> str:
 def _fallback(masked: str, catalog: Catalog, e: Entities) -> None:
     """Partial names (医疗 → several subjects) and typos (三公经废 → 三公经费)."""
     residue = _residue(masked)
-    pieces = [p for p in residue.split() if len(p) >= CONTAINED_MIN]
+    pieces = [p for p in residue.split() if len(p) >= CONTAINED_MIN and p not in GENERIC]
     if not pieces:
         return
     # contained: the question's word is part of subject names

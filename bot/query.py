@@ -127,7 +127,9 @@ def table_figures(
                 table_title=r["title"],
             )
         )
-    if not out:
+    if not out and ("决算数" in columns or "合计" in columns):
+        # a subject that is a column (基本支出) holds actual figures in a final-accounts report
+        # and budgets in a budget report: only when the measure asked is what the table holds
         out = column_figures(db, log, report, subject)
     out.sort(key=lambda f: (f.empty_cell, _table_rank(f.table_code, f.table_title)))
     return out

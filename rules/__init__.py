@@ -41,6 +41,7 @@ class Rules:
     intents: dict[str, list[str]]  # in order
     templates: dict[str, str]
     examples: list[str] = field(default_factory=list)
+    department_aliases: dict[str, list[str]] = field(default_factory=dict)  # core name → other names
 
     def subjects(self) -> set[str]:
         return set(self.synonyms.values()) | set(self.groups) | {p for ps in self.groups.values() for p in ps}
@@ -103,6 +104,11 @@ def load_rules(directory: str | Path | None = None) -> Rules:
             raise RulesError(f"intents.yaml: intents.{name}: 需要 words (needs words)")
         intents[str(name)] = _str_list(spec.get("words"), f"intents.yaml: intents.{name}.words")
     examples = _str_list(tpl.pop("examples", []), "templates.yaml: examples")
+    dep_path = d / "departments.yaml"
+    dep = _load(dep_path) if dep_path.exists() else {}
+    department_aliases = {
+        str(k): _str_list(v, f"departments.yaml: aliases.{k}") for k, v in (dep.get("aliases") or {}).items()
+    }
     templates = {}
     for k, v in tpl.items():
         if not isinstance(v, str):
@@ -126,6 +132,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         intents=intents,
         templates=templates,
         examples=examples,
+        department_aliases=department_aliases,
     )
 
 
