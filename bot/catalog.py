@@ -40,10 +40,18 @@ class ReportInfo:
     @property
     def short(self) -> str:
         """The department without its region, as people say it (生态环境局, 宜川路街道办事处)."""
-        name = self.department
-        if self.region and name.startswith(self.region) and len(name) > len(self.region) + 1:
-            name = name[len(self.region) :]
-        return re.sub(r"^人民政府", "", name)
+        return core_name(self.department, self.region) or self.department
+
+
+def core_name(department: str, region: str | None) -> str:
+    """A department's own name: no 中共 prefix, region or 区委/人民政府 in front."""
+    core = department
+    for prefix in ("中共", "中国共产党"):
+        if core.startswith(prefix):
+            core = core[len(prefix) :]
+    if region and core.startswith(region):
+        core = core[len(region) :]
+    return re.sub(r"^(?:[\u4e00-\u9fff]{1,4}?[市区县]委|委|人民政府)", "", core)
 
 
 @dataclass

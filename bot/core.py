@@ -330,19 +330,123 @@ class Bot:
             return candidates[0], None, candidates
         return None, None, candidates
 
+    def _between_departments(
+        self,
+        text: str,
+        ents: Entities,
+        subject: str,
+        measure: str,
+        named: list[str],
+        candidates: list[ReportInfo],
+        log: QueryLog,
+    ) -> Answer | None:
+        """Two or more departments named in one question: their difference, their sum, or each."""
+
+        def position(dept: str) -> int:
+            spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
+            return min(spots) if spots else len(text)
+
+        named = sorted(named, key=position)
+        chosen: list[tuple[ReportInfo, Figure]] = []
+        for dept in named[:6]:
+            reports = [r for r in candidates if r.department == dept]
+            finals = [r for r in reports if r.kind == "决算"] or reports
+            if not finals:
+                return None
+            r = max(finals, key=lambda x: x.year)  # the latest, unless a year narrowed them
+            figs = self._figures(r, subject, measure, log, own_year=True)
+            if not figs or figs[0].unit not in ("万元", "元"):
+                return Answer(
+                    "",
+                    "no_answer",
+                    f"{r.short}{r.year}年{r.kind}中没有找到“{subject}”。",
+                    intent="compare_departments",
+                )
+            chosen.append((r, figs[0]))
+
+        def wan(f: Figure) -> Decimal:
+            return f.value / 10000 if f.unit == "元" else f.value
+
+        listing = "；".join(
+            f"{r.short}{r.year}年{r.kind} {_fmt(f.value)}{f.unit}（{_source_text(f.citation)}）"
+            for r, f in chosen
+        )
+        cites = [f.citation for _, f in chosen]
+        ops = set(ents.operations)
+        if (
+            "difference" in ops
+            or re.search(
+                r"相差|差多少|差额|多多少|少多少|比.{1,12}多|比.{1,12}少|更多|更少|哪个多|哪个少", text
+            )
+        ) and len(chosen) == 2:
+            (ra, fa), (rb, fb) = chosen
+            diff = wan(fa) - wan(fb)
+            shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
+            word = "多" if diff > 0 else ("少" if diff < 0 else "一样多")
+            body = (
+                f"{subject}：{listing}。{ra.short}比{rb.short}{word} {_fmt(shown)}万元"
+                f"（{wan(fa)} − {wan(fb)}）。"
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="compare_departments",
+                value=shown,
+                unit="万元",
+                confidence=0.75,
+                citations=cites,
+            )
+        if "sum" in ops:
+            total = sum((wan(f) for _, f in chosen), Decimal(0))
+            shown = total.quantize(TWO, ROUND_HALF_UP)
+            body = (
+                f"{subject}：{listing}。合计 {_fmt(shown)}万元"
+                f"（{' + '.join(str(wan(f)) for _, f in chosen)}）。"
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="sum_departments",
+                value=shown,
+                unit="万元",
+                confidence=0.75,
+                citations=cites,
+            )
+        return Answer(
+            "",
+            "answered",
+            f"{subject}：{listing}。",
+            intent="compare_departments",
+            confidence=0.75,
+            citations=cites,
+        )
+
     def _across(
         self, text: str, ents: Entities, candidates: list[ReportInfo], log: QueryLog
     ) -> Answer | None:
         """Questions over several reports: rank departments, or compare two reports of one department."""
         subjects = [m.subject for m in ents.subjects]
         if not subjects:
-            return None
+            if {p for p in ents.rest.split() if len(p) >= 2} - GENERIC - {"街道", "部门", "单位", "哪个街道"}:
+                return None
+            if re.search(r"支出|花钱|花了|开支|花得", text):
+                subjects = ["本年支出合计"]
+            elif "收入" in text:
+                subjects = ["本年收入合计"]
+            else:
+                return None
         subject = subjects[0]
         measure = next((m for m in ents.measures if m in ("actual", "budget")), "actual")
-        ranking = {"rank_max", "rank_min"} & set(ents.operations) and re.search(
-            r"哪个部门|哪个单位|哪家|哪些部门|各部门|各单位|部门之间|排名|排序", text
-        )
         departments = {r.department for r in candidates}
+        named = list(dict.fromkeys(r.department for r in ents.reports))
+        ranking = bool({"rank_max", "rank_min"} & set(ents.operations)) and (
+            len(departments) >= 2
+            or re.search(r"哪个部门|哪个单位|哪家|哪些部门|各部门|各单位|排名|排序", text)
+        )
+        if len(named) >= 2 and not ranking:
+            return self._between_departments(text, ents, subject, measure, named, candidates, log)
         compare = (
             len(departments) == 1
             and len(candidates) >= 2

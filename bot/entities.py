@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from rules import Rules
 
-from .catalog import Catalog, ReportInfo
+from .catalog import Catalog, ReportInfo, core_name
 
 FUZZY_THRESHOLD = 74.0
 FUZZY_MARGIN = 6.0
@@ -80,6 +80,10 @@ FILLER = (
     "总数",
     "大概",
     "大约",
+    "谁",
+    "哪家",
+    "更多",
+    "更少",
 )
 
 
@@ -172,14 +176,7 @@ _DEPT_STOP = {
 
 
 def _core(department: str, region: str | None) -> str:
-    core = department
-    for prefix in ("中共", "中国共产党"):
-        if core.startswith(prefix):
-            core = core[len(prefix) :]
-    if region and core.startswith(region):
-        core = core[len(region) :]
-    core = re.sub(r"^(?:[\u4e00-\u9fff]{1,4}?[市区县]委|人民政府)", "", core)
-    return core
+    return core_name(department, region)
 
 
 def _subsequence(short: str, long: str) -> bool:
