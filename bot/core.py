@@ -214,6 +214,8 @@ class Bot:
         self._ents = ents
         self._trace = trace
         self._conv = conv
+        if intent == "list_reports" and ents.unknown_department:
+            intent = "lookup"  # the report choice below declines it, naming what is available
         if intent in GLOBAL_INTENTS:
             answer = self._dispatch(intent, text, tokens, ents, None, conv, log)
             answer.question = raw[:MAX_QUESTION]
@@ -630,14 +632,22 @@ class Bot:
         if intent == "out_of_scope":
             return Answer("", "no_answer", T["out_of_scope"].format(examples=ex), intent=intent)
         if intent == "list_reports":
-            labels = "；".join(r.label for r in self.catalog.reports)
+            reports = list(ents.reports or self.catalog.reports)
+            if ents.years:
+                reports = [r for r in reports if r.year in ents.years]
+            kinds = [k for k in ("决算", "预算") if k in _kind_text(text)]
+            if len(kinds) == 1:
+                reports = [r for r in reports if r.kind == kinds[0]]
+            labels = "；".join(r.label for r in reports[:30]) + (
+                f" 等 {len(reports)} 份" if len(reports) > 30 else ""
+            )
             return Answer(
                 "",
                 "answered",
-                T["list_reports"].format(n=len(self.catalog.reports), reports=labels),
+                T["list_reports"].format(n=len(reports), reports=labels or "（没有符合条件的报告）"),
                 intent=intent,
                 confidence=1.0,
-                value=Decimal(len(self.catalog.reports)),
+                value=Decimal(len(reports)),
                 unit="份",
             )
         if intent == "report_info":
