@@ -550,6 +550,12 @@ class Bot:
                 if name == "definition" and ents.subjects and re.search(r"多少|几", text):
                     continue
                 return name
+        if (
+            ents.subjects
+            and ents.subjects[0].subject in self.catalog.indicators
+            and "definition" not in found
+        ):
+            return "performance"
         fund_words = r"年初预算数|全年预算数|全年执行数|执行数|执行率|得分|分值"
         if (
             ents.subjects
@@ -583,6 +589,8 @@ class Bot:
         wanted = requested_unit(text)
         if answer.status != "answered" or answer.value is None or not wanted or answer.unit == wanted:
             return answer
+        if wanted == "个" and answer.unit in ("人", "家", "项", "辆"):
+            return answer  # 几个 counts people and things alike
         money = ("元", "万元")
         if wanted == "元" and answer.unit == "万元":
             answer.text += "（报告此处只给出以万元为单位的数字。）"
@@ -728,8 +736,13 @@ class Bot:
             if rows:
                 break
         if not rows:
+            if re.search(r"自评|绩效|结论", text):
+                return self._performance(text, ents, report, log)
             if names:
                 return Answer("", "no_answer", f"报告的名词解释里没有“{names[0]}”。", intent="definition")
+            found = self._narrative_match(text, ents, report, log)  # "主管部门是哪个" and the like
+            if found is not None:
+                return found
             return Answer(
                 "", "no_answer", T["no_subject"].format(examples=self._examples()), intent="definition"
             )
@@ -863,6 +876,32 @@ class Bot:
         )
         figs = narrative_figures(self.db, log, report, words) if words else []
         if not figs and not words:
+            if re.search(r"结论|评价等级|评级", text):
+                rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+                rows = [r for r in rows if r["conclusion"]]
+                if rows:
+                    r = rows[0]
+                    c = Citation(
+                        report=report.title,
+                        table="项目支出绩效自评表",
+                        row=r["project"],
+                        column="自评结论",
+                        quote=f"自评结论 {r['conclusion']}",
+                        line=r["line"],
+                        page=r["page"],
+                    )
+                    return Answer(
+                        "",
+                        "answered",
+                        f"“{r['project']}”项目绩效自评结论为“{r['conclusion']}”（{_source_text(c)}）。",
+                        intent="performance",
+                        confidence=0.8,
+                        citations=[c],
+                    )
+            # a fact the narrative states about the self-evaluation (自评覆盖率, 涉及资金, 几个项目)
+            found = self._narrative_match(text, self._ents or Entities(), report, log)
+            if found is not None:
+                return found
             hits = sorted(i for i in self.catalog.indicators if any(w in i for w in _pieces(text)))
             if hits:
                 return Answer(
@@ -1271,6 +1310,10 @@ class Bot:
                     confidence=0.9,
                     citations=[c],
                 )
+            if not other_year:
+                none = self._says_none(report, subject, log)
+                if none is not None:
+                    return none
             if measure == "budget" and not other_year and self._figures(report, subject, "actual", log, code):
                 return Answer("", "no_answer", f"报告没有给出{subject}的预算数。", intent="lookup")
             when = ""
@@ -1339,6 +1382,30 @@ class Bot:
             ans.citations.append(o.citation)
         return ans
 
+    def _says_none(self, report: ReportInfo, subject: str, log: QueryLog) -> Answer | None:
+        """A sentence saying the unit has none of it ("…无机关运行经费。"): zero, with that sentence."""
+        forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 3]
+        for form in forms:
+            for r in search_sentences(self.db, log, report, [form], limit=20):
+                sent = re.sub(r"[\"“”]", "", r["text"])
+                if re.search(rf"(?:无|没有|未发生|不存在)[^，,。；]{{0,6}}{re.escape(form)}", sent):
+                    from .query import sentence_citation
+
+                    c = sentence_citation(report, r)
+                    unit = "万元"  # zero is zero in any unit; 万元 is how narratives state amounts
+                    body = f"{report.label}中没有{subject}，即为 0：“{r['text']}”（{_source_text(c)}）"
+                    return Answer(
+                        "",
+                        "answered",
+                        body,
+                        intent="lookup",
+                        value=Decimal("0.00"),
+                        unit=unit,
+                        confidence=0.8,
+                        citations=[c],
+                    )
+        return None
+
     def _measure_word(self, f: Figure, mlabel: str, report: ReportInfo | None = None) -> str:
         col = f.column or ""
         if col and col == f.subject:
@@ -1401,7 +1468,7 @@ class Bot:
     def _pair(self, names, measure, report, log) -> tuple[Figure, Figure] | Answer:
         got = []
         for n in names[:2]:
-            figs = self._figures(report, n, measure, log)
+            figs = [f for f in self._figures(report, n, measure, log, wording=False) if f.unit != "%"]
             if not figs:
                 return Answer("", "no_answer", f"报告中没有找到“{n}”的数字，无法计算。", intent="compute")
             got.append(figs[0])
@@ -1412,7 +1479,8 @@ class Bot:
     def _share(self, names, measure, report, log) -> Answer:
         T = self.rules.templates
         ents = self._ents
-        if len(names) == 1 and names[0] in CONTAINERS and ents is not None and len(_bigrams(ents.rest)) >= 2:
+        unexplained = [p for p in (ents.rest.split() if ents else []) if len(p) >= 2 and p not in GENERIC]
+        if len(names) == 1 and names[0] in CONTAINERS and unexplained:
             # "政府采购里服务类占比": the part is a narrative figure inside the named whole
             near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
             part = self._narrative_match(self._question, ents, report, log, near=near, money=True)
@@ -1441,6 +1509,16 @@ class Bot:
                     confidence=0.75,
                     citations=[part.citations[0], whole[0].citation],
                 )
+        if unexplained and len(names) == 1:
+            # words the subject does not explain ("服务类"): computing the subject's own share would
+            # answer another question
+            return Answer(
+                "",
+                "no_answer",
+                f"报告中没有找到“{'、'.join(unexplained)}”的数字，无法计算占比。",
+                intent="share",
+                suggestions=[f"{names[0]}占总支出的比例"],
+            )
         part_name = names[0]
         if len(names) >= 2:
             whole_name = names[1]
