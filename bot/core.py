@@ -876,6 +876,28 @@ class Bot:
         )
         figs = narrative_figures(self.db, log, report, words) if words else []
         if not figs and not words:
+            if "主管部门" in text:
+                rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+                rows = [r for r in rows if r["department"]]
+                if rows:
+                    r = rows[0]
+                    c = Citation(
+                        report=report.title,
+                        table="项目支出绩效自评表",
+                        row=r["project"],
+                        column="主管部门",
+                        quote=f"主管部门及代码 {r['department']}",
+                        line=r["line"],
+                        page=r["page"],
+                    )
+                    return Answer(
+                        "",
+                        "answered",
+                        f"“{r['project']}”项目的主管部门是{r['department']}（{_source_text(c)}）。",
+                        intent="performance",
+                        confidence=0.8,
+                        citations=[c],
+                    )
             if re.search(r"结论|评价等级|评级", text):
                 rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
                 rows = [r for r in rows if r["conclusion"]]
@@ -993,6 +1015,17 @@ class Bot:
                     "margin": NARRATIVE_MARGIN,
                 },
             )
+        if unit is not None and (not scored or scored[0][0] < NARRATIVE_MIN_COVER):
+            # "有几辆公车": the report's own total in that unit (共有车辆 …), if it states one
+            totals = [
+                r
+                for r in rows
+                if r["unit"][:1] == unit[:1]
+                and re.search(r"共有|合计|总数|共计", r["context"])
+                and (not other_years)
+            ]
+            if len({(r["value"], r["unit"]) for r in totals}) == 1:
+                scored = [(NARRATIVE_MIN_COVER, totals[0])]
         if not scored or scored[0][0] < NARRATIVE_MIN_COVER:
             return None
         best, r = scored[0]
@@ -1185,6 +1218,10 @@ class Bot:
             follow_up = True
         elif subjects and conv and conv.subjects and re.search(r"呢|那", text) and not ents.measures:
             follow_up = True
+        if ents.ambiguous and not subjects and requested_unit(text) in ("辆", "人", "人次", "台(套)", "个"):
+            found = self._narrative_match(text, ents, report, log, unit=requested_unit(text))
+            if found is not None:
+                return found
         if ents.ambiguous and not subjects:
             return Answer(
                 "",

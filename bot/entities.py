@@ -279,7 +279,7 @@ _FUNCTION = re.compile(
 
 def _department_name(mention: str) -> str | None:
     """The department a mention names, if it names one at all ("普陀区教育局", not "合同金额占政府")."""
-    name = _FUNCTION.sub("", mention)
+    name = re.sub(r"^[\d年度]+", "", _FUNCTION.sub("", mention))
     if len(name) < 3:
         return None
     if name.endswith("政府") and not re.search(r"[省市区县镇乡]政府$|人民政府$", name):

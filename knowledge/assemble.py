@@ -119,6 +119,10 @@ class ReportBuilder:
             self.report.unplaced += unplaced
             if project:
                 self.report.performance.append(project)
+            # lines printed around the form (填报日期, 联系人) stay readable as text of its section
+            if self.current is not None:
+                for text, src in ctx.extra:
+                    self.current.lines.append(TextLine(text, src))
             return
         table, unplaced = interpret(
             ctx.title, ctx.code, ctx.unit, ctx.grid, ctx.source, ctx.notes, ctx.heading_path

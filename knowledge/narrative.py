@@ -75,8 +75,8 @@ def join_lines(lines: list[TextLine]) -> tuple[str, list[tuple[int, Source]]]:
         t = re.sub(r"<[^>]+>", "", t)
         if not t:
             continue
-        if text and text[-1] in SENTENCE_END + ":：":
-            text += "\n"
+        if text and (text[-1] in SENTENCE_END + ":：" or re.match(r"^[\u4e00-\u9fff()（）]{2,10}[:：]", t)):
+            text += "\n"  # a sentence ended, or a "填报日期:" / "联系人:" label line starts
         starts.append((len(text), tl.source))
         text += t
     return text, starts

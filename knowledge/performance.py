@@ -71,9 +71,12 @@ def parse_performance(
                 project = rest[0]
             continue
         if "主管部门" in text and department is None:
-            department = "".join(
-                clean_label(c).replace(" ", "") for c in cells if has_cjk(c) and "主管部门" not in c
-            )
+            # the cells between 主管部门及代码 and 实施单位; one-character cells are OCR dust
+            start = next(i for i, c in enumerate(cells) if "主管部门" in c) + 1
+            end = next((i for i, c in enumerate(cells) if "实施单位" in c), len(cells))
+            parts = [clean_label(c).replace(" ", "") for c in cells[start:end]]
+            department = "".join(p for p in parts if len(p) > 1)
+            department = re.sub(r"[^\u4e00-\u9fff0-9\[\]()（）]", "", department) or None
             continue
         if "(元)" in text or "（元）" in text:
             unit = "元"
