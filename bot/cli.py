@@ -21,14 +21,25 @@ def _db_path(args) -> Path:
     return Path(args.db) if args.db else default_db_path()
 
 
-def _bot(args, readonly: bool = False):
+def _existing_db(args) -> Path | None:
+    """The knowledge base to read: the default one is built on first use, a named one must exist."""
     from knowledge.paths import ensure_default_db
 
+    path = _db_path(args)
+    if not path.exists() and not args.db:
+        ensure_default_db(path)
+    if not path.exists():
+        print(f"知识库不存在 (knowledge base not found): {path}", file=sys.stderr)
+        return None
+    return path
+
+
+def _bot(args, readonly: bool = False):
     from .core import Bot
 
-    path = _db_path(args)
-    if not path.exists() or not args.db:
-        ensure_default_db(path)
+    path = _existing_db(args)
+    if path is None:
+        raise SystemExit(EXIT_FAILED)
     return Bot(path, readonly=readonly)
 
 
@@ -85,13 +96,8 @@ def cmd_ingest(args) -> int:
 def cmd_reports(args) -> int:
     from knowledge.store import list_reports, open_db
 
-    path = _db_path(args)
-    if not path.exists() and not args.db:
-        from knowledge.paths import ensure_default_db
-
-        ensure_default_db(path)
-    if not path.exists():
-        print(f"知识库不存在 (knowledge base not found): {path}", file=sys.stderr)
+    path = _existing_db(args)
+    if path is None:
         return EXIT_FAILED
     rows = list_reports(open_db(path))
     if args.json:
@@ -110,13 +116,8 @@ def cmd_reports(args) -> int:
 def cmd_check(args) -> int:
     from knowledge.store import open_db
 
-    path = _db_path(args)
-    if not path.exists() and not args.db:
-        from knowledge.paths import ensure_default_db
-
-        ensure_default_db(path)
-    if not path.exists():
-        print(f"知识库不存在 (knowledge base not found): {path}", file=sys.stderr)
+    path = _existing_db(args)
+    if path is None:
         return EXIT_FAILED
     db = open_db(path)
     reports = list(db.query("SELECT id, department, year, kind FROM reports ORDER BY id"))

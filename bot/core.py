@@ -117,10 +117,12 @@ class Bot:
     """A long-lived answerer over one knowledge base (thread-safe for reads)."""
 
     def __init__(self, db_path: str | Path | None = None, readonly: bool = False, rules: Rules | None = None):
-        if db_path is None or not Path(db_path).exists():
-            if readonly and db_path is not None:
-                raise FileNotFoundError(f"知识库不存在 (knowledge base not found): {db_path}")
-            db_path = ensure_default_db(db_path)
+        if db_path is None:
+            db_path = ensure_default_db()  # the default one is built from the bundled report
+        elif not Path(db_path).exists():
+            raise FileNotFoundError(
+                f"知识库不存在，请先用 disclosure-bot --db {db_path} ingest … 导入报告 (knowledge base not found)"
+            )
         self.db_path = Path(db_path)
         self.db = open_db(self.db_path, readonly=readonly)
         self.rules = rules or default_rules()
@@ -877,49 +879,17 @@ class Bot:
         figs = narrative_figures(self.db, log, report, words) if words else []
         if not figs and not words:
             if "主管部门" in text:
-                rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
-                rows = [r for r in rows if r["department"]]
-                if rows:
-                    r = rows[0]
-                    c = Citation(
-                        report=report.title,
-                        table="项目支出绩效自评表",
-                        row=r["project"],
-                        column="主管部门",
-                        quote=f"主管部门及代码 {r['department']}",
-                        line=r["line"],
-                        page=r["page"],
-                    )
-                    return Answer(
-                        "",
-                        "answered",
-                        f"“{r['project']}”项目的主管部门是{r['department']}（{_source_text(c)}）。",
-                        intent="performance",
-                        confidence=0.8,
-                        citations=[c],
-                    )
+                found = self._project_field(
+                    report, log, "department", "主管部门", "“{project}”项目的主管部门是{value}"
+                )
+                if found is not None:
+                    return found
             if re.search(r"结论|评价等级|评级", text):
-                rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
-                rows = [r for r in rows if r["conclusion"]]
-                if rows:
-                    r = rows[0]
-                    c = Citation(
-                        report=report.title,
-                        table="项目支出绩效自评表",
-                        row=r["project"],
-                        column="自评结论",
-                        quote=f"自评结论 {r['conclusion']}",
-                        line=r["line"],
-                        page=r["page"],
-                    )
-                    return Answer(
-                        "",
-                        "answered",
-                        f"“{r['project']}”项目绩效自评结论为“{r['conclusion']}”（{_source_text(c)}）。",
-                        intent="performance",
-                        confidence=0.8,
-                        citations=[c],
-                    )
+                found = self._project_field(
+                    report, log, "conclusion", "自评结论", "“{project}”项目绩效自评结论为“{value}”"
+                )
+                if found is not None:
+                    return found
             # a fact the narrative states about the self-evaluation (自评覆盖率, 涉及资金, 几个项目)
             found = self._narrative_match(text, self._ents or Entities(), report, log)
             if found is not None:
@@ -1418,6 +1388,27 @@ class Bot:
             ans.text += note
             ans.citations.append(o.citation)
         return ans
+
+    def _project_field(
+        self, report: ReportInfo, log: QueryLog, field: str, label: str, sentence: str
+    ) -> Answer | None:
+        """A field of the 绩效自评表 (主管部门, 自评结论) as a cited sentence."""
+        rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+        rows = [r for r in rows if r[field]]
+        if not rows:
+            return None
+        r = rows[0]
+        c = Citation(
+            report=report.title,
+            table="项目支出绩效自评表",
+            row=r["project"],
+            column=label,
+            quote=f"{label} {r[field]}",
+            line=r["line"],
+            page=r["page"],
+        )
+        body = sentence.format(project=r["project"], value=r[field]) + f"（{_source_text(c)}）。"
+        return Answer("", "answered", body, intent="performance", confidence=0.8, citations=[c])
 
     def _says_none(self, report: ReportInfo, subject: str, log: QueryLog) -> Answer | None:
         """A sentence saying the unit has none of it ("…无机关运行经费。"): zero, with that sentence."""
