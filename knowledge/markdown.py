@@ -21,6 +21,10 @@ YEAR_LINE = re.compile(r"^[(（]?\d{4}\s*年度?[)）]?$")
 DEPT_LINE = re.compile(r"^(部门|单位|编制部门|编制单位)\s*[:：(（]")
 
 
+# A line that is only a table's title: short, ends with 表, names a 预算/决算/经费 table.
+TITLE_LINE = re.compile(
+    r"^(?:[\d一二三四五六七八九十]+[.、．])?[^。；;，,:：]{2,36}(?:预算|决算|经费)[^。；;，,:：]{0,16}表$"
+)
 PIPE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 
 
@@ -96,6 +100,10 @@ def parse_markdown(text: str, path: str = "") -> ParsedReport:
             continue
         if cells is not None:
             b.unplaced(raw, "table line outside any table", src)
+            continue
+        if TITLE_LINE.match(plain.replace(" ", "")) and b.stack:
+            # an unmarked table title ("2. 2025年部门收入预算总表"): a heading the table hangs under
+            b.heading(re.sub(r"^(?:\d{1,2}|[一二三四五六七八九十]+)[.、．]\s*", "", plain), src, marked=False)
             continue
         b.text(stripped, src)
     return b.finish()

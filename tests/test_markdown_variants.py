@@ -68,3 +68,25 @@ def test_variant_answers_like_the_original(variant_db, bot, question, value):
     b = bot.ask(question)
     assert a.value == b.value == Decimal(value)
     assert a.citations[0].table.split(" ")[-1] == b.citations[0].table.split(" ")[-1]
+
+
+def test_unmarked_table_titles_open_tables():
+    """Titles printed as plain lines ("2. 2025年部门收入预算总表") still head their tables."""
+    text = "\n".join(
+        [
+            "# 上海市普陀区示例局2025年部门预算",
+            "## 第二部分 2025年部门预算表",
+            "1. 2025年部门收入预算总表",
+            "编制部门：上海市普陀区示例局\t单位：元",
+            "项目\t\t\t合计\t财政拨款收入",
+            "科目编码\t\t\t科目名称\t1\t2",
+            "201\t一般公共服务支出\t\t1,000.00\t1,000.00",
+            "20106\t财政事务\t\t1,000.00\t1,000.00",
+        ]
+    )
+    r = parse_markdown(text, "budget.md")
+    assert (r.meta.kind, r.meta.year) == ("预算", 2025)
+    (t,) = r.tables
+    assert t.title == "2025年部门收入预算总表" and t.unit == "元"
+    row = next(x for x in t.rows if x.code == "20106")
+    assert row.cell("合计").value == Decimal("1000.00")
