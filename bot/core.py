@@ -1224,6 +1224,12 @@ class Bot:
                 total = "本年收入合计" if "收入" in text and "支出" not in text else "本年支出合计"
                 subjects = [Match(total, total, 0, 0, 90.0, "total")]
             else:
+                if {"actual", "budget"} <= set(ents.measures) or (
+                    "rate" in ents.operations and "budget" in ents.measures
+                ):
+                    found = self._budget_vs_actual(text, ents, report, log)
+                    if found is not None:
+                        return found
                 found = self._narrative_match(text, ents, report, log)
                 if found is not None:
                     return found
@@ -1269,6 +1275,12 @@ class Bot:
             subjects = [m for m in subjects if m.subject in keep]
         if "average" in ops:
             return self._average(names, measure, report, log)
+        if set(names) <= TOTALS | {"一般公共预算财政拨款支出"} and (
+            "rate" in ops or ({"actual", "budget"} <= set(ents.measures) and "difference" in ops)
+        ):
+            found = self._budget_vs_actual(text, ents, report, log)
+            if found is not None:
+                return found
         if "rank_max" in ops or "rank_min" in ops:
             return self._rank(text, ops, report, log)
         if "share" in ops:
@@ -1388,6 +1400,68 @@ class Bot:
             ans.text += note
             ans.citations.append(o.citation)
         return ans
+
+    def _budget_vs_actual(
+        self, text: str, ents: Entities, report: ReportInfo, log: QueryLog
+    ) -> Answer | None:
+        """决算 against 年初预算 for the whole department, from the sentence that states both
+        ("年初预算为576.61万元，支出决算为672.13万元"): the difference, or the completion rate."""
+        rows = log.run(
+            self.db,
+            "SELECT * FROM narrative_figures WHERE report_id = ? AND unit IN ('万元', '元')"
+            " ORDER BY COALESCE(page, 0), line, id",
+            [report.id],
+        )
+        by_sentence: dict[tuple, list[dict]] = {}
+        for r in rows:
+            by_sentence.setdefault((r["page"], r["line"], r["sentence"]), []).append(r)
+        for group in by_sentence.values():
+            budget = [
+                r
+                for r in group
+                if "预算" in r["context"].replace("一般公共预算", "") and "决算" not in r["context"]
+            ]
+            actual = [r for r in group if "决算" in r["context"]]
+            if not budget or not actual or "三公" in group[0]["sentence"]:
+                continue
+            b, a = narrative_figure(report, budget[0], "预算"), narrative_figure(report, actual[0], "决算")
+            if b.unit != a.unit or not b.value:
+                continue
+            if "rate" in ents.operations or re.search(r"百分|完成", text):
+                rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
+                body = (
+                    f"{report.label}说明中，{budget[0]['context']} {_fmt(b.value)}{b.unit}，"
+                    f"{actual[0]['context']} {_fmt(a.value)}{a.unit}，决算为预算的 {rate}%"
+                    f"（{_fmt(a.value)} ÷ {_fmt(b.value)}；{_source_text(a.citation)}）。"
+                )
+                return Answer(
+                    "",
+                    "answered",
+                    body,
+                    intent="rate",
+                    value=rate,
+                    unit="%",
+                    confidence=0.7,
+                    citations=[a.citation],
+                )
+            diff = a.value - b.value
+            word = "多" if diff >= 0 else "少"
+            body = (
+                f"{report.label}说明中，{budget[0]['context']} {_fmt(b.value)}{b.unit}，"
+                f"{actual[0]['context']} {_fmt(a.value)}{a.unit}，决算比预算{word} {_fmt(abs(diff))}{a.unit}"
+                f"（{_fmt(a.value)} − {_fmt(b.value)}；{_source_text(a.citation)}）。"
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="difference",
+                value=abs(diff),
+                unit=a.unit,
+                confidence=0.7,
+                citations=[a.citation],
+            )
+        return None
 
     def _project_field(
         self, report: ReportInfo, log: QueryLog, field: str, label: str, sentence: str

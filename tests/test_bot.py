@@ -95,3 +95,11 @@ def test_explain_shows_every_stage(bot):
     assert stages[:4] == ["normalise", "tokens", "entities", "intent"] and "sql" in stages
     ents = a.trace.as_dict()["entities"]
     assert ents["thresholds"]["fuzzy"] > 0
+
+
+def test_budget_against_actual_is_computed_and_the_report_contradiction_noted(bot):
+    a = bot.ask("完成年初预算的百分之多少")
+    # 672.13 ÷ 576.61; the report prints "完成年初预算的100%", which `check` flags
+    assert a.value == Decimal("116.57") and a.unit == "%"
+    assert any("116.57" in n and "100%" in n for n in a.notes)
+    assert bot.ask("实际支出比年初预算多了多少").value == Decimal("95.52")
