@@ -451,6 +451,10 @@ class Bot:
         )
         if len(named) >= 2 and not ranking:
             return self._between_departments(text, ents, subject, measure, named, candidates, log)
+        if not named and len(departments) >= 2 and "sum" in ents.operations and not ranking:
+            # "2025年四个决算部门机关运行经费合计多少": every department the question leaves in
+            everyone = list(dict.fromkeys(r.department for r in candidates))
+            return self._between_departments(text, ents, subject, measure, everyone, candidates, log)
         compare = (
             len(departments) == 1
             and len(candidates) >= 2
@@ -468,8 +472,10 @@ class Bot:
             figs = self._figures(
                 r, subject, "actual" if compare and r.kind == "决算" else measure, log, own_year=True
             )
-            if figs and figs[0].unit in ("万元", "元"):
+            if figs and (figs[0].unit in ("万元", "元") or ranking):
                 found.append((r, figs[0]))
+        units = [f.unit for _, f in found]
+        found = [(r, f) for r, f in found if f.unit == max(set(units), key=units.count)] if found else found
         if len(found) < 2:
             return None
 
@@ -481,12 +487,14 @@ class Bot:
             if "rank_min" in ents.operations:
                 found.reverse()
             top_r, top_f = found[0]
-            listing = "；".join(f"{r.short}{r.year}年{r.kind} {_fmt(f.value)}{f.unit}" for r, f in found[:5])
+            listing = "；".join(
+                f"{r.short}{r.year}年{r.kind} {_fmt(f.value, f.unit)}{f.unit}" for r, f in found[:5]
+            )
             extreme = "最少" if "rank_min" in ents.operations else "最多"
             missing = len(candidates) - len(found)
             body = (
                 f"在 {len(found)} 份报告中{note}，{subject}{extreme}的是{top_r.short}（{top_r.year}年{top_r.kind}），"
-                f"{_fmt(top_f.value)}{top_f.unit}（{_source_text(top_f.citation)}）。排序：{listing}。"
+                f"{_fmt(top_f.value, top_f.unit)}{top_f.unit}（{_source_text(top_f.citation)}）。排序：{listing}。"
             )
             if missing:
                 body += f"另有 {missing} 份报告没有给出该项。"
@@ -1268,7 +1276,9 @@ class Bot:
             conv.operation = ops[0] if ops else None
         names = [m.subject for m in subjects]
         specific = [n for n in names if n not in CONTAINERS]
-        combine = bool({"share", "difference", "sum"} & set(ops)) or re.search(r"和|与|及|跟|、", text)
+        combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
+            r"和|与|及|跟|、", text
+        )
         if len(names) > 1 and not combine:
             keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
             names = keep
@@ -1748,11 +1758,26 @@ class Bot:
         T = self.rules.templates
         if within is None:
             within = "公用经费" if "公用经费" in text else ("人员经费" if "人员经费" in text else None)
+        # "工资福利支出里哪一项最多": the items under a named 类
+        codes = {v: k for k, v in self.catalog.codes.items()}
+        parent = next(
+            (
+                codes[m.subject]
+                for m in (self._ents.subjects if self._ents else [])
+                if len(codes.get(m.subject, "")) in (3, 5)
+            ),
+            None,
+        )
         if re.search(r"哪一?类|类级|大类", text):
             figs = rank_classes(self.db, log, report)
         else:
             economic = bool(within) or bool(re.search(r"经济分类|费用|基本支出|哪项费|明细|花在", text))
+            economic = economic or bool(parent and parent.startswith("3"))
             figs = rank_rows(self.db, log, report, economic, within)
+            if parent:
+                figs = [
+                    f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)
+                ]
         if not figs:
             return Answer("", "no_answer", "报告中没有可以比较的分项数字。", intent="rank")
         f = figs[0] if "rank_min" not in ops else figs[-1]

@@ -103,3 +103,10 @@ def test_budget_against_actual_is_computed_and_the_report_contradiction_noted(bo
     assert a.value == Decimal("116.57") and a.unit == "%"
     assert any("116.57" in n and "100%" in n for n in a.notes)
     assert bot.ask("实际支出比年初预算多了多少").value == Decimal("95.52")
+
+
+def test_average_and_ranking_within_a_class(bot):
+    a = bot.ask("平均每个在编人员的人员经费是多少")  # 108.27 ÷ 11
+    assert a.value == Decimal("9.84") and len(a.citations) == 2
+    a = bot.ask("工资福利支出里哪一项最多")  # 301 类: 奖金 25.42
+    assert a.value == Decimal("25.42") and "奖金" in a.text

@@ -119,3 +119,10 @@ def test_department_aliases_from_rules(many):
     assert a.value == Decimal("16.95")
     a = many.ask("宜川街道的政府性基金收入")  # 宜川路街道 said short
     assert a.value == Decimal("105.00")
+
+
+def test_sum_and_rank_over_every_department(many):
+    a = many.ask("2025年四个决算部门机关运行经费合计多少")  # 166.45 + 185.41 + 627.04 + 816.16
+    assert a.value == Decimal("1795.06") and len(a.citations) == 4
+    a = many.ask("2025年哪个部门共有车辆最多")
+    assert (a.value, a.unit) == (Decimal("10"), "辆") and "石泉路" in a.text
