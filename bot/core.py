@@ -474,8 +474,14 @@ class Bot:
             )
             if figs and (figs[0].unit in ("万元", "元") or ranking):
                 found.append((r, figs[0]))
-        units = [f.unit for _, f in found]
-        found = [(r, f) for r, f in found if f.unit == max(set(units), key=units.count)] if found else found
+
+        def kind_of(unit: str) -> str:
+            return "money" if unit in ("万元", "元") else unit  # 元 and 万元 compare, 辆 and 万元 do not
+
+        units = [kind_of(f.unit) for _, f in found]
+        if found:
+            common = max(set(units), key=units.count)
+            found = [(r, f) for r, f in found if kind_of(f.unit) == common]
         if len(found) < 2:
             return None
 
