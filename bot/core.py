@@ -553,6 +553,12 @@ class Bot:
             and re.search(r"工资|收入|薪|住址|年龄|家", text)
         ):
             return "private"
+        if (
+            ({"duties", "organisation"} & set(found))
+            and ents.subjects
+            and ents.subjects[0].subject in self.catalog.terms
+        ):
+            return "definition"  # "项目支出是干什么的" asks what the term means, not the department's duties
         for name in (
             "list_reports",
             "report_info",
@@ -1004,9 +1010,11 @@ class Bot:
             totals = [
                 r
                 for r in rows
-                if r["unit"][:1] == unit[:1]
-                and re.search(r"共有|合计|总数|共计", r["context"])
-                and (not other_years)
+                if unit in ("辆", "人", "台(套)")
+                and r["unit"][:1] == unit[:1]
+                and re.search(r"共有|合计|总数|共计|年末在编|实有人数", r["context"])
+                and not re.search(r"20\d\d", r["context"].replace(str(report.year), ""))
+                and not other_years
             ]
             if len({(r["value"], r["unit"]) for r in totals}) == 1:
                 scored = [(NARRATIVE_MIN_COVER, totals[0])]
@@ -1242,6 +1250,11 @@ class Bot:
                     "rate" in ents.operations and "budget" in ents.measures
                 ):
                     found = self._budget_vs_actual(text, ents, report, log)
+                    if found is not None:
+                        return found
+                wanted = requested_unit(text)
+                if wanted in ("辆", "人", "人次", "台(套)", "个"):
+                    found = self._narrative_match(text, ents, report, log, unit=wanted)
                     if found is not None:
                         return found
                 found = self._narrative_match(text, ents, report, log)
