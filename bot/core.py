@@ -30,6 +30,7 @@ from .query import (
     QueryLog,
     empty_table_for,
     findings_for,
+    fts_sentences,
     narrative_figure,
     narrative_figures,
     rank_classes,
@@ -760,6 +761,9 @@ class Bot:
         if not rows:
             if re.search(r"自评|绩效|结论", text):
                 return self._performance(text, ents, report, log)
+            found = self._sentence_match(text, self._tokens(text), ents, report, log)
+            if found is not None:
+                return found  # "公用经费主要包括什么" answered by the sentence that says so
             if names:
                 return Answer("", "no_answer", f"报告的名词解释里没有“{names[0]}”。", intent="definition")
             found = self._narrative_match(text, ents, report, log)  # "主管部门是哪个" and the like
@@ -914,6 +918,9 @@ class Bot:
             found = self._narrative_match(text, self._ents or Entities(), report, log)
             if found is not None:
                 return found
+            found = self._sentence_match(text, self._tokens(text), self._ents or Entities(), report, log)
+            if found is not None:
+                return found
             hits = sorted(i for i in self.catalog.indicators if any(w in i for w in _pieces(text)))
             if hits:
                 return Answer(
@@ -1007,10 +1014,16 @@ class Bot:
             )
         if unit is not None and (not scored or scored[0][0] < NARRATIVE_MIN_COVER):
             # "有几辆公车": the report's own total in that unit (共有车辆 …), if it states one
+            loose = (
+                {p for p in ents.rest.split() if len(p) >= 2}
+                - GENERIC
+                - {"单位", "部门", "中心", "公车", "车辆", "一共"}
+            )
             totals = [
                 r
                 for r in rows
                 if unit in ("辆", "人", "台(套)")
+                and not loose  # "火星上有多少人" is not a question about this unit's staff
                 and r["unit"][:1] == unit[:1]
                 and re.search(r"共有|合计|总数|共计|年末在编|实有人数", r["context"])
                 and not re.search(r"20\d\d", r["context"].replace(str(report.year), ""))
@@ -1274,6 +1287,9 @@ class Bot:
                         suggestions=self.rules.examples[:4],
                         confidence=0.2,
                     )
+                found = self._sentence_match(text, tokens, ents, report, log)
+                if found is not None:
+                    return found
                 return Answer(
                     "", "no_answer", T["no_subject"].format(examples=self._examples()), intent="lookup"
                 )
@@ -1429,6 +1445,39 @@ class Bot:
             ans.text += note
             ans.citations.append(o.citation)
         return ans
+
+    def _sentence_match(
+        self, text: str, tokens: list[str], ents: Entities, report: ReportInfo, log: QueryLog
+    ) -> Answer | None:
+        """A sentence of the narrative that says what a text question asks ("有没有纳入财政重点项目
+        绩效评价", "公用经费主要包括什么"): full-text candidates on the segmented column, kept only when
+        the sentence covers most of the question's own words (the threshold is shown by --explain)."""
+        plain = ents.plain or text
+        want = _bigrams(re.sub(r"多少|什么|哪个|哪些|是否|有没有|吗|呢|的|了|是|谁|现在|主要", " ", plain))
+        if len(want) < 2:
+            return None
+        words = [t for t in tokens if len(t) >= 2 and t not in ("多少", "什么", "哪个", "是否", "有没有")]
+        rows = fts_sentences(self.db, log, report, words, limit=20)
+        best, best_cover = None, 0.0
+        for r in rows:
+            if "目录" in (r["section_path"] or ""):
+                continue
+            cover = len(want & _bigrams(r["text"].replace(" ", ""))) / len(want)
+            if cover > best_cover:
+                best, best_cover = r, cover
+        if self._trace is not None:
+            self._trace.add(
+                "sentence_match",
+                {
+                    "want": sorted(want),
+                    "cover": round(best_cover, 2),
+                    "threshold": 0.75,
+                    "sentence": best["text"] if best else None,
+                },
+            )
+        if best is None or best_cover < 0.75:
+            return None
+        return self._sentence_answer(best, report, "text")
 
     def _budget_vs_actual(
         self, text: str, ents: Entities, report: ReportInfo, log: QueryLog

@@ -110,3 +110,12 @@ def test_average_and_ranking_within_a_class(bot):
     assert a.value == Decimal("9.84") and len(a.citations) == 2
     a = bot.ask("工资福利支出里哪一项最多")  # 301 类: 奖金 25.42
     assert a.value == Decimal("25.42") and "奖金" in a.text
+
+
+def test_text_questions_answered_by_the_sentence_that_says_so(bot):
+    a = bot.ask("有没有纳入财政重点项目绩效评价")
+    assert a.status == "answered" and a.value is None and "未纳入财政重点项目绩效评价" in a.text
+    assert a.citations[0].line == 459
+    a = bot.ask("公用经费主要包括什么")
+    assert "商品和服务支出" in a.text
+    assert bot.ask("火星上有多少人").status == "no_answer"
