@@ -30,7 +30,6 @@ from .query import (
     QueryLog,
     empty_table_for,
     findings_for,
-    fts_sentences,
     narrative_figure,
     narrative_figures,
     rank_classes,
@@ -1450,14 +1449,20 @@ class Bot:
         self, text: str, tokens: list[str], ents: Entities, report: ReportInfo, log: QueryLog
     ) -> Answer | None:
         """A sentence of the narrative that says what a text question asks ("有没有纳入财政重点项目
-        绩效评价", "公用经费主要包括什么"): full-text candidates on the segmented column, kept only when
-        the sentence covers most of the question's own words (the threshold is shown by --explain)."""
+        绩效评价", "公用经费主要包括什么"), kept only when it covers most of the question's own words
+        (the threshold is shown by --explain)."""
         plain = ents.plain or text
         want = _bigrams(re.sub(r"多少|什么|哪个|哪些|是否|有没有|吗|呢|的|了|是|谁|现在|主要", " ", plain))
         if len(want) < 2:
             return None
-        words = [t for t in tokens if len(t) >= 2 and t not in ("多少", "什么", "哪个", "是否", "有没有")]
-        rows = fts_sentences(self.db, log, report, words, limit=20)
+        # one report's sentences (a few hundred) are scanned directly: full text over all reports
+        # would cost more than it saves once the knowledge base holds thousands of reports
+        rows = log.run(
+            self.db,
+            "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
+            " WHERE s.report_id = ?",
+            [report.id],
+        )
         best, best_cover = None, 0.0
         for r in rows:
             if "目录" in (r["section_path"] or ""):

@@ -290,23 +290,6 @@ def search_sentences(
     )
 
 
-def fts_sentences(
-    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, tokens: list[str], limit: int = 5
-) -> list[dict]:
-    """Full-text search on the jieba-segmented column; user tokens are quoted, never raw syntax."""
-    toks = [t for t in tokens if len(t) >= 2 and re.search(r"[\u4e00-\u9fff]", t)]
-    if not toks:
-        return []
-    match = " OR ".join('"' + t.replace('"', '""') + '"' for t in toks[:8])
-    return log.run(
-        db,
-        "SELECT s.*, c.path AS section_path FROM sentences_fts f JOIN sentences s ON s.id = f.rowid"
-        " JOIN sections c ON c.id = s.section_id WHERE sentences_fts MATCH ? AND s.report_id = ?"
-        " ORDER BY bm25(sentences_fts) LIMIT ?",
-        [match, report.id, limit],
-    )
-
-
 def _one_table(rows: list[dict]) -> list[dict]:
     """The rows of the one table that answers first (by code, else by title), never a mix."""
     best = min(
