@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .answer import Answer
 from .catalog import ReportInfo
-from .entities import GENERIC, Entities
+from .entities import _DEPT, GENERIC, Entities, department_index
 from .query import (
     Figure,
     QueryLog,
@@ -103,7 +103,14 @@ class ReportsMixin:
         """Two or more departments named in one question: their difference, their sum, or each."""
 
         def position(dept: str) -> int:
+            """Where the question first names the department, by full name, alias or abbreviation."""
             spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
+            index = department_index(self.catalog)
+            for m in _DEPT.finditer(text):
+                for i in range(m.start(), m.end() - 2):
+                    if any(r.department == dept for r in index.named_by(text[i : m.end()])):
+                        spots.append(i)
+                        break
             return min(spots) if spots else len(text)
 
         named = sorted(named, key=position)
