@@ -55,7 +55,7 @@ def main() -> None:
     from knowledge import segment
 
     floor = _wall([sys.executable, "-c", "import jieba; jieba.lcut('三公经费多少')"])
-    ask = [sys.executable, "-m", "bot", "--db", str(db_path), "ask", "三公经费多少"]
+    ask = [sys.executable, "-m", "cli", "--db", str(db_path), "ask", "三公经费多少"]
     cold = _wall(ask)
     small = segment.SMALL_DICT.exists()
     extra = {}
@@ -82,7 +82,7 @@ def main() -> None:
             sys.executable,
             "-c",
             "import sys; from pathlib import Path; import knowledge.segment as s;"
-            " s.SMALL_DICT = Path('/nonexistent'); from bot.cli import main;"
+            " s.SMALL_DICT = Path('/nonexistent'); from cli.main import main;"
             f" sys.exit(main(['--db', {str(db_path)!r}, 'ask', '三公经费多少']))",
         ]
         extra = {

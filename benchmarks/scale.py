@@ -6,7 +6,7 @@
 For each size, in a fresh process: ``Bot(db)`` construction time, the first ask (loads jieba and
 adds every 科目名称 to it), then warm latency per question over ``tests/questions/reference.jsonl``
 (one warm-up round, then ``--rounds`` timed rounds; p50/p95 over all timed asks). Also the whole
-``python -m bot --db KB ask 三公经费多少`` process (median of 3).
+``python -m cli --db KB ask 三公经费多少`` process (median of 3).
 
 So that every question has one defined answer whatever the size, a question that names no
 department is prefixed with the reference department (and ``2024年`` when it names no year);
@@ -133,7 +133,7 @@ def cold(db: Path) -> float:
     for _ in range(3):
         t = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "bot", "--db", str(db), "ask", "三公经费多少"],
+            [sys.executable, "-m", "cli", "--db", str(db), "ask", "三公经费多少"],
             cwd=ROOT,
             capture_output=True,
             check=True,

@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 def _run(*args, stdin=""):
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "cli", *args],
         input=stdin,
         capture_output=True,
         text=True,

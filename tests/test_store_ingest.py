@@ -77,7 +77,7 @@ def test_store_failure_rolls_back(kb, monkeypatch):
 
 def _cli(*args, env_db=None):
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-m", "cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
 
 

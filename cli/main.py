@@ -35,7 +35,7 @@ def _existing_db(args) -> Path | None:
 
 
 def _bot(args, readonly: bool = False):
-    from .core import Bot
+    from bot.core import Bot
 
     path = _existing_db(args)
     if path is None:
@@ -170,7 +170,7 @@ def _print_answer(ans, explain: bool) -> None:
 
 
 def cmd_ask(args) -> int:
-    from .core import Conversation
+    from bot.core import Conversation
 
     bot = _bot(args)
     if args.batch:
@@ -217,7 +217,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from .core import Conversation
+    from bot.core import Conversation
 
     bot = _bot(args)
     conv = Conversation()
@@ -247,7 +247,7 @@ def cmd_chat(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import evaluate, print_report
+    from bot.evaluate import evaluate, print_report
 
     bot = _bot(args)
     results = evaluate(bot, args.file)
