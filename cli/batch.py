@@ -68,7 +68,7 @@ def error_answer(err: BadLine) -> dict:
         "id": err.id,
         "line": err.line,
         "question": None,
-        "status": "no_answer",
+        "status": "error",
         "answer": str(err),
         "value": None,
         "unit": None,

@@ -26,6 +26,8 @@ from typing import Any
 
 import click
 
+from . import output
+
 EXIT_USAGE = 2
 EXIT_FAILED = 1
 _DB_KEY = "disclosure_bot.db"
@@ -135,6 +137,15 @@ class Failed(click.ClickException):
 # -- commands ----------------------------------------------------------------------------------
 
 
+_STATUS_WORDS = {
+    "ingested": ("已导入 ingested", "green"),
+    "skipped": ("已存在 skipped", ""),
+    "replaced": ("已更新 replaced", "yellow"),
+    "failed": ("失败 failed", "bold red"),
+    "ignored": ("忽略 ignored", "dim"),
+}
+
+
 @command("ingest", help="导入报告 (markdown / page-text JSON / PDF / folders)")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--department", help="覆盖识别出的部门名称 (override the department)")
@@ -144,53 +155,60 @@ class Failed(click.ClickException):
 def ingest_cmd(
     paths: tuple[str, ...], department: str | None, year: int | None, kind: str | None, as_json: bool
 ) -> int:
-    from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from knowledge.ingest import expand, ingest
     from knowledge.store import open_db
 
-    console = Console(stderr=True)
+    err = output.console(stderr=True)
     files = expand(paths)
     if not files:
-        console.print("[red]没有找到报告文件 (no report files found)[/red]")
+        output.line(err, ("没有找到报告文件 (no report files found)", "red"))
         return EXIT_FAILED
     db = open_db(db_path())
-    with Progress(console=console, transient=True, disable=len(files) < 2) as progress:
-        task = progress.add_task("导入中 (ingesting)", total=len(files))
+    columns = (
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(_reading(files[0]), total=len(files))
+        done = [0]
 
         def advance(path: str, outcome) -> None:
-            progress.update(task, description=f"导入 {Path(path).name}")
-            progress.advance(task)
+            # called when a file is done: the next one in the (same, stable) order is being read now
+            done[0] += 1
+            following = files[done[0]] if done[0] < len(files) else path
+            progress.update(task, advance=1, description=_reading(following))
 
         outcomes = ingest(db, list(paths), department, year, kind, progress=advance)
     for o in outcomes:
+        word, style = _STATUS_WORDS.get(o.status, (o.status, ""))
         if o.status == "failed":
             where = o.path + (f":{o.line}" if o.line else "")
-            console.print(f"[red]失败 failed[/red] {where}: {o.message}")
+            output.line(err, (word, style), f" {where}: {o.message}")
         elif o.status == "ignored":
-            console.print(f"[dim]忽略 ignored {o.path}（不是报告 not a report）[/dim]")
+            output.line(err, (f"{word} {o.path}（不是报告 not a report）", style))
         else:
-            word = {
-                "ingested": "已导入 ingested",
-                "skipped": "已存在 skipped",
-                "replaced": "已更新 replaced",
-            }[o.status]
-            console.print(
-                f"{word} {o.path} → {o.department} {o.year} {o.kind} "
-                f"(findings {o.findings}, unplaced lines {o.unplaced})"
+            output.line(
+                err,
+                (word, style),
+                f" {o.path} → {o.department} {o.year} {o.kind} (findings {o.findings}, unplaced lines {o.unplaced})",
             )
-    counts = {
-        s: sum(1 for o in outcomes if o.status == s)
-        for s in ("ingested", "replaced", "skipped", "failed", "ignored")
-    }
-    console.print(
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_WORDS}
+    output.line(
+        err,
         f"合计 summary: 导入 ingested {counts['ingested']}，更新 replaced {counts['replaced']}，"
-        f"已存在 skipped {counts['skipped']}，失败 failed {counts['failed']}，忽略 ignored {counts['ignored']}"
+        f"已存在 skipped {counts['skipped']}，失败 failed {counts['failed']}，忽略 ignored {counts['ignored']}",
     )
     if as_json:
         print(json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=2))
     return EXIT_FAILED if counts["failed"] else 0
+
+
+def _reading(path: str) -> str:
+    return f"导入 reading {Path(path).name}"
 
 
 @command("reports", help="列出知识库里的报告 (the reports in the knowledge base)")
@@ -202,14 +220,50 @@ def reports_cmd(as_json: bool) -> int:
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
+    out = output.console()
     if not rows:
-        print("知识库里还没有报告 (no reports yet)。用 disclosure-bot ingest 导入。")
-    for r in rows:
-        print(
-            f"[{r['id']}] {r['department']} {r['year']}年 {r['kind']}  表 {r['tables_count']}  行 {r['rows_count']}"
-            f"  未归位行 {r['unplaced_count']}  ← {r['source_path']}"
-        )
+        output.line(out, "知识库里还没有报告 (no reports yet)。用 disclosure-bot ingest 导入。")
+        return 0
+    output.table(
+        out,
+        [
+            "id",
+            "部门 department",
+            "年度 year",
+            "类型 kind",
+            "表 tables",
+            "行 rows",
+            "未归位 unplaced",
+            "文件 file",
+        ],
+        (
+            [r["id"], r["department"], r["year"], r["kind"], r["tables_count"], r["rows_count"]]
+            + [r["unplaced_count"], r["source_path"]]
+            for r in rows
+        ),
+        justify={0: "right", 4: "right", 5: "right", 6: "right"},
+    )
     return 0
+
+
+def cited_places(citations: list[dict]) -> str:
+    """Where a finding's cited cells are: lines grouped by page when the report has pages."""
+    by_page: dict[Any, list[str]] = {}
+    for c in citations:
+        line = c.get("line")
+        page = c.get("page")
+        if line is None and page is None:
+            continue
+        lines = by_page.setdefault(page, [])
+        if line is not None and str(line) not in lines:
+            lines.append(str(line))
+    parts = []
+    for page, lines in by_page.items():
+        where = f"第{page}页" if page is not None else ""
+        if lines:
+            where += ("" if not where else " ") + "行 " + ", ".join(lines)
+        parts.append(where)
+    return "；".join(parts)
 
 
 @command("check", help="一致性检查：报告自相矛盾之处与未归位的行 (consistency findings)")
@@ -240,17 +294,28 @@ def check_cmd(as_json: bool) -> int:
     if as_json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
+    con = output.console()
     for item in out:
         r = item["report"]
-        print(
-            f"== {r['department']} {r['year']}年 {r['kind']}：发现 {len(item['findings'])} 处不一致，"
+        title = (
+            f"[{r['id']}] {r['department']} {r['year']}年 {r['kind']}：发现 {len(item['findings'])} 处不一致，"
             f"{len(item['unplaced'])} 行未能归位"
         )
-        for f in item["findings"]:
-            lines = ", ".join(str(c.get("line")) for c in f["citations"] if c.get("line"))
-            print(f"  [{f['severity']}] {f['check_name']}: {f['message']} (行 {lines})")
-        for u in item["unplaced"]:
-            print(f"  [未归位 unplaced] 第{u['line']}行 {u['reason']}: {u['text'][:60]!r}")
+        rows = [
+            [f["severity"], f["check_name"], f["message"], cited_places(f["citations"])]
+            for f in item["findings"]
+        ]
+        output.table(con, ["级别", "检查 check", "说明 message", "出处 where"], rows, title=title, wide=2)
+        if item["unplaced"]:
+            unplaced = [
+                [
+                    (f"第{u['page']}页 " if u.get("page") else "") + f"行 {u['line']}",
+                    u["reason"],
+                    repr(u["text"][:60]),
+                ]
+                for u in item["unplaced"]
+            ]
+            output.table(con, ["未归位 unplaced", "原因 reason", "原文 text"], unplaced, wide=2)
     return 0
 
 
@@ -280,9 +345,12 @@ def ask_cmd(question: tuple[str, ...], as_json: bool, explain: bool, batch: str 
         return EXIT_USAGE
     bot = open_bot()
     if batch:
-        stream = sys.stdin if batch == "-" else open(batch, encoding="utf-8")
+        try:
+            stream = sys.stdin if batch == "-" else open(batch, encoding="utf-8", errors="replace")
+        except OSError as e:
+            raise Failed(f"无法读取 (cannot read) {batch}: {e.strerror}") from None
         with stream:
-            for out in answer_lines(bot, stream, explain=explain):
+            for out in answer_lines(bot, stream, explain=explain, source="" if batch == "-" else batch):
                 print(json.dumps(out, ensure_ascii=False, default=str), flush=True)
         return 0
     ans = bot.ask(" ".join(question), explain=explain)
@@ -330,15 +398,51 @@ def chat_cmd(explain: bool) -> int:
 
 @command("eval", help="用问题集评测：正确 / 错误数字 / 漏答 / 拒答 (run a question set)")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--verbose", "-v", is_flag=True, help="列出每一题 (every case)")
-@click.option("--fail-on-wrong", is_flag=True, help="有错误数字时返回非零 (exit 1 on a wrong figure)")
-def eval_cmd(file: str, verbose: bool, fail_on_wrong: bool) -> int:
-    from bot.evaluate import evaluate, print_report
+@click.option("--verbose", "-v", is_flag=True, help="列出每一题 (every case, not only the failures)")
+@json_option
+@click.option("--fail-on-wrong", is_flag=True, hidden=True, help="(默认如此 the default now)")
+def eval_cmd(file: str, verbose: bool, as_json: bool, fail_on_wrong: bool) -> int:
+    """Exit 1 when any figure is wrong (or any line is no case); missed and declined cases do not fail."""
+    from .evaluation import OUTCOME_NAMES, run_cases, summary
 
-    results = evaluate(open_bot(), file)
-    print_report(results, verbose=verbose)
-    wrong = sum(1 for r in results if r.outcome == "wrong")
-    return EXIT_FAILED if wrong and fail_on_wrong else 0
+    results = list(run_cases(open_bot(), file))
+    totals = summary(results)
+    counts = totals["counts"]
+    failed = counts["wrong"] or counts["error"]
+    if as_json:
+        print(json.dumps(totals | {"cases": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2))
+        return EXIT_FAILED if failed else 0
+    con = output.console()
+    shown = [r for r in results if verbose or r.outcome != "correct"]
+    if shown:
+        rows = []
+        for r in shown:
+            exp = r.expected.get("value", r.expected.get("status", ""))
+            got = f"{r.status} {r.value or ''}{r.unit or ''}".strip()
+            rows.append(
+                [
+                    r.outcome,
+                    r.id or f"line {r.line}",
+                    r.question or "",
+                    f"{exp} {r.expected.get('unit') or ''}".strip(),
+                    got,
+                    r.answer[:80],
+                ]
+            )
+        output.table(
+            con, ["结果 outcome", "id", "问题 question", "期望 expected", "得到 got", "回答 answer"], rows
+        )
+    names = list(OUTCOME_NAMES)
+    output.table(
+        con,
+        ["标签 tag", *(OUTCOME_NAMES[k] for k in names), "合计 total"],
+        [[tag, *(c[k] for k in names), c["total"]] for tag, c in totals["tags"].items()]
+        + [["合计 total", *(counts[k] for k in names), counts["total"]]],
+        title="按标签 per tag",
+        justify={i: "right" for i in range(1, len(names) + 2)},
+    )
+    output.line(con, f"{counts['correct']} passed, {counts['total'] - counts['correct']} failed")
+    return EXIT_FAILED if failed else 0
 
 
 @command("tui", help="图形终端界面 (Textual desktop app)")
