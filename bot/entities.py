@@ -420,32 +420,53 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     return e
 
 
-_PINYIN: dict[int, dict[str, set[str]]] = {}
+class SoundIndex:
+    """Known forms (3+ Chinese characters) by their pinyin syllables, built once per catalog.
+
+    Matching converts the question to pinyin once (one syllable per character) and looks up
+    windows of those syllables, never converting a window again: linear in the question's
+    length times the longest form, where converting every window was cubic.
+    """
+
+    def __init__(self, catalog: Catalog):
+        self.by_sound: dict[tuple[str, ...], set[str]] = {}
+        for form, subjects in catalog.aliases.items():
+            if len(form) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", form):
+                self.by_sound.setdefault(tuple(syllables(form)), set()).update(subjects)
+        self.longest = max((len(k) for k in self.by_sound), default=0)
 
 
-def _pinyin(text: str) -> str:
+def syllables(text: str) -> list[str]:
+    """One pinyin syllable per character (a character pypinyin cannot read stands for itself)."""
     from pypinyin import lazy_pinyin
 
-    return " ".join(lazy_pinyin(text))
+    out = lazy_pinyin(text)
+    if len(out) == len(text):
+        return out
+    return [s for ch in text for s in (lazy_pinyin(ch) or [ch])[:1]]
+
+
+def sound_index(catalog: Catalog) -> SoundIndex:
+    idx = getattr(catalog, "_sound_index", None)
+    if idx is None:
+        idx = SoundIndex(catalog)
+        catalog._sound_index = idx  # type: ignore[attr-defined]
+    return idx
 
 
 def _by_sound(pieces: list[str], catalog: Catalog) -> list[tuple[str, str]]:
-    """Subjects whose pinyin appears in a piece of the question (forms of 3+ characters)."""
-    index = _PINYIN.get(id(catalog))
-    if index is None:
-        index = {}
-        for form, subjects in catalog.aliases.items():
-            if len(form) >= 3 and re.fullmatch(r"[\u4e00-\u9fff()]+", form):
-                index.setdefault(_pinyin(form), set()).update(subjects)
-        _PINYIN.clear()
-        _PINYIN[id(catalog)] = index
+    """Subjects whose pinyin appears in a piece of the question (forms of 3+ characters).
+
+    The longest window that sounds like a known form wins; the first piece with a match decides.
+    """
+    index = sound_index(catalog)
     found: dict[str, str] = {}
     for piece in pieces:
-        for n in range(len(piece), 2, -1):
+        sounds = syllables(piece)
+        for n in range(min(len(piece), index.longest), 2, -1):
             for i in range(len(piece) - n + 1):
-                window = piece[i : i + n]
-                for subject in index.get(_pinyin(window), ()):
-                    found.setdefault(subject, window)
+                for subject in index.by_sound.get(tuple(sounds[i : i + n]), ()):
+                    found.setdefault(subject, piece[i : i + n])
             if found:
                 return sorted(found.items())
     return sorted(found.items())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from knowledge.model import Citation
 
@@ -85,9 +86,15 @@ def _source_text(c: Citation) -> str:
     return "，".join(p for p in parts if p) + ("，" + where if where else "")
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _bigrams(text: str) -> frozenset[str]:
+    """The character pairs of a text's Chinese runs.
+
+    Cached by text: a knowledge base's sentences and narrative clauses are the same strings on
+    every question, so their pairs are computed once (bounded, so memory stays flat).
+    """
     parts = re.findall(r"[\u4e00-\u9fff]{2,}", text)
-    return {p[i : i + 2] for p in parts for i in range(len(p) - 1)}
+    return frozenset(p[i : i + 2] for p in parts for i in range(len(p) - 1))
 
 
 def _prefix(sentence: str, raw: str) -> str:
