@@ -24,6 +24,11 @@ from .wording import (
 )
 
 
+def _one_basis(reports: list[ReportInfo]) -> bool:
+    """Do the reports share one year and one kind (预算/决算), so their figures may be added?"""
+    return len({(r.year, r.kind) for r in reports}) <= 1
+
+
 class ReportsMixin:
     def _choose_report(
         self, text: str, ents: Entities, conv, report_id
@@ -140,6 +145,10 @@ class ReportsMixin:
         )
         cites = [f.citation for _, f in chosen]
         ops = set(ents.operations)
+        if not _one_basis([r for r, _ in chosen]) and (
+            ops & {"difference", "sum"} or len(chosen) != len(named)
+        ):
+            return None  # figures of different years or kinds are not added or compared: ask which
         if (
             "difference" in ops
             or re.search(
@@ -215,6 +224,8 @@ class ReportsMixin:
         if len(named) >= 2 and not ranking:
             return self._between_departments(text, ents, subject, measure, named, candidates, log)
         if not named and len(departments) >= 2 and "sum" in ents.operations and not ranking:
+            if not _one_basis(candidates):
+                return None  # a sum over reports of different years or kinds means nothing: ask which
             # "2025年四个决算部门机关运行经费合计多少": every department the question leaves in
             everyone = list(dict.fromkeys(r.department for r in candidates))
             return self._between_departments(text, ents, subject, measure, everyone, candidates, log)
@@ -230,6 +241,16 @@ class ReportsMixin:
             finals = [r for r in candidates if r.kind == "决算"]
             if finals and len(finals) < len(candidates):
                 candidates, note = finals, "（只比较决算报告）"
+        if (
+            ranking
+            and not ents.years
+            and not re.search(r"预算|决算", _kind_text(text))
+            and len({r.year for r in candidates}) > 1
+        ):
+            # asked neither a year nor a kind: departments are ranked within one year
+            latest = max(r.year for r in candidates)
+            candidates = [r for r in candidates if r.year == latest]
+            note = f"（只比较{latest}年的{'决算' if note else ''}报告）"
         found: list[tuple[ReportInfo, Figure]] = []
         for r in candidates:
             figs = self._figures(
