@@ -63,6 +63,7 @@ class Catalog:
     indicators: set[str]
     projects: set[str]
     subjects: set[str]
+    rules: Rules | None = None  # the rules the catalog was indexed with (its language's words)
 
     def report(self, report_id: int) -> ReportInfo | None:
         return next((r for r in self.reports if r.id == report_id), None)
@@ -134,4 +135,4 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
     for p in projects:
         add(p, p)
         subjects.add(p)
-    return Catalog(reports, aliases, codes, {bare(t) for t in terms}, indicators, projects, subjects)
+    return Catalog(reports, aliases, codes, {bare(t) for t in terms}, indicators, projects, subjects, rules)

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .answer import Answer
 from .catalog import ReportInfo
-from .entities import GENERIC, Entities
+from .entities import Entities, generic_words
 from .query import (
     Figure,
     QueryLog,
@@ -76,7 +76,11 @@ class ComputeMixin:
     def _share(self, names, measure, report, log) -> Answer:
         T = self.rules.templates
         ents = self._ents
-        unexplained = [p for p in (ents.rest.split() if ents else []) if len(p) >= 2 and p not in GENERIC]
+        unexplained = [
+            p
+            for p in (ents.rest.split() if ents else [])
+            if len(p) >= 2 and p not in generic_words(self.rules)
+        ]
         if len(names) == 1 and names[0] in CONTAINERS and unexplained:
             # "政府采购里服务类占比": the part is a narrative figure inside the named whole
             near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]

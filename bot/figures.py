@@ -13,7 +13,7 @@ from knowledge.model import Citation
 from .answer import Answer
 from .catalog import ReportInfo
 from .conversation import Conversation
-from .entities import GENERIC, Entities, Match
+from .entities import Entities, Match, generic_words
 from .query import (
     Figure,
     QueryLog,
@@ -127,7 +127,7 @@ class FiguresMixin:
         rest = _bigrams(question)
         wants_rate = wording and bool(re.search(r"率|占|比例|百分", self._question))
         unexplained = (
-            _bigrams(" ".join(p for p in ents.rest.split() if p not in GENERIC))
+            _bigrams(" ".join(p for p in ents.rest.split() if p not in generic_words(self.rules)))
             if ents and wording
             else set()
         )
@@ -214,7 +214,7 @@ class FiguresMixin:
             return Answer(
                 "",
                 "clarify",
-                T["clarify"].format(subject=_residue_word(text)),
+                T["clarify"].format(subject=_residue_word(text, self.rules)),
                 intent="lookup",
                 suggestions=[f"{s}多少" for s in ents.ambiguous[:6]],
                 confidence=0.3,

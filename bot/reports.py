@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .answer import Answer
 from .catalog import ReportInfo
-from .entities import _DEPT, GENERIC, Entities, department_index
+from .entities import Entities, department_index, generic_words
 from .query import (
     Figure,
     QueryLog,
@@ -111,7 +111,7 @@ class ReportsMixin:
             """Where the question first names the department, by full name, alias or abbreviation."""
             spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
             index = department_index(self.catalog)
-            for m in _DEPT.finditer(text):
+            for m in self.rules.pattern("department_mention").finditer(text):
                 for i in range(m.start(), m.end() - 2):
                     if any(r.department == dept for r in index.named_by(text[i : m.end()])):
                         spots.append(i)
@@ -205,7 +205,11 @@ class ReportsMixin:
         """Questions over several reports: rank departments, or compare two reports of one department."""
         subjects = [m.subject for m in ents.subjects]
         if not subjects:
-            if {p for p in ents.rest.split() if len(p) >= 2} - GENERIC - {"街道", "部门", "单位", "哪个街道"}:
+            if (
+                {p for p in ents.rest.split() if len(p) >= 2}
+                - generic_words(self.rules)
+                - {"街道", "部门", "单位", "哪个街道"}
+            ):
                 return None
             if re.search(r"支出|花钱|花了|开支|花得", text):
                 subjects = ["本年支出合计"]

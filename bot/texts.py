@@ -12,7 +12,7 @@ from knowledge.model import Citation
 
 from .answer import Answer
 from .catalog import ReportInfo
-from .entities import GENERIC, Entities
+from .entities import Entities, generic_words
 from .query import (
     QueryLog,
     narrative_figure,
@@ -239,7 +239,9 @@ class TextsMixin:
             found = self._sentence_match(text, self._tokens(text), self._ents or Entities(), report, log)
             if found is not None:
                 return found
-            hits = sorted(i for i in self.catalog.indicators if any(w in i for w in _pieces(text)))
+            hits = sorted(
+                i for i in self.catalog.indicators if any(w in i for w in _pieces(text, self.rules))
+            )
             if hits:
                 return Answer(
                     "",
@@ -393,7 +395,7 @@ class TextsMixin:
             # "有几辆公车": the report's own total in that unit (共有车辆 …), if it states one
             loose = (
                 {p for p in ents.rest.split() if len(p) >= 2}
-                - GENERIC
+                - generic_words(self.rules)
                 - {"单位", "部门", "中心", "公车", "车辆", "一共"}
             )
             totals = [

@@ -102,10 +102,12 @@ def _prefix(sentence: str, raw: str) -> str:
     return sentence[:i] if i >= 0 else sentence
 
 
-def _pieces(text: str) -> list[str]:
-    from .entities import _residue
+def _pieces(text: str, rules) -> list[str]:
+    from .entities import residue
 
-    return [p[i : i + 2] for p in _residue(text).split() for i in range(max(1, len(p) - 1)) if len(p) >= 2]
+    return [
+        p[i : i + 2] for p in residue(text, rules).split() for i in range(max(1, len(p) - 1)) if len(p) >= 2
+    ]
 
 
 def _overlap(question: str, context: str) -> float:
@@ -153,10 +155,10 @@ def _strip_report_words(text: str) -> str:
     return "的" + text if not text.startswith("的") else text
 
 
-def _residue_word(text: str) -> str:
-    from .entities import _residue
+def _residue_word(text: str, rules) -> str:
+    from .entities import residue
 
-    return _residue(text) or text
+    return residue(text, rules) or text
 
 
 def requested_unit(text: str) -> str | None:
