@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from rules import Rules
+from rules import Rules, default_rules
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|[(（][一二三四五六七八九十]+[)）])\s*")
 _NOTES = re.compile(r"[(（](?:类|款|项|含专用结余)[)）]")
@@ -35,7 +35,9 @@ class ReportInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.department}{self.year}年度{self.kind}"
+        return default_rules().templates["catalog_label"].format(
+            self_department=self.department, self_year=self.year, self_kind=self.kind
+        )
 
     @property
     def short(self) -> str:

@@ -52,9 +52,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if db_path is None:
             db_path = ensure_default_db()  # the default one is built from the bundled report
         elif not Path(db_path).exists():
-            raise FileNotFoundError(
-                f"知识库不存在，请先用 disclosure-bot --db {db_path} ingest … 导入报告 (knowledge base not found)"
-            )
+            raise FileNotFoundError(self.rules.templates["core_init"].format(db_path=db_path))
         self.db_path = Path(db_path)
         self.readonly = readonly
         self.db = open_db(self.db_path, readonly=readonly)
@@ -218,7 +216,13 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
                 T["clarify_report"],
                 intent=intent,
                 suggestions=[
-                    f"{r.short}{r.year}年{r.kind}{_strip_report_words(text)}" for r in candidates[:8]
+                    self.rules.templates["core_ask"].format(
+                        r_short=r.short,
+                        r_year=r.year,
+                        r_kind=r.kind,
+                        strip_report_words_text=_strip_report_words(text),
+                    )
+                    for r in candidates[:8]
                 ],
             )
         answer = self._dispatch(intent, text, tokens, ents, report, conv, log)
@@ -317,7 +321,9 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             if len(kinds) == 1:
                 reports = [r for r in reports if r.kind == kinds[0]]
             labels = "；".join(r.label for r in reports[:30]) + (
-                f" 等 {len(reports)} 份" if len(reports) > 30 else ""
+                self.rules.templates["core_dispatch"].format(len_reports=len(reports))
+                if len(reports) > 30
+                else ""
             )
             return Answer(
                 "",

@@ -39,7 +39,9 @@ class ReportsMixin:
 
         def decline(what: str) -> tuple[None, Answer, list]:
             available = "、".join(r.label for r in reports[:20]) + (
-                f" 等 {len(reports)} 份" if len(reports) > 20 else ""
+                self.rules.templates["reports_decline"].format(len_reports=len(reports))
+                if len(reports) > 20
+                else ""
             )
             return (
                 None,
@@ -131,7 +133,9 @@ class ReportsMixin:
                 return Answer(
                     "",
                     "no_answer",
-                    f"{r.short}{r.year}年{r.kind}中没有找到“{subject}”。",
+                    self.rules.templates["reports_between_departments"].format(
+                        r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
+                    ),
                     intent="compare_departments",
                 )
             chosen.append((r, figs[0]))
@@ -140,7 +144,14 @@ class ReportsMixin:
             return f.value / 10000 if f.unit == "元" else f.value
 
         listing = "；".join(
-            f"{r.short}{r.year}年{r.kind} {_fmt(f.value)}{f.unit}（{_source_text(f.citation)}）"
+            self.rules.templates["reports_between_departments_2"].format(
+                r_short=r.short,
+                r_year=r.year,
+                r_kind=r.kind,
+                fmt_f_value=_fmt(f.value),
+                f_unit=f.unit,
+                source_text_f_citation=_source_text(f.citation),
+            )
             for r, f in chosen
         )
         cites = [f.citation for _, f in chosen]
@@ -159,9 +170,15 @@ class ReportsMixin:
             diff = wan(fa) - wan(fb)
             shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
             word = "多" if diff > 0 else ("少" if diff < 0 else "一样多")
-            body = (
-                f"{subject}：{listing}。{ra.short}比{rb.short}{word} {_fmt(shown)}万元"
-                f"（{wan(fa)} − {wan(fb)}）。"
+            body = self.rules.templates["reports_between_departments_3"].format(
+                subject=subject,
+                listing=listing,
+                ra_short=ra.short,
+                rb_short=rb.short,
+                word=word,
+                fmt_shown=_fmt(shown),
+                wan_fa=wan(fa),
+                wan_fb=wan(fb),
             )
             return Answer(
                 "",
@@ -176,9 +193,11 @@ class ReportsMixin:
         if "sum" in ops:
             total = sum((wan(f) for _, f in chosen), Decimal(0))
             shown = total.quantize(TWO, ROUND_HALF_UP)
-            body = (
-                f"{subject}：{listing}。合计 {_fmt(shown)}万元"
-                f"（{' + '.join(str(wan(f)) for _, f in chosen)}）。"
+            body = self.rules.templates["reports_between_departments_4"].format(
+                subject=subject,
+                listing=listing,
+                fmt_shown=_fmt(shown),
+                join_str_wan_f_for_f_in_chosen=" + ".join(str(wan(f)) for _, f in chosen),
             )
             return Answer(
                 "",
@@ -282,16 +301,32 @@ class ReportsMixin:
                 found.reverse()
             top_r, top_f = found[0]
             listing = "；".join(
-                f"{r.short}{r.year}年{r.kind} {_fmt(f.value, f.unit)}{f.unit}" for r, f in found[:5]
+                self.rules.templates["reports_across"].format(
+                    r_short=r.short,
+                    r_year=r.year,
+                    r_kind=r.kind,
+                    fmt_f_value_f_unit=_fmt(f.value, f.unit),
+                    f_unit=f.unit,
+                )
+                for r, f in found[:5]
             )
             extreme = "最少" if "rank_min" in ents.operations else "最多"
             missing = len(candidates) - len(found)
-            body = (
-                f"在 {len(found)} 份报告中{note}，{subject}{extreme}的是{top_r.short}（{top_r.year}年{top_r.kind}），"
-                f"{_fmt(top_f.value, top_f.unit)}{top_f.unit}（{_source_text(top_f.citation)}）。排序：{listing}。"
+            body = self.rules.templates["reports_across_2"].format(
+                len_found=len(found),
+                note=note,
+                subject=subject,
+                extreme=extreme,
+                top_r_short=top_r.short,
+                top_r_year=top_r.year,
+                top_r_kind=top_r.kind,
+                fmt_top_f_value_top_f_unit=_fmt(top_f.value, top_f.unit),
+                top_f_unit=top_f.unit,
+                source_text_top_f_citation=_source_text(top_f.citation),
+                listing=listing,
             )
             if missing:
-                body += f"另有 {missing} 份报告没有给出该项。"
+                body += self.rules.templates["reports_across_3"].format(missing=missing)
             return Answer(
                 "",
                 "answered",
@@ -309,14 +344,30 @@ class ReportsMixin:
         word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平")
 
         def both(f: Figure) -> str:
-            return f"{_fmt(f.value)}{f.unit}" + (f"（即 {wan(f)}万元）" if f.unit == "元" else "")
+            return f"{_fmt(f.value)}{f.unit}" + (
+                self.rules.templates["reports_both"].format(wan_f=wan(f)) if f.unit == "元" else ""
+            )
 
         shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
-        exact = "" if shown == abs(diff) else f"，精确为 {abs(diff)}万元"
-        body = (
-            f"{ra.short}：{rb.year}年{rb.kind} {subject} {both(fb)}（{_source_text(fb.citation)}），"
-            f"{ra.year}年{ra.kind} {both(fa)}（{_source_text(fa.citation)}），{word} "
-            f"{_fmt(shown)}万元（{wan(fa)} − {wan(fb)}{exact}）。"
+        exact = (
+            "" if shown == abs(diff) else self.rules.templates["reports_across_4"].format(abs_diff=abs(diff))
+        )
+        body = self.rules.templates["reports_across_5"].format(
+            ra_short=ra.short,
+            rb_year=rb.year,
+            rb_kind=rb.kind,
+            subject=subject,
+            both_fb=both(fb),
+            source_text_fb_citation=_source_text(fb.citation),
+            ra_year=ra.year,
+            ra_kind=ra.kind,
+            both_fa=both(fa),
+            source_text_fa_citation=_source_text(fa.citation),
+            word=word,
+            fmt_shown=_fmt(shown),
+            wan_fa=wan(fa),
+            wan_fb=wan(fb),
+            exact=exact,
         )
         return Answer(
             "",
@@ -334,4 +385,4 @@ class ReportsMixin:
         reports = self.catalog.reports
         if len(reports) == 1:
             return reports[0].label
-        return f"已收录的 {len(reports)} 份预算/决算报告"
+        return self.rules.templates["reports_kb_label"].format(len_reports=len(reports))

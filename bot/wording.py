@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from knowledge.model import Citation
+from rules import default_rules
 
 from .query import (
     Figure,
@@ -80,9 +81,11 @@ def _source_text(c: Citation) -> str:
     else:
         # the nearest heading is enough in a sentence; the full path stays in the citation
         parts = [(c.section or "说明").split(" > ")[-1]]
-    where = f"第{c.line}行" if c.line else ""
+    where = default_rules().templates["wording_source_text"].format(c_line=c.line) if c.line else ""
     if c.page:
-        where = f"第{c.page}页" + (f"第{c.line}行" if c.line else "")
+        where = default_rules().templates["wording_source_text_2"].format(c_page=c.page) + (
+            default_rules().templates["wording_source_text_3"].format(c_line=c.line) if c.line else ""
+        )
     return "，".join(p for p in parts if p) + ("，" + where if where else "")
 
 
