@@ -37,12 +37,13 @@ class GridLine:
 # Unplaced reasons that mean the table's cells do not fit its columns' roles (行次, 项目, amounts):
 # reading on would turn a 行次 into an amount or drop a side, so validation refuses the report.
 COLUMNS_SLID = "列对不上：项目、行次、金额错位 (cells do not fit the columns: 行次/项目/金额 slid)"
-COLUMNS_UNNAMED = "表头里没有金额栏的名称（决算数/预算数/金额），读不出各数属于哪一栏 (no header names the amount column)"
-ROW_NOT_IN_GRID = (
-    "页面文字里有一行表格数字，表格单元格里却没有它（表格缺了一行？） (a table row in the page text is missing from the grid)"
+COLUMNS_UNNAMED = (
+    "表头里没有金额栏的名称（决算数/预算数/金额），读不出各数属于哪一栏 (no header names the amount column)"
 )
+ROW_NOT_IN_GRID = "页面文字里有一行表格数字，表格单元格里却没有它（表格缺了一行？） (a table row in the page text is missing from the grid)"
 ROW_DOUBLED = "表格的一行与上一行一模一样：一行被重复了 (a table line is doubled)"
-FATAL_REASONS = (COLUMNS_SLID, COLUMNS_UNNAMED, ROW_NOT_IN_GRID, ROW_DOUBLED)
+HEADER_MISSING = "表格一开始就是数字，没有表头：读不出各栏是什么 (a table starts without its header)"
+FATAL_REASONS = (COLUMNS_SLID, COLUMNS_UNNAMED, ROW_NOT_IN_GRID, ROW_DOUBLED, HEADER_MISSING)
 
 _DECIMAL = re.compile(r"-?[\d,]*\.\s?\d+")
 

@@ -140,7 +140,7 @@ def ingest_file(
     if kind:
         report.meta.kind = kind
     try:
-        validate(report, path)
+        validate(report, path, meta=not (department or year))
         if not replace:
             check_replacement(db, report, path)
     except ReportError as e:

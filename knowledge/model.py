@@ -232,7 +232,9 @@ class Finding:
     the report printed; ``difference`` is found − expected.
     """
 
-    check: str  # total_vs_items / cross_table / narrative_vs_table / direction_word / percentage / sangong_parts
+    check: (
+        str  # total_vs_items / cross_table / narrative_vs_table / direction_word / percentage / sangong_parts
+    )
     severity: str  # error / warning / info
     message: str  # one Chinese sentence a reader understands
     expected: Decimal | None

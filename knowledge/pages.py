@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from .assemble import ReportBuilder
-from .grid import ROW_NOT_IN_GRID, GridLine, _is_column_numbers
+from .grid import HEADER_MISSING, ROW_NOT_IN_GRID, GridLine, _is_column_numbers
 from .limits import LIMITS, Limits, check_json_depth, check_lines
 from .meta import detect_meta
 from .model import ParsedReport, ReportError, Source
@@ -315,6 +315,8 @@ class PageReader:
         rows = [_apply_groups([c or "" for c in r], groups) for r in grid]
         first = next((i for i, r in enumerate(rows) if _is_data_row(r)), len(rows))
         header, body = rows[:first], rows[first:]
+        if first == 0 and body:
+            self.b.unplaced(" ".join(c for c in body[0] if c), HEADER_MISSING, src)
         if _is_ledger(header):
             layout = Layout("ledger", len(grid[0]) if grid else 0, groups, header_rows=header)
         else:

@@ -57,19 +57,23 @@ class Problem:
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 
 
-def problems(report: ParsedReport, limits: Limits = LIMITS) -> list[Problem]:
-    """Every reason to refuse the report, in the order they stand in it (empty: the report is fine)."""
+def problems(report: ParsedReport, limits: Limits = LIMITS, meta: bool = True) -> list[Problem]:
+    """Every reason to refuse the report, in the order they stand in it (empty: the report is fine).
+
+    ``meta=False`` skips the year/department checks: the operator named them (``--year``,
+    ``--department``), which is exactly how a report with an unreadable cover is ingested."""
     out: list[Problem] = []
     out += _fatal_unplaced(report)
     out += _cells(report, limits)
     out += _row_numbers(report)
-    out += _meta(report)
+    if meta:
+        out += _meta(report)
     return out
 
 
-def validate(report: ParsedReport, path: str = "", limits: Limits = LIMITS) -> None:
+def validate(report: ParsedReport, path: str = "", limits: Limits = LIMITS, meta: bool = True) -> None:
     """Raise ReportError for the first problem (and say how many there are), else return."""
-    found = problems(report, limits)
+    found = problems(report, limits, meta)
     if not found:
         return
     first = found[0]
@@ -95,6 +99,18 @@ def _cells(report: ParsedReport, limits: Limits) -> list[Problem]:
     if n_rows > limits.max_rows:
         out.append(Problem(f"表格行数过多：{n_rows}，上限 {limits.max_rows} (too many table rows)"))
     for t in report.tables:
+        unnamed = [c for c in t.columns if re.fullmatch(r"第\d+栏", c)]
+        if unnamed and any(
+            (cell := row.cell(c)) is not None and cell.value is not None for row in t.rows for c in unnamed
+        ):
+            out.append(
+                Problem(
+                    f"{t.label}：表头没有给「{unnamed[0]}」起名，数字却落在那一栏：表头被拆开或缺了一行"
+                    " (an amount column without a header name)",
+                    t.source.line,
+                    t.source.page,
+                )
+            )
         dup = sorted({c for c in t.columns if t.columns.count(c) > 1})
         if dup:
             out.append(
