@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from .grid import FATAL_REASONS
 from .limits import LIMITS, Limits
+from .meta import region_of
 from .model import ParsedReport, ReportError
 from .narrative import heading_level
 from .numbers import is_blank
@@ -177,7 +178,7 @@ def _row_numbers(report: ParsedReport) -> list[Problem]:
     no amount column holds what can only be 行次 (bare integers counting up by one)."""
     out: list[Problem] = []
     for t in report.tables:
-        for col in t.columns:
+        for col in dict.fromkeys(c.column for row in t.rows for c in row.cells):
             by_group: dict[str | None, list] = {}
             for row in t.rows:
                 c = row.cell(col)
@@ -187,7 +188,9 @@ def _row_numbers(report: ParsedReport) -> list[Problem]:
                 raws = [r for _, r in cells]
                 if len(raws) >= 3 and all(r.isdigit() for r in raws):
                     ints = [int(r) for r in raws]
-                    if all(b - a == 1 for a, b in zip(ints, ints[1:], strict=False)):
+                    # 行次 count up in small steps; amounts as bare small integers that only grow are
+                    # no amounts a report prints (决算 amounts carry decimals, 元 amounts are large)
+                    if max(ints) <= 200 and all(b > a for a, b in zip(ints, ints[1:], strict=False)):
                         row = cells[0][0]
                         out.append(
                             Problem(
@@ -268,6 +271,13 @@ def _meta(report: ParsedReport) -> list[Problem]:
             Problem(
                 f"部门名称“{dept[:30]}”是一个章节标题：封面的标题没有读出来（年度或名称写错？）"
                 " (the department name is a heading: the cover title was not read)",
+                1,
+            )
+        )
+    elif region_of(dept) == dept:
+        out.append(
+            Problem(
+                f"部门名称“{dept}”只是一个地区名：封面或标题不完整（文件被截断？） (the department name is only a region)",
                 1,
             )
         )
