@@ -77,6 +77,13 @@ async def submit(pilot, question: str) -> None:
     inp.value = question
     inp.focus()
     await pilot.press("enter")
+    await settle(pilot)
+
+
+async def settle(pilot) -> None:
+    """Wait for the answer: the bot is asked in a worker."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -135,7 +142,7 @@ async def test_welcome_lists_examples_and_answers_with_digits(kb_path, log_path)
         await pilot.press("down")
         assert isinstance(app.focused, ListView)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert page(app) == "answer-page"
         answer = app.history[-1]
         assert answer.question == items[0].question
@@ -159,7 +166,7 @@ async def test_escape_keys_do_nothing(kb_path, log_path):
         await submit(pilot, "三公经费多少")
         for key in ("ctrl+c", "ctrl+q", "ctrl+z", "ctrl+backslash", "ctrl+p"):
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
             assert app.is_running and app.return_code is None, key
             assert len(app.screen_stack) == 1, key
         from textual.command import CommandPalette
@@ -168,7 +175,7 @@ async def test_escape_keys_do_nothing(kb_path, log_path):
         await app.run_action("quit")
         await app.run_action("suspend_process")
         await app.run_action("command_palette")
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running and len(app.screen_stack) == 1
         assert page(app) == "answer-page"  # nothing was reset either
 
@@ -181,7 +188,7 @@ async def test_idle_timeout_returns_to_welcome_and_forgets(kb_path, log_path):
         assert app.conversation.subjects
         app.query_one("#question", Input).value = "半截问"
         await asyncio.sleep(1.0)
-        await pilot.pause()
+        await settle(pilot)
         assert page(app) == "welcome"
         assert app.history == []
         assert app.conversation.subjects == [] and app.conversation.history == []
@@ -207,22 +214,22 @@ async def test_pin_exit_only_with_right_pin(kb_path, log_path):
     app = KioskApp(kb_path, log_path=log_path, pin_hash=FAST_HASH)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PinScreen)
         pin = app.screen.query_one("#pin", Input)
         assert pin.password
         pin.value = "1111"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running and isinstance(app.screen, PinScreen)
         assert "不正确" in plain(app.screen.query_one("#pin-error", Static))
         await pilot.press("escape")  # cancel
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, PinScreen) and app.is_running
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*PIN, "enter")
-        await pilot.pause()
+        await settle(pilot)
     assert app.maintainer_exit
     assert app.return_value == "maintainer"
 
@@ -232,11 +239,11 @@ async def test_pin_from_environment_and_lockout(kb_path, log_path, monkeypatch):
     app = KioskApp(kb_path, log_path=log_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         for _ in range(PinScreen.MAX_FAILURES):
             await pilot.press("0", "enter")
         await pilot.press(*PIN, "enter")  # right PIN, but locked out
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running and not app.maintainer_exit
         assert "稍后" in plain(app.screen.query_one("#pin-error", Static))
 
@@ -245,7 +252,7 @@ async def test_without_pin_hash_the_hidden_key_does_nothing(kb_path, log_path):
     app = KioskApp(kb_path, log_path=log_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         assert len(app.screen_stack) == 1 and app.is_running
 
 
@@ -276,7 +283,7 @@ async def test_clarify_button_asks_the_suggestion(kb_path, log_path):
         await submit(pilot, "医疗")
         button = next(b for b in app.query(KioskButton) if b.question == "事业单位医疗多少")
         await pilot.click(button)
-        await pilot.pause()
+        await settle(pilot)
         assert app.history[-1].question == "事业单位医疗多少"
         assert app.query_one("#figure", Digits).value == "5.39"
 
@@ -340,3 +347,40 @@ def test_snapshot_kiosk_answer(kb_path, log_path, snap_compare):
     assert snap_compare(
         KioskApp(kb_path, log_path=log_path, idle_timeout=3600), terminal_size=SIZE, run_before=run_before
     )
+
+
+async def test_answer_shows_the_place_not_the_raw_line(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "基本工资多少")
+        source = plain(app.query_one("#source", Static))
+        assert app.history[-1].citations[0].table
+        assert "原文" not in source and "|" not in source and "\t" not in source
+        assert "23. 87" not in shown(app) and "公开" in source and "行：" in source
+        await submit(pilot, "三公经费多少")  # a narrative citation keeps its sentence
+        assert "原文：" in plain(app.query_one("#source", Static))
+
+
+async def test_an_answer_after_an_idle_reset_is_dropped(kb_path, log_path):
+    import threading
+
+    app = KioskApp(kb_path, log_path=log_path)
+    gate = threading.Event()
+    real_ask = app.bot.ask
+
+    def slow_ask(*args, **kwargs):
+        gate.wait(10)
+        return real_ask(*args, **kwargs)
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.bot.ask = slow_ask
+        inp = app.query_one("#question", Input)
+        inp.value = "办公费花了多少"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "正在查找" in plain(app.query_one("#hint", Static))
+        await pilot.press("down")  # the screen keeps taking keys meanwhile
+        await app.reset()
+        gate.set()
+        await settle(pilot)
+        assert page(app) == "welcome" and not app.history
