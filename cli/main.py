@@ -515,10 +515,16 @@ def unanswered_cmd(log: Path | None, as_json: bool) -> int:
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
+    con = output.console()
     if not rows:
-        print(f"没有未回答的问题记录 (no unanswered questions logged): {path}")
-    for q, n, status in rows:
-        print(f"{n:5d}  {status:9s}  {q}")
+        output.line(con, f"没有未回答的问题记录 (no unanswered questions logged): {path}")
+        return 0
+    output.table(
+        con,
+        ["次数 count", "状态 status", "问题 question"],
+        ([n, st, q] for q, n, st in rows),
+        justify={0: "right"},
+    )
     return 0
 
 

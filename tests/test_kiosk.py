@@ -384,3 +384,38 @@ async def test_an_answer_after_an_idle_reset_is_dropped(kb_path, log_path):
         gate.set()
         await settle(pilot)
         assert page(app) == "welcome" and not app.history
+
+
+# -- bounded, shared state (issue 10) -------------------------------------------------------------------
+def test_log_rotates_by_size_and_summary_streams_every_file(tmp_path):
+    from tui.state import append_line, log_files
+
+    log = tmp_path / "u.jsonl"
+    for i in range(200):
+        append_line(
+            log, json.dumps({"question": f"问题{i % 7}", "status": "no_answer"}), max_bytes=2000, backups=2
+        )
+    files = log_files(log, backups=2)
+    assert [f.name for f in files] == ["u.jsonl.2", "u.jsonl.1", "u.jsonl"]  # the oldest beyond 2 dropped
+    assert all(f.stat().st_size <= 2000 for f in files)
+    assert sum(f.stat().st_size for f in files) <= 3 * 2000
+    with log.open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"question": "长" * 10_000, "status": "no_answer"}) + "\n")  # over-long: skipped
+        f.write(json.dumps({"question": "问题0", "status": "clarify"}) + "\n")
+    rows = unanswered_summary(log)
+    assert all(len(q) <= 200 for q, _n, _s in rows) and "长" * 10 not in "".join(q for q, _n, _s in rows)
+    assert sum(n for _q, n, _s in rows) == sum(len(f.read_text().splitlines()) for f in files) - 1
+    assert ("问题0" in {q for q, _n, _s in rows}) and dict((q, s) for q, _n, s in rows)["问题0"] == "clarify"
+
+
+async def test_pin_lockout_is_shared_by_every_kiosk_on_one_log(kb_path, log_path):
+    first = KioskApp(kb_path, log_path=log_path, pin_hash=FAST_HASH)
+    for _ in range(PinScreen.MAX_FAILURES):
+        assert not first.check_pin("0000")
+    second = KioskApp(kb_path, log_path=log_path, pin_hash=FAST_HASH)  # a new browser tab of serve
+    assert second.pin_locked()
+    other = KioskApp(kb_path, log_path=log_path.with_name("other.jsonl"), pin_hash=FAST_HASH)
+    assert not other.pin_locked()
+    stored = log_path.with_name(log_path.name + ".pin-failures")
+    assert stored.exists() and oct(stored.stat().st_mode & 0o777) == "0o600"
+    assert PIN not in stored.read_text()

@@ -56,6 +56,7 @@ from textual.widgets import (
 )
 
 from .common import answer_text, citation_lines, format_value
+from .state import PinFailures, append_line, read_lines
 
 __all__ = [
     "KioskApp",
@@ -127,18 +128,15 @@ def _clean_question(question: str) -> str:
 
 
 def log_unanswered(log_path: str | os.PathLike, question: str, status: str) -> bool:
-    """Append one line ``{"time", "question", "status"}``; False (never an exception) on failure."""
+    """Append one line ``{"time", "question", "status"}`` (the log rotates by size, see
+    :mod:`tui.state`); False (never an exception) on failure."""
     record = {
         "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "question": _clean_question(question),
         "status": status,
     }
     try:
-        path = Path(log_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as f:
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        append_line(log_path, json.dumps(record, ensure_ascii=False))
         return True
     except Exception:
         log.exception("cannot write the unanswered log")
@@ -148,18 +146,15 @@ def log_unanswered(log_path: str | os.PathLike, question: str, status: str) -> b
 def unanswered_summary(log_path: str | os.PathLike | None = None) -> list[tuple[str, int, str]]:
     """(question, count, last status) for every logged question, most frequent first.
 
-    Questions are grouped after collapsing whitespace; ties are broken by the most recent.
-    Unreadable lines are skipped; a missing file gives an empty list.
+    Questions are grouped after collapsing whitespace; ties are broken by the most recent. The log
+    and its rotated backups are streamed line by line (memory grows with the distinct questions
+    only). Unreadable lines are skipped; a missing file gives an empty list.
     """
     path = Path(log_path) if log_path else default_log_path()
     counts: Counter[str] = Counter()
     last_status: dict[str, str] = {}
     last_seen: dict[str, int] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
-    for i, line in enumerate(lines):
+    for i, line in enumerate(read_lines(path)):
         try:
             rec = json.loads(line)
             q = _clean_question(rec["question"])
@@ -259,7 +254,12 @@ class KioskApp(App, inherit_bindings=False):
         self.history: list[Any] = []
         self._last_activity = time.monotonic()
         self._pristine = True
-        self._pin_failures: list[float] = []
+        # shared by every kiosk process using this log (each browser tab of serve is one)
+        self._pin_failures = PinFailures(
+            self.log_path.with_name(self.log_path.name + ".pin-failures"),
+            window=PinScreen.LOCKOUT,
+            limit=PinScreen.MAX_FAILURES,
+        )
         self._asking = asyncio.Lock()
         self._generation = 0  # bumped by reset(): answers to questions asked before are dropped
         self.bot: Any = None
@@ -354,14 +354,12 @@ class KioskApp(App, inherit_bindings=False):
             self.query_one("#question", Input).focus()
 
     def pin_locked(self) -> bool:
-        now = time.monotonic()
-        self._pin_failures = [t for t in self._pin_failures if now - t < PinScreen.LOCKOUT]
-        return len(self._pin_failures) >= PinScreen.MAX_FAILURES
+        return self._pin_failures.locked()
 
     def check_pin(self, pin: str) -> bool:
         ok = verify_pin(pin, self.pin_hash)
         if not ok:
-            self._pin_failures.append(time.monotonic())
+            self._pin_failures.fail()
         return ok
 
     # -- idle --------------------------------------------------------------------------------------
