@@ -419,3 +419,54 @@ async def test_pin_lockout_is_shared_by_every_kiosk_on_one_log(kb_path, log_path
     stored = log_path.with_name(log_path.name + ".pin-failures")
     assert stored.exists() and oct(stored.stat().st_mode & 0o777) == "0o600"
     assert PIN not in stored.read_text()
+
+
+# -- serve (issue 10, issue 15) -----------------------------------------------------------------------------
+def test_serve_bounds_the_terminal_reaps_its_processes_and_fetches_no_font(tmp_path):
+    import os
+    import sys
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from tui.serving import MAX_COLUMNS, MAX_ROWS, KioskServer, clamp_size
+
+    assert clamp_size(3000, 3000) == (MAX_COLUMNS, MAX_ROWS) and clamp_size("x", None) == (80, 24)
+    seen = tmp_path / "seen.txt"
+    # a stand-in for the kiosk that records the size it was given and never quits by itself
+    child = (
+        f"import os, time; open({str(seen)!r}, 'w').write(os.environ['COLUMNS'] + ' ' + os.environ['ROWS']"
+        " + ' ' + str(os.getpid())); time.sleep(120)"
+    )
+    server = KioskServer("exec " + " ".join([sys.executable, "-c", repr(child)]), title="t")
+
+    async def scenario() -> None:
+        client = TestClient(TestServer(await server._make_app()))
+        await client.start_server()
+        try:
+            page = await (await client.get("/")).text()
+            assert "googleapis" not in page and "box-drawing.ttf" in page
+            font = await client.get("/kiosk-static/box-drawing.ttf")
+            assert font.status == 200 and len(await font.read()) > 1000
+            ws = await client.ws_connect("/ws?width=3000&height=3000")
+            for _ in range(100):
+                if seen.exists() and seen.read_text().count(" ") == 2:
+                    break
+                await asyncio.sleep(0.05)
+            columns, rows, pid = seen.read_text().split()
+            assert (int(columns), int(rows)) == (MAX_COLUMNS, MAX_ROWS)
+            await ws.close()
+            for _ in range(200):
+                if not server.sessions:
+                    break
+                await asyncio.sleep(0.05)
+            assert not server.sessions
+            try:
+                os.kill(int(pid), 0)
+                alive = True
+            except ProcessLookupError:
+                alive = False
+            assert not alive  # terminated and waited for: no process left behind
+        finally:
+            await client.close()
+
+    asyncio.run(scenario())
