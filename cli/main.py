@@ -182,7 +182,10 @@ def ingest_cmd(
             following = files[done[0]] if done[0] < len(files) else path
             progress.update(task, advance=1, description=_reading(following))
 
-        outcomes = ingest(db, list(paths), department, year, kind, progress=advance)
+        def page(path: str, done_pages: int, pages: int) -> None:
+            progress.update(task, description=f"{_reading(path)} 第{done_pages}/{pages}页")
+
+        outcomes = ingest(db, list(paths), department, year, kind, progress=advance, on_page=page)
     for o in outcomes:
         word, style = _STATUS_WORDS.get(o.status, (o.status, ""))
         if o.status == "failed":
