@@ -174,3 +174,20 @@ def test_progress_through_a_single_pdf_names_the_file_and_its_pages(tmp_path):
     assert [d for _p, d, _t in seen] == list(range(1, total + 1))  # every page, in order
     r = _run("--db", str(tmp_path / "tty.db"), "ingest", str(pdf), terminal_width=120)
     assert f"导入 reading {pdf.name}" in r.stderr and r.returncode == 0  # (pages shown as the bar refreshes)
+
+
+def test_unanswered_reads_the_rotated_log_in_a_pipe_and_on_a_terminal(tmp_path):
+    from tui.state import append_line
+
+    log = tmp_path / "u.jsonl"
+    for i in range(60):
+        append_line(log, json.dumps({"question": f"[bold]问题{i % 3}", "status": "no_answer"}), max_bytes=800)
+    assert (tmp_path / "u.jsonl.1").exists()
+    piped = _run("unanswered", "--log", str(log))
+    rows = [line.split("\t") for line in piped.stdout.splitlines()]
+    assert rows[0][0].startswith("次数") and {r[2] for r in rows[1:]} == {
+        "[bold]问题0",
+        "[bold]问题1",
+        "[bold]问题2",
+    }
+    assert "[bold]问题0" in _plain(_run("unanswered", "--log", str(log), terminal_width=80).stdout)
