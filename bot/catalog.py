@@ -35,8 +35,10 @@ class ReportInfo:
 
     @property
     def label(self) -> str:
-        return default_rules().templates["catalog_label"].format(
-            self_department=self.department, self_year=self.year, self_kind=self.kind
+        return (
+            default_rules()
+            .templates["catalog_label"]
+            .format(self_department=self.department, self_year=self.year, self_kind=self.kind)
         )
 
     @property

@@ -12,8 +12,8 @@ from .answer import Answer
 from .catalog import ReportInfo
 from .entities import Entities, generic_words
 from .query import (
+    Context,
     Figure,
-    QueryLog,
     narrative_figure,
     rank_classes,
     rank_rows,
@@ -32,13 +32,13 @@ from .wording import (
 
 
 class ComputeMixin:
-    def _average(self, names, measure, report, log) -> Answer:
+    def _average(self, names, measure, report, ctx) -> Answer:
         """人均: an amount divided by the staff count the report states (在编人数)."""
         money = next((n for n in names if n != "在编人数"), None)
         if money is None:
             return Answer("", "no_answer", "请说明要按人平均的是哪一项金额。", intent="average")
-        amount = self._figures(report, money, measure, log)
-        people = [f for f in self._narrative_only(report, "在编人数", "actual", log) if f.unit == "人"]
+        amount = self._figures(report, money, measure, ctx)
+        people = [f for f in self._narrative_only(report, "在编人数", "actual", ctx) if f.unit == "人"]
         if not amount or amount[0].unit not in ("万元", "元") or not people or not people[0].value:
             return Answer(
                 "", "no_answer", self.rules.templates["compute_average"].format(money=money), intent="average"
@@ -62,10 +62,10 @@ class ComputeMixin:
             citations=[a.citation, p.citation],
         )
 
-    def _pair(self, names, measure, report, log) -> tuple[Figure, Figure] | Answer:
+    def _pair(self, names, measure, report, ctx) -> tuple[Figure, Figure] | Answer:
         got = []
         for n in names[:2]:
-            figs = [f for f in self._figures(report, n, measure, log, wording=False) if f.unit != "%"]
+            figs = [f for f in self._figures(report, n, measure, ctx, wording=False) if f.unit != "%"]
             if not figs:
                 return Answer(
                     "", "no_answer", self.rules.templates["compute_pair"].format(n=n), intent="compute"
@@ -75,9 +75,9 @@ class ComputeMixin:
             return Answer("", "no_answer", "两个数字单位不同，无法直接计算。", intent="compute")
         return got[0], got[1]
 
-    def _share(self, names, measure, report, log) -> Answer:
+    def _share(self, names, measure, report, ctx) -> Answer:
         T = self.rules.templates
-        ents = self._ents
+        ents = ctx.ents
         unexplained = [
             p
             for p in (ents.rest.split() if ents else [])
@@ -86,8 +86,8 @@ class ComputeMixin:
         if len(names) == 1 and names[0] in CONTAINERS and unexplained:
             # "政府采购里服务类占比": the part is a narrative figure inside the named whole
             near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
-            part = self._narrative_match(self._question, ents, report, log, near=near, money=True)
-            whole = self._figures(report, names[0], measure, log, wording=False)
+            part = self._narrative_match(ctx.question, ents, report, ctx, near=near, money=True)
+            whole = self._figures(report, names[0], measure, ctx, wording=False)
             if (
                 part is not None
                 and part.unit != "%"
@@ -96,7 +96,7 @@ class ComputeMixin:
                 and whole[0].value
             ):
                 pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
-                label = part.citations[0].quote and self._last_context or "该项"
+                label = part.citations[0].quote and ctx.notes.get("last_context", "") or "该项"
                 body = self.rules.templates["compute_share"].format(
                     report_label=report.label,
                     label=label,
@@ -131,14 +131,10 @@ class ComputeMixin:
         part_name = names[0]
         if len(names) >= 2:
             whole_name = names[1]
-        elif (
-            part_name in TOTALS
-            and self._conv is not None
-            and [x for x in self._conv.recent if x != part_name]
-        ):
+        elif part_name in TOTALS and ctx.conv is not None and [x for x in ctx.conv.recent if x != part_name]:
             # "占总支出的比例呢" after a question about 基本支出: the part is the earlier subject
             whole_name = part_name
-            part_name = [x for x in self._conv.recent if x != whole_name][-1]
+            part_name = [x for x in ctx.conv.recent if x != whole_name][-1]
         else:
             whole_name = "本年收入合计" if "收入" in part_name else "本年支出合计"
         if part_name == whole_name:
@@ -153,7 +149,7 @@ class ComputeMixin:
                 ],
                 confidence=0.3,
             )
-        pair = self._pair([part_name, whole_name], measure, report, log)
+        pair = self._pair([part_name, whole_name], measure, report, ctx)
         if isinstance(pair, Answer):
             return pair
         a, b = pair
@@ -189,14 +185,14 @@ class ComputeMixin:
             citations=[a.citation, b.citation],
         )
 
-    def _difference(self, names, ents, report, log) -> Answer:
+    def _difference(self, names, ents, report, ctx) -> Answer:
         T = self.rules.templates
         if len(names) >= 2:
-            pair = self._pair(names, "actual", report, log)
+            pair = self._pair(names, "actual", report, ctx)
             labels = names[:2]
         else:
-            fa = self._figures(report, names[0], "actual", log)
-            fb = self._figures(report, names[0], "budget", log)
+            fa = self._figures(report, names[0], "actual", ctx)
+            fb = self._figures(report, names[0], "budget", ctx)
             if not fa or not fb:
                 return Answer(
                     "",
@@ -239,11 +235,11 @@ class ComputeMixin:
             citations=[a.citation, b.citation],
         )
 
-    def _sum(self, names, measure, report, log) -> Answer:
+    def _sum(self, names, measure, report, ctx) -> Answer:
         T = self.rules.templates
         figs = []
         for n in names[:6]:
-            f = self._figures(report, n, measure, log)
+            f = self._figures(report, n, measure, ctx)
             if not f:
                 return Answer("", "no_answer", self.rules.templates["compute_sum"].format(n=n), intent="sum")
             figs.append(f[0])
@@ -267,7 +263,7 @@ class ComputeMixin:
             citations=[f.citation for f in figs],
         )
 
-    def _rank(self, text, ops, report, log, within: str | None = None) -> Answer:
+    def _rank(self, text, ops, report, ctx, within: str | None = None) -> Answer:
         """Largest or smallest item: 项 of the expenditure table, 款 of the 基本支出 detail (optionally
         within 人员经费/公用经费), or 类 of the summary table."""
         T = self.rules.templates
@@ -278,17 +274,17 @@ class ComputeMixin:
         parent = next(
             (
                 codes[m.subject]
-                for m in (self._ents.subjects if self._ents else [])
+                for m in (ctx.ents.subjects if ctx.ents else [])
                 if len(codes.get(m.subject, "")) in (3, 5)
             ),
             None,
         )
         if re.search(r"哪一?类|类级|大类", text):
-            figs = rank_classes(self.db, log, report)
+            figs = rank_classes(self.db, ctx, report)
         else:
             economic = bool(within) or bool(re.search(r"经济分类|费用|基本支出|哪项费|明细|花在", text))
             economic = economic or bool(parent and parent.startswith("3"))
-            figs = rank_rows(self.db, log, report, economic, within)
+            figs = rank_rows(self.db, ctx, report, economic, within)
             if parent:
                 figs = [
                     f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)
@@ -318,11 +314,11 @@ class ComputeMixin:
             citations=[f.citation],
         )
 
-    def _change(self, names, report, log, text: str = "") -> Answer:
+    def _change(self, names, report, ctx, text: str = "") -> Answer:
         """Year-on-year change: computed when the report states both years' figures, otherwise as the
         report states it (the previous year is not in this year's tables)."""
         subject = names[0] if names else ""
-        rows = log.run(
+        rows = ctx.run(
             self.db,
             "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
             [report.id],
@@ -419,12 +415,10 @@ class ComputeMixin:
             citations=[fig.citation],
         )
 
-    def _budget_vs_actual(
-        self, text: str, ents: Entities, report: ReportInfo, log: QueryLog
-    ) -> Answer | None:
+    def _budget_vs_actual(self, text: str, ents: Entities, report: ReportInfo, ctx: Context) -> Answer | None:
         """决算 against 年初预算 for the whole department, from the sentence that states both
         ("年初预算为576.61万元，支出决算为672.13万元"): the difference, or the completion rate."""
-        rows = log.run(
+        rows = ctx.run(
             self.db,
             "SELECT * FROM narrative_figures WHERE report_id = ? AND unit IN ('万元', '元')"
             " ORDER BY COALESCE(page, 0), line, id",

@@ -29,7 +29,7 @@ from .entities import Entities, recognise
 from .figures import FiguresMixin
 from .normalise import MAX_QUESTION, encodable, normalise
 from .query import (
-    QueryLog,
+    Context,
     findings_for,
     search_sentences,
 )
@@ -61,11 +61,6 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self.catalog: Catalog = build_catalog(self.db, self.rules)
         self._lock = threading.Lock()
         self._words_loaded = False
-        self._trace: Trace | None = None
-        self._question = ""
-        self._ents: Entities | None = None
-        self._last_context = ""
-        self._conv: Conversation | None = None
 
     def _version(self) -> tuple:
         """What identifies the knowledge base's current content: the file and SQLite's data_version.
@@ -176,15 +171,11 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if trace:
             trace.add("entities", ents.explain())
         intent = self._intent(text, ents)
-        log = QueryLog()
-        self._question = text
-        self._ents = ents
-        self._trace = trace
-        self._conv = conv
+        ctx = Context(question=text, ents=ents, conv=conv, trace=trace)
         if intent == "list_reports" and ents.unknown_department:
             intent = "lookup"  # the report choice below declines it, naming what is available
         if intent in GLOBAL_INTENTS:
-            answer = self._dispatch(intent, text, tokens, ents, None, conv, log)
+            answer = self._dispatch(intent, text, tokens, ents, None, conv, ctx)
             answer.question = raw[:MAX_QUESTION]
             return answer
         # report slot
@@ -202,11 +193,11 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             decline.question = raw[:MAX_QUESTION]
             return decline
         if report is None:
-            across = self._across(text, ents, candidates, log)
+            across = self._across(text, ents, candidates, ctx)
             if across is not None:
                 across.question = raw[:MAX_QUESTION]
                 if trace:
-                    trace.add("sql", log.queries)
+                    trace.add("sql", ctx.queries)
                 return across
             if conv is not None:
                 conv.pending_question = text
@@ -225,14 +216,14 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
                     for r in candidates[:8]
                 ],
             )
-        answer = self._dispatch(intent, text, tokens, ents, report, conv, log)
-        answer = self._in_requested_unit(answer, text, ents, report, log)
+        answer = self._dispatch(intent, text, tokens, ents, report, conv, ctx)
+        answer = self._in_requested_unit(answer, text, ents, report, ctx)
         answer.question = raw[:MAX_QUESTION]
         answer.report_id = report.id
         if trace:
-            trace.add("sql", log.queries)
+            trace.add("sql", ctx.queries)
         if answer.status == "answered" and answer.citations:
-            notes = findings_for(self.db, log, report, answer.citations)
+            notes = findings_for(self.db, ctx, report, answer.citations)
             for n in notes[:2]:
                 answer.notes.append(n)
                 answer.text += T["disagree_note"].format(message=n)
@@ -296,7 +287,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
                 return name
         return "lookup"
 
-    def _dispatch(self, intent, text, tokens, ents, report, conv, log) -> Answer:
+    def _dispatch(self, intent, text, tokens, ents, report, conv, ctx) -> Answer:
         T = self.rules.templates
         ex = self._examples()
         if intent == "private":
@@ -349,22 +340,22 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
                 citations=[Citation(report=report.title or report.label, section="标题", quote=report.title)],
             )
         if intent == "definition":
-            return self._definition(text, ents, report, log)
+            return self._definition(text, ents, report, ctx)
         if intent == "reason":
-            return self._reason(text, tokens, ents, report, conv, log)
+            return self._reason(text, tokens, ents, report, conv, ctx)
         if intent in ("duties", "organisation"):
             headings = (
                 ["职责", "职能"] if intent == "duties" else ["机构设置", "单位构成", "内设机构", "组织机构"]
             )
-            return self._section_answer(headings, report, log, intent)
+            return self._section_answer(headings, report, ctx, intent)
         if intent == "contact":
-            rows = search_sentences(self.db, log, report, ["联系"])
+            rows = search_sentences(self.db, ctx, report, ["联系"])
             if rows:
                 return self._sentence_answer(rows[0], report, intent)
             return Answer("", "no_answer", "报告中没有公开联系方式。", intent=intent)
         if intent == "performance":
-            return self._performance(text, ents, report, log)
-        return self._lookup(text, tokens, ents, report, conv, log)
+            return self._performance(text, ents, report, ctx)
+        return self._lookup(text, tokens, ents, report, conv, ctx)
 
 
 _default_bot: Bot | None = None

@@ -15,8 +15,8 @@ from .catalog import ReportInfo
 from .conversation import Conversation
 from .entities import Entities, Match, generic_words
 from .query import (
+    Context,
     Figure,
-    QueryLog,
     empty_table_for,
     narrative_figure,
     sangong_figures,
@@ -53,7 +53,7 @@ class FiguresMixin:
         report: ReportInfo,
         subject: str,
         measure: str,
-        log: QueryLog,
+        ctx: Context,
         code: str | None = None,
         question: str = "",
         own_year: bool = False,
@@ -71,7 +71,7 @@ class FiguresMixin:
             measure = "budget"
             m = self.rules.measures["budget"]
             columns = m.columns + [c for c in self.rules.measures["actual"].columns if c not in m.columns]
-        ents = self._ents
+        ents = ctx.ents
         if (
             ents
             and not own_year
@@ -80,7 +80,7 @@ class FiguresMixin:
                 or (ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
             )
         ):
-            return self._narrative_only(report, subject, measure, log, wording)
+            return self._narrative_only(report, subject, measure, ctx, wording)
         sangong_parts = {
             SANGONG,
             *self.rules.groups.get(SANGONG, []),
@@ -88,35 +88,35 @@ class FiguresMixin:
         }
         if subject in sangong_parts:
             return (
-                sangong_figures(self.db, log, report, subject, m.label)
-                or self._narrative_only(report, subject, measure, log, wording)
-                or table_figures(self.db, log, report, subject, columns, code)
+                sangong_figures(self.db, ctx, report, subject, m.label)
+                or self._narrative_only(report, subject, measure, ctx, wording)
+                or table_figures(self.db, ctx, report, subject, columns, code)
             )
-        figs = table_figures(self.db, log, report, subject, columns, code)
+        figs = table_figures(self.db, ctx, report, subject, columns, code)
         if figs:
             return figs
         for other in self.rules.fallbacks.get(subject, []):
-            figs = table_figures(self.db, log, report, other, columns)
+            figs = table_figures(self.db, ctx, report, other, columns)
             if figs:
                 return figs
-        return self._narrative_only(report, subject, measure, log, wording)
+        return self._narrative_only(report, subject, measure, ctx, wording)
 
     def _narrative_only(
-        self, report: ReportInfo, subject: str, measure: str, log: QueryLog, wording: bool = True
+        self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
     ) -> list[Figure]:
         # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
         forms = [subject] + [f for f, s in self.rules.synonyms.items() if s == subject and len(f) >= 2]
         if subject == SANGONG:
             forms = ["三公"]
-        rows = log.run(
+        rows = ctx.run(
             self.db,
             "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
             [report.id],
         )
-        ents = self._ents
+        ents = ctx.ents
         other_years = [y for y in (ents.years if ents else []) if y != report.year]
         previous = bool(ents and ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
-        question = (ents.plain if ents and ents.plain else self._question) if wording else subject
+        question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
         # the measure's own words are weighed by the measure term below, not again as wording
         measure_words = [w for m in self.rules.measures.values() for w in m.words]
         for f in sorted(forms, key=len, reverse=True):
@@ -125,7 +125,7 @@ class FiguresMixin:
         for f in sorted(measure_words, key=len, reverse=True):
             question = question.replace(f, " ")
         rest = _bigrams(question)
-        wants_rate = wording and bool(re.search(r"率|占|比例|百分", self._question))
+        wants_rate = wording and bool(re.search(r"率|占|比例|百分", ctx.question))
         unexplained = (
             _bigrams(" ".join(p for p in ents.rest.split() if p not in generic_words(self.rules)))
             if ents and wording
@@ -133,9 +133,9 @@ class FiguresMixin:
         )
         scored = []
         for r in rows:
-            ctx = r["context"].replace(" ", "").replace(report.department, "")
+            clause = r["context"].replace(" ", "").replace(report.department, "")
             pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
-            in_ctx = any(f in ctx for f in forms)
+            in_ctx = any(f in clause for f in forms)
             in_pre = any(f in pre for f in forms)
             # the sentence before may name it: then the section heading does ("十、…“三公”经费…")
             in_section = any(f in (r["section_path"] or "").split(" > ")[-1] for f in forms)
@@ -143,36 +143,36 @@ class FiguresMixin:
                 continue
             if r["unit"] == "%" and not wants_rate:
                 continue
-            year = _year_of(ctx, pre, report.year)
+            year = _year_of(clause, pre, report.year)
             if other_years or previous:
                 wanted = set(other_years) | ({report.year - 1} if previous else set())
-                if year not in wanted and not (previous and re.search(r"上年|上一年", ctx)):
+                if year not in wanted and not (previous and re.search(r"上年|上一年", clause)):
                     continue
-            elif year != report.year or re.search(r"上年|上一年", ctx):
+            elif year != report.year or re.search(r"上年|上一年", clause):
                 continue
-            if re.search(r"较上年|比上年|减少|增加|下降|降低|增长|降幅|增幅", ctx) and not previous:
+            if re.search(r"较上年|比上年|减少|增加|下降|降低|增长|降幅|增幅", clause) and not previous:
                 continue
-            plain = ctx.replace("一般公共预算", "")
+            plain = clause.replace("一般公共预算", "")
             budget = "预算" in plain and "决算" not in plain
-            score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(ctx))
-            score += 0.5 * len((worded - rest) & _bigrams(ctx))
-            if subject in ctx:
+            score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(clause))
+            score += 0.5 * len((worded - rest) & _bigrams(clause))
+            if subject in clause:
                 score += (
                     0.5  # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
                 )
-            covered = bool(unexplained) and unexplained <= _bigrams(ctx)
+            covered = bool(unexplained) and unexplained <= _bigrams(clause)
             if (measure == "budget") != budget and not covered:
                 continue  # a budget is not an answer about spending, nor the other way round
             score += 0.5 if (measure == "budget") == budget else -2.0
             score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
             if unexplained:
-                score += 4.0 * len(unexplained & _bigrams(ctx)) / len(unexplained)
+                score += 4.0 * len(unexplained & _bigrams(clause)) / len(unexplained)
             scored.append((score, r))
         scored.sort(key=lambda x: -x[0])
         return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
 
     def _lookup(
-        self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, log
+        self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, ctx
     ) -> Answer:
         T = self.rules.templates
         subjects = [m for m in ents.subjects]
@@ -197,7 +197,7 @@ class FiguresMixin:
             near = [
                 x for n in conv.subjects for x in [n] + [f for f, t in self.rules.synonyms.items() if t == n]
             ]
-            found = self._narrative_match(text, ents, report, log, near=near)
+            found = self._narrative_match(text, ents, report, ctx, near=near)
             if found is not None:
                 return found
         if not subjects and conv and conv.subjects and short_follow_up and len(_bigrams(ents.rest)) < 2:
@@ -207,7 +207,7 @@ class FiguresMixin:
         elif subjects and conv and conv.subjects and re.search(r"呢|那", text) and not ents.measures:
             follow_up = True
         if ents.ambiguous and not subjects and requested_unit(text) in ("辆", "人", "人次", "台(套)", "个"):
-            found = self._narrative_match(text, ents, report, log, unit=requested_unit(text))
+            found = self._narrative_match(text, ents, report, ctx, unit=requested_unit(text))
             if found is not None:
                 return found
         if ents.ambiguous and not subjects:
@@ -221,10 +221,10 @@ class FiguresMixin:
             )
         if not subjects:
             if {"rank_max", "rank_min"} & set(ents.operations):
-                return self._rank(text, ents.operations, report, log)
+                return self._rank(text, ents.operations, report, ctx)
             if "change" in ents.operations:
                 if re.search(r"总|全部|整体|收支|支出|收入", text):
-                    return self._change(["本年支出合计"], report, log, text)
+                    return self._change(["本年支出合计"], report, ctx, text)
                 return Answer(
                     "",
                     "clarify",
@@ -245,15 +245,15 @@ class FiguresMixin:
                 if {"actual", "budget"} <= set(ents.measures) or (
                     "rate" in ents.operations and "budget" in ents.measures
                 ):
-                    found = self._budget_vs_actual(text, ents, report, log)
+                    found = self._budget_vs_actual(text, ents, report, ctx)
                     if found is not None:
                         return found
                 wanted = requested_unit(text)
                 if wanted in ("辆", "人", "人次", "台(套)", "个"):
-                    found = self._narrative_match(text, ents, report, log, unit=wanted)
+                    found = self._narrative_match(text, ents, report, ctx, unit=wanted)
                     if found is not None:
                         return found
-                found = self._narrative_match(text, ents, report, log)
+                found = self._narrative_match(text, ents, report, ctx)
                 if found is not None:
                     return found
                 if ents.measures or ents.operations:
@@ -270,7 +270,7 @@ class FiguresMixin:
                         suggestions=self.rules.examples[:4],
                         confidence=0.2,
                     )
-                found = self._sentence_match(text, tokens, ents, report, log)
+                found = self._sentence_match(text, tokens, ents, report, ctx)
                 if found is not None:
                     return found
                 return Answer(
@@ -302,38 +302,38 @@ class FiguresMixin:
             names = keep
             subjects = [m for m in subjects if m.subject in keep]
         if "average" in ops:
-            return self._average(names, measure, report, log)
+            return self._average(names, measure, report, ctx)
         if set(names) <= TOTALS | {"一般公共预算财政拨款支出"} and (
             "rate" in ops or ({"actual", "budget"} <= set(ents.measures) and "difference" in ops)
         ):
-            found = self._budget_vs_actual(text, ents, report, log)
+            found = self._budget_vs_actual(text, ents, report, ctx)
             if found is not None:
                 return found
         if "rank_max" in ops or "rank_min" in ops:
-            return self._rank(text, ops, report, log)
+            return self._rank(text, ops, report, ctx)
         if "share" in ops:
-            return self._share(names, measure, report, log)
+            return self._share(names, measure, report, ctx)
         if "change" in ops:
-            return self._change(names, report, log, text)
+            return self._change(names, report, ctx, text)
         if "difference" in ops and (len(names) >= 2 or len(set(ents.measures) & {"actual", "budget"}) == 2):
-            return self._difference(names, ents, report, log)
+            return self._difference(names, ents, report, ctx)
         if "sum" in ops and len(names) >= 2:
-            return self._sum(names, measure, report, log)
+            return self._sum(names, measure, report, ctx)
         if len(names) >= 2 and re.search(r"和|与|及|跟|、", text) and "sum" not in ops:
             # two subjects asked together: answer both, each cited
-            return self._several(names, measure, report, log)
+            return self._several(names, measure, report, ctx)
         code = subjects[0].surface if subjects[0].method == "code" else None
-        return self._single(names[0], measure, report, log, code, subjects[0])
+        return self._single(names[0], measure, report, ctx, code, subjects[0])
 
-    def _single(self, subject, measure, report, log, code=None, match: Match | None = None) -> Answer:
+    def _single(self, subject, measure, report, ctx, code=None, match: Match | None = None) -> Answer:
         T = self.rules.templates
-        figs = self._figures(report, subject, measure, log, code, question=self._question)
+        figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
         mlabel = self.rules.measures[measure].label
-        ents = self._ents
+        ents = ctx.ents
         other_year = bool(
             ents and ([y for y in ents.years if y != report.year] or ents.relative_year in ("上年", "上一年"))
         )
-        empty = None if figs or other_year else empty_table_for(self.db, log, report, subject)
+        empty = None if figs or other_year else empty_table_for(self.db, ctx, report, subject)
         if not figs:
             if empty:
                 why = empty["empty_reason"] or "该表无数据"
@@ -358,10 +358,10 @@ class FiguresMixin:
                     citations=[c],
                 )
             if not other_year:
-                none = self._says_none(report, subject, log)
+                none = self._says_none(report, subject, ctx)
                 if none is not None:
                     return none
-            if measure == "budget" and not other_year and self._figures(report, subject, "actual", log, code):
+            if measure == "budget" and not other_year and self._figures(report, subject, "actual", ctx, code):
                 return Answer(
                     "",
                     "no_answer",
@@ -439,11 +439,11 @@ class FiguresMixin:
             ans.citations.append(o.citation)
         return ans
 
-    def _says_none(self, report: ReportInfo, subject: str, log: QueryLog) -> Answer | None:
+    def _says_none(self, report: ReportInfo, subject: str, ctx: Context) -> Answer | None:
         """A sentence saying the unit has none of it ("…无机关运行经费。"): zero, with that sentence."""
         forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 3]
         for form in forms:
-            for r in search_sentences(self.db, log, report, [form], limit=20):
+            for r in search_sentences(self.db, ctx, report, [form], limit=20):
                 sent = re.sub(r"[\"“”]", "", r["text"])
                 if re.search(rf"(?:无|没有|未发生|不存在)[^，,。；]{{0,6}}{re.escape(form)}", sent):
                     from .query import sentence_citation
@@ -480,12 +480,12 @@ class FiguresMixin:
             return "决算数"
         return col
 
-    def _several(self, names, measure, report, log) -> Answer:
+    def _several(self, names, measure, report, ctx) -> Answer:
         parts, cites = [], []
         for n in names[:4]:
-            figs = self._figures(report, n, measure, log)
+            figs = self._figures(report, n, measure, ctx)
             if not figs:
-                return self._single(n, measure, report, log)
+                return self._single(n, measure, report, ctx)
             parts.append(f"{n} {_fmt(figs[0].value)}{figs[0].unit}（{_source_text(figs[0].citation)}）")
             cites.append(figs[0].citation)
         return Answer(
@@ -500,7 +500,7 @@ class FiguresMixin:
         )
 
     def _in_requested_unit(
-        self, answer: Answer, text: str, ents: Entities, report: ReportInfo, log
+        self, answer: Answer, text: str, ents: Entities, report: ReportInfo, ctx
     ) -> Answer:
         """The answer in the unit the question asks for, or an honest "not given".
 
@@ -534,7 +534,7 @@ class FiguresMixin:
             answer.value, answer.unit = shown, wanted
             return answer
         if wanted == "%" and answer.unit != "%" or wanted not in money and wanted != "%":
-            found = self._narrative_match(text, ents, report, log, unit=wanted)
+            found = self._narrative_match(text, ents, report, ctx, unit=wanted)
             if found is not None:
                 return found
             return Answer(

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import sqlite_utils
 
@@ -34,11 +35,38 @@ class Figure:
 
 @dataclass
 class QueryLog:
+    """Every SQL statement one question ran, with its parameters (shown by ``--explain``)."""
+
     queries: list[tuple[str, list]] = field(default_factory=list)
 
     def run(self, db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
         self.queries.append((" ".join(sql.split()), list(params)))
         return list(db.query(sql, params))
+
+
+@dataclass(frozen=True)
+class Context:
+    """One question being answered, passed explicitly to every stage below the report slot.
+
+    The Bot keeps no per-question state on itself: what a handler needs to know about the
+    question (its normalised text, entities, the caller's conversation, the trace for
+    ``--explain``) travels here, and so does the query log. ``notes`` is where one handler leaves a
+    fact for a later one within the same question (the narrative clause an answer cited).
+    """
+
+    question: str = ""
+    ents: Any = None  # bot.entities.Entities (not imported: entities imports this module's users)
+    conv: Any = None  # bot.conversation.Conversation, the caller's container
+    trace: Any = None  # bot.answer.Trace when explaining
+    log: QueryLog = field(default_factory=QueryLog)
+    notes: dict = field(default_factory=dict)
+
+    def run(self, db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
+        return self.log.run(db, sql, params)
+
+    @property
+    def queries(self) -> list[tuple[str, list]]:
+        return self.log.queries
 
 
 # Which table answers first when several print the same 科目: expenditure detail, then the summary

@@ -13,8 +13,8 @@ from .answer import Answer
 from .catalog import ReportInfo
 from .entities import Entities, department_index, generic_words
 from .query import (
+    Context,
     Figure,
-    QueryLog,
 )
 from .wording import (
     TWO,
@@ -105,7 +105,7 @@ class ReportsMixin:
         measure: str,
         named: list[str],
         candidates: list[ReportInfo],
-        log: QueryLog,
+        ctx: Context,
     ) -> Answer | None:
         """Two or more departments named in one question: their difference, their sum, or each."""
 
@@ -128,7 +128,7 @@ class ReportsMixin:
             if not finals:
                 return None
             r = max(finals, key=lambda x: x.year)  # the latest, unless a year narrowed them
-            figs = self._figures(r, subject, measure, log, own_year=True)
+            figs = self._figures(r, subject, measure, ctx, own_year=True)
             if not figs or figs[0].unit not in ("万元", "元"):
                 return Answer(
                     "",
@@ -218,9 +218,7 @@ class ReportsMixin:
             citations=cites,
         )
 
-    def _across(
-        self, text: str, ents: Entities, candidates: list[ReportInfo], log: QueryLog
-    ) -> Answer | None:
+    def _across(self, text: str, ents: Entities, candidates: list[ReportInfo], ctx: Context) -> Answer | None:
         """Questions over several reports: rank departments, or compare two reports of one department."""
         subjects = [m.subject for m in ents.subjects]
         if not subjects:
@@ -245,13 +243,13 @@ class ReportsMixin:
             or re.search(r"哪个部门|哪个单位|哪家|哪些部门|各部门|各单位|排名|排序", text)
         )
         if len(named) >= 2 and not ranking:
-            return self._between_departments(text, ents, subject, measure, named, candidates, log)
+            return self._between_departments(text, ents, subject, measure, named, candidates, ctx)
         if not named and len(departments) >= 2 and "sum" in ents.operations and not ranking:
             if not _one_basis(candidates):
                 return None  # a sum over reports of different years or kinds means nothing: ask which
             # "2025年四个决算部门机关运行经费合计多少": every department the question leaves in
             everyone = list(dict.fromkeys(r.department for r in candidates))
-            return self._between_departments(text, ents, subject, measure, everyone, candidates, log)
+            return self._between_departments(text, ents, subject, measure, everyone, candidates, ctx)
         compare = (
             len(departments) == 1
             and len(candidates) >= 2
@@ -277,7 +275,7 @@ class ReportsMixin:
         found: list[tuple[ReportInfo, Figure]] = []
         for r in candidates:
             figs = self._figures(
-                r, subject, "actual" if compare and r.kind == "决算" else measure, log, own_year=True
+                r, subject, "actual" if compare and r.kind == "决算" else measure, ctx, own_year=True
             )
             if figs and (figs[0].unit in ("万元", "元") or ranking):
                 found.append((r, figs[0]))

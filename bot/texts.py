@@ -14,7 +14,7 @@ from .answer import Answer
 from .catalog import ReportInfo
 from .entities import Entities, generic_words
 from .query import (
-    QueryLog,
+    Context,
     narrative_figure,
     narrative_figures,
 )
@@ -39,12 +39,12 @@ class TextsMixin:
         body = T[template].format(text=r["text"], sentence=r["text"], source=_source_text(c))
         return Answer("", "answered", body, intent=intent, confidence=0.8, citations=[c])
 
-    def _section_answer(self, headings: list[str], report: ReportInfo, log: QueryLog, intent: str) -> Answer:
+    def _section_answer(self, headings: list[str], report: ReportInfo, ctx: Context, intent: str) -> Answer:
         rows: list[dict] = []
         for heading in headings:
             rows = [
                 r
-                for r in log.run(
+                for r in ctx.run(
                     self.db,
                     "SELECT * FROM sections WHERE report_id = ? AND heading LIKE ?"
                     " ORDER BY COALESCE(page, 0), line LIMIT 3",
@@ -69,12 +69,12 @@ class TextsMixin:
             "", "answered", f"{r['text']}（{_source_text(c)}）", intent=intent, confidence=0.9, citations=[c]
         )
 
-    def _definition(self, text, ents, report, log) -> Answer:
+    def _definition(self, text, ents, report, ctx) -> Answer:
         T = self.rules.templates
         names = [m.subject for m in ents.subjects] + [m.surface for m in ents.subjects] + ents.ambiguous
         rows = []
         for n in names:
-            rows = log.run(
+            rows = ctx.run(
                 self.db,
                 "SELECT * FROM terms WHERE report_id = ? AND (term = ? OR term LIKE ?)",
                 [report.id, n, f"%{n}%"],
@@ -83,8 +83,8 @@ class TextsMixin:
                 break
         if not rows:
             if re.search(r"自评|绩效|结论", text):
-                return self._performance(text, ents, report, log)
-            found = self._sentence_match(text, self._tokens(text), ents, report, log)
+                return self._performance(text, ents, report, ctx)
+            found = self._sentence_match(text, self._tokens(text), ents, report, ctx)
             if found is not None:
                 return found  # "公用经费主要包括什么" answered by the sentence that says so
             if names:
@@ -94,7 +94,7 @@ class TextsMixin:
                     self.rules.templates["texts_definition"].format(names_0=names[0]),
                     intent="definition",
                 )
-            found = self._narrative_match(text, ents, report, log)  # "主管部门是哪个" and the like
+            found = self._narrative_match(text, ents, report, ctx)  # "主管部门是哪个" and the like
             if found is not None:
                 return found
             return Answer(
@@ -118,7 +118,7 @@ class TextsMixin:
             citations=[c],
         )
 
-    def _reason(self, text, tokens, ents, report, conv, log) -> Answer:
+    def _reason(self, text, tokens, ents, report, conv, ctx) -> Answer:
         """The sentence in which the report explains what the question asks about.
 
         Candidates are sentences that give a reason (原因/由于/导致…) or say that something does not
@@ -131,7 +131,7 @@ class TextsMixin:
             forms += [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
             if subject == SANGONG:
                 forms.append("三公")
-        rows = log.run(
+        rows = ctx.run(
             self.db,
             "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
             " WHERE s.report_id = ? ORDER BY COALESCE(s.page, 0), s.line",
@@ -160,10 +160,10 @@ class TextsMixin:
             return Answer("", "no_answer", "报告中没有找到相关原因的说明。", intent="reason")
         return self._sentence_answer(best, report, "reason", template="reason")
 
-    def _performance(self, text, ents, report, log) -> Answer:
+    def _performance(self, text, ents, report, ctx) -> Answer:
         subj = ents.subjects[0].subject if ents.subjects else None
         if subj and subj in self.catalog.indicators:
-            rows = log.run(
+            rows = ctx.run(
                 self.db,
                 "SELECT i.*, p.project FROM performance_indicators i JOIN performance_projects p"
                 " ON p.id = i.project_id WHERE i.report_id = ? AND i.name = ?",
@@ -201,7 +201,7 @@ class TextsMixin:
             None,
         )
         if fund and re.search(r"自评表|绩效表|(元)|多少元", text):
-            rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+            rows = ctx.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
             import json as _json
 
             for r in rows:
@@ -243,25 +243,25 @@ class TextsMixin:
             if re.search(r"得分|多少分|评分|打了", text)
             else (["执行率"] if "执行率" in text else [])
         )
-        figs = narrative_figures(self.db, log, report, words) if words else []
+        figs = narrative_figures(self.db, ctx, report, words) if words else []
         if not figs and not words:
             if "主管部门" in text:
                 found = self._project_field(
-                    report, log, "department", "主管部门", "“{project}”项目的主管部门是{value}"
+                    report, ctx, "department", "主管部门", "“{project}”项目的主管部门是{value}"
                 )
                 if found is not None:
                     return found
             if re.search(r"结论|评价等级|评级", text):
                 found = self._project_field(
-                    report, log, "conclusion", "自评结论", "“{project}”项目绩效自评结论为“{value}”"
+                    report, ctx, "conclusion", "自评结论", "“{project}”项目绩效自评结论为“{value}”"
                 )
                 if found is not None:
                     return found
             # a fact the narrative states about the self-evaluation (自评覆盖率, 涉及资金, 几个项目)
-            found = self._narrative_match(text, self._ents or Entities(), report, log)
+            found = self._narrative_match(text, ctx.ents or Entities(), report, ctx)
             if found is not None:
                 return found
-            found = self._sentence_match(text, self._tokens(text), self._ents or Entities(), report, log)
+            found = self._sentence_match(text, self._tokens(text), ctx.ents or Entities(), report, ctx)
             if found is not None:
                 return found
             hits = sorted(
@@ -276,7 +276,7 @@ class TextsMixin:
                     suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
                     confidence=0.3,
                 )
-            return self._lookup(text, [], Entities(), report, None, log)
+            return self._lookup(text, [], Entities(), report, None, ctx)
         if figs:
             f = narrative_figure(report, figs[0], words[0])
             T = self.rules.templates
@@ -300,10 +300,10 @@ class TextsMixin:
         return Answer("", "no_answer", "报告中没有找到绩效自评的相关内容。", intent="performance")
 
     def _project_field(
-        self, report: ReportInfo, log: QueryLog, field: str, label: str, sentence: str
+        self, report: ReportInfo, ctx: Context, field: str, label: str, sentence: str
     ) -> Answer | None:
         """A field of the 绩效自评表 (主管部门, 自评结论) as a cited sentence."""
-        rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+        rows = ctx.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
         rows = [r for r in rows if r[field]]
         if not rows:
             return None
@@ -321,7 +321,7 @@ class TextsMixin:
         return Answer("", "answered", body, intent="performance", confidence=0.8, citations=[c])
 
     def _sentence_match(
-        self, text: str, tokens: list[str], ents: Entities, report: ReportInfo, log: QueryLog
+        self, text: str, tokens: list[str], ents: Entities, report: ReportInfo, ctx: Context
     ) -> Answer | None:
         """A sentence of the narrative that says what a text question asks ("有没有纳入财政重点项目
         绩效评价", "公用经费主要包括什么"), kept only when it covers most of the question's own words
@@ -332,7 +332,7 @@ class TextsMixin:
             return None
         # one report's sentences (a few hundred) are scanned directly: full text over all reports
         # would cost more than it saves once the knowledge base holds thousands of reports
-        rows = log.run(
+        rows = ctx.run(
             self.db,
             "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
             " WHERE s.report_id = ?",
@@ -345,8 +345,8 @@ class TextsMixin:
             cover = len(want & _bigrams(r["text"].replace(" ", ""))) / len(want)
             if cover > best_cover:
                 best, best_cover = r, cover
-        if self._trace is not None:
-            self._trace.add(
+        if ctx.trace is not None:
+            ctx.trace.add(
                 "sentence_match",
                 {
                     "want": sorted(want),
@@ -364,7 +364,7 @@ class TextsMixin:
         text: str,
         ents: Entities,
         report: ReportInfo,
-        log: QueryLog,
+        ctx: Context,
         near: list[str] | None = None,
         unit: str | None = None,
         money: bool = False,
@@ -381,7 +381,7 @@ class TextsMixin:
             want |= _bigrams(re.sub(r"多少|几|百分之|是|的", " ", ents.plain or text))
         if len(want) < 2:
             return None
-        rows = log.run(
+        rows = ctx.run(
             self.db,
             "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
             [report.id],
@@ -389,7 +389,7 @@ class TextsMixin:
         other_years = [y for y in ents.years if y != report.year]
         scored = []
         for r in rows:
-            ctx = r["context"].replace(" ", "").replace(report.department, "")
+            clause = r["context"].replace(" ", "").replace(report.department, "")
             pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
             if other_years and not any(str(y) in pre for y in other_years):
                 continue
@@ -401,13 +401,15 @@ class TextsMixin:
                     continue
             elif (r["unit"] == "%") != bool(re.search(r"率|占|比例|百分|%", text)):
                 continue
-            cover = max(len(want & _bigrams(ctx)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want))
+            cover = max(
+                len(want & _bigrams(clause)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want)
+            )
             if near and any(f in pre for f in near):
                 cover += 0.2
             scored.append((cover, r))
         scored.sort(key=lambda x: -x[0])
-        if self._trace is not None:
-            self._trace.add(
+        if ctx.trace is not None:
+            ctx.trace.add(
                 "narrative_match",
                 {
                     "want": sorted(want),
@@ -442,7 +444,7 @@ class TextsMixin:
         if rivals and best - rivals[0] < NARRATIVE_MARGIN:
             return None
         fig = narrative_figure(report, r, r["context"])
-        self._last_context = r["context"]
+        ctx.notes["last_context"] = r["context"]
         body = self.rules.templates["narrative"].format(
             report=report.label,
             context=r["context"],
