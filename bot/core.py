@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,14 +20,15 @@ from knowledge.model import Citation
 from knowledge.paths import ensure_default_db
 from knowledge.segment import add_words, cut
 from knowledge.store import open_db
-from rules import Rules, default_rules
+from rules import Rules, RulesError, default_rules
 
 from .answer import Answer, Trace
 from .catalog import Catalog, build_catalog
 from .compute import ComputeMixin
 from .conversation import Conversation
-from .entities import Entities, recognise
+from .entities import recognise
 from .figures import FiguresMixin
+from .intent import check_routing, choose_intent
 from .normalise import MAX_QUESTION, encodable, normalise
 from .query import (
     Context,
@@ -36,7 +38,6 @@ from .query import (
 from .reports import ReportsMixin
 from .texts import TextsMixin
 from .wording import (
-    GLOBAL_INTENTS,
     _kind_text,
     _strip_report_words,
 )
@@ -57,6 +58,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self.readonly = readonly
         self.db = open_db(self.db_path, readonly=readonly)
         self.rules = rules or default_rules()
+        check_handlers(self.rules)
         self._seen = self._version()
         self.catalog: Catalog = build_catalog(self.db, self.rules)
         self._lock = threading.Lock()
@@ -170,11 +172,11 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             conv.pending_question = ""
         if trace:
             trace.add("entities", ents.explain())
-        intent = self._intent(text, ents)
+        intent = choose_intent(text, ents, self.catalog, self.rules)
         ctx = Context(question=text, ents=ents, conv=conv, trace=trace)
         if intent == "list_reports" and ents.unknown_department:
             intent = "lookup"  # the report choice below declines it, naming what is available
-        if intent in GLOBAL_INTENTS:
+        if intent in self.rules.without_report:
             answer = self._dispatch(intent, text, tokens, ents, None, conv, ctx)
             answer.question = raw[:MAX_QUESTION]
             return answer
@@ -231,131 +233,112 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             conv.report_id = report.id
         return answer
 
-    def _intent(self, text: str, ents: Entities) -> str:
-        found = [
-            name
-            for name, words in self.rules.intents.items()
-            if any(w.lower() in text.lower() for w in words)
-        ]
-        if any(w in text for w in self.rules.private_words) or (
-            any(m in text for m in self.rules.person_markers)
-            and re.search(r"工资|收入|薪|住址|年龄|家", text)
-        ):
-            return "private"
-        if (
-            ({"duties", "organisation"} & set(found))
-            and ents.subjects
-            and ents.subjects[0].subject in self.catalog.terms
-        ):
-            return "definition"  # "项目支出是干什么的" asks what the term means, not the department's duties
-        for name in (
-            "list_reports",
-            "report_info",
-            "reason",
-            "duties",
-            "organisation",
-            "definition",
-            "contact",
-        ):
-            if name in found:
-                if name == "definition" and ents.subjects and re.search(r"多少|几", text):
-                    continue
-                return name
-        if (
-            ents.subjects
-            and ents.subjects[0].subject in self.catalog.indicators
-            and "definition" not in found
-        ):
-            return "performance"
-        fund_words = r"年初预算数|全年预算数|全年执行数|执行数|执行率|得分|分值"
-        if (
-            ents.subjects
-            and ents.subjects[0].subject in self.catalog.projects
-            and re.search(fund_words, text)
-        ):
-            return "performance"
-        if "performance" in found and (
-            not ents.subjects
-            or ents.subjects[0].subject in self.catalog.indicators
-            or ents.subjects[0].subject in self.catalog.projects
-        ):
-            return "performance"
-        if ents.subjects or ents.ambiguous:
-            return "lookup"
-        for name in ("greeting", "help", "performance", "out_of_scope"):
-            if name in found:
-                return name
-        return "lookup"
+    # Handlers: one per intent, one signature, looked up in HANDLERS by the intent's name.
+
+    def _private(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return Answer("", "no_answer", self.rules.templates["private"], intent="private")
+
+    def _greeting(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        body = self.rules.templates["greeting"].format(report=self._kb_label(), examples=self._examples())
+        return Answer("", "answered", body, intent="greeting", confidence=1.0)
+
+    def _help(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        body = self.rules.templates["help"].format(examples=self._examples())
+        return Answer("", "answered", body, intent="help", confidence=1.0)
+
+    def _out_of_scope(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        body = self.rules.templates["out_of_scope"].format(examples=self._examples())
+        return Answer("", "no_answer", body, intent="out_of_scope")
+
+    def _list_reports(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        T = self.rules.templates
+        reports = list(ents.reports or self.catalog.reports)
+        if ents.years:
+            reports = [r for r in reports if r.year in ents.years]
+        kinds = [k for k in self.rules.word("report_kinds") if k in _kind_text(text)]
+        if len(kinds) == 1:
+            reports = [r for r in reports if r.kind == kinds[0]]
+        labels = T["list_reports_separator"].join(r.label for r in reports[:30]) + (
+            T["core_dispatch"].format(len_reports=len(reports)) if len(reports) > 30 else ""
+        )
+        return Answer(
+            "",
+            "answered",
+            T["list_reports"].format(n=len(reports), reports=labels or T["list_reports_none"]),
+            intent="list_reports",
+            confidence=1.0,
+            value=Decimal(len(reports)),
+            unit=T["unit_reports"],
+        )
+
+    def _report_info(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        T = self.rules.templates
+        body = T["report_info"].format(
+            report=report.title or report.label,
+            department=report.department,
+            year=report.year,
+            kind=report.kind,
+        )
+        cite = Citation(report=report.title or report.label, section=T["title_section"], quote=report.title)
+        return Answer("", "answered", body, intent="report_info", confidence=1.0, citations=[cite])
+
+    def _definition_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._definition(text, ents, report, ctx)
+
+    def _reason_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._reason(text, tokens, ents, report, conv, ctx)
+
+    def _duties(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._section_answer(list(self.rules.word("duties_headings")), report, ctx, "duties")
+
+    def _organisation(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._section_answer(
+            list(self.rules.word("organisation_headings")), report, ctx, "organisation"
+        )
+
+    def _contact(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        rows = search_sentences(self.db, ctx, report, list(self.rules.word("contact_words")))
+        if rows:
+            return self._sentence_answer(rows[0], report, "contact")
+        return Answer("", "no_answer", self.rules.templates["no_contact"], intent="contact")
+
+    def _performance_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._performance(text, ents, report, ctx)
+
+    def _lookup_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._lookup(text, tokens, ents, report, conv, ctx)
 
     def _dispatch(self, intent, text, tokens, ents, report, conv, ctx) -> Answer:
-        T = self.rules.templates
-        ex = self._examples()
-        if intent == "private":
-            return Answer("", "no_answer", T["private"], intent=intent)
-        if intent == "greeting":
-            return Answer(
-                "",
-                "answered",
-                T["greeting"].format(report=self._kb_label(), examples=ex),
-                intent=intent,
-                confidence=1.0,
-            )
-        if intent == "help":
-            return Answer("", "answered", T["help"].format(examples=ex), intent=intent, confidence=1.0)
-        if intent == "out_of_scope":
-            return Answer("", "no_answer", T["out_of_scope"].format(examples=ex), intent=intent)
-        if intent == "list_reports":
-            reports = list(ents.reports or self.catalog.reports)
-            if ents.years:
-                reports = [r for r in reports if r.year in ents.years]
-            kinds = [k for k in ("决算", "预算") if k in _kind_text(text)]
-            if len(kinds) == 1:
-                reports = [r for r in reports if r.kind == kinds[0]]
-            labels = "；".join(r.label for r in reports[:30]) + (
-                self.rules.templates["core_dispatch"].format(len_reports=len(reports))
-                if len(reports) > 30
-                else ""
-            )
-            return Answer(
-                "",
-                "answered",
-                T["list_reports"].format(n=len(reports), reports=labels or "（没有符合条件的报告）"),
-                intent=intent,
-                confidence=1.0,
-                value=Decimal(len(reports)),
-                unit="份",
-            )
-        if intent == "report_info":
-            return Answer(
-                "",
-                "answered",
-                T["report_info"].format(
-                    report=report.title or report.label,
-                    department=report.department,
-                    year=report.year,
-                    kind=report.kind,
-                ),
-                intent=intent,
-                confidence=1.0,
-                citations=[Citation(report=report.title or report.label, section="标题", quote=report.title)],
-            )
-        if intent == "definition":
-            return self._definition(text, ents, report, ctx)
-        if intent == "reason":
-            return self._reason(text, tokens, ents, report, conv, ctx)
-        if intent in ("duties", "organisation"):
-            headings = (
-                ["职责", "职能"] if intent == "duties" else ["机构设置", "单位构成", "内设机构", "组织机构"]
-            )
-            return self._section_answer(headings, report, ctx, intent)
-        if intent == "contact":
-            rows = search_sentences(self.db, ctx, report, ["联系"])
-            if rows:
-                return self._sentence_answer(rows[0], report, intent)
-            return Answer("", "no_answer", "报告中没有公开联系方式。", intent=intent)
-        if intent == "performance":
-            return self._performance(text, ents, report, ctx)
-        return self._lookup(text, tokens, ents, report, conv, ctx)
+        """The intent's handler from the table (an intent without a row is refused at start-up)."""
+        return HANDLERS[intent](self, text, tokens, ents, report, conv, ctx)
+
+
+Handler = Callable[..., Answer]
+
+# intent (rules/zh/intents.yaml) → handler. Adding an intent: a YAML entry, a handler, a row here.
+HANDLERS: dict[str, Handler] = {
+    "private": Bot._private,
+    "greeting": Bot._greeting,
+    "help": Bot._help,
+    "out_of_scope": Bot._out_of_scope,
+    "list_reports": Bot._list_reports,
+    "report_info": Bot._report_info,
+    "definition": Bot._definition_handler,
+    "reason": Bot._reason_handler,
+    "duties": Bot._duties,
+    "organisation": Bot._organisation,
+    "contact": Bot._contact,
+    "performance": Bot._performance_handler,
+    "lookup": Bot._lookup_handler,
+}
+
+
+def check_handlers(rules: Rules) -> None:
+    """Every intent of intents.yaml has a handler row (said at start-up, naming the entry)."""
+    check_routing(rules)
+    for name in rules.intents:
+        if name not in HANDLERS:
+            raise RulesError(f"intents.yaml: intents.{name}: 没有处理函数 (no handler in bot.core.HANDLERS)")
 
 
 _default_bot: Bot | None = None

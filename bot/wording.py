@@ -17,9 +17,6 @@ from .query import (
 
 SANGONG = "三公经费"
 
-# Intents answered without choosing a report.
-GLOBAL_INTENTS = {"private", "greeting", "help", "out_of_scope", "list_reports"}
-
 # Subjects that contain others: when a question names one of these and something inside it
 # ("基本支出里的电费"), the question is about the inner one.
 TOTALS = {
