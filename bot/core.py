@@ -32,6 +32,8 @@ from .intent import check_routing, choose_intent
 from .normalise import MAX_QUESTION, encodable, normalise
 from .query import (
     Context,
+    QueryCache,
+    QueryLog,
     findings_for,
     search_sentences,
 )
@@ -62,6 +64,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self._seen = self._version()
         self.catalog: Catalog = build_catalog(self.db, self.rules)
         self._lock = threading.Lock()
+        self._rows = QueryCache()  # rows of recent queries, for this version of the knowledge base
         self._words_loaded = False
 
     def _version(self) -> tuple:
@@ -92,6 +95,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             return False
         self._seen = seen
         self.catalog = build_catalog(self.db, self.rules)
+        self._rows.clear()
         self._words_loaded = False  # the new report's names become tokenizer words too
         return True
 
@@ -173,7 +177,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if trace:
             trace.add("entities", ents.explain())
         intent = choose_intent(text, ents, self.catalog, self.rules)
-        ctx = Context(question=text, ents=ents, conv=conv, trace=trace)
+        ctx = Context(question=text, ents=ents, conv=conv, trace=trace, log=QueryLog(cache=self._rows))
         if intent == "list_reports" and ents.unknown_department:
             intent = "lookup"  # the report choice below declines it, naming what is available
         if intent in self.rules.without_report:

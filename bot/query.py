@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,14 +34,46 @@ class Figure:
     table_title: str = ""
 
 
+class QueryCache:
+    """Rows of recent queries, kept by the Bot for one version of its knowledge base.
+
+    Every query the engine runs only reads, so its rows change only when the knowledge base does
+    (the Bot clears this on reload). A ranking over twelve reports reads each report's narrative
+    figures; asked again, they come from here. Bounded (least recently used out), and the rows are
+    shared: callers read them, never change them.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self.rows: OrderedDict[tuple, list[dict]] = OrderedDict()
+
+    def get(self, db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
+        key = (sql, tuple(params))
+        rows = self.rows.get(key)
+        if rows is None:
+            rows = list(db.query(sql, params))
+            self.rows[key] = rows
+            if len(self.rows) > self.size:
+                self.rows.popitem(last=False)
+        else:
+            self.rows.move_to_end(key)
+        return rows
+
+    def clear(self) -> None:
+        self.rows.clear()
+
+
 @dataclass
 class QueryLog:
     """Every SQL statement one question ran, with its parameters (shown by ``--explain``)."""
 
     queries: list[tuple[str, list]] = field(default_factory=list)
+    cache: QueryCache | None = None
 
     def run(self, db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
         self.queries.append((" ".join(sql.split()), list(params)))
+        if self.cache is not None:
+            return list(self.cache.get(db, sql, params))
         return list(db.query(sql, params))
 
 
