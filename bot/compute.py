@@ -34,12 +34,21 @@ from .wording import (
 class ComputeMixin:
     def _average(self, names, measure, report, ctx) -> Answer:
         """人均: an amount divided by the staff count the report states (在编人数)."""
-        money = next((n for n in names if n != "在编人数"), None)
+        money = next((n for n in names if n != self.rules.one("compute_average_1")), None)
         if money is None:
-            return Answer("", "no_answer", "请说明要按人平均的是哪一项金额。", intent="average")
+            return Answer("", "no_answer", self.rules.one("compute_average_2"), intent="average")
         amount = self._figures(report, money, measure, ctx)
-        people = [f for f in self._narrative_only(report, "在编人数", "actual", ctx) if f.unit == "人"]
-        if not amount or amount[0].unit not in ("万元", "元") or not people or not people[0].value:
+        people = [
+            f
+            for f in self._narrative_only(report, self.rules.one("compute_average_3"), "actual", ctx)
+            if f.unit == self.rules.one("compute_average_4")
+        ]
+        if (
+            not amount
+            or amount[0].unit not in self.rules.word("compute_average_5")
+            or not people
+            or not people[0].value
+        ):
             return Answer(
                 "", "no_answer", self.rules.templates["compute_average"].format(money=money), intent="average"
             )
@@ -72,7 +81,7 @@ class ComputeMixin:
                 )
             got.append(figs[0])
         if got[0].unit != got[1].unit:
-            return Answer("", "no_answer", "两个数字单位不同，无法直接计算。", intent="compute")
+            return Answer("", "no_answer", self.rules.one("compute_pair_1"), intent="compute")
         return got[0], got[1]
 
     def _share(self, names, measure, report, ctx) -> Answer:
@@ -96,7 +105,11 @@ class ComputeMixin:
                 and whole[0].value
             ):
                 pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
-                label = part.citations[0].quote and ctx.notes.get("last_context", "") or "该项"
+                label = (
+                    part.citations[0].quote
+                    and ctx.notes.get("last_context", "")
+                    or self.rules.one("compute_share_1")
+                )
                 body = self.rules.templates["compute_share"].format(
                     report_label=report.label,
                     label=label,
@@ -136,7 +149,11 @@ class ComputeMixin:
             whole_name = part_name
             part_name = [x for x in ctx.conv.recent if x != whole_name][-1]
         else:
-            whole_name = "本年收入合计" if "收入" in part_name else "本年支出合计"
+            whole_name = (
+                self.rules.one("compute_share_3")
+                if self.rules.one("compute_share_2") in part_name
+                else self.rules.one("compute_share_4")
+            )
         if part_name == whole_name:
             return Answer(
                 "",
@@ -209,7 +226,9 @@ class ComputeMixin:
             return pair
         a, b = pair
         diff = a.value - b.value
-        direction = "多" if diff >= 0 else "少"
+        direction = (
+            self.rules.one("compute_difference_1") if diff >= 0 else self.rules.one("compute_difference_2")
+        )
         body = T["difference"].format(
             report=report.label,
             a=labels[0],
@@ -244,14 +263,14 @@ class ComputeMixin:
                 return Answer("", "no_answer", self.rules.templates["compute_sum"].format(n=n), intent="sum")
             figs.append(f[0])
         if len({f.unit for f in figs}) != 1:
-            return Answer("", "no_answer", "这些数字单位不同，无法相加。", intent="sum")
+            return Answer("", "no_answer", self.rules.one("compute_sum_1"), intent="sum")
         total = sum((f.value for f in figs), Decimal(0))
         parts = "，".join(f"{n} {_fmt(f.value)}{f.unit}" for n, f in zip(names, figs, strict=False))
         formula = " + ".join(_fmt(f.value) for f in figs)
         body = T["sum"].format(
             report=report.label, parts=parts, value=_fmt(total), unit=figs[0].unit, formula=formula
         )
-        body += "出处：" + "；".join(_source_text(f.citation) for f in figs) + "。"
+        body += self.rules.one("compute_sum_2") + "；".join(_source_text(f.citation) for f in figs) + "。"
         return Answer(
             "",
             "answered",
@@ -268,7 +287,11 @@ class ComputeMixin:
         within 人员经费/公用经费), or 类 of the summary table."""
         T = self.rules.templates
         if within is None:
-            within = "公用经费" if "公用经费" in text else ("人员经费" if "人员经费" in text else None)
+            within = (
+                self.rules.one("compute_rank_2")
+                if self.rules.one("compute_rank_1") in text
+                else (self.rules.one("compute_rank_4") if self.rules.one("compute_rank_3") in text else None)
+            )
         # "工资福利支出里哪一项最多": the items under a named 类
         codes = {v: k for k, v in self.catalog.codes.items()}
         parent = next(
@@ -279,10 +302,10 @@ class ComputeMixin:
             ),
             None,
         )
-        if re.search(r"哪一?类|类级|大类", text):
+        if re.search(self.rules.pattern("compute_rank_5"), text):
             figs = rank_classes(self.db, ctx, report)
         else:
-            economic = bool(within) or bool(re.search(r"经济分类|费用|基本支出|哪项费|明细|花在", text))
+            economic = bool(within) or bool(re.search(self.rules.pattern("compute_rank_6"), text))
             economic = economic or bool(parent and parent.startswith("3"))
             figs = rank_rows(self.db, ctx, report, economic, within)
             if parent:
@@ -290,9 +313,9 @@ class ComputeMixin:
                     f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)
                 ]
         if not figs:
-            return Answer("", "no_answer", "报告中没有可以比较的分项数字。", intent="rank")
+            return Answer("", "no_answer", self.rules.one("compute_rank_7"), intent="rank")
         f = figs[0] if "rank_min" not in ops else figs[-1]
-        extreme = "最少" if "rank_min" in ops else "最多"
+        extreme = self.rules.one("compute_rank_8") if "rank_min" in ops else self.rules.one("compute_rank_9")
         body = T["rank"].format(
             report=report.label,
             table=f.citation.table,
@@ -323,17 +346,17 @@ class ComputeMixin:
             "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
             [report.id],
         )
-        want_pct = bool(re.search(r"百分|%|幅|比例|比率", text))
+        want_pct = bool(re.search(self.rules.pattern("compute_change_1"), text))
         forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
         if subject == SANGONG:
-            forms = ["三公"]
+            forms = list(self.rules.word("compute_change_2"))
         # both years stated: compute (在编人数 4 → 11)
         if subject and not want_pct:
             plain = [
                 r
                 for r in rows
                 if any(f in r["context"] for f in forms)
-                and not re.search(r"增加|减少|下降|降低|增长|上升|比|较", r["context"])
+                and not re.search(self.rules.pattern("compute_change_3"), r["context"])
             ]
 
             def year(r: dict) -> int:
@@ -346,7 +369,13 @@ class ComputeMixin:
             if this and last and this[0]["unit"] == last[0]["unit"]:
                 a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
                 diff = a.value - b.value
-                word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平")
+                word = (
+                    self.rules.one("compute_change_4")
+                    if diff > 0
+                    else (
+                        self.rules.one("compute_change_5") if diff < 0 else self.rules.one("compute_change_6")
+                    )
+                )
                 body = self.rules.templates["compute_change"].format(
                     report_label=report.label,
                     subject=subject,
@@ -378,7 +407,7 @@ class ComputeMixin:
                 rf"较上年|比上年|上年|与.{{0,10}}相比|[比较]\s*{report.year - 1}",
                 _prefix(r["sentence"], r["raw"]),
             )
-            and re.search(r"增加|减少|下降|降低|增长|上升|降幅|增幅", r["context"])
+            and re.search(self.rules.pattern("compute_change_7"), r["context"])
         ]
         if subject and subject not in TOTALS:
             # named in the sentence before the figure, or (a sentence earlier) in its section heading
@@ -388,7 +417,7 @@ class ComputeMixin:
                 if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)
                 or any(f in re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1]) for f in forms)
             ]
-        units = ("%",) if want_pct else ("万元", "元", "人", "辆")
+        units = ("%",) if want_pct else self.rules.word("compute_change_8")
         chosen = [r for r in stated if r["unit"] in units]
         if not chosen:
             return Answer(
@@ -420,8 +449,7 @@ class ComputeMixin:
         ("年初预算为576.61万元，支出决算为672.13万元"): the difference, or the completion rate."""
         rows = ctx.run(
             self.db,
-            "SELECT * FROM narrative_figures WHERE report_id = ? AND unit IN ('万元', '元')"
-            " ORDER BY COALESCE(page, 0), line, id",
+            self.rules.one("compute_budget_vs_actual_1"),
             [report.id],
         )
         by_sentence: dict[tuple, list[dict]] = {}
@@ -431,15 +459,24 @@ class ComputeMixin:
             budget = [
                 r
                 for r in group
-                if "预算" in r["context"].replace("一般公共预算", "") and "决算" not in r["context"]
+                if self.rules.one("compute_budget_vs_actual_2")
+                in r["context"].replace(self.rules.one("compute_budget_vs_actual_3"), "")
+                and self.rules.one("compute_budget_vs_actual_4") not in r["context"]
             ]
-            actual = [r for r in group if "决算" in r["context"]]
-            if not budget or not actual or "三公" in group[0]["sentence"]:
+            actual = [r for r in group if self.rules.one("compute_budget_vs_actual_5") in r["context"]]
+            if (
+                not budget
+                or not actual
+                or self.rules.one("compute_budget_vs_actual_6") in group[0]["sentence"]
+            ):
                 continue
-            b, a = narrative_figure(report, budget[0], "预算"), narrative_figure(report, actual[0], "决算")
+            b, a = (
+                narrative_figure(report, budget[0], self.rules.one("compute_budget_vs_actual_7")),
+                narrative_figure(report, actual[0], self.rules.one("compute_budget_vs_actual_8")),
+            )
             if b.unit != a.unit or not b.value:
                 continue
-            if "rate" in ents.operations or re.search(r"百分|完成", text):
+            if "rate" in ents.operations or re.search(self.rules.pattern("compute_budget_vs_actual_9"), text):
                 rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
                 body = self.rules.templates["compute_budget_vs_actual"].format(
                     report_label=report.label,
@@ -463,7 +500,11 @@ class ComputeMixin:
                     citations=[a.citation],
                 )
             diff = a.value - b.value
-            word = "多" if diff >= 0 else "少"
+            word = (
+                self.rules.one("compute_budget_vs_actual_10")
+                if diff >= 0
+                else self.rules.one("compute_budget_vs_actual_11")
+            )
             body = self.rules.templates["compute_budget_vs_actual_2"].format(
                 report_label=report.label,
                 budget_0_context=budget[0]["context"],

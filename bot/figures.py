@@ -66,7 +66,7 @@ class FiguresMixin:
         """
         m = self.rules.measures[measure]
         columns = list(m.columns)
-        if report.kind == "预算":
+        if report.kind == self.rules.one("figures_figures_1"):
             # a budget report's tables hold budgets under plain column names (合计, 预算数)
             measure = "budget"
             m = self.rules.measures["budget"]
@@ -77,14 +77,17 @@ class FiguresMixin:
             and not own_year
             and (
                 [y for y in ents.years if y != report.year]
-                or (ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
+                or (
+                    ents.relative_year in self.rules.word("figures_figures_2")
+                    and "change" not in ents.operations
+                )
             )
         ):
             return self._narrative_only(report, subject, measure, ctx, wording)
         sangong_parts = {
             SANGONG,
             *self.rules.groups.get(SANGONG, []),
-            *self.rules.groups.get("公务用车购置及运行维护费", []),
+            *self.rules.groups.get(self.rules.one("figures_figures_3"), []),
         }
         if subject in sangong_parts:
             return (
@@ -107,7 +110,7 @@ class FiguresMixin:
         # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
         forms = [subject] + [f for f, s in self.rules.synonyms.items() if s == subject and len(f) >= 2]
         if subject == SANGONG:
-            forms = ["三公"]
+            forms = list(self.rules.word("figures_narrative_only_1"))
         rows = ctx.run(
             self.db,
             "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
@@ -115,7 +118,11 @@ class FiguresMixin:
         )
         ents = ctx.ents
         other_years = [y for y in (ents.years if ents else []) if y != report.year]
-        previous = bool(ents and ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
+        previous = bool(
+            ents
+            and ents.relative_year in self.rules.word("figures_narrative_only_2")
+            and "change" not in ents.operations
+        )
         question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
         # the measure's own words are weighed by the measure term below, not again as wording
         measure_words = [w for m in self.rules.measures.values() for w in m.words]
@@ -125,7 +132,7 @@ class FiguresMixin:
         for f in sorted(measure_words, key=len, reverse=True):
             question = question.replace(f, " ")
         rest = _bigrams(question)
-        wants_rate = wording and bool(re.search(r"率|占|比例|百分", ctx.question))
+        wants_rate = wording and bool(re.search(self.rules.pattern("figures_narrative_only_3"), ctx.question))
         unexplained = (
             _bigrams(" ".join(p for p in ents.rest.split() if p not in generic_words(self.rules)))
             if ents and wording
@@ -146,14 +153,19 @@ class FiguresMixin:
             year = _year_of(clause, pre, report.year)
             if other_years or previous:
                 wanted = set(other_years) | ({report.year - 1} if previous else set())
-                if year not in wanted and not (previous and re.search(r"上年|上一年", clause)):
+                if year not in wanted and not (
+                    previous and re.search(self.rules.pattern("figures_narrative_only_4"), clause)
+                ):
                     continue
-            elif year != report.year or re.search(r"上年|上一年", clause):
+            elif year != report.year or re.search(self.rules.pattern("figures_narrative_only_5"), clause):
                 continue
-            if re.search(r"较上年|比上年|减少|增加|下降|降低|增长|降幅|增幅", clause) and not previous:
+            if re.search(self.rules.pattern("figures_narrative_only_6"), clause) and not previous:
                 continue
-            plain = clause.replace("一般公共预算", "")
-            budget = "预算" in plain and "决算" not in plain
+            plain = clause.replace(self.rules.one("figures_narrative_only_7"), "")
+            budget = (
+                self.rules.one("figures_narrative_only_8") in plain
+                and self.rules.one("figures_narrative_only_9") not in plain
+            )
             score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(clause))
             score += 0.5 * len((worded - rest) & _bigrams(clause))
             if subject in clause:
@@ -178,20 +190,24 @@ class FiguresMixin:
         subjects = [m for m in ents.subjects]
         follow_up = False
         short_follow_up = len(text) <= 14 and (
-            bool(ents.measures or ents.operations) or re.search(r"呢|那|还有|的话", text) is not None
+            bool(ents.measures or ents.operations)
+            or re.search(self.rules.pattern("figures_lookup_1"), text) is not None
         )
-        pair_words = re.search(r"两个|两者|两项|二者|它们|这两|哪个多|哪个少|分别", text)
+        pair_words = re.search(self.rules.pattern("figures_lookup_2"), text)
         if (
             conv
             and len(subjects) < 2
             and pair_words
             and len(conv.recent) >= 2
-            and ({"sum", "difference", "share"} & set(ents.operations) or "哪个" in text)
+            and (
+                {"sum", "difference", "share"} & set(ents.operations)
+                or self.rules.one("figures_lookup_3") in text
+            )
         ):
             names2 = [m.subject for m in subjects]
             extra = [x for x in conv.recent if x not in names2][-(2 - len(subjects)) :]
             subjects = subjects + [Match(x, x, 0, 0, 100.0, "conversation") for x in extra]
-            if "哪个" in text and "difference" not in ents.operations:
+            if self.rules.one("figures_lookup_4") in text and "difference" not in ents.operations:
                 ents.operations.append("difference")
         if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
             near = [
@@ -204,9 +220,15 @@ class FiguresMixin:
             ents.ambiguous = []
             subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
             follow_up = True
-        elif subjects and conv and conv.subjects and re.search(r"呢|那", text) and not ents.measures:
+        elif (
+            subjects
+            and conv
+            and conv.subjects
+            and re.search(self.rules.pattern("figures_lookup_5"), text)
+            and not ents.measures
+        ):
             follow_up = True
-        if ents.ambiguous and not subjects and requested_unit(text) in ("辆", "人", "人次", "台(套)", "个"):
+        if ents.ambiguous and not subjects and requested_unit(text) in self.rules.word("figures_lookup_6"):
             found = self._narrative_match(text, ents, report, ctx, unit=requested_unit(text))
             if found is not None:
                 return found
@@ -223,23 +245,30 @@ class FiguresMixin:
             if {"rank_max", "rank_min"} & set(ents.operations):
                 return self._rank(text, ents.operations, report, ctx)
             if "change" in ents.operations:
-                if re.search(r"总|全部|整体|收支|支出|收入", text):
-                    return self._change(["本年支出合计"], report, ctx, text)
+                if re.search(self.rules.pattern("figures_lookup_7"), text):
+                    return self._change(list(self.rules.word("figures_lookup_8")), report, ctx, text)
                 return Answer(
                     "",
                     "clarify",
-                    "请问您想了解哪一项与上年相比的变化？",
+                    self.rules.one("figures_lookup_9"),
                     intent="change",
-                    suggestions=["总支出比上年下降了多少", "三公经费比上年减少了多少"],
+                    suggestions=list(self.rules.word("figures_lookup_10")),
                     confidence=0.3,
                 )
-            total_words = r"花|支出|用了|开支|收入|总计|合计|决算|总额" + (
-                r"|预算" if report.kind == "预算" else ""
+            total_words = self.rules.one("figures_lookup_11") + (
+                self.rules.one("figures_lookup_13")
+                if report.kind == self.rules.one("figures_lookup_12")
+                else ""
             )
-            if not (set(ents.rest.split()) - {"收入", "支出", "收支", "总", "全部"}) and re.search(
+            if not (set(ents.rest.split()) - set(self.rules.word("figures_lookup_14"))) and re.search(
                 total_words, text
             ):
-                total = "本年收入合计" if "收入" in text and "支出" not in text else "本年支出合计"
+                total = (
+                    self.rules.one("figures_lookup_17")
+                    if self.rules.one("figures_lookup_15") in text
+                    and self.rules.one("figures_lookup_16") not in text
+                    else self.rules.one("figures_lookup_18")
+                )
                 subjects = [Match(total, total, 0, 0, 90.0, "total")]
             else:
                 if {"actual", "budget"} <= set(ents.measures) or (
@@ -249,7 +278,7 @@ class FiguresMixin:
                     if found is not None:
                         return found
                 wanted = requested_unit(text)
-                if wanted in ("辆", "人", "人次", "台(套)", "个"):
+                if wanted in self.rules.word("figures_lookup_19"):
                     found = self._narrative_match(text, ents, report, ctx, unit=wanted)
                     if found is not None:
                         return found
@@ -265,7 +294,7 @@ class FiguresMixin:
                     return Answer(
                         "",
                         "clarify",
-                        "请问您想了解哪一项的数字？例如：",
+                        self.rules.one("figures_lookup_20"),
                         intent="lookup",
                         suggestions=self.rules.examples[:4],
                         confidence=0.2,
@@ -295,7 +324,7 @@ class FiguresMixin:
         names = [m.subject for m in subjects]
         specific = [n for n in names if n not in CONTAINERS]
         combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
-            r"和|与|及|跟|、", text
+            self.rules.pattern("figures_lookup_21"), text
         )
         if len(names) > 1 and not combine:
             keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
@@ -303,7 +332,7 @@ class FiguresMixin:
             subjects = [m for m in subjects if m.subject in keep]
         if "average" in ops:
             return self._average(names, measure, report, ctx)
-        if set(names) <= TOTALS | {"一般公共预算财政拨款支出"} and (
+        if set(names) <= TOTALS | set(self.rules.word("figures_lookup_22")) and (
             "rate" in ops or ({"actual", "budget"} <= set(ents.measures) and "difference" in ops)
         ):
             found = self._budget_vs_actual(text, ents, report, ctx)
@@ -319,7 +348,7 @@ class FiguresMixin:
             return self._difference(names, ents, report, ctx)
         if "sum" in ops and len(names) >= 2:
             return self._sum(names, measure, report, ctx)
-        if len(names) >= 2 and re.search(r"和|与|及|跟|、", text) and "sum" not in ops:
+        if len(names) >= 2 and re.search(self.rules.pattern("figures_lookup_23"), text) and "sum" not in ops:
             # two subjects asked together: answer both, each cited
             return self._several(names, measure, report, ctx)
         code = subjects[0].surface if subjects[0].method == "code" else None
@@ -331,12 +360,16 @@ class FiguresMixin:
         mlabel = self.rules.measures[measure].label
         ents = ctx.ents
         other_year = bool(
-            ents and ([y for y in ents.years if y != report.year] or ents.relative_year in ("上年", "上一年"))
+            ents
+            and (
+                [y for y in ents.years if y != report.year]
+                or ents.relative_year in self.rules.word("figures_single_1")
+            )
         )
         empty = None if figs or other_year else empty_table_for(self.db, ctx, report, subject)
         if not figs:
             if empty:
-                why = empty["empty_reason"] or "该表无数据"
+                why = empty["empty_reason"] or self.rules.one("figures_single_2")
                 c = Citation(
                     report=report.title,
                     table=empty["label"],
@@ -371,7 +404,11 @@ class FiguresMixin:
             when = ""
             if other_year and ents:
                 years = [y for y in ents.years if y != report.year]
-                when = self.rules.templates["figures_single_2"].format(years_0=years[0]) if years else "上年"
+                when = (
+                    self.rules.templates["figures_single_2"].format(years_0=years[0])
+                    if years
+                    else self.rules.one("figures_single_3")
+                )
             return Answer(
                 "",
                 "no_answer",
@@ -412,7 +449,7 @@ class FiguresMixin:
             citations=[best.citation],
         )
         if best.empty_cell:
-            ans.text = body.rstrip("。") + "，表中该栏为空，即为 0。"
+            ans.text = body.rstrip("。") + self.rules.one("figures_single_4")
         others = [
             f
             for f in figs[1:]
@@ -449,7 +486,9 @@ class FiguresMixin:
                     from .query import sentence_citation
 
                     c = sentence_citation(report, r)
-                    unit = "万元"  # zero is zero in any unit; 万元 is how narratives state amounts
+                    unit = self.rules.one(
+                        "figures_says_none_1"
+                    )  # zero is zero in any unit; 万元 is how narratives state amounts
                     body = self.rules.templates["figures_says_none"].format(
                         report_label=report.label,
                         subject=subject,
@@ -471,13 +510,19 @@ class FiguresMixin:
     def _measure_word(self, f: Figure, mlabel: str, report: ReportInfo | None = None) -> str:
         col = f.column or ""
         if col and col == f.subject:
-            return "决算数" if report is None or report.kind == "决算" else "预算数"
-        if report is not None and report.kind == "预算":
-            return "预算数"
-        if "预算" in col:
-            return "预算数"
-        if "决算" in col or col in ("本年支出合计", "本年收入合计", "金额", "合计"):
-            return "决算数"
+            return (
+                self.rules.one("figures_measure_word_2")
+                if report is None or report.kind == self.rules.one("figures_measure_word_1")
+                else self.rules.one("figures_measure_word_3")
+            )
+        if report is not None and report.kind == self.rules.one("figures_measure_word_4"):
+            return self.rules.one("figures_measure_word_5")
+        if self.rules.one("figures_measure_word_6") in col:
+            return self.rules.one("figures_measure_word_7")
+        if self.rules.one("figures_measure_word_8") in col or col in self.rules.word(
+            "figures_measure_word_9"
+        ):
+            return self.rules.one("figures_measure_word_10")
         return col
 
     def _several(self, names, measure, report, ctx) -> Answer:
@@ -511,14 +556,22 @@ class FiguresMixin:
         wanted = requested_unit(text)
         if answer.status != "answered" or answer.value is None or not wanted or answer.unit == wanted:
             return answer
-        if wanted == "个" and answer.unit in ("人", "家", "项", "辆"):
+        if wanted == self.rules.one("figures_in_requested_unit_1") and answer.unit in self.rules.word(
+            "figures_in_requested_unit_2"
+        ):
             return answer  # 几个 counts people and things alike
-        money = ("元", "万元")
-        if wanted == "元" and answer.unit == "万元":
-            answer.text += "（报告此处只给出以万元为单位的数字。）"
+        money = self.rules.word("figures_in_requested_unit_3")
+        if wanted == self.rules.one("figures_in_requested_unit_4") and answer.unit == self.rules.one(
+            "figures_in_requested_unit_5"
+        ):
+            answer.text += self.rules.one("figures_in_requested_unit_6")
             return answer
         if wanted in money and answer.unit in money:
-            exact = answer.value * 10000 if wanted == "元" else answer.value / 10000
+            exact = (
+                answer.value * 10000
+                if wanted == self.rules.one("figures_in_requested_unit_7")
+                else answer.value / 10000
+            )
             shown = exact.quantize(TWO, ROUND_HALF_UP)
             answer.text += (
                 self.rules.templates["figures_in_requested_unit"].format(fmt_shown=_fmt(shown), wanted=wanted)

@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from knowledge.model import Citation
-from rules import table_layout
+from rules import default_rules, table_layout
 
 from .catalog import ReportInfo, bare
 
@@ -109,12 +109,12 @@ def _table_rank(code: str | None, title: str) -> int:
     layout = table_layout()
     if code in layout.answer_order:
         return layout.answer_order.index(code)
-    t = re.sub(r"^\d{4}年(度)?|^(部门|单位|预算单位)", "", re.sub(r"[\"“”\s]", "", title or ""))
-    t = re.sub(r"^(部门|单位|预算单位)", "", t)
+    t = re.sub(default_rules().pattern("query_table_rank_1"), "", re.sub(r"[\"“”\s]", "", title or ""))
+    t = re.sub(default_rules().pattern("query_table_rank_2"), "", t)
     for i, pattern in enumerate(layout.title_order):
         if pattern.search(t):
             return i
-    return 50 + (0 if "支出" in t else 5)
+    return 50 + (0 if default_rules().one("query_table_rank_3") in t else 5)
 
 
 def row_citation(report: ReportInfo, r: dict, column: str) -> Citation:
@@ -168,7 +168,10 @@ def table_figures(
                 table_title=r["title"],
             )
         )
-    if not out and ("决算数" in columns or "合计" in columns):
+    if not out and (
+        default_rules().one("query_table_figures_1") in columns
+        or default_rules().one("query_table_figures_2") in columns
+    ):
         # a subject that is a column (基本支出) holds actual figures in a final-accounts report
         # and budgets in a budget report: only when the measure asked is what the table holds
         out = column_figures(db, log, report, subject)
@@ -182,10 +185,7 @@ def column_figures(
     """Subjects that are columns rather than rows (基本支出, 项目支出): the total row's cell."""
     rows = log.run(
         db,
-        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.title, t.label, t.unit,"
-        " c.column_name, c.value FROM cells c JOIN table_rows r ON r.id = c.row_id"
-        " JOIN report_tables t ON t.id = r.table_id"
-        " WHERE c.report_id = ? AND c.column_name = ? AND r.is_total = 1 AND r.name = '合计'",
+        default_rules().one("query_column_figures_1"),
         [report.id, subject],
     )
     return [
@@ -214,12 +214,24 @@ def _pick_column(cells: list[dict], preferred: list[str]) -> dict | None:
 # Which 三公 table column is which part, by the words its header uses (决算 and 预算 tables differ:
 # 公务用车购置及运行维护费 / 公务用车购置及运行费, 公务用车购置费 / 购置费 …).
 SANGONG_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("三公经费", ("合计",), ("机关运行",)),
-    ("因公出国(境)费", ("因公出国",), ()),
-    ("公务接待费", ("公务接待", "接待费"), ()),
-    ("公务用车购置及运行维护费", ("购置及运行",), ()),
-    ("公务用车购置费", ("购置费",), ("及运行",)),
-    ("公务用车运行维护费", ("运行维护费", "运行费"), ("购置",)),
+    (
+        default_rules().one("query_query_1"),
+        default_rules().word("query_query_2"),
+        default_rules().word("query_query_3"),
+    ),
+    (default_rules().one("query_query_4"), default_rules().word("query_query_5"), ()),
+    (default_rules().one("query_query_6"), default_rules().word("query_query_7"), ()),
+    (default_rules().one("query_query_8"), default_rules().word("query_query_9"), ()),
+    (
+        default_rules().one("query_query_10"),
+        default_rules().word("query_query_11"),
+        default_rules().word("query_query_12"),
+    ),
+    (
+        default_rules().one("query_query_13"),
+        default_rules().word("query_query_14"),
+        default_rules().word("query_query_15"),
+    ),
 ]
 
 
@@ -241,7 +253,7 @@ def sangong_figures(
         "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit"
         " FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
         " WHERE r.report_id = ? AND t.title LIKE ?",
-        [report.id, "%三公%"],
+        [report.id, default_rules().one("query_sangong_figures_1")],
     )
     out = []
     for r in rows:
@@ -252,7 +264,9 @@ def sangong_figures(
             if prefix:
                 if prefix != measure_label:
                     continue
-            elif (report.kind == "预算") != (measure_label == "预算数"):
+            elif (report.kind == default_rules().one("query_sangong_figures_2")) != (
+                measure_label == default_rules().one("query_sangong_figures_3")
+            ):
                 continue
             if not sangong_column(part, bare_col):
                 continue
@@ -303,7 +317,9 @@ def empty_table_for(
     db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, subject: str
 ) -> dict | None:
     """A table about ``subject`` that the report declares empty (本单位无政府性基金…)."""
-    key = subject.replace("预算财政拨款", "").replace("财政拨款", "")[:6]
+    key = subject.replace(default_rules().one("query_empty_table_for_1"), "").replace(
+        default_rules().one("query_empty_table_for_2"), ""
+    )[:6]
     if len(key) < 3:
         return None
     rows = log.run(db, "SELECT * FROM report_tables WHERE report_id = ? AND empty = 1", [report.id])
@@ -366,8 +382,7 @@ def rank_classes(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo) -
     """类-level expenditure (一、一般公共服务支出 …) from the summary table's 支出 side."""
     rows = log.run(
         db,
-        _RANK_SELECT
-        + " AND t.layout = 'ledger' AND r.grp = '支出' AND r.is_total = 0 AND r.name GLOB '*、*'",
+        _RANK_SELECT + default_rules().one("query_rank_classes_1"),
         [report.id],
     )
     return _ranked(report, rows) if rows else []
@@ -379,23 +394,16 @@ def rank_rows(
     """项-level rows of the expenditure table, or 款-level rows of the 基本支出 detail (economic
     classification, optionally only 人员经费 or 公用经费), largest first."""
     if economic:
-        sql = (
-            _RANK_SELECT + " AND length(r.code) = 5 AND r.code GLOB '3*'"
-            " AND (t.layout = 'economic' OR t.title LIKE '%基本支出%')"
-            " AND c.column_name IN ('决算数', '合计', '金额', '预算数')"
-        )
+        sql = _RANK_SELECT + default_rules().one("query_rank_rows_1")
         params: list = [report.id]
         if within:
             sql += (
                 " AND (r.grp = ? OR (r.grp IS NULL AND ? = (CASE WHEN substr(r.code, 1, 3) IN ('301', '303')"
             )
-            sql += " THEN '人员经费' ELSE '公用经费' END)))"
+            sql += default_rules().one("query_rank_rows_2")
             params += [within, within]
     else:
-        sql = (
-            _RANK_SELECT + " AND t.layout = 'subject' AND t.title LIKE '%支出%' AND length(r.code) = 7"
-            " AND c.column_name IN ('本年支出合计', '合计', '决算数')"
-        )
+        sql = _RANK_SELECT + default_rules().one("query_rank_rows_3")
         params = [report.id]
     rows = log.run(db, sql, params)
     return _ranked(report, rows) if rows else []

@@ -9,6 +9,8 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from rules import default_rules
+
 from .answer import Answer
 from .catalog import ReportInfo
 from .entities import Entities, department_index, generic_words
@@ -54,14 +56,12 @@ class ReportsMixin:
         if not reports:
             return (
                 None,
-                Answer(
-                    "", "no_answer", "知识库是空的，请先导入报告 (disclosure-bot ingest)。", intent="empty_kb"
-                ),
+                Answer("", "no_answer", self.rules.one("reports_choose_report_1"), intent="empty_kb"),
                 [],
             )
         if ents.unknown_department:
             return decline(ents.unknown_department)
-        if ents.relative_year in ("明年", "后年", "下一年"):
+        if ents.relative_year in self.rules.word("reports_choose_report_2"):
             return decline(ents.relative_year)
         candidates = list(ents.reports or reports)
         if report_id is not None and not ents.reports:
@@ -70,7 +70,11 @@ class ReportsMixin:
             candidates = [r for r in candidates if r.id == conv.report_id] or candidates
         years = set(ents.years)
         this_year = date.today().year
-        relative = {"今年": this_year, "去年": this_year - 1, "前年": this_year - 2}
+        relative = {
+            self.rules.one("reports_choose_report_3"): this_year,
+            self.rules.one("reports_choose_report_4"): this_year - 1,
+            self.rules.one("reports_choose_report_5"): this_year - 2,
+        }
         if not years and ents.relative_year in relative and len(candidates) > 1:
             years = {relative[ents.relative_year]}
         if years:
@@ -79,20 +83,20 @@ class ReportsMixin:
                 # a year the one report narrates as its previous year (2023 in a 2024 report)
                 if len(candidates) == 1 and all(y == candidates[0].year - 1 for y in years):
                     return candidates[0], None, candidates
-                what = "、".join(str(y) for y in sorted(years)) + "年"
+                what = "、".join(str(y) for y in sorted(years)) + self.rules.one("reports_choose_report_6")
                 if ents.reports:
                     what = f"{ents.reports[0].short}{what}"
                 return decline(what)
             if len(in_kb) < len(candidates) or len(years) == 1:
                 candidates = in_kb
         if len(candidates) > 1:
-            kinds = [k for k in ("决算", "预算") if k in _kind_text(text)]
+            kinds = [k for k in self.rules.word("reports_choose_report_7") if k in _kind_text(text)]
             if len(kinds) == 1:
                 by_kind = [r for r in candidates if r.kind == kinds[0]]
                 if by_kind:
                     candidates = by_kind
                 elif re.search(rf"{kinds[0]}(报告|公开)", text):
-                    return decline(kinds[0] + "报告")
+                    return decline(kinds[0] + self.rules.one("reports_choose_report_8"))
         if len(candidates) == 1:
             return candidates[0], None, candidates
         return None, None, candidates
@@ -124,12 +128,14 @@ class ReportsMixin:
         chosen: list[tuple[ReportInfo, Figure]] = []
         for dept in named[:6]:
             reports = [r for r in candidates if r.department == dept]
-            finals = [r for r in reports if r.kind == "决算"] or reports
+            finals = [
+                r for r in reports if r.kind == self.rules.one("reports_between_departments_1")
+            ] or reports
             if not finals:
                 return None
             r = max(finals, key=lambda x: x.year)  # the latest, unless a year narrowed them
             figs = self._figures(r, subject, measure, ctx, own_year=True)
-            if not figs or figs[0].unit not in ("万元", "元"):
+            if not figs or figs[0].unit not in self.rules.word("reports_between_departments_2"):
                 return Answer(
                     "",
                     "no_answer",
@@ -141,7 +147,7 @@ class ReportsMixin:
             chosen.append((r, figs[0]))
 
         def wan(f: Figure) -> Decimal:
-            return f.value / 10000 if f.unit == "元" else f.value
+            return f.value / 10000 if f.unit == default_rules().one("reports_wan_1") else f.value
 
         listing = "；".join(
             self.rules.templates["reports_between_departments_2"].format(
@@ -161,15 +167,20 @@ class ReportsMixin:
         ):
             return None  # figures of different years or kinds are not added or compared: ask which
         if (
-            "difference" in ops
-            or re.search(
-                r"相差|差多少|差额|多多少|少多少|比.{1,12}多|比.{1,12}少|更多|更少|哪个多|哪个少", text
-            )
+            "difference" in ops or re.search(self.rules.pattern("reports_between_departments_3"), text)
         ) and len(chosen) == 2:
             (ra, fa), (rb, fb) = chosen
             diff = wan(fa) - wan(fb)
             shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
-            word = "多" if diff > 0 else ("少" if diff < 0 else "一样多")
+            word = (
+                self.rules.one("reports_between_departments_4")
+                if diff > 0
+                else (
+                    self.rules.one("reports_between_departments_5")
+                    if diff < 0
+                    else self.rules.one("reports_between_departments_6")
+                )
+            )
             body = self.rules.templates["reports_between_departments_3"].format(
                 subject=subject,
                 listing=listing,
@@ -186,7 +197,7 @@ class ReportsMixin:
                 body,
                 intent="compare_departments",
                 value=shown,
-                unit="万元",
+                unit=self.rules.one("reports_between_departments_7"),
                 confidence=0.75,
                 citations=cites,
             )
@@ -205,7 +216,7 @@ class ReportsMixin:
                 body,
                 intent="sum_departments",
                 value=shown,
-                unit="万元",
+                unit=self.rules.one("reports_between_departments_8"),
                 confidence=0.75,
                 citations=cites,
             )
@@ -225,13 +236,13 @@ class ReportsMixin:
             if (
                 {p for p in ents.rest.split() if len(p) >= 2}
                 - generic_words(self.rules)
-                - {"街道", "部门", "单位", "哪个街道"}
+                - set(self.rules.word("reports_across_1"))
             ):
                 return None
-            if re.search(r"支出|花钱|花了|开支|花得", text):
-                subjects = ["本年支出合计"]
-            elif "收入" in text:
-                subjects = ["本年收入合计"]
+            if re.search(self.rules.pattern("reports_across_2"), text):
+                subjects = list(self.rules.word("reports_across_3"))
+            elif self.rules.one("reports_across_4") in text:
+                subjects = list(self.rules.word("reports_across_5"))
             else:
                 return None
         subject = subjects[0]
@@ -239,8 +250,7 @@ class ReportsMixin:
         departments = {r.department for r in candidates}
         named = list(dict.fromkeys(r.department for r in ents.reports))
         ranking = bool({"rank_max", "rank_min"} & set(ents.operations)) and (
-            len(departments) >= 2
-            or re.search(r"哪个部门|哪个单位|哪家|哪些部门|各部门|各单位|排名|排序", text)
+            len(departments) >= 2 or re.search(self.rules.pattern("reports_across_6"), text)
         )
         if len(named) >= 2 and not ranking:
             return self._between_departments(text, ents, subject, measure, named, candidates, ctx)
@@ -253,19 +263,22 @@ class ReportsMixin:
         compare = (
             len(departments) == 1
             and len(candidates) >= 2
-            and ({"difference", "change"} & set(ents.operations) or re.search(r"相比|对比|比较|变化", text))
+            and (
+                {"difference", "change"} & set(ents.operations)
+                or re.search(self.rules.pattern("reports_across_7"), text)
+            )
         )
         if not ranking and not compare:
             return None
         note = ""
-        if ranking and not re.search(r"预算|决算", _kind_text(text)):
-            finals = [r for r in candidates if r.kind == "决算"]
+        if ranking and not re.search(self.rules.pattern("reports_across_8"), _kind_text(text)):
+            finals = [r for r in candidates if r.kind == self.rules.one("reports_across_9")]
             if finals and len(finals) < len(candidates):
-                candidates, note = finals, "（只比较决算报告）"
+                candidates, note = finals, self.rules.one("reports_across_10")
         if (
             ranking
             and not ents.years
-            and not re.search(r"预算|决算", _kind_text(text))
+            and not re.search(self.rules.pattern("reports_across_11"), _kind_text(text))
             and len({r.year for r in candidates}) > 1
         ):
             # asked neither a year nor a kind: departments are ranked within one year
@@ -275,13 +288,19 @@ class ReportsMixin:
         found: list[tuple[ReportInfo, Figure]] = []
         for r in candidates:
             figs = self._figures(
-                r, subject, "actual" if compare and r.kind == "决算" else measure, ctx, own_year=True
+                r,
+                subject,
+                "actual" if compare and r.kind == self.rules.one("reports_across_12") else measure,
+                ctx,
+                own_year=True,
             )
-            if figs and (figs[0].unit in ("万元", "元") or ranking):
+            if figs and (figs[0].unit in self.rules.word("reports_across_13") or ranking):
                 found.append((r, figs[0]))
 
         def kind_of(unit: str) -> str:
-            return "money" if unit in ("万元", "元") else unit  # 元 and 万元 compare, 辆 and 万元 do not
+            return (
+                "money" if unit in default_rules().word("reports_kind_of_1") else unit
+            )  # 元 and 万元 compare, 辆 and 万元 do not
 
         units = [kind_of(f.unit) for _, f in found]
         if found:
@@ -291,7 +310,7 @@ class ReportsMixin:
             return None
 
         def wan(f: Figure) -> Decimal:
-            return f.value / 10000 if f.unit == "元" else f.value
+            return f.value / 10000 if f.unit == default_rules().one("reports_wan_2") else f.value
 
         if ranking:
             found.sort(key=lambda x: -wan(x[1]))
@@ -308,7 +327,11 @@ class ReportsMixin:
                 )
                 for r, f in found[:5]
             )
-            extreme = "最少" if "rank_min" in ents.operations else "最多"
+            extreme = (
+                self.rules.one("reports_across_14")
+                if "rank_min" in ents.operations
+                else self.rules.one("reports_across_15")
+            )
             missing = len(candidates) - len(found)
             body = self.rules.templates["reports_across_2"].format(
                 len_found=len(found),
@@ -336,14 +359,20 @@ class ReportsMixin:
                 citations=[f.citation for _, f in found[:5]],
                 report_id=top_r.id,
             )
-        found.sort(key=lambda x: (x[0].year, x[0].kind != "预算"))
+        found.sort(key=lambda x: (x[0].year, x[0].kind != self.rules.one("reports_across_16")))
         (ra, fa), (rb, fb) = found[-1], found[0]
         diff = wan(fa) - wan(fb)
-        word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平")
+        word = (
+            self.rules.one("reports_across_17")
+            if diff > 0
+            else (self.rules.one("reports_across_18") if diff < 0 else self.rules.one("reports_across_19"))
+        )
 
         def both(f: Figure) -> str:
             return f"{_fmt(f.value)}{f.unit}" + (
-                self.rules.templates["reports_both"].format(wan_f=wan(f)) if f.unit == "元" else ""
+                self.rules.templates["reports_both"].format(wan_f=wan(f))
+                if f.unit == default_rules().one("reports_both_1")
+                else ""
             )
 
         shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
@@ -373,7 +402,7 @@ class ReportsMixin:
             body,
             intent="compare_reports",
             value=shown,
-            unit="万元",
+            unit=self.rules.one("reports_across_20"),
             confidence=0.75,
             citations=[fb.citation, fa.citation],
             report_id=ra.id,

@@ -50,7 +50,7 @@ class TextsMixin:
                     " ORDER BY COALESCE(page, 0), line LIMIT 3",
                     [report.id, f"%{heading}%"],
                 )
-                if r["text"] and "目录" not in r["path"]
+                if r["text"] and self.rules.one("texts_section_answer_1") not in r["path"]
             ]
             if rows:
                 break
@@ -82,7 +82,7 @@ class TextsMixin:
             if rows:
                 break
         if not rows:
-            if re.search(r"自评|绩效|结论", text):
+            if re.search(self.rules.pattern("texts_definition_1"), text):
                 return self._performance(text, ents, report, ctx)
             found = self._sentence_match(text, self._tokens(text), ents, report, ctx)
             if found is not None:
@@ -103,7 +103,7 @@ class TextsMixin:
         r = rows[0]
         c = Citation(
             report=report.title,
-            section="名词解释",
+            section=self.rules.one("texts_definition_2"),
             row=r["term"],
             quote=f"{r['term']}：{r['definition']}",
             line=r["line"],
@@ -130,22 +130,28 @@ class TextsMixin:
         for subject in subjects[:2]:
             forms += [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
             if subject == SANGONG:
-                forms.append("三公")
+                forms.append(self.rules.one("texts_reason_1"))
         rows = ctx.run(
             self.db,
             "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
             " WHERE s.report_id = ? ORDER BY COALESCE(s.page, 0), s.line",
             [report.id],
         )
-        asked = re.findall(r"增加|减少|下降|降低|增长|上升|追加|调整|差异|没有|无", text)
+        asked = re.findall(self.rules.pattern("texts_reason_2"), text)
         want = _bigrams(ents.plain or text)
         best, best_score = None, 0.0
         for r in rows:
             sent = re.sub(r"[\"“”]", "", r["text"])
             heading = re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1])
-            gives_reason = re.search(r"原因|由于|因为|导致|主要是|系", sent)
-            says_none = forms and any(f in sent for f in forms) and re.search(r"无|没有|未发生|不是", sent)
-            if not (gives_reason or says_none) or "目录" in (r["section_path"] or ""):
+            gives_reason = re.search(self.rules.pattern("texts_reason_3"), sent)
+            says_none = (
+                forms
+                and any(f in sent for f in forms)
+                and re.search(self.rules.pattern("texts_reason_4"), sent)
+            )
+            if not (gives_reason or says_none) or self.rules.one("texts_reason_5") in (
+                r["section_path"] or ""
+            ):
                 continue
             score = 1.0 if gives_reason else 0.5
             if forms and any(f in sent for f in forms):
@@ -157,7 +163,7 @@ class TextsMixin:
             if score > best_score:
                 best, best_score = r, score
         if best is None or (forms and best_score < 2.0):
-            return Answer("", "no_answer", "报告中没有找到相关原因的说明。", intent="reason")
+            return Answer("", "no_answer", self.rules.one("texts_reason_6"), intent="reason")
         return self._sentence_answer(best, report, "reason", template="reason")
 
     def _performance(self, text, ents, report, ctx) -> Answer:
@@ -173,9 +179,9 @@ class TextsMixin:
                 r = rows[0]
                 c = Citation(
                     report=report.title,
-                    table="项目支出绩效自评表",
+                    table=self.rules.one("texts_performance_1"),
                     row=r["name"],
-                    column="实际完成值",
+                    column=self.rules.one("texts_performance_2"),
                     quote=self.rules.templates["texts_performance"].format(
                         r_name=r["name"], r_target=r["target"], r_actual=r["actual"]
                     ),
@@ -195,24 +201,36 @@ class TextsMixin:
         fund = next(
             (
                 k
-                for k in ("年初预算数", "全年预算数", "全年执行数", "执行数", "执行率", "分值", "得分")
-                if k.rstrip("数") in text
+                for k in self.rules.word("texts_performance_3")
+                if k.rstrip(self.rules.one("texts_performance_4")) in text
             ),
             None,
         )
-        if fund and re.search(r"自评表|绩效表|(元)|多少元", text):
+        if fund and re.search(self.rules.pattern("texts_performance_5"), text):
             rows = ctx.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
             import json as _json
 
             for r in rows:
                 funds = _json.loads(r["funds"] or "{}")
-                key = "全年执行数" if fund == "执行数" else fund
+                key = (
+                    self.rules.one("texts_performance_7")
+                    if fund == self.rules.one("texts_performance_6")
+                    else fund
+                )
                 if funds.get(key) is not None:
                     v = Decimal(funds[key])
-                    unit = "%" if key == "执行率" else ("分" if key in ("分值", "得分") else r["unit"])
+                    unit = (
+                        "%"
+                        if key == self.rules.one("texts_performance_8")
+                        else (
+                            self.rules.one("texts_performance_10")
+                            if key in self.rules.word("texts_performance_9")
+                            else r["unit"]
+                        )
+                    )
                     c = Citation(
                         report=report.title,
-                        table="项目支出绩效自评表",
+                        table=self.rules.one("texts_performance_11"),
                         row=self.rules.templates["texts_performance_3"].format(r_project=r["project"]),
                         column=key,
                         quote=self.rules.templates["texts_performance_4"].format(
@@ -239,21 +257,33 @@ class TextsMixin:
                         citations=[c],
                     )
         words = (
-            ["得分"]
-            if re.search(r"得分|多少分|评分|打了", text)
-            else (["执行率"] if "执行率" in text else [])
+            list(self.rules.word("texts_performance_13"))
+            if re.search(self.rules.pattern("texts_performance_12"), text)
+            else (
+                list(self.rules.word("texts_performance_15"))
+                if self.rules.one("texts_performance_14") in text
+                else []
+            )
         )
         figs = narrative_figures(self.db, ctx, report, words) if words else []
         if not figs and not words:
-            if "主管部门" in text:
+            if self.rules.one("texts_performance_16") in text:
                 found = self._project_field(
-                    report, ctx, "department", "主管部门", "“{project}”项目的主管部门是{value}"
+                    report,
+                    ctx,
+                    "department",
+                    self.rules.one("texts_performance_17"),
+                    self.rules.one("texts_performance_18"),
                 )
                 if found is not None:
                     return found
-            if re.search(r"结论|评价等级|评级", text):
+            if re.search(self.rules.pattern("texts_performance_19"), text):
                 found = self._project_field(
-                    report, ctx, "conclusion", "自评结论", "“{project}”项目绩效自评结论为“{value}”"
+                    report,
+                    ctx,
+                    "conclusion",
+                    self.rules.one("texts_performance_20"),
+                    self.rules.one("texts_performance_21"),
                 )
                 if found is not None:
                     return found
@@ -271,7 +301,7 @@ class TextsMixin:
                 return Answer(
                     "",
                     "clarify",
-                    "您问的可能是以下绩效指标，请选一个：",
+                    self.rules.one("texts_performance_22"),
                     intent="performance",
                     suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
                     confidence=0.3,
@@ -297,7 +327,7 @@ class TextsMixin:
                 confidence=0.8,
                 citations=[f.citation],
             )
-        return Answer("", "no_answer", "报告中没有找到绩效自评的相关内容。", intent="performance")
+        return Answer("", "no_answer", self.rules.one("texts_performance_23"), intent="performance")
 
     def _project_field(
         self, report: ReportInfo, ctx: Context, field: str, label: str, sentence: str
@@ -310,7 +340,7 @@ class TextsMixin:
         r = rows[0]
         c = Citation(
             report=report.title,
-            table="项目支出绩效自评表",
+            table=self.rules.one("texts_project_field_1"),
             row=r["project"],
             column=label,
             quote=f"{label} {r[field]}",
@@ -327,7 +357,7 @@ class TextsMixin:
         绩效评价", "公用经费主要包括什么"), kept only when it covers most of the question's own words
         (the threshold is shown by --explain)."""
         plain = ents.plain or text
-        want = _bigrams(re.sub(r"多少|什么|哪个|哪些|是否|有没有|吗|呢|的|了|是|谁|现在|主要", " ", plain))
+        want = _bigrams(re.sub(self.rules.pattern("texts_sentence_match_1"), " ", plain))
         if len(want) < 2:
             return None
         # one report's sentences (a few hundred) are scanned directly: full text over all reports
@@ -340,7 +370,7 @@ class TextsMixin:
         )
         best, best_cover = None, 0.0
         for r in rows:
-            if "目录" in (r["section_path"] or ""):
+            if self.rules.one("texts_sentence_match_2") in (r["section_path"] or ""):
                 continue
             cover = len(want & _bigrams(r["text"].replace(" ", ""))) / len(want)
             if cover > best_cover:
@@ -378,7 +408,7 @@ class TextsMixin:
         want = _bigrams(ents.rest)
         if unit is not None:
             # asked for a count or a rate: the subject's own words count too ("公务接待…人次")
-            want |= _bigrams(re.sub(r"多少|几|百分之|是|的", " ", ents.plain or text))
+            want |= _bigrams(re.sub(self.rules.pattern("texts_narrative_match_1"), " ", ents.plain or text))
         if len(want) < 2:
             return None
         rows = ctx.run(
@@ -397,9 +427,9 @@ class TextsMixin:
                 if r["unit"] != unit and r["unit"][:1] != unit[:1]:
                     continue
             elif money:
-                if r["unit"] not in ("万元", "元"):
+                if r["unit"] not in self.rules.word("texts_narrative_match_2"):
                     continue
-            elif (r["unit"] == "%") != bool(re.search(r"率|占|比例|百分|%", text)):
+            elif (r["unit"] == "%") != bool(re.search(self.rules.pattern("texts_narrative_match_3"), text)):
                 continue
             cover = max(
                 len(want & _bigrams(clause)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want)
@@ -423,15 +453,15 @@ class TextsMixin:
             loose = (
                 {p for p in ents.rest.split() if len(p) >= 2}
                 - generic_words(self.rules)
-                - {"单位", "部门", "中心", "公车", "车辆", "一共"}
+                - set(self.rules.word("texts_narrative_match_4"))
             )
             totals = [
                 r
                 for r in rows
-                if unit in ("辆", "人", "台(套)")
+                if unit in self.rules.word("texts_narrative_match_5")
                 and not loose  # "火星上有多少人" is not a question about this unit's staff
                 and r["unit"][:1] == unit[:1]
-                and re.search(r"共有|合计|总数|共计|年末在编|实有人数", r["context"])
+                and re.search(self.rules.pattern("texts_narrative_match_6"), r["context"])
                 and not re.search(r"20\d\d", r["context"].replace(str(report.year), ""))
                 and not other_years
             ]

@@ -80,6 +80,13 @@ class Rules:
         except KeyError:
             raise RulesError(f"words.yaml: 缺少 {name} (missing word list)") from None
 
+    def one(self, name: str) -> str:
+        """A single named word of words.yaml (a value that is one string)."""
+        value = self.word(name)
+        if len(value) != 1:
+            raise RulesError(f"words.yaml: {name}: 必须是一个词 (must be one word)")
+        return value[0]
+
     def pattern(self, name: str) -> re.Pattern:
         """A named pattern of patterns.yaml, compiled once at load."""
         try:
@@ -142,8 +149,9 @@ def _routing(data: dict) -> tuple[Route, ...]:
 
 
 def load_words(path: Path) -> dict[str, tuple[str, ...]]:
+    """Named word lists; a value that is one string is a list of one word."""
     data = _load(path) if path.exists() else {}
-    return {str(k): tuple(_str_list(v, f"{path.name}: {k}")) for k, v in data.items()}
+    return {str(k): (str(v),) if isinstance(v, str) else tuple(_str_list(v, f"{path.name}: {k}")) for k, v in data.items()}
 
 
 def load_patterns(path: Path) -> dict[str, re.Pattern]:
