@@ -55,10 +55,17 @@ class ComputeMixin:
         a, p = amount[0], people[0]
         exact = a.value / p.value
         shown = exact.quantize(TWO, ROUND_HALF_UP)
-        body = (
-            f"{report.label}中，{money} {_fmt(a.value)}{a.unit}，在编人数 {_fmt(p.value, '人')}人，人均约 "
-            f"{_fmt(shown)}{a.unit}（{_fmt(a.value)} ÷ {_fmt(p.value, '人')}；出处：{_source_text(a.citation)}；"
-            f"{_source_text(p.citation)}）。"
+        people_unit = self.rules.one("unit_people")
+        body = self.rules.templates["compute_average_per_person"].format(
+            report=report.label,
+            money=money,
+            amount=_fmt(a.value),
+            unit=a.unit,
+            people=_fmt(p.value, people_unit),
+            people_unit=people_unit,
+            value=_fmt(shown),
+            source_amount=_source_text(a.citation),
+            source_people=_source_text(p.citation),
         )
         return Answer(
             "",
@@ -404,7 +411,7 @@ class ComputeMixin:
             r
             for r in rows
             if re.search(
-                rf"较上年|比上年|上年|与.{{0,10}}相比|[比较]\s*{report.year - 1}",
+                self.rules.one("compare_with_last_year").format(last_year=report.year - 1),
                 _prefix(r["sentence"], r["raw"]),
             )
             and re.search(self.rules.pattern("compute_change_7"), r["context"])
@@ -421,7 +428,12 @@ class ComputeMixin:
         chosen = [r for r in stated if r["unit"] in units]
         if not chosen:
             return Answer(
-                "", "no_answer", f"报告没有给出{subject or '该项'}与上年相比的变化。", intent="change"
+                "",
+                "no_answer",
+                self.rules.templates["no_change_stated"].format(
+                    subject=subject or self.rules.templates["this_item"]
+                ),
+                intent="change",
             )
         r = chosen[0]
         fig = narrative_figure(report, r, subject)

@@ -342,7 +342,7 @@ def check_handlers(rules: Rules) -> None:
     check_routing(rules)
     for name in rules.intents:
         if name not in HANDLERS:
-            raise RulesError(f"intents.yaml: intents.{name}: 没有处理函数 (no handler in bot.core.HANDLERS)")
+            raise RulesError(rules.templates["error_no_handler"].format(name=name))
 
 
 _default_bot: Bot | None = None

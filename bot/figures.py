@@ -482,7 +482,7 @@ class FiguresMixin:
         for form in forms:
             for r in search_sentences(self.db, ctx, report, [form], limit=20):
                 sent = re.sub(r"[\"“”]", "", r["text"])
-                if re.search(rf"(?:无|没有|未发生|不存在)[^，,。；]{{0,6}}{re.escape(form)}", sent):
+                if re.search(self.rules.one("says_there_is_none").format(form=re.escape(form)), sent):
                     from .query import sentence_citation
 
                     c = sentence_citation(report, r)

@@ -74,8 +74,9 @@ def check_routing(rules: Rules) -> None:
     for i, route in enumerate(rules.routing):
         if route.when is not None and route.when not in CONDITIONS:
             raise RulesError(
-                f"intents.yaml: routing[{i}]: 未知条件 {route.when} (unknown condition;"
-                f" known: {', '.join(sorted(CONDITIONS))})"
+                rules.templates["error_unknown_condition"].format(
+                    row=i, condition=route.when, known=", ".join(sorted(CONDITIONS))
+                )
             )
 
 

@@ -95,7 +95,7 @@ class ReportsMixin:
                 by_kind = [r for r in candidates if r.kind == kinds[0]]
                 if by_kind:
                     candidates = by_kind
-                elif re.search(rf"{kinds[0]}(报告|公开)", text):
+                elif re.search(self.rules.one("kind_of_report").format(kind=kinds[0]), text):
                     return decline(kinds[0] + self.rules.one("reports_choose_report_8"))
         if len(candidates) == 1:
             return candidates[0], None, candidates
@@ -284,7 +284,9 @@ class ReportsMixin:
             # asked neither a year nor a kind: departments are ranked within one year
             latest = max(r.year for r in candidates)
             candidates = [r for r in candidates if r.year == latest]
-            note = f"（只比较{latest}年的{'决算' if note else ''}报告）"
+            note = self.rules.templates["ranked_within_year"].format(
+                year=latest, kind=self.rules.one("final_accounts") if note else ""
+            )
         found: list[tuple[ReportInfo, Figure]] = []
         for r in candidates:
             figs = self._figures(
