@@ -26,7 +26,7 @@ from .answer import Answer, Trace
 from .catalog import Catalog, build_catalog
 from .compute import ComputeMixin
 from .conversation import Conversation
-from .entities import recognise
+from .entities import Entities, recognise
 from .figures import FiguresMixin
 from .intent import check_routing, choose_intent
 from .normalise import MAX_QUESTION, encodable, normalise
@@ -152,18 +152,49 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         return "、".join(f"“{e}”" for e in self.rules.examples[:3])
 
     def _ask(self, question, conv: Conversation | None, trace: Trace | None, report_id: int | None) -> Answer:
-        T = self.rules.templates
+        """The pipeline for one question: parse, intent, report slot, handler, findings."""
         raw = question if isinstance(question, str) else str(question or "")
         text = normalise(raw)
         if trace:
             trace.add("normalise", text)
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
-            return Answer(
-                raw[:MAX_QUESTION],
-                "no_answer",
-                T["empty_question"].format(examples=self._examples()),
-                intent="empty",
-            )
+            body = self.rules.templates["empty_question"].format(examples=self._examples())
+            return Answer(raw[:MAX_QUESTION], "no_answer", body, intent="empty")
+        text, tokens, ents = self._parse(text, conv, trace)
+        intent = choose_intent(text, ents, self.catalog, self.rules)
+        ctx = Context(question=text, ents=ents, conv=conv, trace=trace, log=QueryLog(cache=self._rows))
+        if intent == "list_reports" and ents.unknown_department:
+            intent = "lookup"  # the report choice below declines it, naming what is available
+        if intent in self.rules.without_report:
+            answer = self._dispatch(intent, text, tokens, ents, None, conv, ctx)
+            answer.question = raw[:MAX_QUESTION]
+            return answer
+        report, decline, candidates = self._choose_report(text, ents, conv, report_id)
+        if trace:
+            slot = {"intent": intent, "report": report.label if report else None}
+            trace.add("intent", {**slot, "candidates": [r.label for r in candidates[:20]]})
+        if decline:
+            decline.question = raw[:MAX_QUESTION]
+            return decline
+        if report is None:
+            answer = self._no_report_named(text, ents, candidates, intent, ctx)
+            answer.question = raw[:MAX_QUESTION]
+            return answer
+        answer = self._dispatch(intent, text, tokens, ents, report, conv, ctx)
+        answer = self._in_requested_unit(answer, text, ents, report, ctx)
+        answer.question = raw[:MAX_QUESTION]
+        answer.report_id = report.id
+        if trace:
+            trace.add("sql", ctx.queries)
+        self._add_findings(answer, report, ctx)
+        if conv is not None and answer.status == "answered":
+            conv.report_id = report.id
+        return answer
+
+    def _parse(
+        self, text: str, conv: Conversation | None, trace: Trace | None
+    ) -> tuple[str, list[str], Entities]:
+        """Tokens and entities; a bare report name answers a pending "which report?" (the conversation)."""
         tokens = self._tokens(text)
         if trace:
             trace.add("tokens", tokens)
@@ -176,66 +207,35 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             conv.pending_question = ""
         if trace:
             trace.add("entities", ents.explain())
-        intent = choose_intent(text, ents, self.catalog, self.rules)
-        ctx = Context(question=text, ents=ents, conv=conv, trace=trace, log=QueryLog(cache=self._rows))
-        if intent == "list_reports" and ents.unknown_department:
-            intent = "lookup"  # the report choice below declines it, naming what is available
-        if intent in self.rules.without_report:
-            answer = self._dispatch(intent, text, tokens, ents, None, conv, ctx)
-            answer.question = raw[:MAX_QUESTION]
-            return answer
-        # report slot
-        report, decline, candidates = self._choose_report(text, ents, conv, report_id)
-        if trace:
-            trace.add(
-                "intent",
-                {
-                    "intent": intent,
-                    "report": report.label if report else None,
-                    "candidates": [r.label for r in candidates[:20]],
-                },
+        return text, tokens, ents
+
+    def _no_report_named(self, text: str, ents: Entities, candidates, intent: str, ctx: Context) -> Answer:
+        """Several reports fit: answer across them when the question asks exactly that, else ask which."""
+        across = self._across(text, ents, candidates, ctx)
+        if across is not None:
+            if ctx.trace:
+                ctx.trace.add("sql", ctx.queries)
+            return across
+        if ctx.conv is not None:
+            ctx.conv.pending_question = text
+        asked = _strip_report_words(text)
+        suggestions = [
+            self.rules.templates["core_ask"].format(
+                r_short=r.short, r_year=r.year, r_kind=r.kind, strip_report_words_text=asked
             )
-        if decline:
-            decline.question = raw[:MAX_QUESTION]
-            return decline
-        if report is None:
-            across = self._across(text, ents, candidates, ctx)
-            if across is not None:
-                across.question = raw[:MAX_QUESTION]
-                if trace:
-                    trace.add("sql", ctx.queries)
-                return across
-            if conv is not None:
-                conv.pending_question = text
-            return Answer(
-                raw[:MAX_QUESTION],
-                "clarify",
-                T["clarify_report"],
-                intent=intent,
-                suggestions=[
-                    self.rules.templates["core_ask"].format(
-                        r_short=r.short,
-                        r_year=r.year,
-                        r_kind=r.kind,
-                        strip_report_words_text=_strip_report_words(text),
-                    )
-                    for r in candidates[:8]
-                ],
-            )
-        answer = self._dispatch(intent, text, tokens, ents, report, conv, ctx)
-        answer = self._in_requested_unit(answer, text, ents, report, ctx)
-        answer.question = raw[:MAX_QUESTION]
-        answer.report_id = report.id
-        if trace:
-            trace.add("sql", ctx.queries)
-        if answer.status == "answered" and answer.citations:
-            notes = findings_for(self.db, ctx, report, answer.citations)
-            for n in notes[:2]:
-                answer.notes.append(n)
-                answer.text += T["disagree_note"].format(message=n)
-        if conv is not None and answer.status == "answered":
-            conv.report_id = report.id
-        return answer
+            for r in candidates[:8]
+        ]
+        return Answer(
+            "", "clarify", self.rules.templates["clarify_report"], intent=intent, suggestions=suggestions
+        )
+
+    def _add_findings(self, answer: Answer, report, ctx: Context) -> None:
+        """What the report itself gets wrong about a cited figure, said after the answer."""
+        if answer.status != "answered" or not answer.citations:
+            return
+        for n in findings_for(self.db, ctx, report, answer.citations)[:2]:
+            answer.notes.append(n)
+            answer.text += self.rules.templates["disagree_note"].format(message=n)
 
     # Handlers: one per intent, one signature, looked up in HANDLERS by the intent's name.
 
