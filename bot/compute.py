@@ -461,8 +461,8 @@ class ComputeMixin:
         ("年初预算为576.61万元，支出决算为672.13万元"): the difference, or the completion rate."""
         rows = ctx.run(
             self.db,
-            self.rules.one("compute_budget_vs_actual_1"),
-            [report.id],
+            "SELECT * FROM narrative_figures WHERE report_id = ? AND unit IN (?, ?) ORDER BY COALESCE(page, 0), line, id",
+            [report.id, *self.rules.word("money_units")],
         )
         by_sentence: dict[tuple, list[dict]] = {}
         for r in rows:

@@ -190,8 +190,11 @@ def column_figures(
     """Subjects that are columns rather than rows (基本支出, 项目支出): the total row's cell."""
     rows = log.run(
         db,
-        default_rules().one("query_column_figures_1"),
-        [report.id, subject],
+        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.title, t.label, t.unit,"
+        " c.column_name, c.value FROM cells c JOIN table_rows r ON r.id = c.row_id"
+        " JOIN report_tables t ON t.id = r.table_id"
+        " WHERE c.report_id = ? AND c.column_name = ? AND r.is_total = 1 AND r.name = ?",
+        [report.id, subject, default_rules().one("total_row")],
     )
     return [
         Figure(
