@@ -36,7 +36,7 @@ class ComputeMixin:
         """人均: an amount divided by the staff count the report states (在编人数)."""
         money = next((n for n in names if n != self.rules.one("compute_average_1")), None)
         if money is None:
-            return Answer("", "no_answer", self.rules.one("compute_average_2"), intent="average")
+            return Answer("", "no_answer", self.rules.templates["compute_average_2"], intent="average")
         amount = self._figures(report, money, measure, ctx)
         people = [
             f
@@ -88,7 +88,7 @@ class ComputeMixin:
                 )
             got.append(figs[0])
         if got[0].unit != got[1].unit:
-            return Answer("", "no_answer", self.rules.one("compute_pair_1"), intent="compute")
+            return Answer("", "no_answer", self.rules.templates["compute_pair_1"], intent="compute")
         return got[0], got[1]
 
     def _share(self, names, measure, report, ctx) -> Answer:
@@ -270,14 +270,14 @@ class ComputeMixin:
                 return Answer("", "no_answer", self.rules.templates["compute_sum"].format(n=n), intent="sum")
             figs.append(f[0])
         if len({f.unit for f in figs}) != 1:
-            return Answer("", "no_answer", self.rules.one("compute_sum_1"), intent="sum")
+            return Answer("", "no_answer", self.rules.templates["compute_sum_1"], intent="sum")
         total = sum((f.value for f in figs), Decimal(0))
         parts = "，".join(f"{n} {_fmt(f.value)}{f.unit}" for n, f in zip(names, figs, strict=False))
         formula = " + ".join(_fmt(f.value) for f in figs)
         body = T["sum"].format(
             report=report.label, parts=parts, value=_fmt(total), unit=figs[0].unit, formula=formula
         )
-        body += self.rules.one("compute_sum_2") + "；".join(_source_text(f.citation) for f in figs) + "。"
+        body += self.rules.templates["compute_sum_2"] + "；".join(_source_text(f.citation) for f in figs) + "。"
         return Answer(
             "",
             "answered",
@@ -320,7 +320,7 @@ class ComputeMixin:
                     f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)
                 ]
         if not figs:
-            return Answer("", "no_answer", self.rules.one("compute_rank_7"), intent="rank")
+            return Answer("", "no_answer", self.rules.templates["compute_rank_7"], intent="rank")
         f = figs[0] if "rank_min" not in ops else figs[-1]
         extreme = self.rules.one("compute_rank_8") if "rank_min" in ops else self.rules.one("compute_rank_9")
         body = T["rank"].format(

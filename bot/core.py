@@ -133,7 +133,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
                 question=str(question)[:MAX_QUESTION],
                 status="no_answer",
                 intent="error",
-                text=self.rules.one("core_ask_1"),
+                text=self.rules.templates["core_ask_1"],
             )
             if trace:
                 trace.add("error", f"{type(e).__name__}: {e}")

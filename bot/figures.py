@@ -250,7 +250,7 @@ class FiguresMixin:
                 return Answer(
                     "",
                     "clarify",
-                    self.rules.one("figures_lookup_9"),
+                    self.rules.templates["figures_lookup_9"],
                     intent="change",
                     suggestions=list(self.rules.word("figures_lookup_10")),
                     confidence=0.3,
@@ -294,7 +294,7 @@ class FiguresMixin:
                     return Answer(
                         "",
                         "clarify",
-                        self.rules.one("figures_lookup_20"),
+                        self.rules.templates["figures_lookup_20"],
                         intent="lookup",
                         suggestions=self.rules.examples[:4],
                         confidence=0.2,
@@ -449,7 +449,7 @@ class FiguresMixin:
             citations=[best.citation],
         )
         if best.empty_cell:
-            ans.text = body.rstrip("。") + self.rules.one("figures_single_4")
+            ans.text = body.rstrip("。") + self.rules.templates["figures_single_4"]
         others = [
             f
             for f in figs[1:]

@@ -56,7 +56,7 @@ class ReportsMixin:
         if not reports:
             return (
                 None,
-                Answer("", "no_answer", self.rules.one("reports_choose_report_1"), intent="empty_kb"),
+                Answer("", "no_answer", self.rules.templates["reports_choose_report_1"], intent="empty_kb"),
                 [],
             )
         if ents.unknown_department:

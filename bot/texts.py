@@ -163,7 +163,7 @@ class TextsMixin:
             if score > best_score:
                 best, best_score = r, score
         if best is None or (forms and best_score < 2.0):
-            return Answer("", "no_answer", self.rules.one("texts_reason_6"), intent="reason")
+            return Answer("", "no_answer", self.rules.templates["texts_reason_6"], intent="reason")
         return self._sentence_answer(best, report, "reason", template="reason")
 
     def _performance(self, text, ents, report, ctx) -> Answer:
@@ -301,7 +301,7 @@ class TextsMixin:
                 return Answer(
                     "",
                     "clarify",
-                    self.rules.one("texts_performance_22"),
+                    self.rules.templates["texts_performance_22"],
                     intent="performance",
                     suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
                     confidence=0.3,
@@ -327,7 +327,7 @@ class TextsMixin:
                 confidence=0.8,
                 citations=[f.citation],
             )
-        return Answer("", "no_answer", self.rules.one("texts_performance_23"), intent="performance")
+        return Answer("", "no_answer", self.rules.templates["texts_performance_23"], intent="performance")
 
     def _project_field(
         self, report: ReportInfo, ctx: Context, field: str, label: str, sentence: str
