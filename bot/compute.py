@@ -277,7 +277,9 @@ class ComputeMixin:
         body = T["sum"].format(
             report=report.label, parts=parts, value=_fmt(total), unit=figs[0].unit, formula=formula
         )
-        body += self.rules.templates["compute_sum_2"] + "；".join(_source_text(f.citation) for f in figs) + "。"
+        body += (
+            self.rules.templates["compute_sum_2"] + "；".join(_source_text(f.citation) for f in figs) + "。"
+        )
         return Answer(
             "",
             "answered",
@@ -459,6 +461,53 @@ class ComputeMixin:
     def _budget_vs_actual(self, text: str, ents: Entities, report: ReportInfo, ctx: Context) -> Answer | None:
         """决算 against 年初预算 for the whole department, from the sentence that states both
         ("年初预算为576.61万元，支出决算为672.13万元"): the difference, or the completion rate."""
+        pair = self._budget_and_actual(report, ctx)
+        if pair is None:
+            return None
+        (b, budget), (a, actual) = pair
+        fill = dict(
+            report_label=report.label,
+            budget_0_context=budget["context"],
+            fmt_b_value=_fmt(b.value),
+            b_unit=b.unit,
+            actual_0_context=actual["context"],
+            fmt_a_value=_fmt(a.value),
+            a_unit=a.unit,
+            source_text_a_citation=_source_text(a.citation),
+        )
+        if "rate" in ents.operations or re.search(self.rules.pattern("compute_budget_vs_actual_9"), text):
+            rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
+            body = self.rules.templates["compute_budget_vs_actual"].format(rate=rate, **fill)
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="rate",
+                value=rate,
+                unit="%",
+                confidence=0.7,
+                citations=[a.citation],
+            )
+        diff = a.value - b.value
+        word = self.rules.one("compute_budget_vs_actual_10" if diff >= 0 else "compute_budget_vs_actual_11")
+        body = self.rules.templates["compute_budget_vs_actual_2"].format(
+            word=word, fmt_abs_diff=_fmt(abs(diff)), **fill
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="difference",
+            value=abs(diff),
+            unit=a.unit,
+            confidence=0.7,
+            citations=[a.citation],
+        )
+
+    def _budget_and_actual(
+        self, report: ReportInfo, ctx: Context
+    ) -> tuple[tuple[Figure, dict], tuple[Figure, dict]] | None:
+        """The first narrative sentence stating the department's budget and its actual spending, in one unit."""
         rows = ctx.run(
             self.db,
             "SELECT * FROM narrative_figures WHERE report_id = ? AND unit IN (?, ?) ORDER BY COALESCE(page, 0), line, id",
@@ -482,61 +531,8 @@ class ComputeMixin:
                 or self.rules.one("compute_budget_vs_actual_6") in group[0]["sentence"]
             ):
                 continue
-            b, a = (
-                narrative_figure(report, budget[0], self.rules.one("compute_budget_vs_actual_7")),
-                narrative_figure(report, actual[0], self.rules.one("compute_budget_vs_actual_8")),
-            )
-            if b.unit != a.unit or not b.value:
-                continue
-            if "rate" in ents.operations or re.search(self.rules.pattern("compute_budget_vs_actual_9"), text):
-                rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-                body = self.rules.templates["compute_budget_vs_actual"].format(
-                    report_label=report.label,
-                    budget_0_context=budget[0]["context"],
-                    fmt_b_value=_fmt(b.value),
-                    b_unit=b.unit,
-                    actual_0_context=actual[0]["context"],
-                    fmt_a_value=_fmt(a.value),
-                    a_unit=a.unit,
-                    rate=rate,
-                    source_text_a_citation=_source_text(a.citation),
-                )
-                return Answer(
-                    "",
-                    "answered",
-                    body,
-                    intent="rate",
-                    value=rate,
-                    unit="%",
-                    confidence=0.7,
-                    citations=[a.citation],
-                )
-            diff = a.value - b.value
-            word = (
-                self.rules.one("compute_budget_vs_actual_10")
-                if diff >= 0
-                else self.rules.one("compute_budget_vs_actual_11")
-            )
-            body = self.rules.templates["compute_budget_vs_actual_2"].format(
-                report_label=report.label,
-                budget_0_context=budget[0]["context"],
-                fmt_b_value=_fmt(b.value),
-                b_unit=b.unit,
-                actual_0_context=actual[0]["context"],
-                fmt_a_value=_fmt(a.value),
-                a_unit=a.unit,
-                word=word,
-                fmt_abs_diff=_fmt(abs(diff)),
-                source_text_a_citation=_source_text(a.citation),
-            )
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="difference",
-                value=abs(diff),
-                unit=a.unit,
-                confidence=0.7,
-                citations=[a.citation],
-            )
+            b = narrative_figure(report, budget[0], self.rules.one("compute_budget_vs_actual_7"))
+            a = narrative_figure(report, actual[0], self.rules.one("compute_budget_vs_actual_8"))
+            if b.unit == a.unit and b.value:
+                return (b, budget[0]), (a, actual[0])
         return None

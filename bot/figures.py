@@ -104,6 +104,29 @@ class FiguresMixin:
                 return figs
         return self._narrative_only(report, subject, measure, ctx, wording)
 
+    def _wording(self, question: str, forms: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """The question's character pairs without the subject's names: all of them (measure words
+        included: 年初预算 vs 全年预算), and without the measure's words (weighed by the measure term)."""
+        for f in sorted(forms, key=len, reverse=True):
+            question = question.replace(f, " ")
+        worded = _bigrams(question)
+        measure_words = [w for m in self.rules.measures.values() for w in m.words]
+        for f in sorted(measure_words, key=len, reverse=True):
+            question = question.replace(f, " ")
+        return worded, _bigrams(question)
+
+    def _year_fits(
+        self, clause: str, pre: str, report: ReportInfo, other_years: list[int], previous: bool
+    ) -> bool:
+        """Is a narrative figure about the year asked (the report's own unless another or 上年 is asked)?"""
+        year = _year_of(clause, pre, report.year)
+        if other_years or previous:
+            wanted = set(other_years) | ({report.year - 1} if previous else set())
+            return year in wanted or bool(
+                previous and re.search(self.rules.pattern("figures_narrative_only_4"), clause)
+            )
+        return year == report.year and not re.search(self.rules.pattern("figures_narrative_only_5"), clause)
+
     def _narrative_only(
         self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
     ) -> list[Figure]:
@@ -124,14 +147,7 @@ class FiguresMixin:
             and "change" not in ents.operations
         )
         question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
-        # the measure's own words are weighed by the measure term below, not again as wording
-        measure_words = [w for m in self.rules.measures.values() for w in m.words]
-        for f in sorted(forms, key=len, reverse=True):
-            question = question.replace(f, " ")
-        worded = _bigrams(question)  # all wording, measure words included (年初预算 vs 全年预算)
-        for f in sorted(measure_words, key=len, reverse=True):
-            question = question.replace(f, " ")
-        rest = _bigrams(question)
+        worded, rest = self._wording(question, forms)
         wants_rate = wording and bool(re.search(self.rules.pattern("figures_narrative_only_3"), ctx.question))
         unexplained = (
             _bigrams(" ".join(p for p in ents.rest.split() if p not in generic_words(self.rules)))
@@ -150,14 +166,7 @@ class FiguresMixin:
                 continue
             if r["unit"] == "%" and not wants_rate:
                 continue
-            year = _year_of(clause, pre, report.year)
-            if other_years or previous:
-                wanted = set(other_years) | ({report.year - 1} if previous else set())
-                if year not in wanted and not (
-                    previous and re.search(self.rules.pattern("figures_narrative_only_4"), clause)
-                ):
-                    continue
-            elif year != report.year or re.search(self.rules.pattern("figures_narrative_only_5"), clause):
+            if not self._year_fits(clause, pre, report, other_years, previous):
                 continue
             if re.search(self.rules.pattern("figures_narrative_only_6"), clause) and not previous:
                 continue
