@@ -134,11 +134,8 @@ class FiguresMixin:
         forms = [subject] + [f for f, s in self.rules.synonyms.items() if s == subject and len(f) >= 2]
         if subject == SANGONG:
             forms = list(self.rules.word("figures_narrative_only_1"))
-        rows = ctx.run(
-            self.db,
-            "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
-            [report.id],
-        )
+        sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
+        rows = ctx.run(self.db, sql, [report.id])
         ents = ctx.ents
         other_years = [y for y in (ents.years if ents else []) if y != report.year]
         previous = bool(
@@ -149,8 +146,9 @@ class FiguresMixin:
         question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
         worded, rest = self._wording(question, forms)
         wants_rate = wording and bool(re.search(self.rules.pattern("figures_narrative_only_3"), ctx.question))
+        generic = generic_words(self.rules)
         unexplained = (
-            _bigrams(" ".join(p for p in ents.rest.split() if p not in generic_words(self.rules)))
+            _bigrams(" ".join(p for p in ents.rest.split() if p not in generic))
             if ents and wording
             else set()
         )
@@ -164,9 +162,9 @@ class FiguresMixin:
             in_section = any(f in (r["section_path"] or "").split(" > ")[-1] for f in forms)
             if not (in_ctx or in_pre or in_section):
                 continue
-            if r["unit"] == "%" and not wants_rate:
-                continue
-            if not self._year_fits(clause, pre, report, other_years, previous):
+            if (r["unit"] == "%" and not wants_rate) or not self._year_fits(
+                clause, pre, report, other_years, previous
+            ):
                 continue
             if re.search(self.rules.pattern("figures_narrative_only_6"), clause) and not previous:
                 continue
@@ -177,10 +175,8 @@ class FiguresMixin:
             )
             score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(clause))
             score += 0.5 * len((worded - rest) & _bigrams(clause))
-            if subject in clause:
-                score += (
-                    0.5  # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
-                )
+            # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
+            score += 0.5 if subject in clause else 0.0
             covered = bool(unexplained) and unexplained <= _bigrams(clause)
             if (measure == "budget") != budget and not covered:
                 continue  # a budget is not an answer about spending, nor the other way round
