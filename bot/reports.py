@@ -32,27 +32,21 @@ def _one_basis(reports: list[ReportInfo]) -> bool:
 
 
 class ReportsMixin:
+    def _decline(self, what: str) -> tuple[None, Answer, list]:
+        """No report of what the question names: say so, and list what the knowledge base holds."""
+        reports = self.catalog.reports
+        available = "、".join(r.label for r in reports[:20])
+        if len(reports) > 20:
+            available += self.rules.templates["reports_decline"].format(len_reports=len(reports))
+        body = self.rules.templates["not_in_kb"].format(what=what, available=available)
+        return None, Answer("", "no_answer", body, intent="not_in_kb"), []
+
     def _choose_report(
         self, text: str, ents: Entities, conv, report_id
     ) -> tuple[ReportInfo | None, Answer | None, list[ReportInfo]]:
         """The one report a question is about, a decline, or the candidates to ask about."""
-        T = self.rules.templates
         reports = self.catalog.reports
-
-        def decline(what: str) -> tuple[None, Answer, list]:
-            available = "、".join(r.label for r in reports[:20]) + (
-                self.rules.templates["reports_decline"].format(len_reports=len(reports))
-                if len(reports) > 20
-                else ""
-            )
-            return (
-                None,
-                Answer(
-                    "", "no_answer", T["not_in_kb"].format(what=what, available=available), intent="not_in_kb"
-                ),
-                [],
-            )
-
+        decline = self._decline
         if not reports:
             return (
                 None,
