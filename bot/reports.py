@@ -31,6 +31,16 @@ def _one_basis(reports: list[ReportInfo]) -> bool:
     return len({(r.year, r.kind) for r in reports}) <= 1
 
 
+def _unit_kind(unit: str, rules) -> str:
+    """元 and 万元 compare (both money); 辆 and 万元 do not."""
+    return "money" if unit in rules.word("reports_kind_of_1") else unit
+
+
+def _wan(f: Figure, rules) -> Decimal:
+    """A money figure in 万元, exactly."""
+    return f.value / 10000 if f.unit == rules.one("reports_wan_2") else f.value
+
+
 class ReportsMixin:
     def _decline(self, what: str) -> tuple[None, Answer, list]:
         """No report of what the question names: say so, and list what the knowledge base holds."""
@@ -225,21 +235,9 @@ class ReportsMixin:
 
     def _across(self, text: str, ents: Entities, candidates: list[ReportInfo], ctx: Context) -> Answer | None:
         """Questions over several reports: rank departments, or compare two reports of one department."""
-        subjects = [m.subject for m in ents.subjects]
-        if not subjects:
-            if (
-                {p for p in ents.rest.split() if len(p) >= 2}
-                - generic_words(self.rules)
-                - set(self.rules.word("reports_across_1"))
-            ):
-                return None
-            if re.search(self.rules.pattern("reports_across_2"), text):
-                subjects = list(self.rules.word("reports_across_3"))
-            elif self.rules.one("reports_across_4") in text:
-                subjects = list(self.rules.word("reports_across_5"))
-            else:
-                return None
-        subject = subjects[0]
+        subject = self._across_subject(text, ents)
+        if subject is None:
+            return None
         measure = next((m for m in ents.measures if m in ("actual", "budget")), "actual")
         departments = {r.department for r in candidates}
         named = list(dict.fromkeys(r.department for r in ents.reports))
@@ -265,110 +263,132 @@ class ReportsMixin:
         if not ranking and not compare:
             return None
         note = ""
-        if ranking and not re.search(self.rules.pattern("reports_across_8"), _kind_text(text)):
+        if ranking:
+            candidates, note = self._ranking_scope(text, ents, candidates)
+        found = self._across_figures(candidates, subject, measure, compare, bool(ranking), ctx)
+        if len(found) < 2:
+            return None
+        if ranking:
+            return self._rank_answer(found, len(candidates), subject, note, ents)
+        return self._compare_reports_answer(found, subject)
+
+    def _across_subject(self, text: str, ents: Entities) -> str | None:
+        """What is compared across reports: the subject named, or a total the question implies."""
+        if ents.subjects:
+            return ents.subjects[0].subject
+        rest = {p for p in ents.rest.split() if len(p) >= 2}
+        if rest - generic_words(self.rules) - set(self.rules.word("reports_across_1")):
+            return None
+        if re.search(self.rules.pattern("reports_across_2"), text):
+            return self.rules.word("reports_across_3")[0]
+        if self.rules.one("reports_across_4") in text:
+            return self.rules.word("reports_across_5")[0]
+        return None
+
+    def _ranking_scope(
+        self, text: str, ents: Entities, candidates: list[ReportInfo]
+    ) -> tuple[list[ReportInfo], str]:
+        """Departments are ranked among final accounts, within one year, unless the question names otherwise."""
+        note = ""
+        if not re.search(self.rules.pattern("reports_across_8"), _kind_text(text)):
             finals = [r for r in candidates if r.kind == self.rules.one("reports_across_9")]
             if finals and len(finals) < len(candidates):
                 candidates, note = finals, self.rules.one("reports_across_10")
         if (
-            ranking
-            and not ents.years
+            not ents.years
             and not re.search(self.rules.pattern("reports_across_11"), _kind_text(text))
             and len({r.year for r in candidates}) > 1
         ):
-            # asked neither a year nor a kind: departments are ranked within one year
             latest = max(r.year for r in candidates)
             candidates = [r for r in candidates if r.year == latest]
             note = self.rules.templates["ranked_within_year"].format(
                 year=latest, kind=self.rules.one("final_accounts") if note else ""
             )
+        return candidates, note
+
+    def _across_figures(
+        self,
+        candidates: list[ReportInfo],
+        subject: str,
+        measure: str,
+        compare: bool,
+        ranking: bool,
+        ctx: Context,
+    ) -> list[tuple[ReportInfo, Figure]]:
+        """Each report's figure for the subject, kept only in the unit most of them share."""
         found: list[tuple[ReportInfo, Figure]] = []
         for r in candidates:
-            figs = self._figures(
-                r,
-                subject,
-                "actual" if compare and r.kind == self.rules.one("reports_across_12") else measure,
-                ctx,
-                own_year=True,
-            )
+            final = compare and r.kind == self.rules.one("reports_across_12")
+            figs = self._figures(r, subject, "actual" if final else measure, ctx, own_year=True)
             if figs and (figs[0].unit in self.rules.word("reports_across_13") or ranking):
                 found.append((r, figs[0]))
-
-        def kind_of(unit: str) -> str:
-            return (
-                "money" if unit in default_rules().word("reports_kind_of_1") else unit
-            )  # 元 and 万元 compare, 辆 and 万元 do not
-
-        units = [kind_of(f.unit) for _, f in found]
+        units = [_unit_kind(f.unit, self.rules) for _, f in found]
         if found:
             common = max(set(units), key=units.count)
-            found = [(r, f) for r, f in found if kind_of(f.unit) == common]
-        if len(found) < 2:
-            return None
+            found = [(r, f) for r, f in found if _unit_kind(f.unit, self.rules) == common]
+        return found
 
-        def wan(f: Figure) -> Decimal:
-            return f.value / 10000 if f.unit == default_rules().one("reports_wan_2") else f.value
+    def _rank_answer(
+        self, found: list[tuple[ReportInfo, Figure]], asked: int, subject: str, note: str, ents: Entities
+    ) -> Answer:
+        found.sort(key=lambda x: -_wan(x[1], self.rules))
+        if "rank_min" in ents.operations:
+            found.reverse()
+        top_r, top_f = found[0]
+        listing = "；".join(
+            self.rules.templates["reports_across"].format(
+                r_short=r.short,
+                r_year=r.year,
+                r_kind=r.kind,
+                fmt_f_value_f_unit=_fmt(f.value, f.unit),
+                f_unit=f.unit,
+            )
+            for r, f in found[:5]
+        )
+        extreme = self.rules.one(
+            "reports_across_14" if "rank_min" in ents.operations else "reports_across_15"
+        )
+        body = self.rules.templates["reports_across_2"].format(
+            len_found=len(found),
+            note=note,
+            subject=subject,
+            extreme=extreme,
+            top_r_short=top_r.short,
+            top_r_year=top_r.year,
+            top_r_kind=top_r.kind,
+            fmt_top_f_value_top_f_unit=_fmt(top_f.value, top_f.unit),
+            top_f_unit=top_f.unit,
+            source_text_top_f_citation=_source_text(top_f.citation),
+            listing=listing,
+        )
+        if asked > len(found):
+            body += self.rules.templates["reports_across_3"].format(missing=asked - len(found))
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="rank_reports",
+            value=top_f.value,
+            unit=top_f.unit,
+            confidence=0.8,
+            citations=[f.citation for _, f in found[:5]],
+            report_id=top_r.id,
+        )
 
-        if ranking:
-            found.sort(key=lambda x: -wan(x[1]))
-            if "rank_min" in ents.operations:
-                found.reverse()
-            top_r, top_f = found[0]
-            listing = "；".join(
-                self.rules.templates["reports_across"].format(
-                    r_short=r.short,
-                    r_year=r.year,
-                    r_kind=r.kind,
-                    fmt_f_value_f_unit=_fmt(f.value, f.unit),
-                    f_unit=f.unit,
-                )
-                for r, f in found[:5]
-            )
-            extreme = (
-                self.rules.one("reports_across_14")
-                if "rank_min" in ents.operations
-                else self.rules.one("reports_across_15")
-            )
-            missing = len(candidates) - len(found)
-            body = self.rules.templates["reports_across_2"].format(
-                len_found=len(found),
-                note=note,
-                subject=subject,
-                extreme=extreme,
-                top_r_short=top_r.short,
-                top_r_year=top_r.year,
-                top_r_kind=top_r.kind,
-                fmt_top_f_value_top_f_unit=_fmt(top_f.value, top_f.unit),
-                top_f_unit=top_f.unit,
-                source_text_top_f_citation=_source_text(top_f.citation),
-                listing=listing,
-            )
-            if missing:
-                body += self.rules.templates["reports_across_3"].format(missing=missing)
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="rank_reports",
-                value=top_f.value,
-                unit=top_f.unit,
-                confidence=0.8,
-                citations=[f.citation for _, f in found[:5]],
-                report_id=top_r.id,
-            )
+    def _compare_reports_answer(self, found: list[tuple[ReportInfo, Figure]], subject: str) -> Answer:
+        """Two reports of one department: the later against the earlier (a budget before the final accounts)."""
         found.sort(key=lambda x: (x[0].year, x[0].kind != self.rules.one("reports_across_16")))
         (ra, fa), (rb, fb) = found[-1], found[0]
+        wan = lambda f: _wan(f, self.rules)  # noqa: E731
         diff = wan(fa) - wan(fb)
-        word = (
-            self.rules.one("reports_across_17")
-            if diff > 0
-            else (self.rules.one("reports_across_18") if diff < 0 else self.rules.one("reports_across_19"))
+        word = self.rules.one(
+            "reports_across_17" if diff > 0 else ("reports_across_18" if diff < 0 else "reports_across_19")
         )
 
         def both(f: Figure) -> str:
+            in_wan = f.unit == default_rules().one("reports_both_1")
             return f"{_fmt(f.value)}{f.unit}" + (
-                self.rules.templates["reports_both"].format(wan_f=wan(f))
-                if f.unit == default_rules().one("reports_both_1")
-                else ""
+                self.rules.templates["reports_both"].format(wan_f=wan(f)) if in_wan else ""
             )
 
         shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
