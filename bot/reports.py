@@ -116,43 +116,10 @@ class ReportsMixin:
         ctx: Context,
     ) -> Answer | None:
         """Two or more departments named in one question: their difference, their sum, or each."""
-
-        def position(dept: str) -> int:
-            """Where the question first names the department, by full name, alias or abbreviation."""
-            spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
-            index = department_index(self.catalog)
-            for m in self.rules.pattern("department_mention").finditer(text):
-                for i in range(m.start(), m.end() - 2):
-                    if any(r.department == dept for r in index.named_by(text[i : m.end()])):
-                        spots.append(i)
-                        break
-            return min(spots) if spots else len(text)
-
-        named = sorted(named, key=position)
-        chosen: list[tuple[ReportInfo, Figure]] = []
-        for dept in named[:6]:
-            reports = [r for r in candidates if r.department == dept]
-            finals = [
-                r for r in reports if r.kind == self.rules.one("reports_between_departments_1")
-            ] or reports
-            if not finals:
-                return None
-            r = max(finals, key=lambda x: x.year)  # the latest, unless a year narrowed them
-            figs = self._figures(r, subject, measure, ctx, own_year=True)
-            if not figs or figs[0].unit not in self.rules.word("reports_between_departments_2"):
-                return Answer(
-                    "",
-                    "no_answer",
-                    self.rules.templates["reports_between_departments"].format(
-                        r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
-                    ),
-                    intent="compare_departments",
-                )
-            chosen.append((r, figs[0]))
-
-        def wan(f: Figure) -> Decimal:
-            return f.value / 10000 if f.unit == default_rules().one("reports_wan_1") else f.value
-
+        named = sorted(named, key=lambda dept: self._named_at(text, dept, candidates))
+        chosen = self._department_figures(named, candidates, subject, measure, ctx)
+        if not isinstance(chosen, list):
+            return chosen
         listing = "；".join(
             self.rules.templates["reports_between_departments_2"].format(
                 r_short=r.short,
@@ -164,73 +131,111 @@ class ReportsMixin:
             )
             for r, f in chosen
         )
-        cites = [f.citation for _, f in chosen]
         ops = set(ents.operations)
         if not _one_basis([r for r, _ in chosen]) and (
             ops & {"difference", "sum"} or len(chosen) != len(named)
         ):
             return None  # figures of different years or kinds are not added or compared: ask which
-        if (
-            "difference" in ops or re.search(self.rules.pattern("reports_between_departments_3"), text)
-        ) and len(chosen) == 2:
-            (ra, fa), (rb, fb) = chosen
-            diff = wan(fa) - wan(fb)
-            shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
-            word = (
-                self.rules.one("reports_between_departments_4")
-                if diff > 0
-                else (
-                    self.rules.one("reports_between_departments_5")
-                    if diff < 0
-                    else self.rules.one("reports_between_departments_6")
-                )
-            )
-            body = self.rules.templates["reports_between_departments_3"].format(
-                subject=subject,
-                listing=listing,
-                ra_short=ra.short,
-                rb_short=rb.short,
-                word=word,
-                fmt_shown=_fmt(shown),
-                wan_fa=wan(fa),
-                wan_fb=wan(fb),
-            )
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="compare_departments",
-                value=shown,
-                unit=self.rules.one("reports_between_departments_7"),
-                confidence=0.75,
-                citations=cites,
-            )
+        asks_difference = "difference" in ops or re.search(
+            self.rules.pattern("reports_between_departments_3"), text
+        )
+        if asks_difference and len(chosen) == 2:
+            return self._department_difference(chosen, subject, listing)
         if "sum" in ops:
-            total = sum((wan(f) for _, f in chosen), Decimal(0))
-            shown = total.quantize(TWO, ROUND_HALF_UP)
-            body = self.rules.templates["reports_between_departments_4"].format(
-                subject=subject,
-                listing=listing,
-                fmt_shown=_fmt(shown),
-                join_str_wan_f_for_f_in_chosen=" + ".join(str(wan(f)) for _, f in chosen),
-            )
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="sum_departments",
-                value=shown,
-                unit=self.rules.one("reports_between_departments_8"),
-                confidence=0.75,
-                citations=cites,
-            )
+            return self._department_sum(chosen, subject, listing)
+        body = self.rules.templates["each_department"].format(subject=subject, listing=listing)
         return Answer(
             "",
             "answered",
-            f"{subject}：{listing}。",
+            body,
             intent="compare_departments",
             confidence=0.75,
-            citations=cites,
+            citations=[f.citation for _, f in chosen],
+        )
+
+    def _named_at(self, text: str, dept: str, candidates: list[ReportInfo]) -> int:
+        """Where the question first names the department, by full name, alias or abbreviation."""
+        spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
+        index = department_index(self.catalog)
+        for m in self.rules.pattern("department_mention").finditer(text):
+            for i in range(m.start(), m.end() - 2):
+                if any(r.department == dept for r in index.named_by(text[i : m.end()])):
+                    spots.append(i)
+                    break
+        return min(spots) if spots else len(text)
+
+    def _department_figures(
+        self, named: list[str], candidates: list[ReportInfo], subject: str, measure: str, ctx: Context
+    ) -> list[tuple[ReportInfo, Figure]] | Answer | None:
+        """Each named department's latest final accounts (unless a year narrowed them) and its figure."""
+        chosen: list[tuple[ReportInfo, Figure]] = []
+        for dept in named[:6]:
+            reports = [r for r in candidates if r.department == dept]
+            final = self.rules.one("reports_between_departments_1")
+            finals = [r for r in reports if r.kind == final] or reports
+            if not finals:
+                return None
+            r = max(finals, key=lambda x: x.year)
+            figs = self._figures(r, subject, measure, ctx, own_year=True)
+            if not figs or figs[0].unit not in self.rules.word("reports_between_departments_2"):
+                body = self.rules.templates["reports_between_departments"].format(
+                    r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
+                )
+                return Answer("", "no_answer", body, intent="compare_departments")
+            chosen.append((r, figs[0]))
+        return chosen
+
+    def _department_difference(
+        self, chosen: list[tuple[ReportInfo, Figure]], subject: str, listing: str
+    ) -> Answer:
+        (ra, fa), (rb, fb) = chosen
+        a, b = _wan(fa, self.rules), _wan(fb, self.rules)
+        diff = a - b
+        shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
+        word = self.rules.one(
+            "reports_between_departments_4"
+            if diff > 0
+            else ("reports_between_departments_5" if diff < 0 else "reports_between_departments_6")
+        )
+        body = self.rules.templates["reports_between_departments_3"].format(
+            subject=subject,
+            listing=listing,
+            ra_short=ra.short,
+            rb_short=rb.short,
+            word=word,
+            fmt_shown=_fmt(shown),
+            wan_fa=a,
+            wan_fb=b,
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="compare_departments",
+            value=shown,
+            unit=self.rules.one("reports_between_departments_7"),
+            confidence=0.75,
+            citations=[f.citation for _, f in chosen],
+        )
+
+    def _department_sum(self, chosen: list[tuple[ReportInfo, Figure]], subject: str, listing: str) -> Answer:
+        parts = [_wan(f, self.rules) for _, f in chosen]
+        shown = sum(parts, Decimal(0)).quantize(TWO, ROUND_HALF_UP)
+        body = self.rules.templates["reports_between_departments_4"].format(
+            subject=subject,
+            listing=listing,
+            fmt_shown=_fmt(shown),
+            join_str_wan_f_for_f_in_chosen=" + ".join(str(p) for p in parts),
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="sum_departments",
+            value=shown,
+            unit=self.rules.one("reports_between_departments_8"),
+            confidence=0.75,
+            citations=[f.citation for _, f in chosen],
         )
 
     def _across(self, text: str, ents: Entities, candidates: list[ReportInfo], ctx: Context) -> Answer | None:
