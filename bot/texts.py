@@ -5,6 +5,7 @@ A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``cata
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -167,6 +168,46 @@ class TextsMixin:
         return self._sentence_answer(best, report, "reason", template="reason")
 
     def _performance(self, text, ents, report, ctx) -> Answer:
+        """绩效: an indicator named, a project's funds, or what the narrative says of the self-evaluation."""
+        found = self._indicator(ents, report, ctx) or self._project_funds(text, report, ctx)
+        if found is not None:
+            return found
+        words = (
+            list(self.rules.word("texts_performance_13"))
+            if re.search(self.rules.pattern("texts_performance_12"), text)
+            else (
+                list(self.rules.word("texts_performance_15"))
+                if self.rules.one("texts_performance_14") in text
+                else []
+            )
+        )
+        figs = narrative_figures(self.db, ctx, report, words) if words else []
+        if not figs and not words:
+            return self._performance_elsewhere(text, report, ctx)
+        if figs:
+            f = narrative_figure(report, figs[0], words[0])
+            T = self.rules.templates
+            body = T["narrative"].format(
+                report=report.label,
+                context=figs[0]["context"],
+                value=_fmt(f.value),
+                unit=f.unit,
+                source=_source_text(f.citation),
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="performance",
+                value=f.value,
+                unit=f.unit,
+                confidence=0.8,
+                citations=[f.citation],
+            )
+        return Answer("", "no_answer", self.rules.templates["texts_performance_23"], intent="performance")
+
+    def _indicator(self, ents, report, ctx) -> Answer | None:
+        """A 绩效 indicator the question names: its target, actual value, weight and score."""
         subj = ents.subjects[0].subject if ents.subjects else None
         if subj and subj in self.catalog.indicators:
             rows = ctx.run(
@@ -198,36 +239,29 @@ class TextsMixin:
                     source_text_c=_source_text(c),
                 )
                 return Answer("", "answered", body, intent="performance", confidence=0.9, citations=[c])
-        fund = next(
-            (
-                k
-                for k in self.rules.word("texts_performance_3")
-                if k.rstrip(self.rules.one("texts_performance_4")) in text
-            ),
-            None,
-        )
+        return None
+
+    def _project_funds(self, text, report, ctx) -> Answer | None:
+        """A 绩效 project's funds (年初预算数, 全年执行数, 执行率 …) from its self-evaluation table."""
+        suffix = self.rules.one("texts_performance_4")
+        fund = next((k for k in self.rules.word("texts_performance_3") if k.rstrip(suffix) in text), None)
         if fund and re.search(self.rules.pattern("texts_performance_5"), text):
             rows = ctx.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
-            import json as _json
-
+            key = (
+                self.rules.one("texts_performance_7")
+                if fund == self.rules.one("texts_performance_6")
+                else fund
+            )
             for r in rows:
-                funds = _json.loads(r["funds"] or "{}")
-                key = (
-                    self.rules.one("texts_performance_7")
-                    if fund == self.rules.one("texts_performance_6")
-                    else fund
-                )
+                funds = json.loads(r["funds"] or "{}")
                 if funds.get(key) is not None:
                     v = Decimal(funds[key])
-                    unit = (
-                        "%"
-                        if key == self.rules.one("texts_performance_8")
-                        else (
-                            self.rules.one("texts_performance_10")
-                            if key in self.rules.word("texts_performance_9")
-                            else r["unit"]
-                        )
-                    )
+                    if key == self.rules.one("texts_performance_8"):
+                        unit = "%"
+                    elif key in self.rules.word("texts_performance_9"):
+                        unit = self.rules.one("texts_performance_10")
+                    else:
+                        unit = r["unit"]
                     c = Citation(
                         report=report.title,
                         table=self.rules.one("texts_performance_11"),
@@ -256,78 +290,49 @@ class TextsMixin:
                         confidence=0.85,
                         citations=[c],
                     )
-        words = (
-            list(self.rules.word("texts_performance_13"))
-            if re.search(self.rules.pattern("texts_performance_12"), text)
-            else (
-                list(self.rules.word("texts_performance_15"))
-                if self.rules.one("texts_performance_14") in text
-                else []
+        return None
+
+    def _performance_elsewhere(self, text, report, ctx) -> Answer:
+        """No 绩效 word names the figure: the project's department or conclusion, the narrative, a
+        sentence, the indicators the words suggest, or a plain lookup."""
+        if self.rules.one("texts_performance_16") in text:
+            found = self._project_field(
+                report,
+                ctx,
+                "department",
+                self.rules.one("texts_performance_17"),
+                self.rules.one("texts_performance_18"),
             )
-        )
-        figs = narrative_figures(self.db, ctx, report, words) if words else []
-        if not figs and not words:
-            if self.rules.one("texts_performance_16") in text:
-                found = self._project_field(
-                    report,
-                    ctx,
-                    "department",
-                    self.rules.one("texts_performance_17"),
-                    self.rules.one("texts_performance_18"),
-                )
-                if found is not None:
-                    return found
-            if re.search(self.rules.pattern("texts_performance_19"), text):
-                found = self._project_field(
-                    report,
-                    ctx,
-                    "conclusion",
-                    self.rules.one("texts_performance_20"),
-                    self.rules.one("texts_performance_21"),
-                )
-                if found is not None:
-                    return found
-            # a fact the narrative states about the self-evaluation (自评覆盖率, 涉及资金, 几个项目)
-            found = self._narrative_match(text, ctx.ents or Entities(), report, ctx)
             if found is not None:
                 return found
-            found = self._sentence_match(text, self._tokens(text), ctx.ents or Entities(), report, ctx)
+        if re.search(self.rules.pattern("texts_performance_19"), text):
+            found = self._project_field(
+                report,
+                ctx,
+                "conclusion",
+                self.rules.one("texts_performance_20"),
+                self.rules.one("texts_performance_21"),
+            )
             if found is not None:
                 return found
-            hits = sorted(
-                i for i in self.catalog.indicators if any(w in i for w in _pieces(text, self.rules))
-            )
-            if hits:
-                return Answer(
-                    "",
-                    "clarify",
-                    self.rules.templates["texts_performance_22"],
-                    intent="performance",
-                    suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
-                    confidence=0.3,
-                )
-            return self._lookup(text, [], Entities(), report, None, ctx)
-        if figs:
-            f = narrative_figure(report, figs[0], words[0])
-            T = self.rules.templates
-            body = T["narrative"].format(
-                report=report.label,
-                context=figs[0]["context"],
-                value=_fmt(f.value),
-                unit=f.unit,
-                source=_source_text(f.citation),
-            )
+        # a fact the narrative states about the self-evaluation (自评覆盖率, 涉及资金, 几个项目)
+        found = self._narrative_match(text, ctx.ents or Entities(), report, ctx)
+        if found is not None:
+            return found
+        found = self._sentence_match(text, self._tokens(text), ctx.ents or Entities(), report, ctx)
+        if found is not None:
+            return found
+        hits = sorted(i for i in self.catalog.indicators if any(w in i for w in _pieces(text, self.rules)))
+        if hits:
             return Answer(
                 "",
-                "answered",
-                body,
+                "clarify",
+                self.rules.templates["texts_performance_22"],
                 intent="performance",
-                value=f.value,
-                unit=f.unit,
-                confidence=0.8,
-                citations=[f.citation],
+                suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
+                confidence=0.3,
             )
-        return Answer("", "no_answer", self.rules.templates["texts_performance_23"], intent="performance")
+        return self._lookup(text, [], Entities(), report, None, ctx)
 
     def _project_field(
         self, report: ReportInfo, ctx: Context, field: str, label: str, sentence: str
