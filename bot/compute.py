@@ -92,52 +92,15 @@ class ComputeMixin:
         return got[0], got[1]
 
     def _share(self, names, measure, report, ctx) -> Answer:
+        """A part's share of a whole (占比), exact, both figures cited."""
         T = self.rules.templates
         ents = ctx.ents
-        unexplained = [
-            p
-            for p in (ents.rest.split() if ents else [])
-            if len(p) >= 2 and p not in generic_words(self.rules)
-        ]
+        generic = generic_words(self.rules)
+        unexplained = [p for p in (ents.rest.split() if ents else []) if len(p) >= 2 and p not in generic]
         if len(names) == 1 and names[0] in CONTAINERS and unexplained:
-            # "政府采购里服务类占比": the part is a narrative figure inside the named whole
-            near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
-            part = self._narrative_match(ctx.question, ents, report, ctx, near=near, money=True)
-            whole = self._figures(report, names[0], measure, ctx, wording=False)
-            if (
-                part is not None
-                and part.unit != "%"
-                and whole
-                and whole[0].unit == part.unit
-                and whole[0].value
-            ):
-                pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
-                label = (
-                    part.citations[0].quote
-                    and ctx.notes.get("last_context", "")
-                    or self.rules.one("compute_share_1")
-                )
-                body = self.rules.templates["compute_share"].format(
-                    report_label=report.label,
-                    label=label,
-                    fmt_part_value=_fmt(part.value),
-                    part_unit=part.unit,
-                    names_0=names[0],
-                    fmt_whole_0_value=_fmt(whole[0].value),
-                    pct=pct,
-                    source_text_part_citations_0=_source_text(part.citations[0]),
-                    source_text_whole_0_citation=_source_text(whole[0].citation),
-                )
-                return Answer(
-                    "",
-                    "answered",
-                    body,
-                    intent="share",
-                    value=pct,
-                    unit="%",
-                    confidence=0.75,
-                    citations=[part.citations[0], whole[0].citation],
-                )
+            inside = self._share_inside(names, measure, report, ctx)
+            if inside is not None:
+                return inside
         if unexplained and len(names) == 1:
             # words the subject does not explain ("服务类"): computing the subject's own share would
             # answer another question
@@ -148,19 +111,7 @@ class ComputeMixin:
                 intent="share",
                 suggestions=[self.rules.templates["compute_share_3"].format(names_0=names[0])],
             )
-        part_name = names[0]
-        if len(names) >= 2:
-            whole_name = names[1]
-        elif part_name in TOTALS and ctx.conv is not None and [x for x in ctx.conv.recent if x != part_name]:
-            # "占总支出的比例呢" after a question about 基本支出: the part is the earlier subject
-            whole_name = part_name
-            part_name = [x for x in ctx.conv.recent if x != whole_name][-1]
-        else:
-            whole_name = (
-                self.rules.one("compute_share_3")
-                if self.rules.one("compute_share_2") in part_name
-                else self.rules.one("compute_share_4")
-            )
+        part_name, whole_name = self._share_parts(names, ctx)
         if part_name == whole_name:
             return Answer(
                 "",
@@ -178,12 +129,8 @@ class ComputeMixin:
             return pair
         a, b = pair
         if b.value == 0:
-            return Answer(
-                "",
-                "no_answer",
-                self.rules.templates["compute_share_7"].format(whole_name=whole_name),
-                intent="share",
-            )
+            body = self.rules.templates["compute_share_7"].format(whole_name=whole_name)
+            return Answer("", "no_answer", body, intent="share")
         pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
         body = T["share"].format(
             report=report.label,
@@ -198,16 +145,65 @@ class ComputeMixin:
         body += self.rules.templates["compute_share_8"].format(
             source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
         )
+        cites = [a.citation, b.citation]
         return Answer(
-            "",
-            "answered",
-            body,
-            intent="share",
-            value=pct,
-            unit="%",
-            confidence=0.85,
-            citations=[a.citation, b.citation],
+            "", "answered", body, intent="share", value=pct, unit="%", confidence=0.85, citations=cites
         )
+
+    def _share_inside(self, names, measure, report, ctx) -> Answer | None:
+        """A part inside a named whole ("政府采购里服务类占比"): the part is a narrative figure."""
+        ents = ctx.ents
+        near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
+        part = self._narrative_match(ctx.question, ents, report, ctx, near=near, money=True)
+        whole = self._figures(report, names[0], measure, ctx, wording=False)
+        if part is not None and part.unit != "%" and whole and whole[0].unit == part.unit and whole[0].value:
+            pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
+            label = (
+                part.citations[0].quote
+                and ctx.notes.get("last_context", "")
+                or self.rules.one("compute_share_1")
+            )
+            body = self.rules.templates["compute_share"].format(
+                report_label=report.label,
+                label=label,
+                fmt_part_value=_fmt(part.value),
+                part_unit=part.unit,
+                names_0=names[0],
+                fmt_whole_0_value=_fmt(whole[0].value),
+                pct=pct,
+                source_text_part_citations_0=_source_text(part.citations[0]),
+                source_text_whole_0_citation=_source_text(whole[0].citation),
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="share",
+                value=pct,
+                unit="%",
+                confidence=0.75,
+                citations=[part.citations[0], whole[0].citation],
+            )
+        return None
+
+    def _share_parts(self, names: list[str], ctx: Context) -> tuple[str, str]:
+        """The part and the whole: both named, a total after an earlier subject (占总支出的比例呢), or
+        the total the part belongs to."""
+        part_name = names[0]
+        whole_name = ""
+        if len(names) >= 2:
+            whole_name = names[1]
+        elif part_name in TOTALS and ctx.conv is not None and [x for x in ctx.conv.recent if x != part_name]:
+            # "占总支出的比例呢" after a question about 基本支出: the part is the earlier subject
+            whole_name = part_name
+            part_name = [x for x in ctx.conv.recent if x != whole_name][-1]
+        else:
+            whole_name = (
+                self.rules.one("compute_share_3")
+                if self.rules.one("compute_share_2") in part_name
+                else self.rules.one("compute_share_4")
+            )
+        return part_name, whole_name
 
     def _difference(self, names, ents, report, ctx) -> Answer:
         T = self.rules.templates
