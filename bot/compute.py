@@ -346,65 +346,16 @@ class ComputeMixin:
         """Year-on-year change: computed when the report states both years' figures, otherwise as the
         report states it (the previous year is not in this year's tables)."""
         subject = names[0] if names else ""
-        rows = ctx.run(
-            self.db,
-            "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
-            [report.id],
-        )
+        sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
+        rows = ctx.run(self.db, sql, [report.id])
         want_pct = bool(re.search(self.rules.pattern("compute_change_1"), text))
         forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
         if subject == SANGONG:
             forms = list(self.rules.word("compute_change_2"))
-        # both years stated: compute (在编人数 4 → 11)
         if subject and not want_pct:
-            plain = [
-                r
-                for r in rows
-                if any(f in r["context"] for f in forms)
-                and not re.search(self.rules.pattern("compute_change_3"), r["context"])
-            ]
-
-            def year(r: dict) -> int:
-                return _year_of(
-                    r["context"].replace(" ", ""), _prefix(r["sentence"], r["raw"]).replace(" ", ""), 0
-                )
-
-            this = [r for r in plain if year(r) == report.year]
-            last = [r for r in plain if year(r) == report.year - 1]
-            if this and last and this[0]["unit"] == last[0]["unit"]:
-                a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
-                diff = a.value - b.value
-                word = (
-                    self.rules.one("compute_change_4")
-                    if diff > 0
-                    else (
-                        self.rules.one("compute_change_5") if diff < 0 else self.rules.one("compute_change_6")
-                    )
-                )
-                body = self.rules.templates["compute_change"].format(
-                    report_label=report.label,
-                    subject=subject,
-                    report_year_1=report.year - 1,
-                    fmt_b_value_b_unit=_fmt(b.value, b.unit),
-                    b_unit=b.unit,
-                    report_year=report.year,
-                    fmt_a_value_a_unit=_fmt(a.value, a.unit),
-                    a_unit=a.unit,
-                    word=word,
-                    fmt_abs_diff_a_unit=_fmt(abs(diff), a.unit),
-                    source_text_b_citation=_source_text(b.citation),
-                    source_text_a_citation=_source_text(a.citation),
-                )
-                return Answer(
-                    "",
-                    "answered",
-                    body,
-                    intent="change",
-                    value=abs(diff),
-                    unit=a.unit,
-                    confidence=0.8,
-                    citations=[b.citation, a.citation],
-                )
+            computed = self._both_years(rows, subject, forms, report)
+            if computed is not None:
+                return computed
         stated = [
             r
             for r in rows
@@ -425,14 +376,10 @@ class ComputeMixin:
         units = ("%",) if want_pct else self.rules.word("compute_change_8")
         chosen = [r for r in stated if r["unit"] in units]
         if not chosen:
-            return Answer(
-                "",
-                "no_answer",
-                self.rules.templates["no_change_stated"].format(
-                    subject=subject or self.rules.templates["this_item"]
-                ),
-                intent="change",
+            body = self.rules.templates["no_change_stated"].format(
+                subject=subject or self.rules.templates["this_item"]
             )
+            return Answer("", "no_answer", body, intent="change")
         r = chosen[0]
         fig = narrative_figure(report, r, subject)
         body = self.rules.templates["compute_change_2"].format(
@@ -443,6 +390,7 @@ class ComputeMixin:
             fig_unit=fig.unit,
             source_text_fig_citation=_source_text(fig.citation),
         )
+        cites = [fig.citation]
         return Answer(
             "",
             "answered",
@@ -451,8 +399,60 @@ class ComputeMixin:
             value=fig.value,
             unit=fig.unit,
             confidence=0.75,
-            citations=[fig.citation],
+            citations=cites,
         )
+
+    def _both_years(
+        self, rows: list[dict], subject: str, forms: list[str], report: ReportInfo
+    ) -> Answer | None:
+        """Both years' figures stated in the narrative (在编人数 4 → 11): the change, computed."""
+        plain = [
+            r
+            for r in rows
+            if any(f in r["context"] for f in forms)
+            and not re.search(self.rules.pattern("compute_change_3"), r["context"])
+        ]
+
+        def year(r: dict) -> int:
+            return _year_of(
+                r["context"].replace(" ", ""), _prefix(r["sentence"], r["raw"]).replace(" ", ""), 0
+            )
+
+        this = [r for r in plain if year(r) == report.year]
+        last = [r for r in plain if year(r) == report.year - 1]
+        if this and last and this[0]["unit"] == last[0]["unit"]:
+            a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
+            diff = a.value - b.value
+            word = (
+                self.rules.one("compute_change_4")
+                if diff > 0
+                else (self.rules.one("compute_change_5") if diff < 0 else self.rules.one("compute_change_6"))
+            )
+            body = self.rules.templates["compute_change"].format(
+                report_label=report.label,
+                subject=subject,
+                report_year_1=report.year - 1,
+                fmt_b_value_b_unit=_fmt(b.value, b.unit),
+                b_unit=b.unit,
+                report_year=report.year,
+                fmt_a_value_a_unit=_fmt(a.value, a.unit),
+                a_unit=a.unit,
+                word=word,
+                fmt_abs_diff_a_unit=_fmt(abs(diff), a.unit),
+                source_text_b_citation=_source_text(b.citation),
+                source_text_a_citation=_source_text(a.citation),
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="change",
+                value=abs(diff),
+                unit=a.unit,
+                confidence=0.8,
+                citations=[b.citation, a.citation],
+            )
+        return None
 
     def _budget_vs_actual(self, text: str, ents: Entities, report: ReportInfo, ctx: Context) -> Answer | None:
         """决算 against 年初预算 for the whole department, from the sentence that states both
