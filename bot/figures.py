@@ -454,7 +454,7 @@ class FiguresMixin:
             citations=[best.citation],
         )
         if best.empty_cell:
-            ans.text = body.rstrip("。") + self.rules.templates["figures_single_4"]
+            ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
         others = [
             f
             for f in figs[1:]

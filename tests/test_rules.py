@@ -44,3 +44,10 @@ def test_a_word_list_of_numbers_and_mappings_is_refused(rules_copy):
 def test_a_missing_word_list_is_named():
     with pytest.raises(RulesError, match=r"words\.yaml: .*no_such_list"):
         load_rules().word("no_such_list")
+
+
+def test_a_key_given_twice_is_named_with_both_lines(rules_copy):
+    p = rules_copy / "templates.yaml"
+    p.write_text(p.read_text(encoding="utf-8") + 'lookup: "again"\n', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"templates\.yaml: 重复的键 lookup（第\d+行和第\d+行）"):
+        load_rules(rules_copy)
