@@ -360,67 +360,12 @@ class FiguresMixin:
         return self._single(names[0], measure, report, ctx, code, subjects[0])
 
     def _single(self, subject, measure, report, ctx, code=None, match: Match | None = None) -> Answer:
+        """One figure of one report, cited; a note when another table prints a different value."""
         T = self.rules.templates
         figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
         mlabel = self.rules.measures[measure].label
-        ents = ctx.ents
-        other_year = bool(
-            ents
-            and (
-                [y for y in ents.years if y != report.year]
-                or ents.relative_year in self.rules.word("figures_single_1")
-            )
-        )
-        empty = None if figs or other_year else empty_table_for(self.db, ctx, report, subject)
         if not figs:
-            if empty:
-                why = empty["empty_reason"] or self.rules.one("figures_single_2")
-                c = Citation(
-                    report=report.title,
-                    table=empty["label"],
-                    quote=why,
-                    line=empty["line"],
-                    page=empty["page"],
-                )
-                body = T["lookup_zero"].format(
-                    report=report.label, subject=subject, measure=mlabel, source=_source_text(c), why=why
-                )
-                return Answer(
-                    "",
-                    "answered",
-                    body,
-                    intent="lookup",
-                    value=Decimal("0.00"),
-                    unit=empty["unit"],
-                    confidence=0.9,
-                    citations=[c],
-                )
-            if not other_year:
-                none = self._says_none(report, subject, ctx)
-                if none is not None:
-                    return none
-            if measure == "budget" and not other_year and self._figures(report, subject, "actual", ctx, code):
-                return Answer(
-                    "",
-                    "no_answer",
-                    self.rules.templates["figures_single"].format(subject=subject),
-                    intent="lookup",
-                )
-            when = ""
-            if other_year and ents:
-                years = [y for y in ents.years if y != report.year]
-                when = (
-                    self.rules.templates["figures_single_2"].format(years_0=years[0])
-                    if years
-                    else self.rules.one("figures_single_3")
-                )
-            return Answer(
-                "",
-                "no_answer",
-                self.rules.templates["figures_single_3"].format(when=when, subject=subject, mlabel=mlabel),
-                intent="lookup",
-                suggestions=self.rules.examples[:3],
-            )
+            return self._not_found(subject, measure, mlabel, report, ctx, code)
         best = figs[0]
         conf = (
             0.95
@@ -455,6 +400,78 @@ class FiguresMixin:
         )
         if best.empty_cell:
             ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
+        self._note_other_tables(ans, best, figs)
+        return ans
+
+    def _other_year(self, report: ReportInfo, ctx: Context) -> bool:
+        """Does the question ask about another year than the report's own (2023, 上年)?"""
+        ents = ctx.ents
+        return bool(
+            ents
+            and (
+                [y for y in ents.years if y != report.year]
+                or ents.relative_year in self.rules.word("figures_single_1")
+            )
+        )
+
+    def _not_found(self, subject, measure, mlabel, report, ctx, code) -> Answer:
+        """No figure: a table the report declares empty (zero), a sentence saying there is none
+        (zero), a budget the report does not give, or no answer."""
+        T = self.rules.templates
+        ents = ctx.ents
+        other_year = self._other_year(report, ctx)
+        empty = None if other_year else empty_table_for(self.db, ctx, report, subject)
+        if empty:
+            why = empty["empty_reason"] or self.rules.one("figures_single_2")
+            c = Citation(
+                report=report.title,
+                table=empty["label"],
+                quote=why,
+                line=empty["line"],
+                page=empty["page"],
+            )
+            body = T["lookup_zero"].format(
+                report=report.label, subject=subject, measure=mlabel, source=_source_text(c), why=why
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="lookup",
+                value=Decimal("0.00"),
+                unit=empty["unit"],
+                confidence=0.9,
+                citations=[c],
+            )
+        if not other_year:
+            none = self._says_none(report, subject, ctx)
+            if none is not None:
+                return none
+        if measure == "budget" and not other_year and self._figures(report, subject, "actual", ctx, code):
+            return Answer(
+                "",
+                "no_answer",
+                self.rules.templates["figures_single"].format(subject=subject),
+                intent="lookup",
+            )
+        when = ""
+        if other_year and ents:
+            years = [y for y in ents.years if y != report.year]
+            when = (
+                self.rules.templates["figures_single_2"].format(years_0=years[0])
+                if years
+                else self.rules.one("figures_single_3")
+            )
+        return Answer(
+            "",
+            "no_answer",
+            self.rules.templates["figures_single_3"].format(when=when, subject=subject, mlabel=mlabel),
+            intent="lookup",
+            suggestions=self.rules.examples[:3],
+        )
+
+    def _note_other_tables(self, ans: Answer, best: Figure, figs: list[Figure]) -> None:
+        """Another table printing the same 科目 (by its code) with another value: said, and cited."""
         others = [
             f
             for f in figs[1:]
@@ -479,7 +496,6 @@ class FiguresMixin:
             ans.notes.append(note)
             ans.text += note
             ans.citations.append(o.citation)
-        return ans
 
     def _says_none(self, report: ReportInfo, subject: str, ctx: Context) -> Answer | None:
         """A sentence saying the unit has none of it ("…无机关运行经费。"): zero, with that sentence."""
