@@ -191,29 +191,14 @@ class FiguresMixin:
     def _lookup(
         self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, ctx
     ) -> Answer:
-        T = self.rules.templates
+        """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
         subjects = [m for m in ents.subjects]
         follow_up = False
         short_follow_up = len(text) <= 14 and (
             bool(ents.measures or ents.operations)
             or re.search(self.rules.pattern("figures_lookup_1"), text) is not None
         )
-        pair_words = re.search(self.rules.pattern("figures_lookup_2"), text)
-        if (
-            conv
-            and len(subjects) < 2
-            and pair_words
-            and len(conv.recent) >= 2
-            and (
-                {"sum", "difference", "share"} & set(ents.operations)
-                or self.rules.one("figures_lookup_3") in text
-            )
-        ):
-            names2 = [m.subject for m in subjects]
-            extra = [x for x in conv.recent if x not in names2][-(2 - len(subjects)) :]
-            subjects = subjects + [Match(x, x, 0, 0, 100.0, "conversation") for x in extra]
-            if self.rules.one("figures_lookup_4") in text and "difference" not in ents.operations:
-                ents.operations.append("difference")
+        subjects = self._pair_from_conversation(text, ents, conv, subjects)
         if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
             near = [
                 x for n in conv.subjects for x in [n] + [f for f, t in self.rules.synonyms.items() if t == n]
@@ -241,75 +226,16 @@ class FiguresMixin:
             return Answer(
                 "",
                 "clarify",
-                T["clarify"].format(subject=_residue_word(text, self.rules)),
+                self.rules.templates["clarify"].format(subject=_residue_word(text, self.rules)),
                 intent="lookup",
                 suggestions=[self.rules.templates["figures_lookup"].format(s=s) for s in ents.ambiguous[:6]],
                 confidence=0.3,
             )
         if not subjects:
-            if {"rank_max", "rank_min"} & set(ents.operations):
-                return self._rank(text, ents.operations, report, ctx)
-            if "change" in ents.operations:
-                if re.search(self.rules.pattern("figures_lookup_7"), text):
-                    return self._change(list(self.rules.word("figures_lookup_8")), report, ctx, text)
-                return Answer(
-                    "",
-                    "clarify",
-                    self.rules.templates["figures_lookup_9"],
-                    intent="change",
-                    suggestions=list(self.rules.word("figures_lookup_10")),
-                    confidence=0.3,
-                )
-            total_words = self.rules.one("figures_lookup_11") + (
-                self.rules.one("figures_lookup_13")
-                if report.kind == self.rules.one("figures_lookup_12")
-                else ""
-            )
-            if not (set(ents.rest.split()) - set(self.rules.word("figures_lookup_14"))) and re.search(
-                total_words, text
-            ):
-                total = (
-                    self.rules.one("figures_lookup_17")
-                    if self.rules.one("figures_lookup_15") in text
-                    and self.rules.one("figures_lookup_16") not in text
-                    else self.rules.one("figures_lookup_18")
-                )
-                subjects = [Match(total, total, 0, 0, 90.0, "total")]
-            else:
-                if {"actual", "budget"} <= set(ents.measures) or (
-                    "rate" in ents.operations and "budget" in ents.measures
-                ):
-                    found = self._budget_vs_actual(text, ents, report, ctx)
-                    if found is not None:
-                        return found
-                wanted = requested_unit(text)
-                if wanted in self.rules.word("figures_lookup_19"):
-                    found = self._narrative_match(text, ents, report, ctx, unit=wanted)
-                    if found is not None:
-                        return found
-                found = self._narrative_match(text, ents, report, ctx)
-                if found is not None:
-                    return found
-                if ents.measures or ents.operations:
-                    if conv is not None:
-                        conv.measure = next(
-                            (m for m in ents.measures if m in ("actual", "budget")), conv.measure
-                        )
-                        conv.pending = True
-                    return Answer(
-                        "",
-                        "clarify",
-                        self.rules.templates["figures_lookup_20"],
-                        intent="lookup",
-                        suggestions=self.rules.examples[:4],
-                        confidence=0.2,
-                    )
-                found = self._sentence_match(text, tokens, ents, report, ctx)
-                if found is not None:
-                    return found
-                return Answer(
-                    "", "no_answer", T["no_subject"].format(examples=self._examples()), intent="lookup"
-                )
+            found = self._no_subject(text, tokens, ents, report, conv, ctx)
+            if isinstance(found, Answer):
+                return found
+            subjects = found
         if conv is not None and conv.pending and not ents.measures:
             follow_up = True
         measure = self._measure(ents, conv, follow_up)
@@ -317,15 +243,117 @@ class FiguresMixin:
         if follow_up and not ops and conv and conv.operation and not ents.measures:
             ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
         if conv is not None:
-            conv.pending = False
-            for m in subjects:
-                if m.subject in conv.recent:
-                    conv.recent.remove(m.subject)
-                conv.recent.append(m.subject)
-            conv.recent[:] = conv.recent[-4:]
-            conv.subjects = [m.subject for m in subjects]
-            conv.measure = measure
-            conv.operation = ops[0] if ops else None
+            self._remember(conv, subjects, measure, ops)
+        return self._operate(text, ents, subjects, measure, ops, report, ctx)
+
+    def _pair_from_conversation(self, text: str, ents: Entities, conv, subjects: list[Match]) -> list[Match]:
+        """A pair asked of earlier questions ("两个加起来多少"): their subjects make up the pair."""
+        pair_words = re.search(self.rules.pattern("figures_lookup_2"), text)
+        if not (
+            conv
+            and len(subjects) < 2
+            and pair_words
+            and len(conv.recent) >= 2
+            and (
+                {"sum", "difference", "share"} & set(ents.operations)
+                or self.rules.one("figures_lookup_3") in text
+            )
+        ):
+            return subjects
+        names2 = [m.subject for m in subjects]
+        extra = [x for x in conv.recent if x not in names2][-(2 - len(subjects)) :]
+        subjects = subjects + [Match(x, x, 0, 0, 100.0, "conversation") for x in extra]
+        if self.rules.one("figures_lookup_4") in text and "difference" not in ents.operations:
+            ents.operations.append("difference")
+        return subjects
+
+    def _no_subject(
+        self, text, tokens, ents: Entities, report: ReportInfo, conv, ctx
+    ) -> Answer | list[Match]:
+        """No subject named: a ranking, a change, a total, a budget against actual, a narrative fact or
+        sentence, or ask back. A total is returned as the subject to look up."""
+        if {"rank_max", "rank_min"} & set(ents.operations):
+            return self._rank(text, ents.operations, report, ctx)
+        if "change" in ents.operations:
+            if re.search(self.rules.pattern("figures_lookup_7"), text):
+                return self._change(list(self.rules.word("figures_lookup_8")), report, ctx, text)
+            return Answer(
+                "",
+                "clarify",
+                self.rules.templates["figures_lookup_9"],
+                intent="change",
+                suggestions=list(self.rules.word("figures_lookup_10")),
+                confidence=0.3,
+            )
+        total_words = self.rules.one("figures_lookup_11") + (
+            self.rules.one("figures_lookup_13") if report.kind == self.rules.one("figures_lookup_12") else ""
+        )
+        if not (set(ents.rest.split()) - set(self.rules.word("figures_lookup_14"))) and re.search(
+            total_words, text
+        ):
+            total = (
+                self.rules.one("figures_lookup_17")
+                if self.rules.one("figures_lookup_15") in text
+                and self.rules.one("figures_lookup_16") not in text
+                else self.rules.one("figures_lookup_18")
+            )
+            return [Match(total, total, 0, 0, 90.0, "total")]
+        return self._no_subject_fact(text, tokens, ents, report, conv, ctx)
+
+    def _no_subject_fact(self, text, tokens, ents: Entities, report: ReportInfo, conv, ctx) -> Answer:
+        """No subject and no total: budget against actual, a narrative fact, ask back, or a sentence."""
+        if {"actual", "budget"} <= set(ents.measures) or (
+            "rate" in ents.operations and "budget" in ents.measures
+        ):
+            found = self._budget_vs_actual(text, ents, report, ctx)
+            if found is not None:
+                return found
+        wanted = requested_unit(text)
+        if wanted in self.rules.word("figures_lookup_19"):
+            found = self._narrative_match(text, ents, report, ctx, unit=wanted)
+            if found is not None:
+                return found
+        found = self._narrative_match(text, ents, report, ctx)
+        if found is not None:
+            return found
+        if ents.measures or ents.operations:
+            if conv is not None:
+                conv.measure = next((m for m in ents.measures if m in ("actual", "budget")), conv.measure)
+                conv.pending = True
+            return Answer(
+                "",
+                "clarify",
+                self.rules.templates["figures_lookup_20"],
+                intent="lookup",
+                suggestions=self.rules.examples[:4],
+                confidence=0.2,
+            )
+        found = self._sentence_match(text, tokens, ents, report, ctx)
+        if found is not None:
+            return found
+        return Answer(
+            "",
+            "no_answer",
+            self.rules.templates["no_subject"].format(examples=self._examples()),
+            intent="lookup",
+        )
+
+    def _remember(self, conv, subjects: list[Match], measure: str, ops: list[str]) -> None:
+        """What a follow-up needs next time: the subjects (the last four), measure and operation."""
+        conv.pending = False
+        for m in subjects:
+            if m.subject in conv.recent:
+                conv.recent.remove(m.subject)
+            conv.recent.append(m.subject)
+        conv.recent[:] = conv.recent[-4:]
+        conv.subjects = [m.subject for m in subjects]
+        conv.measure = measure
+        conv.operation = ops[0] if ops else None
+
+    def _operate(
+        self, text, ents: Entities, subjects: list[Match], measure: str, ops: list[str], report, ctx
+    ) -> Answer:
+        """The operation asked over the subjects (share, change, difference, sum …), or one figure."""
         names = [m.subject for m in subjects]
         specific = [n for n in names if n not in CONTAINERS]
         combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
