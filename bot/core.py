@@ -26,6 +26,7 @@ from .answer import Answer, Trace
 from .catalog import Catalog, build_catalog
 from .compute import ComputeMixin
 from .conversation import Conversation
+from .dialogue import pending_report
 from .entities import Entities, recognise
 from .figures import FiguresMixin
 from .intent import check_routing, choose_intent
@@ -199,11 +200,11 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if trace:
             trace.add("tokens", tokens)
         ents = recognise(text, self.catalog, self.rules)
-        if conv is not None and conv.pending_question:
-            if (ents.reports or ents.years) and not ents.subjects and not ents.operations:
-                # the answer to "which report?": ask the pending question about it
-                text = f"{text} {conv.pending_question}"
-                ents = recognise(text, self.catalog, self.rules)
+        pending = pending_report(text, ents, conv)
+        if pending is not None:  # the answer to "which report?": ask the pending question about it
+            text = pending
+            ents = recognise(text, self.catalog, self.rules)
+        if conv is not None:
             conv.pending_question = ""
         if trace:
             trace.add("entities", ents.explain())

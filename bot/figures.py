@@ -13,6 +13,7 @@ from knowledge.model import Citation
 from .answer import Answer
 from .catalog import ReportInfo
 from .conversation import Conversation
+from .dialogue import pair_from_conversation, short_follow_up
 from .entities import Entities, Match, generic_words
 from .query import (
     Context,
@@ -194,11 +195,12 @@ class FiguresMixin:
         """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
         subjects = [m for m in ents.subjects]
         follow_up = False
-        short_follow_up = len(text) <= 14 and (
-            bool(ents.measures or ents.operations)
-            or re.search(self.rules.pattern("figures_lookup_1"), text) is not None
-        )
-        subjects = self._pair_from_conversation(text, ents, conv, subjects)
+        short = short_follow_up(text, ents, self.rules)
+        pair = pair_from_conversation(text, ents, conv, subjects, self.rules)
+        if pair is not None:
+            subjects = list(pair.subjects)
+            if pair.asks_difference:
+                ents.operations.append("difference")
         if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
             near = [
                 x for n in conv.subjects for x in [n] + [f for f, t in self.rules.synonyms.items() if t == n]
@@ -206,7 +208,7 @@ class FiguresMixin:
             found = self._narrative_match(text, ents, report, ctx, near=near)
             if found is not None:
                 return found
-        if not subjects and conv and conv.subjects and short_follow_up and len(_bigrams(ents.rest)) < 2:
+        if not subjects and conv and conv.subjects and short and len(_bigrams(ents.rest)) < 2:
             ents.ambiguous = []
             subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
             follow_up = True
@@ -245,27 +247,6 @@ class FiguresMixin:
         if conv is not None:
             self._remember(conv, subjects, measure, ops)
         return self._operate(text, ents, subjects, measure, ops, report, ctx)
-
-    def _pair_from_conversation(self, text: str, ents: Entities, conv, subjects: list[Match]) -> list[Match]:
-        """A pair asked of earlier questions ("两个加起来多少"): their subjects make up the pair."""
-        pair_words = re.search(self.rules.pattern("figures_lookup_2"), text)
-        if not (
-            conv
-            and len(subjects) < 2
-            and pair_words
-            and len(conv.recent) >= 2
-            and (
-                {"sum", "difference", "share"} & set(ents.operations)
-                or self.rules.one("figures_lookup_3") in text
-            )
-        ):
-            return subjects
-        names2 = [m.subject for m in subjects]
-        extra = [x for x in conv.recent if x not in names2][-(2 - len(subjects)) :]
-        subjects = subjects + [Match(x, x, 0, 0, 100.0, "conversation") for x in extra]
-        if self.rules.one("figures_lookup_4") in text and "difference" not in ents.operations:
-            ents.operations.append("difference")
-        return subjects
 
     def _no_subject(
         self, text, tokens, ents: Entities, report: ReportInfo, conv, ctx

@@ -72,5 +72,5 @@ def test_every_word_pattern_and_template_the_engine_names_exists():
         if k not in rules.templates
     ]
     assert not missing
-    for key, text in rules.templates.items():
+    for text in rules.templates.values():
         list(string.Formatter().parse(text))  # every template is a valid format string
