@@ -53,6 +53,8 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
     :mod:`bot.compute`, :mod:`bot.texts`."""
 
     def __init__(self, db_path: str | Path | None = None, readonly: bool = False, rules: Rules | None = None):
+        self.rules = rules or default_rules()
+        check_handlers(self.rules)
         if db_path is None:
             db_path = ensure_default_db()  # the default one is built from the bundled report
         elif not Path(db_path).exists():
@@ -60,8 +62,6 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self.db_path = Path(db_path)
         self.readonly = readonly
         self.db = open_db(self.db_path, readonly=readonly)
-        self.rules = rules or default_rules()
-        check_handlers(self.rules)
         self._seen = self._version()
         self.catalog: Catalog = build_catalog(self.db, self.rules)
         self._lock = threading.Lock()
