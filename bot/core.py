@@ -112,9 +112,11 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         return list(self.rules.examples)
 
     def source(self, citation: Citation):
+        """The cited table or section (under the lock: a reload may replace the connection)."""
         from .source import source_for
 
-        return source_for(self, citation)
+        with self._lock:
+            return source_for(self, citation)
 
     def ask(
         self,
