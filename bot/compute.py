@@ -36,7 +36,7 @@ class ComputeMixin:
         """人均: an amount divided by the staff count the report states (在编人数)."""
         money = next((n for n in names if n != self.rules.one("compute_average_1")), None)
         if money is None:
-            return Answer("", "no_answer", self.rules.templates["compute_average_2"], intent="average")
+            return Answer("", "no_answer", self.rules.templates["ask_average_of_what"], intent="average")
         amount = self._figures(report, money, measure, ctx)
         people = [
             f
@@ -50,7 +50,7 @@ class ComputeMixin:
             or not people[0].value
         ):
             return Answer(
-                "", "no_answer", self.rules.templates["compute_average"].format(money=money), intent="average"
+                "", "no_answer", self.rules.templates["no_average_figures"].format(money=money), intent="average"
             )
         a, p = amount[0], people[0]
         exact = a.value / p.value
@@ -84,11 +84,11 @@ class ComputeMixin:
             figs = [f for f in self._figures(report, n, measure, ctx, wording=False) if f.unit != "%"]
             if not figs:
                 return Answer(
-                    "", "no_answer", self.rules.templates["compute_pair"].format(n=n), intent="compute"
+                    "", "no_answer", self.rules.templates["no_figure_to_compute"].format(n=n), intent="compute"
                 )
             got.append(figs[0])
         if got[0].unit != got[1].unit:
-            return Answer("", "no_answer", self.rules.templates["compute_pair_1"], intent="compute")
+            return Answer("", "no_answer", self.rules.templates["units_differ"], intent="compute")
         return got[0], got[1]
 
     def _share(self, names, measure, report, ctx) -> Answer:
@@ -107,20 +107,20 @@ class ComputeMixin:
             return Answer(
                 "",
                 "no_answer",
-                self.rules.templates["compute_share_2"].format(join_unexplained="、".join(unexplained)),
+                self.rules.templates["no_figure_for_share"].format(join_unexplained="、".join(unexplained)),
                 intent="share",
-                suggestions=[self.rules.templates["compute_share_3"].format(names_0=names[0])],
+                suggestions=[self.rules.templates["suggest_share_of_total"].format(names_0=names[0])],
             )
         part_name, whole_name = self._share_parts(names, ctx)
         if part_name == whole_name:
             return Answer(
                 "",
                 "clarify",
-                self.rules.templates["compute_share_4"].format(whole_name=whole_name),
+                self.rules.templates["ask_share_of_what"].format(whole_name=whole_name),
                 intent="share",
                 suggestions=[
-                    self.rules.templates["compute_share_5"].format(whole_name=whole_name),
-                    self.rules.templates["compute_share_6"].format(whole_name=whole_name),
+                    self.rules.templates["suggest_basic_share"].format(whole_name=whole_name),
+                    self.rules.templates["suggest_project_share"].format(whole_name=whole_name),
                 ],
                 confidence=0.3,
             )
@@ -129,7 +129,7 @@ class ComputeMixin:
             return pair
         a, b = pair
         if b.value == 0:
-            body = self.rules.templates["compute_share_7"].format(whole_name=whole_name)
+            body = self.rules.templates["share_of_zero"].format(whole_name=whole_name)
             return Answer("", "no_answer", body, intent="share")
         pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
         body = T["share"].format(
@@ -142,7 +142,7 @@ class ComputeMixin:
             whole_value=_fmt(b.value),
             value=pct,
         )
-        body += self.rules.templates["compute_share_8"].format(
+        body += self.rules.templates["sources_of_two"].format(
             source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
         )
         cites = [a.citation, b.citation]
@@ -163,7 +163,7 @@ class ComputeMixin:
                 and ctx.notes.get("last_context", "")
                 or self.rules.one("compute_share_1")
             )
-            body = self.rules.templates["compute_share"].format(
+            body = self.rules.templates["share_inside_whole"].format(
                 report_label=report.label,
                 label=label,
                 fmt_part_value=_fmt(part.value),
@@ -217,13 +217,13 @@ class ComputeMixin:
                 return Answer(
                     "",
                     "no_answer",
-                    self.rules.templates["compute_difference"].format(names_0=names[0]),
+                    self.rules.templates["no_budget_and_actual"].format(names_0=names[0]),
                     intent="compute",
                 )
             pair = (fa[0], fb[0])
             labels = [
-                self.rules.templates["compute_difference_2"].format(names_0=names[0]),
-                self.rules.templates["compute_difference_3"].format(names_0=names[0]),
+                self.rules.templates["actual_of"].format(names_0=names[0]),
+                self.rules.templates["budget_of"].format(names_0=names[0]),
             ]
         if isinstance(pair, Answer):
             return pair
@@ -243,7 +243,7 @@ class ComputeMixin:
             direction=direction,
             value=_fmt(abs(diff)),
         )
-        body += self.rules.templates["compute_difference_4"].format(
+        body += self.rules.templates["sources_of_two_again"].format(
             source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
         )
         return Answer(
@@ -263,10 +263,10 @@ class ComputeMixin:
         for n in names[:6]:
             f = self._figures(report, n, measure, ctx)
             if not f:
-                return Answer("", "no_answer", self.rules.templates["compute_sum"].format(n=n), intent="sum")
+                return Answer("", "no_answer", self.rules.templates["no_figure_to_add"].format(n=n), intent="sum")
             figs.append(f[0])
         if len({f.unit for f in figs}) != 1:
-            return Answer("", "no_answer", self.rules.templates["compute_sum_1"], intent="sum")
+            return Answer("", "no_answer", self.rules.templates["units_differ_for_sum"], intent="sum")
         total = sum((f.value for f in figs), Decimal(0))
         parts = "，".join(f"{n} {_fmt(f.value)}{f.unit}" for n, f in zip(names, figs, strict=False))
         formula = " + ".join(_fmt(f.value) for f in figs)
@@ -274,7 +274,7 @@ class ComputeMixin:
             report=report.label, parts=parts, value=_fmt(total), unit=figs[0].unit, formula=formula
         )
         body += (
-            self.rules.templates["compute_sum_2"] + "；".join(_source_text(f.citation) for f in figs) + "。"
+            self.rules.templates["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
         )
         return Answer(
             "",
@@ -318,7 +318,7 @@ class ComputeMixin:
                     f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)
                 ]
         if not figs:
-            return Answer("", "no_answer", self.rules.templates["compute_rank_7"], intent="rank")
+            return Answer("", "no_answer", self.rules.templates["nothing_to_rank"], intent="rank")
         f = figs[0] if "rank_min" not in ops else figs[-1]
         extreme = self.rules.one("compute_rank_8") if "rank_min" in ops else self.rules.one("compute_rank_9")
         body = T["rank"].format(
@@ -330,7 +330,7 @@ class ComputeMixin:
             unit=f.unit,
             n=len(figs),
         )
-        body += self.rules.templates["compute_rank"].format(source_text_f_citation=_source_text(f.citation))
+        body += self.rules.templates["source_of_one"].format(source_text_f_citation=_source_text(f.citation))
         return Answer(
             "",
             "answered",
@@ -382,7 +382,7 @@ class ComputeMixin:
             return Answer("", "no_answer", body, intent="change")
         r = chosen[0]
         fig = narrative_figure(report, r, subject)
-        body = self.rules.templates["compute_change_2"].format(
+        body = self.rules.templates["change_stated"].format(
             report_label=report.label,
             r_sentence=r["sentence"],
             direction_r_context=_direction(r["context"]),
@@ -428,7 +428,7 @@ class ComputeMixin:
                 if diff > 0
                 else (self.rules.one("compute_change_5") if diff < 0 else self.rules.one("compute_change_6"))
             )
-            body = self.rules.templates["compute_change"].format(
+            body = self.rules.templates["change_computed"].format(
                 report_label=report.label,
                 subject=subject,
                 report_year_1=report.year - 1,
@@ -473,7 +473,7 @@ class ComputeMixin:
         )
         if "rate" in ents.operations or re.search(self.rules.pattern("compute_budget_vs_actual_9"), text):
             rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-            body = self.rules.templates["compute_budget_vs_actual"].format(rate=rate, **fill)
+            body = self.rules.templates["actual_rate_of_budget"].format(rate=rate, **fill)
             return Answer(
                 "",
                 "answered",
@@ -486,7 +486,7 @@ class ComputeMixin:
             )
         diff = a.value - b.value
         word = self.rules.one("compute_budget_vs_actual_10" if diff >= 0 else "compute_budget_vs_actual_11")
-        body = self.rules.templates["compute_budget_vs_actual_2"].format(
+        body = self.rules.templates["actual_against_budget"].format(
             word=word, fmt_abs_diff=_fmt(abs(diff)), **fill
         )
         return Answer(

@@ -58,7 +58,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if db_path is None:
             db_path = ensure_default_db()  # the default one is built from the bundled report
         elif not Path(db_path).exists():
-            raise FileNotFoundError(self.rules.templates["core_init"].format(db_path=db_path))
+            raise FileNotFoundError(self.rules.templates["no_knowledge_base"].format(db_path=db_path))
         self.db_path = Path(db_path)
         self.readonly = readonly
         self.db = open_db(self.db_path, readonly=readonly)
@@ -136,7 +136,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
                 question=str(question)[:MAX_QUESTION],
                 status="no_answer",
                 intent="error",
-                text=self.rules.templates["core_ask_1"],
+                text=self.rules.templates["error"],
             )
             if trace:
                 trace.add("error", f"{type(e).__name__}: {e}")
@@ -223,7 +223,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             ctx.conv.pending_question = text
         asked = _strip_report_words(text)
         suggestions = [
-            self.rules.templates["core_ask"].format(
+            self.rules.templates["suggest_report"].format(
                 r_short=r.short, r_year=r.year, r_kind=r.kind, strip_report_words_text=asked
             )
             for r in candidates[:8]

@@ -230,7 +230,7 @@ class FiguresMixin:
                 "clarify",
                 self.rules.templates["clarify"].format(subject=_residue_word(text, self.rules)),
                 intent="lookup",
-                suggestions=[self.rules.templates["figures_lookup"].format(s=s) for s in ents.ambiguous[:6]],
+                suggestions=[self.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]],
                 confidence=0.3,
             )
         if not subjects:
@@ -261,7 +261,7 @@ class FiguresMixin:
             return Answer(
                 "",
                 "clarify",
-                self.rules.templates["figures_lookup_9"],
+                self.rules.templates["ask_change_of_what"],
                 intent="change",
                 suggestions=list(self.rules.word("figures_lookup_10")),
                 confidence=0.3,
@@ -304,7 +304,7 @@ class FiguresMixin:
             return Answer(
                 "",
                 "clarify",
-                self.rules.templates["figures_lookup_20"],
+                self.rules.templates["ask_which_figure"],
                 intent="lookup",
                 suggestions=self.rules.examples[:4],
                 confidence=0.2,
@@ -460,21 +460,21 @@ class FiguresMixin:
             return Answer(
                 "",
                 "no_answer",
-                self.rules.templates["figures_single"].format(subject=subject),
+                self.rules.templates["no_budget_given"].format(subject=subject),
                 intent="lookup",
             )
         when = ""
         if other_year and ents:
             years = [y for y in ents.years if y != report.year]
             when = (
-                self.rules.templates["figures_single_2"].format(years_0=years[0])
+                self.rules.templates["in_year"].format(years_0=years[0])
                 if years
                 else self.rules.one("figures_single_3")
             )
         return Answer(
             "",
             "no_answer",
-            self.rules.templates["figures_single_3"].format(when=when, subject=subject, mlabel=mlabel),
+            self.rules.templates["not_found"].format(when=when, subject=subject, mlabel=mlabel),
             intent="lookup",
             suggestions=self.rules.examples[:3],
         )
@@ -496,7 +496,7 @@ class FiguresMixin:
         ]
         if others:
             o = others[0]
-            note = self.rules.templates["figures_single_4"].format(
+            note = self.rules.templates["tables_disagree"].format(
                 o_citation_table=o.citation.table,
                 fmt_o_value=_fmt(o.value),
                 o_unit=o.unit,
@@ -519,7 +519,7 @@ class FiguresMixin:
                     unit = self.rules.one(
                         "figures_says_none_1"
                     )  # zero is zero in any unit; 万元 is how narratives state amounts
-                    body = self.rules.templates["figures_says_none"].format(
+                    body = self.rules.templates["says_none_so_zero"].format(
                         report_label=report.label,
                         subject=subject,
                         r_text=r["text"],
@@ -566,7 +566,7 @@ class FiguresMixin:
         return Answer(
             "",
             "answered",
-            self.rules.templates["figures_several"].format(report_label=report.label)
+            self.rules.templates["several_in_report"].format(report_label=report.label)
             + "；".join(parts)
             + "。",
             intent="lookup",
@@ -604,11 +604,11 @@ class FiguresMixin:
             )
             shown = exact.quantize(TWO, ROUND_HALF_UP)
             answer.text += (
-                self.rules.templates["figures_in_requested_unit"].format(fmt_shown=_fmt(shown), wanted=wanted)
+                self.rules.templates["in_unit_asked"].format(fmt_shown=_fmt(shown), wanted=wanted)
                 + (
                     ""
                     if shown == exact
-                    else self.rules.templates["figures_in_requested_unit_2"].format(
+                    else self.rules.templates["exact_in_unit_asked"].format(
                         exact=exact, wanted=wanted
                     )
                 )
@@ -623,7 +623,7 @@ class FiguresMixin:
             return Answer(
                 "",
                 "no_answer",
-                self.rules.templates["figures_in_requested_unit_3"].format(wanted=wanted),
+                self.rules.templates["no_figure_in_unit"].format(wanted=wanted),
                 intent=answer.intent,
                 suggestions=self.rules.examples[:3],
             )

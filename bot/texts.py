@@ -59,7 +59,7 @@ class TextsMixin:
             return Answer(
                 "",
                 "no_answer",
-                self.rules.templates["texts_section_answer"].format(headings_0=headings[0]),
+                self.rules.templates["no_section"].format(headings_0=headings[0]),
                 intent=intent,
             )
         r = rows[0]
@@ -92,7 +92,7 @@ class TextsMixin:
                 return Answer(
                     "",
                     "no_answer",
-                    self.rules.templates["texts_definition"].format(names_0=names[0]),
+                    self.rules.templates["no_definition"].format(names_0=names[0]),
                     intent="definition",
                 )
             found = self._narrative_match(text, ents, report, ctx)  # "主管部门是哪个" and the like
@@ -164,7 +164,7 @@ class TextsMixin:
             if score > best_score:
                 best, best_score = r, score
         if best is None or (forms and best_score < 2.0):
-            return Answer("", "no_answer", self.rules.templates["texts_reason_6"], intent="reason")
+            return Answer("", "no_answer", self.rules.templates["no_reason"], intent="reason")
         return self._sentence_answer(best, report, "reason", template="reason")
 
     def _performance(self, text, ents, report, ctx) -> Answer:
@@ -204,7 +204,7 @@ class TextsMixin:
                 confidence=0.8,
                 citations=[f.citation],
             )
-        return Answer("", "no_answer", self.rules.templates["texts_performance_23"], intent="performance")
+        return Answer("", "no_answer", self.rules.templates["no_performance"], intent="performance")
 
     def _indicator(self, ents, report, ctx) -> Answer | None:
         """A 绩效 indicator the question names: its target, actual value, weight and score."""
@@ -223,13 +223,13 @@ class TextsMixin:
                     table=self.rules.one("texts_performance_1"),
                     row=r["name"],
                     column=self.rules.one("texts_performance_2"),
-                    quote=self.rules.templates["texts_performance"].format(
+                    quote=self.rules.templates["indicator_quote"].format(
                         r_name=r["name"], r_target=r["target"], r_actual=r["actual"]
                     ),
                     line=r["line"],
                     page=r["page"],
                 )
-                body = self.rules.templates["texts_performance_2"].format(
+                body = self.rules.templates["indicator"].format(
                     r_project=r["project"],
                     r_name=r["name"],
                     r_target=r["target"],
@@ -265,15 +265,15 @@ class TextsMixin:
                     c = Citation(
                         report=report.title,
                         table=self.rules.one("texts_performance_11"),
-                        row=self.rules.templates["texts_performance_3"].format(r_project=r["project"]),
+                        row=self.rules.templates["project_funds_row"].format(r_project=r["project"]),
                         column=key,
-                        quote=self.rules.templates["texts_performance_4"].format(
+                        quote=self.rules.templates["project_funds_quote"].format(
                             key=key, funds_key=funds[key]
                         ),
                         line=r["line"],
                         page=r["page"],
                     )
-                    body = self.rules.templates["texts_performance_5"].format(
+                    body = self.rules.templates["project_funds"].format(
                         r_project=r["project"],
                         key=key,
                         fmt_v=_fmt(v),
@@ -327,9 +327,9 @@ class TextsMixin:
             return Answer(
                 "",
                 "clarify",
-                self.rules.templates["texts_performance_22"],
+                self.rules.templates["clarify_indicator"],
                 intent="performance",
-                suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
+                suggestions=[self.rules.templates["suggest_indicator"].format(h=h) for h in hits[:6]],
                 confidence=0.3,
             )
         return self._lookup(text, [], Entities(), report, None, ctx)
