@@ -50,7 +50,10 @@ class ComputeMixin:
             or not people[0].value
         ):
             return Answer(
-                "", "no_answer", self.rules.templates["no_average_figures"].format(money=money), intent="average"
+                "",
+                "no_answer",
+                self.rules.templates["no_average_figures"].format(money=money),
+                intent="average",
             )
         a, p = amount[0], people[0]
         exact = a.value / p.value
@@ -84,7 +87,10 @@ class ComputeMixin:
             figs = [f for f in self._figures(report, n, measure, ctx, wording=False) if f.unit != "%"]
             if not figs:
                 return Answer(
-                    "", "no_answer", self.rules.templates["no_figure_to_compute"].format(n=n), intent="compute"
+                    "",
+                    "no_answer",
+                    self.rules.templates["no_figure_to_compute"].format(n=n),
+                    intent="compute",
                 )
             got.append(figs[0])
         if got[0].unit != got[1].unit:
@@ -263,7 +269,9 @@ class ComputeMixin:
         for n in names[:6]:
             f = self._figures(report, n, measure, ctx)
             if not f:
-                return Answer("", "no_answer", self.rules.templates["no_figure_to_add"].format(n=n), intent="sum")
+                return Answer(
+                    "", "no_answer", self.rules.templates["no_figure_to_add"].format(n=n), intent="sum"
+                )
             figs.append(f[0])
         if len({f.unit for f in figs}) != 1:
             return Answer("", "no_answer", self.rules.templates["units_differ_for_sum"], intent="sum")

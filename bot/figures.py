@@ -230,7 +230,9 @@ class FiguresMixin:
                 "clarify",
                 self.rules.templates["clarify"].format(subject=_residue_word(text, self.rules)),
                 intent="lookup",
-                suggestions=[self.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]],
+                suggestions=[
+                    self.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]
+                ],
                 confidence=0.3,
             )
         if not subjects:
@@ -608,9 +610,7 @@ class FiguresMixin:
                 + (
                     ""
                     if shown == exact
-                    else self.rules.templates["exact_in_unit_asked"].format(
-                        exact=exact, wanted=wanted
-                    )
+                    else self.rules.templates["exact_in_unit_asked"].format(exact=exact, wanted=wanted)
                 )
                 + "。"
             )

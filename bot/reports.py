@@ -397,9 +397,7 @@ class ReportsMixin:
             )
 
         shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
-        exact = (
-            "" if shown == abs(diff) else self.rules.templates["exact_wan"].format(abs_diff=abs(diff))
-        )
+        exact = "" if shown == abs(diff) else self.rules.templates["exact_wan"].format(abs_diff=abs(diff))
         body = self.rules.templates["reports_compared"].format(
             ra_short=ra.short,
             rb_year=rb.year,
