@@ -37,7 +37,7 @@ class ReportInfo:
     def label(self) -> str:
         return (
             default_rules()
-            .templates["catalog_label"]
+            .templates["report_label"]
             .format(self_department=self.department, self_year=self.year, self_kind=self.kind)
         )
 

@@ -36,7 +36,7 @@ class ComputeMixin:
         """人均: an amount divided by the staff count the report states (在编人数)."""
         money = next((n for n in names if n != self.rules.one("compute_average_1")), None)
         if money is None:
-            return Answer("", "no_answer", self.rules.templates["compute_average_2"], intent="average")
+            return Answer("", "no_answer", self.rules.templates["ask_average_of_what"], intent="average")
         amount = self._figures(report, money, measure, ctx)
         people = [
             f
@@ -50,7 +50,10 @@ class ComputeMixin:
             or not people[0].value
         ):
             return Answer(
-                "", "no_answer", self.rules.templates["compute_average"].format(money=money), intent="average"
+                "",
+                "no_answer",
+                self.rules.templates["no_average_figures"].format(money=money),
+                intent="average",
             )
         a, p = amount[0], people[0]
         exact = a.value / p.value
@@ -84,71 +87,116 @@ class ComputeMixin:
             figs = [f for f in self._figures(report, n, measure, ctx, wording=False) if f.unit != "%"]
             if not figs:
                 return Answer(
-                    "", "no_answer", self.rules.templates["compute_pair"].format(n=n), intent="compute"
+                    "",
+                    "no_answer",
+                    self.rules.templates["no_figure_to_compute"].format(n=n),
+                    intent="compute",
                 )
             got.append(figs[0])
         if got[0].unit != got[1].unit:
-            return Answer("", "no_answer", self.rules.templates["compute_pair_1"], intent="compute")
+            return Answer("", "no_answer", self.rules.templates["units_differ"], intent="compute")
         return got[0], got[1]
 
     def _share(self, names, measure, report, ctx) -> Answer:
+        """A part's share of a whole (占比), exact, both figures cited."""
         T = self.rules.templates
         ents = ctx.ents
-        unexplained = [
-            p
-            for p in (ents.rest.split() if ents else [])
-            if len(p) >= 2 and p not in generic_words(self.rules)
-        ]
+        generic = generic_words(self.rules)
+        unexplained = [p for p in (ents.rest.split() if ents else []) if len(p) >= 2 and p not in generic]
         if len(names) == 1 and names[0] in CONTAINERS and unexplained:
-            # "政府采购里服务类占比": the part is a narrative figure inside the named whole
-            near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
-            part = self._narrative_match(ctx.question, ents, report, ctx, near=near, money=True)
-            whole = self._figures(report, names[0], measure, ctx, wording=False)
-            if (
-                part is not None
-                and part.unit != "%"
-                and whole
-                and whole[0].unit == part.unit
-                and whole[0].value
-            ):
-                pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
-                label = (
-                    part.citations[0].quote
-                    and ctx.notes.get("last_context", "")
-                    or self.rules.one("compute_share_1")
-                )
-                body = self.rules.templates["compute_share"].format(
-                    report_label=report.label,
-                    label=label,
-                    fmt_part_value=_fmt(part.value),
-                    part_unit=part.unit,
-                    names_0=names[0],
-                    fmt_whole_0_value=_fmt(whole[0].value),
-                    pct=pct,
-                    source_text_part_citations_0=_source_text(part.citations[0]),
-                    source_text_whole_0_citation=_source_text(whole[0].citation),
-                )
-                return Answer(
-                    "",
-                    "answered",
-                    body,
-                    intent="share",
-                    value=pct,
-                    unit="%",
-                    confidence=0.75,
-                    citations=[part.citations[0], whole[0].citation],
-                )
+            inside = self._share_inside(names, measure, report, ctx)
+            if inside is not None:
+                return inside
         if unexplained and len(names) == 1:
             # words the subject does not explain ("服务类"): computing the subject's own share would
             # answer another question
             return Answer(
                 "",
                 "no_answer",
-                self.rules.templates["compute_share_2"].format(join_unexplained="、".join(unexplained)),
+                self.rules.templates["no_figure_for_share"].format(join_unexplained="、".join(unexplained)),
                 intent="share",
-                suggestions=[self.rules.templates["compute_share_3"].format(names_0=names[0])],
+                suggestions=[self.rules.templates["suggest_share_of_total"].format(names_0=names[0])],
             )
+        part_name, whole_name = self._share_parts(names, ctx)
+        if part_name == whole_name:
+            return Answer(
+                "",
+                "clarify",
+                self.rules.templates["ask_share_of_what"].format(whole_name=whole_name),
+                intent="share",
+                suggestions=[
+                    self.rules.templates["suggest_basic_share"].format(whole_name=whole_name),
+                    self.rules.templates["suggest_project_share"].format(whole_name=whole_name),
+                ],
+                confidence=0.3,
+            )
+        pair = self._pair([part_name, whole_name], measure, report, ctx)
+        if isinstance(pair, Answer):
+            return pair
+        a, b = pair
+        if b.value == 0:
+            body = self.rules.templates["share_of_zero"].format(whole_name=whole_name)
+            return Answer("", "no_answer", body, intent="share")
+        pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
+        body = T["share"].format(
+            report=report.label,
+            part=part_name,
+            measure="",
+            part_value=_fmt(a.value),
+            unit=a.unit,
+            whole=whole_name,
+            whole_value=_fmt(b.value),
+            value=pct,
+        )
+        body += self.rules.templates["sources_of_two"].format(
+            source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
+        )
+        cites = [a.citation, b.citation]
+        return Answer(
+            "", "answered", body, intent="share", value=pct, unit="%", confidence=0.85, citations=cites
+        )
+
+    def _share_inside(self, names, measure, report, ctx) -> Answer | None:
+        """A part inside a named whole ("政府采购里服务类占比"): the part is a narrative figure."""
+        ents = ctx.ents
+        near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
+        part = self._narrative_match(ctx.question, ents, report, ctx, near=near, money=True)
+        whole = self._figures(report, names[0], measure, ctx, wording=False)
+        if part is not None and part.unit != "%" and whole and whole[0].unit == part.unit and whole[0].value:
+            pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
+            label = (
+                part.citations[0].quote
+                and ctx.notes.get("last_context", "")
+                or self.rules.one("compute_share_1")
+            )
+            body = self.rules.templates["share_inside_whole"].format(
+                report_label=report.label,
+                label=label,
+                fmt_part_value=_fmt(part.value),
+                part_unit=part.unit,
+                names_0=names[0],
+                fmt_whole_0_value=_fmt(whole[0].value),
+                pct=pct,
+                source_text_part_citations_0=_source_text(part.citations[0]),
+                source_text_whole_0_citation=_source_text(whole[0].citation),
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="share",
+                value=pct,
+                unit="%",
+                confidence=0.75,
+                citations=[part.citations[0], whole[0].citation],
+            )
+        return None
+
+    def _share_parts(self, names: list[str], ctx: Context) -> tuple[str, str]:
+        """The part and the whole: both named, a total after an earlier subject (占总支出的比例呢), or
+        the total the part belongs to."""
         part_name = names[0]
+        whole_name = ""
         if len(names) >= 2:
             whole_name = names[1]
         elif part_name in TOTALS and ctx.conv is not None and [x for x in ctx.conv.recent if x != part_name]:
@@ -161,53 +209,7 @@ class ComputeMixin:
                 if self.rules.one("compute_share_2") in part_name
                 else self.rules.one("compute_share_4")
             )
-        if part_name == whole_name:
-            return Answer(
-                "",
-                "clarify",
-                self.rules.templates["compute_share_4"].format(whole_name=whole_name),
-                intent="share",
-                suggestions=[
-                    self.rules.templates["compute_share_5"].format(whole_name=whole_name),
-                    self.rules.templates["compute_share_6"].format(whole_name=whole_name),
-                ],
-                confidence=0.3,
-            )
-        pair = self._pair([part_name, whole_name], measure, report, ctx)
-        if isinstance(pair, Answer):
-            return pair
-        a, b = pair
-        if b.value == 0:
-            return Answer(
-                "",
-                "no_answer",
-                self.rules.templates["compute_share_7"].format(whole_name=whole_name),
-                intent="share",
-            )
-        pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-        body = T["share"].format(
-            report=report.label,
-            part=part_name,
-            measure="",
-            part_value=_fmt(a.value),
-            unit=a.unit,
-            whole=whole_name,
-            whole_value=_fmt(b.value),
-            value=pct,
-        )
-        body += self.rules.templates["compute_share_8"].format(
-            source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
-        )
-        return Answer(
-            "",
-            "answered",
-            body,
-            intent="share",
-            value=pct,
-            unit="%",
-            confidence=0.85,
-            citations=[a.citation, b.citation],
-        )
+        return part_name, whole_name
 
     def _difference(self, names, ents, report, ctx) -> Answer:
         T = self.rules.templates
@@ -221,13 +223,13 @@ class ComputeMixin:
                 return Answer(
                     "",
                     "no_answer",
-                    self.rules.templates["compute_difference"].format(names_0=names[0]),
+                    self.rules.templates["no_budget_and_actual"].format(names_0=names[0]),
                     intent="compute",
                 )
             pair = (fa[0], fb[0])
             labels = [
-                self.rules.templates["compute_difference_2"].format(names_0=names[0]),
-                self.rules.templates["compute_difference_3"].format(names_0=names[0]),
+                self.rules.templates["actual_of"].format(names_0=names[0]),
+                self.rules.templates["budget_of"].format(names_0=names[0]),
             ]
         if isinstance(pair, Answer):
             return pair
@@ -247,7 +249,7 @@ class ComputeMixin:
             direction=direction,
             value=_fmt(abs(diff)),
         )
-        body += self.rules.templates["compute_difference_4"].format(
+        body += self.rules.templates["sources_of_two_again"].format(
             source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
         )
         return Answer(
@@ -267,10 +269,12 @@ class ComputeMixin:
         for n in names[:6]:
             f = self._figures(report, n, measure, ctx)
             if not f:
-                return Answer("", "no_answer", self.rules.templates["compute_sum"].format(n=n), intent="sum")
+                return Answer(
+                    "", "no_answer", self.rules.templates["no_figure_to_add"].format(n=n), intent="sum"
+                )
             figs.append(f[0])
         if len({f.unit for f in figs}) != 1:
-            return Answer("", "no_answer", self.rules.templates["compute_sum_1"], intent="sum")
+            return Answer("", "no_answer", self.rules.templates["units_differ_for_sum"], intent="sum")
         total = sum((f.value for f in figs), Decimal(0))
         parts = "，".join(f"{n} {_fmt(f.value)}{f.unit}" for n, f in zip(names, figs, strict=False))
         formula = " + ".join(_fmt(f.value) for f in figs)
@@ -278,7 +282,7 @@ class ComputeMixin:
             report=report.label, parts=parts, value=_fmt(total), unit=figs[0].unit, formula=formula
         )
         body += (
-            self.rules.templates["compute_sum_2"] + "；".join(_source_text(f.citation) for f in figs) + "。"
+            self.rules.templates["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
         )
         return Answer(
             "",
@@ -322,7 +326,7 @@ class ComputeMixin:
                     f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)
                 ]
         if not figs:
-            return Answer("", "no_answer", self.rules.templates["compute_rank_7"], intent="rank")
+            return Answer("", "no_answer", self.rules.templates["nothing_to_rank"], intent="rank")
         f = figs[0] if "rank_min" not in ops else figs[-1]
         extreme = self.rules.one("compute_rank_8") if "rank_min" in ops else self.rules.one("compute_rank_9")
         body = T["rank"].format(
@@ -334,7 +338,7 @@ class ComputeMixin:
             unit=f.unit,
             n=len(figs),
         )
-        body += self.rules.templates["compute_rank"].format(source_text_f_citation=_source_text(f.citation))
+        body += self.rules.templates["source_of_one"].format(source_text_f_citation=_source_text(f.citation))
         return Answer(
             "",
             "answered",
@@ -350,65 +354,16 @@ class ComputeMixin:
         """Year-on-year change: computed when the report states both years' figures, otherwise as the
         report states it (the previous year is not in this year's tables)."""
         subject = names[0] if names else ""
-        rows = ctx.run(
-            self.db,
-            "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
-            [report.id],
-        )
+        sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
+        rows = ctx.run(self.db, sql, [report.id])
         want_pct = bool(re.search(self.rules.pattern("compute_change_1"), text))
         forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
         if subject == SANGONG:
             forms = list(self.rules.word("compute_change_2"))
-        # both years stated: compute (在编人数 4 → 11)
         if subject and not want_pct:
-            plain = [
-                r
-                for r in rows
-                if any(f in r["context"] for f in forms)
-                and not re.search(self.rules.pattern("compute_change_3"), r["context"])
-            ]
-
-            def year(r: dict) -> int:
-                return _year_of(
-                    r["context"].replace(" ", ""), _prefix(r["sentence"], r["raw"]).replace(" ", ""), 0
-                )
-
-            this = [r for r in plain if year(r) == report.year]
-            last = [r for r in plain if year(r) == report.year - 1]
-            if this and last and this[0]["unit"] == last[0]["unit"]:
-                a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
-                diff = a.value - b.value
-                word = (
-                    self.rules.one("compute_change_4")
-                    if diff > 0
-                    else (
-                        self.rules.one("compute_change_5") if diff < 0 else self.rules.one("compute_change_6")
-                    )
-                )
-                body = self.rules.templates["compute_change"].format(
-                    report_label=report.label,
-                    subject=subject,
-                    report_year_1=report.year - 1,
-                    fmt_b_value_b_unit=_fmt(b.value, b.unit),
-                    b_unit=b.unit,
-                    report_year=report.year,
-                    fmt_a_value_a_unit=_fmt(a.value, a.unit),
-                    a_unit=a.unit,
-                    word=word,
-                    fmt_abs_diff_a_unit=_fmt(abs(diff), a.unit),
-                    source_text_b_citation=_source_text(b.citation),
-                    source_text_a_citation=_source_text(a.citation),
-                )
-                return Answer(
-                    "",
-                    "answered",
-                    body,
-                    intent="change",
-                    value=abs(diff),
-                    unit=a.unit,
-                    confidence=0.8,
-                    citations=[b.citation, a.citation],
-                )
+            computed = self._both_years(rows, subject, forms, report)
+            if computed is not None:
+                return computed
         stated = [
             r
             for r in rows
@@ -429,17 +384,13 @@ class ComputeMixin:
         units = ("%",) if want_pct else self.rules.word("compute_change_8")
         chosen = [r for r in stated if r["unit"] in units]
         if not chosen:
-            return Answer(
-                "",
-                "no_answer",
-                self.rules.templates["no_change_stated"].format(
-                    subject=subject or self.rules.templates["this_item"]
-                ),
-                intent="change",
+            body = self.rules.templates["no_change_stated"].format(
+                subject=subject or self.rules.templates["this_item"]
             )
+            return Answer("", "no_answer", body, intent="change")
         r = chosen[0]
         fig = narrative_figure(report, r, subject)
-        body = self.rules.templates["compute_change_2"].format(
+        body = self.rules.templates["change_stated"].format(
             report_label=report.label,
             r_sentence=r["sentence"],
             direction_r_context=_direction(r["context"]),
@@ -447,6 +398,7 @@ class ComputeMixin:
             fig_unit=fig.unit,
             source_text_fig_citation=_source_text(fig.citation),
         )
+        cites = [fig.citation]
         return Answer(
             "",
             "answered",
@@ -455,8 +407,60 @@ class ComputeMixin:
             value=fig.value,
             unit=fig.unit,
             confidence=0.75,
-            citations=[fig.citation],
+            citations=cites,
         )
+
+    def _both_years(
+        self, rows: list[dict], subject: str, forms: list[str], report: ReportInfo
+    ) -> Answer | None:
+        """Both years' figures stated in the narrative (在编人数 4 → 11): the change, computed."""
+        plain = [
+            r
+            for r in rows
+            if any(f in r["context"] for f in forms)
+            and not re.search(self.rules.pattern("compute_change_3"), r["context"])
+        ]
+
+        def year(r: dict) -> int:
+            return _year_of(
+                r["context"].replace(" ", ""), _prefix(r["sentence"], r["raw"]).replace(" ", ""), 0
+            )
+
+        this = [r for r in plain if year(r) == report.year]
+        last = [r for r in plain if year(r) == report.year - 1]
+        if this and last and this[0]["unit"] == last[0]["unit"]:
+            a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
+            diff = a.value - b.value
+            word = (
+                self.rules.one("compute_change_4")
+                if diff > 0
+                else (self.rules.one("compute_change_5") if diff < 0 else self.rules.one("compute_change_6"))
+            )
+            body = self.rules.templates["change_computed"].format(
+                report_label=report.label,
+                subject=subject,
+                report_year_1=report.year - 1,
+                fmt_b_value_b_unit=_fmt(b.value, b.unit),
+                b_unit=b.unit,
+                report_year=report.year,
+                fmt_a_value_a_unit=_fmt(a.value, a.unit),
+                a_unit=a.unit,
+                word=word,
+                fmt_abs_diff_a_unit=_fmt(abs(diff), a.unit),
+                source_text_b_citation=_source_text(b.citation),
+                source_text_a_citation=_source_text(a.citation),
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="change",
+                value=abs(diff),
+                unit=a.unit,
+                confidence=0.8,
+                citations=[b.citation, a.citation],
+            )
+        return None
 
     def _budget_vs_actual(self, text: str, ents: Entities, report: ReportInfo, ctx: Context) -> Answer | None:
         """决算 against 年初预算 for the whole department, from the sentence that states both
@@ -477,7 +481,7 @@ class ComputeMixin:
         )
         if "rate" in ents.operations or re.search(self.rules.pattern("compute_budget_vs_actual_9"), text):
             rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-            body = self.rules.templates["compute_budget_vs_actual"].format(rate=rate, **fill)
+            body = self.rules.templates["actual_rate_of_budget"].format(rate=rate, **fill)
             return Answer(
                 "",
                 "answered",
@@ -490,7 +494,7 @@ class ComputeMixin:
             )
         diff = a.value - b.value
         word = self.rules.one("compute_budget_vs_actual_10" if diff >= 0 else "compute_budget_vs_actual_11")
-        body = self.rules.templates["compute_budget_vs_actual_2"].format(
+        body = self.rules.templates["actual_against_budget"].format(
             word=word, fmt_abs_diff=_fmt(abs(diff)), **fill
         )
         return Answer(

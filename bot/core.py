@@ -26,6 +26,7 @@ from .answer import Answer, Trace
 from .catalog import Catalog, build_catalog
 from .compute import ComputeMixin
 from .conversation import Conversation
+from .dialogue import pending_report
 from .entities import Entities, recognise
 from .figures import FiguresMixin
 from .intent import check_routing, choose_intent
@@ -52,15 +53,15 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
     :mod:`bot.compute`, :mod:`bot.texts`."""
 
     def __init__(self, db_path: str | Path | None = None, readonly: bool = False, rules: Rules | None = None):
+        self.rules = rules or default_rules()
+        check_handlers(self.rules)
         if db_path is None:
             db_path = ensure_default_db()  # the default one is built from the bundled report
         elif not Path(db_path).exists():
-            raise FileNotFoundError(self.rules.templates["core_init"].format(db_path=db_path))
+            raise FileNotFoundError(self.rules.templates["no_knowledge_base"].format(db_path=db_path))
         self.db_path = Path(db_path)
         self.readonly = readonly
         self.db = open_db(self.db_path, readonly=readonly)
-        self.rules = rules or default_rules()
-        check_handlers(self.rules)
         self._seen = self._version()
         self.catalog: Catalog = build_catalog(self.db, self.rules)
         self._lock = threading.Lock()
@@ -111,9 +112,11 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         return list(self.rules.examples)
 
     def source(self, citation: Citation):
+        """The cited table or section (under the lock: a reload may replace the connection)."""
         from .source import source_for
 
-        return source_for(self, citation)
+        with self._lock:
+            return source_for(self, citation)
 
     def ask(
         self,
@@ -133,7 +136,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
                 question=str(question)[:MAX_QUESTION],
                 status="no_answer",
                 intent="error",
-                text=self.rules.templates["core_ask_1"],
+                text=self.rules.templates["error"],
             )
             if trace:
                 trace.add("error", f"{type(e).__name__}: {e}")
@@ -199,11 +202,11 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if trace:
             trace.add("tokens", tokens)
         ents = recognise(text, self.catalog, self.rules)
-        if conv is not None and conv.pending_question:
-            if (ents.reports or ents.years) and not ents.subjects and not ents.operations:
-                # the answer to "which report?": ask the pending question about it
-                text = f"{text} {conv.pending_question}"
-                ents = recognise(text, self.catalog, self.rules)
+        pending = pending_report(text, ents, conv)
+        if pending is not None:  # the answer to "which report?": ask the pending question about it
+            text = pending
+            ents = recognise(text, self.catalog, self.rules)
+        if conv is not None:
             conv.pending_question = ""
         if trace:
             trace.add("entities", ents.explain())
@@ -220,7 +223,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             ctx.conv.pending_question = text
         asked = _strip_report_words(text)
         suggestions = [
-            self.rules.templates["core_ask"].format(
+            self.rules.templates["suggest_report"].format(
                 r_short=r.short, r_year=r.year, r_kind=r.kind, strip_report_words_text=asked
             )
             for r in candidates[:8]

@@ -13,6 +13,7 @@ from knowledge.model import Citation
 from .answer import Answer
 from .catalog import ReportInfo
 from .conversation import Conversation
+from .dialogue import pair_from_conversation, short_follow_up
 from .entities import Entities, Match, generic_words
 from .query import (
     Context,
@@ -191,28 +192,14 @@ class FiguresMixin:
     def _lookup(
         self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, ctx
     ) -> Answer:
-        T = self.rules.templates
+        """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
         subjects = [m for m in ents.subjects]
         follow_up = False
-        short_follow_up = len(text) <= 14 and (
-            bool(ents.measures or ents.operations)
-            or re.search(self.rules.pattern("figures_lookup_1"), text) is not None
-        )
-        pair_words = re.search(self.rules.pattern("figures_lookup_2"), text)
-        if (
-            conv
-            and len(subjects) < 2
-            and pair_words
-            and len(conv.recent) >= 2
-            and (
-                {"sum", "difference", "share"} & set(ents.operations)
-                or self.rules.one("figures_lookup_3") in text
-            )
-        ):
-            names2 = [m.subject for m in subjects]
-            extra = [x for x in conv.recent if x not in names2][-(2 - len(subjects)) :]
-            subjects = subjects + [Match(x, x, 0, 0, 100.0, "conversation") for x in extra]
-            if self.rules.one("figures_lookup_4") in text and "difference" not in ents.operations:
+        short = short_follow_up(text, ents, self.rules)
+        pair = pair_from_conversation(text, ents, conv, subjects, self.rules)
+        if pair is not None:
+            subjects = list(pair.subjects)
+            if pair.asks_difference:
                 ents.operations.append("difference")
         if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
             near = [
@@ -221,7 +208,7 @@ class FiguresMixin:
             found = self._narrative_match(text, ents, report, ctx, near=near)
             if found is not None:
                 return found
-        if not subjects and conv and conv.subjects and short_follow_up and len(_bigrams(ents.rest)) < 2:
+        if not subjects and conv and conv.subjects and short and len(_bigrams(ents.rest)) < 2:
             ents.ambiguous = []
             subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
             follow_up = True
@@ -241,75 +228,18 @@ class FiguresMixin:
             return Answer(
                 "",
                 "clarify",
-                T["clarify"].format(subject=_residue_word(text, self.rules)),
+                self.rules.templates["clarify"].format(subject=_residue_word(text, self.rules)),
                 intent="lookup",
-                suggestions=[self.rules.templates["figures_lookup"].format(s=s) for s in ents.ambiguous[:6]],
+                suggestions=[
+                    self.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]
+                ],
                 confidence=0.3,
             )
         if not subjects:
-            if {"rank_max", "rank_min"} & set(ents.operations):
-                return self._rank(text, ents.operations, report, ctx)
-            if "change" in ents.operations:
-                if re.search(self.rules.pattern("figures_lookup_7"), text):
-                    return self._change(list(self.rules.word("figures_lookup_8")), report, ctx, text)
-                return Answer(
-                    "",
-                    "clarify",
-                    self.rules.templates["figures_lookup_9"],
-                    intent="change",
-                    suggestions=list(self.rules.word("figures_lookup_10")),
-                    confidence=0.3,
-                )
-            total_words = self.rules.one("figures_lookup_11") + (
-                self.rules.one("figures_lookup_13")
-                if report.kind == self.rules.one("figures_lookup_12")
-                else ""
-            )
-            if not (set(ents.rest.split()) - set(self.rules.word("figures_lookup_14"))) and re.search(
-                total_words, text
-            ):
-                total = (
-                    self.rules.one("figures_lookup_17")
-                    if self.rules.one("figures_lookup_15") in text
-                    and self.rules.one("figures_lookup_16") not in text
-                    else self.rules.one("figures_lookup_18")
-                )
-                subjects = [Match(total, total, 0, 0, 90.0, "total")]
-            else:
-                if {"actual", "budget"} <= set(ents.measures) or (
-                    "rate" in ents.operations and "budget" in ents.measures
-                ):
-                    found = self._budget_vs_actual(text, ents, report, ctx)
-                    if found is not None:
-                        return found
-                wanted = requested_unit(text)
-                if wanted in self.rules.word("figures_lookup_19"):
-                    found = self._narrative_match(text, ents, report, ctx, unit=wanted)
-                    if found is not None:
-                        return found
-                found = self._narrative_match(text, ents, report, ctx)
-                if found is not None:
-                    return found
-                if ents.measures or ents.operations:
-                    if conv is not None:
-                        conv.measure = next(
-                            (m for m in ents.measures if m in ("actual", "budget")), conv.measure
-                        )
-                        conv.pending = True
-                    return Answer(
-                        "",
-                        "clarify",
-                        self.rules.templates["figures_lookup_20"],
-                        intent="lookup",
-                        suggestions=self.rules.examples[:4],
-                        confidence=0.2,
-                    )
-                found = self._sentence_match(text, tokens, ents, report, ctx)
-                if found is not None:
-                    return found
-                return Answer(
-                    "", "no_answer", T["no_subject"].format(examples=self._examples()), intent="lookup"
-                )
+            found = self._no_subject(text, tokens, ents, report, conv, ctx)
+            if isinstance(found, Answer):
+                return found
+            subjects = found
         if conv is not None and conv.pending and not ents.measures:
             follow_up = True
         measure = self._measure(ents, conv, follow_up)
@@ -317,15 +247,96 @@ class FiguresMixin:
         if follow_up and not ops and conv and conv.operation and not ents.measures:
             ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
         if conv is not None:
-            conv.pending = False
-            for m in subjects:
-                if m.subject in conv.recent:
-                    conv.recent.remove(m.subject)
-                conv.recent.append(m.subject)
-            conv.recent[:] = conv.recent[-4:]
-            conv.subjects = [m.subject for m in subjects]
-            conv.measure = measure
-            conv.operation = ops[0] if ops else None
+            self._remember(conv, subjects, measure, ops)
+        return self._operate(text, ents, subjects, measure, ops, report, ctx)
+
+    def _no_subject(
+        self, text, tokens, ents: Entities, report: ReportInfo, conv, ctx
+    ) -> Answer | list[Match]:
+        """No subject named: a ranking, a change, a total, a budget against actual, a narrative fact or
+        sentence, or ask back. A total is returned as the subject to look up."""
+        if {"rank_max", "rank_min"} & set(ents.operations):
+            return self._rank(text, ents.operations, report, ctx)
+        if "change" in ents.operations:
+            if re.search(self.rules.pattern("figures_lookup_7"), text):
+                return self._change(list(self.rules.word("figures_lookup_8")), report, ctx, text)
+            return Answer(
+                "",
+                "clarify",
+                self.rules.templates["ask_change_of_what"],
+                intent="change",
+                suggestions=list(self.rules.word("figures_lookup_10")),
+                confidence=0.3,
+            )
+        total_words = self.rules.one("figures_lookup_11") + (
+            self.rules.one("figures_lookup_13") if report.kind == self.rules.one("figures_lookup_12") else ""
+        )
+        if not (set(ents.rest.split()) - set(self.rules.word("figures_lookup_14"))) and re.search(
+            total_words, text
+        ):
+            total = (
+                self.rules.one("figures_lookup_17")
+                if self.rules.one("figures_lookup_15") in text
+                and self.rules.one("figures_lookup_16") not in text
+                else self.rules.one("figures_lookup_18")
+            )
+            return [Match(total, total, 0, 0, 90.0, "total")]
+        return self._no_subject_fact(text, tokens, ents, report, conv, ctx)
+
+    def _no_subject_fact(self, text, tokens, ents: Entities, report: ReportInfo, conv, ctx) -> Answer:
+        """No subject and no total: budget against actual, a narrative fact, ask back, or a sentence."""
+        if {"actual", "budget"} <= set(ents.measures) or (
+            "rate" in ents.operations and "budget" in ents.measures
+        ):
+            found = self._budget_vs_actual(text, ents, report, ctx)
+            if found is not None:
+                return found
+        wanted = requested_unit(text)
+        if wanted in self.rules.word("figures_lookup_19"):
+            found = self._narrative_match(text, ents, report, ctx, unit=wanted)
+            if found is not None:
+                return found
+        found = self._narrative_match(text, ents, report, ctx)
+        if found is not None:
+            return found
+        if ents.measures or ents.operations:
+            if conv is not None:
+                conv.measure = next((m for m in ents.measures if m in ("actual", "budget")), conv.measure)
+                conv.pending = True
+            return Answer(
+                "",
+                "clarify",
+                self.rules.templates["ask_which_figure"],
+                intent="lookup",
+                suggestions=self.rules.examples[:4],
+                confidence=0.2,
+            )
+        found = self._sentence_match(text, tokens, ents, report, ctx)
+        if found is not None:
+            return found
+        return Answer(
+            "",
+            "no_answer",
+            self.rules.templates["no_subject"].format(examples=self._examples()),
+            intent="lookup",
+        )
+
+    def _remember(self, conv, subjects: list[Match], measure: str, ops: list[str]) -> None:
+        """What a follow-up needs next time: the subjects (the last four), measure and operation."""
+        conv.pending = False
+        for m in subjects:
+            if m.subject in conv.recent:
+                conv.recent.remove(m.subject)
+            conv.recent.append(m.subject)
+        conv.recent[:] = conv.recent[-4:]
+        conv.subjects = [m.subject for m in subjects]
+        conv.measure = measure
+        conv.operation = ops[0] if ops else None
+
+    def _operate(
+        self, text, ents: Entities, subjects: list[Match], measure: str, ops: list[str], report, ctx
+    ) -> Answer:
+        """The operation asked over the subjects (share, change, difference, sum …), or one figure."""
         names = [m.subject for m in subjects]
         specific = [n for n in names if n not in CONTAINERS]
         combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
@@ -360,67 +371,12 @@ class FiguresMixin:
         return self._single(names[0], measure, report, ctx, code, subjects[0])
 
     def _single(self, subject, measure, report, ctx, code=None, match: Match | None = None) -> Answer:
+        """One figure of one report, cited; a note when another table prints a different value."""
         T = self.rules.templates
         figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
         mlabel = self.rules.measures[measure].label
-        ents = ctx.ents
-        other_year = bool(
-            ents
-            and (
-                [y for y in ents.years if y != report.year]
-                or ents.relative_year in self.rules.word("figures_single_1")
-            )
-        )
-        empty = None if figs or other_year else empty_table_for(self.db, ctx, report, subject)
         if not figs:
-            if empty:
-                why = empty["empty_reason"] or self.rules.one("figures_single_2")
-                c = Citation(
-                    report=report.title,
-                    table=empty["label"],
-                    quote=why,
-                    line=empty["line"],
-                    page=empty["page"],
-                )
-                body = T["lookup_zero"].format(
-                    report=report.label, subject=subject, measure=mlabel, source=_source_text(c), why=why
-                )
-                return Answer(
-                    "",
-                    "answered",
-                    body,
-                    intent="lookup",
-                    value=Decimal("0.00"),
-                    unit=empty["unit"],
-                    confidence=0.9,
-                    citations=[c],
-                )
-            if not other_year:
-                none = self._says_none(report, subject, ctx)
-                if none is not None:
-                    return none
-            if measure == "budget" and not other_year and self._figures(report, subject, "actual", ctx, code):
-                return Answer(
-                    "",
-                    "no_answer",
-                    self.rules.templates["figures_single"].format(subject=subject),
-                    intent="lookup",
-                )
-            when = ""
-            if other_year and ents:
-                years = [y for y in ents.years if y != report.year]
-                when = (
-                    self.rules.templates["figures_single_2"].format(years_0=years[0])
-                    if years
-                    else self.rules.one("figures_single_3")
-                )
-            return Answer(
-                "",
-                "no_answer",
-                self.rules.templates["figures_single_3"].format(when=when, subject=subject, mlabel=mlabel),
-                intent="lookup",
-                suggestions=self.rules.examples[:3],
-            )
+            return self._not_found(subject, measure, mlabel, report, ctx, code)
         best = figs[0]
         conf = (
             0.95
@@ -454,7 +410,79 @@ class FiguresMixin:
             citations=[best.citation],
         )
         if best.empty_cell:
-            ans.text = body.rstrip("。") + self.rules.templates["figures_single_4"]
+            ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
+        self._note_other_tables(ans, best, figs)
+        return ans
+
+    def _other_year(self, report: ReportInfo, ctx: Context) -> bool:
+        """Does the question ask about another year than the report's own (2023, 上年)?"""
+        ents = ctx.ents
+        return bool(
+            ents
+            and (
+                [y for y in ents.years if y != report.year]
+                or ents.relative_year in self.rules.word("figures_single_1")
+            )
+        )
+
+    def _not_found(self, subject, measure, mlabel, report, ctx, code) -> Answer:
+        """No figure: a table the report declares empty (zero), a sentence saying there is none
+        (zero), a budget the report does not give, or no answer."""
+        T = self.rules.templates
+        ents = ctx.ents
+        other_year = self._other_year(report, ctx)
+        empty = None if other_year else empty_table_for(self.db, ctx, report, subject)
+        if empty:
+            why = empty["empty_reason"] or self.rules.one("figures_single_2")
+            c = Citation(
+                report=report.title,
+                table=empty["label"],
+                quote=why,
+                line=empty["line"],
+                page=empty["page"],
+            )
+            body = T["lookup_zero"].format(
+                report=report.label, subject=subject, measure=mlabel, source=_source_text(c), why=why
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="lookup",
+                value=Decimal("0.00"),
+                unit=empty["unit"],
+                confidence=0.9,
+                citations=[c],
+            )
+        if not other_year:
+            none = self._says_none(report, subject, ctx)
+            if none is not None:
+                return none
+        if measure == "budget" and not other_year and self._figures(report, subject, "actual", ctx, code):
+            return Answer(
+                "",
+                "no_answer",
+                self.rules.templates["no_budget_given"].format(subject=subject),
+                intent="lookup",
+            )
+        when = ""
+        if other_year and ents:
+            years = [y for y in ents.years if y != report.year]
+            when = (
+                self.rules.templates["in_year"].format(years_0=years[0])
+                if years
+                else self.rules.one("figures_single_3")
+            )
+        return Answer(
+            "",
+            "no_answer",
+            self.rules.templates["not_found"].format(when=when, subject=subject, mlabel=mlabel),
+            intent="lookup",
+            suggestions=self.rules.examples[:3],
+        )
+
+    def _note_other_tables(self, ans: Answer, best: Figure, figs: list[Figure]) -> None:
+        """Another table printing the same 科目 (by its code) with another value: said, and cited."""
         others = [
             f
             for f in figs[1:]
@@ -470,7 +498,7 @@ class FiguresMixin:
         ]
         if others:
             o = others[0]
-            note = self.rules.templates["figures_single_4"].format(
+            note = self.rules.templates["tables_disagree"].format(
                 o_citation_table=o.citation.table,
                 fmt_o_value=_fmt(o.value),
                 o_unit=o.unit,
@@ -479,7 +507,6 @@ class FiguresMixin:
             ans.notes.append(note)
             ans.text += note
             ans.citations.append(o.citation)
-        return ans
 
     def _says_none(self, report: ReportInfo, subject: str, ctx: Context) -> Answer | None:
         """A sentence saying the unit has none of it ("…无机关运行经费。"): zero, with that sentence."""
@@ -494,7 +521,7 @@ class FiguresMixin:
                     unit = self.rules.one(
                         "figures_says_none_1"
                     )  # zero is zero in any unit; 万元 is how narratives state amounts
-                    body = self.rules.templates["figures_says_none"].format(
+                    body = self.rules.templates["says_none_so_zero"].format(
                         report_label=report.label,
                         subject=subject,
                         r_text=r["text"],
@@ -541,7 +568,7 @@ class FiguresMixin:
         return Answer(
             "",
             "answered",
-            self.rules.templates["figures_several"].format(report_label=report.label)
+            self.rules.templates["several_in_report"].format(report_label=report.label)
             + "；".join(parts)
             + "。",
             intent="lookup",
@@ -579,13 +606,11 @@ class FiguresMixin:
             )
             shown = exact.quantize(TWO, ROUND_HALF_UP)
             answer.text += (
-                self.rules.templates["figures_in_requested_unit"].format(fmt_shown=_fmt(shown), wanted=wanted)
+                self.rules.templates["in_unit_asked"].format(fmt_shown=_fmt(shown), wanted=wanted)
                 + (
                     ""
                     if shown == exact
-                    else self.rules.templates["figures_in_requested_unit_2"].format(
-                        exact=exact, wanted=wanted
-                    )
+                    else self.rules.templates["exact_in_unit_asked"].format(exact=exact, wanted=wanted)
                 )
                 + "。"
             )
@@ -598,7 +623,7 @@ class FiguresMixin:
             return Answer(
                 "",
                 "no_answer",
-                self.rules.templates["figures_in_requested_unit_3"].format(wanted=wanted),
+                self.rules.templates["no_figure_in_unit"].format(wanted=wanted),
                 intent=answer.intent,
                 suggestions=self.rules.examples[:3],
             )

@@ -47,7 +47,7 @@ class ReportsMixin:
         reports = self.catalog.reports
         available = "、".join(r.label for r in reports[:20])
         if len(reports) > 20:
-            available += self.rules.templates["reports_decline"].format(len_reports=len(reports))
+            available += self.rules.templates["and_more_reports"].format(len_reports=len(reports))
         body = self.rules.templates["not_in_kb"].format(what=what, available=available)
         return None, Answer("", "no_answer", body, intent="not_in_kb"), []
 
@@ -60,7 +60,7 @@ class ReportsMixin:
         if not reports:
             return (
                 None,
-                Answer("", "no_answer", self.rules.templates["reports_choose_report_1"], intent="empty_kb"),
+                Answer("", "no_answer", self.rules.templates["empty_kb"], intent="empty_kb"),
                 [],
             )
         if ents.unknown_department:
@@ -121,7 +121,7 @@ class ReportsMixin:
         if not isinstance(chosen, list):
             return chosen
         listing = "；".join(
-            self.rules.templates["reports_between_departments_2"].format(
+            self.rules.templates["department_figure"].format(
                 r_short=r.short,
                 r_year=r.year,
                 r_kind=r.kind,
@@ -178,7 +178,7 @@ class ReportsMixin:
             r = max(finals, key=lambda x: x.year)
             figs = self._figures(r, subject, measure, ctx, own_year=True)
             if not figs or figs[0].unit not in self.rules.word("reports_between_departments_2"):
-                body = self.rules.templates["reports_between_departments"].format(
+                body = self.rules.templates["department_lacks_subject"].format(
                     r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
                 )
                 return Answer("", "no_answer", body, intent="compare_departments")
@@ -197,7 +197,7 @@ class ReportsMixin:
             if diff > 0
             else ("reports_between_departments_5" if diff < 0 else "reports_between_departments_6")
         )
-        body = self.rules.templates["reports_between_departments_3"].format(
+        body = self.rules.templates["departments_difference"].format(
             subject=subject,
             listing=listing,
             ra_short=ra.short,
@@ -221,7 +221,7 @@ class ReportsMixin:
     def _department_sum(self, chosen: list[tuple[ReportInfo, Figure]], subject: str, listing: str) -> Answer:
         parts = [_wan(f, self.rules) for _, f in chosen]
         shown = sum(parts, Decimal(0)).quantize(TWO, ROUND_HALF_UP)
-        body = self.rules.templates["reports_between_departments_4"].format(
+        body = self.rules.templates["departments_sum"].format(
             subject=subject,
             listing=listing,
             fmt_shown=_fmt(shown),
@@ -341,7 +341,7 @@ class ReportsMixin:
             found.reverse()
         top_r, top_f = found[0]
         listing = "；".join(
-            self.rules.templates["reports_across"].format(
+            self.rules.templates["ranked_report"].format(
                 r_short=r.short,
                 r_year=r.year,
                 r_kind=r.kind,
@@ -353,7 +353,7 @@ class ReportsMixin:
         extreme = self.rules.one(
             "reports_across_14" if "rank_min" in ents.operations else "reports_across_15"
         )
-        body = self.rules.templates["reports_across_2"].format(
+        body = self.rules.templates["ranking"].format(
             len_found=len(found),
             note=note,
             subject=subject,
@@ -367,7 +367,7 @@ class ReportsMixin:
             listing=listing,
         )
         if asked > len(found):
-            body += self.rules.templates["reports_across_3"].format(missing=asked - len(found))
+            body += self.rules.templates["ranking_missing"].format(missing=asked - len(found))
         return Answer(
             "",
             "answered",
@@ -393,14 +393,12 @@ class ReportsMixin:
         def both(f: Figure) -> str:
             in_wan = f.unit == default_rules().one("reports_both_1")
             return f"{_fmt(f.value)}{f.unit}" + (
-                self.rules.templates["reports_both"].format(wan_f=wan(f)) if in_wan else ""
+                self.rules.templates["in_wan"].format(wan_f=wan(f)) if in_wan else ""
             )
 
         shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
-        exact = (
-            "" if shown == abs(diff) else self.rules.templates["reports_across_4"].format(abs_diff=abs(diff))
-        )
-        body = self.rules.templates["reports_across_5"].format(
+        exact = "" if shown == abs(diff) else self.rules.templates["exact_wan"].format(abs_diff=abs(diff))
+        body = self.rules.templates["reports_compared"].format(
             ra_short=ra.short,
             rb_year=rb.year,
             rb_kind=rb.kind,
@@ -433,4 +431,4 @@ class ReportsMixin:
         reports = self.catalog.reports
         if len(reports) == 1:
             return reports[0].label
-        return self.rules.templates["reports_kb_label"].format(len_reports=len(reports))
+        return self.rules.templates["kb_label"].format(len_reports=len(reports))

@@ -61,7 +61,7 @@ def _table(db: Any, citation: Any) -> TableSource | None:
     out = TableSource(
         "table",
         t["label"]
-        + (default_rules().templates["source_table"].format(t_unit=t["unit"]) if t.get("unit") else ""),
+        + (default_rules().templates["table_unit"].format(t_unit=t["unit"]) if t.get("unit") else ""),
         columns,
     )
     rows = list(db.query("SELECT * FROM table_rows WHERE table_id = ? ORDER BY position", [t["id"]]))

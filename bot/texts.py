@@ -59,7 +59,7 @@ class TextsMixin:
             return Answer(
                 "",
                 "no_answer",
-                self.rules.templates["texts_section_answer"].format(headings_0=headings[0]),
+                self.rules.templates["no_section"].format(headings_0=headings[0]),
                 intent=intent,
             )
         r = rows[0]
@@ -92,7 +92,7 @@ class TextsMixin:
                 return Answer(
                     "",
                     "no_answer",
-                    self.rules.templates["texts_definition"].format(names_0=names[0]),
+                    self.rules.templates["no_definition"].format(names_0=names[0]),
                     intent="definition",
                 )
             found = self._narrative_match(text, ents, report, ctx)  # "主管部门是哪个" and the like
@@ -164,7 +164,7 @@ class TextsMixin:
             if score > best_score:
                 best, best_score = r, score
         if best is None or (forms and best_score < 2.0):
-            return Answer("", "no_answer", self.rules.templates["texts_reason_6"], intent="reason")
+            return Answer("", "no_answer", self.rules.templates["no_reason"], intent="reason")
         return self._sentence_answer(best, report, "reason", template="reason")
 
     def _performance(self, text, ents, report, ctx) -> Answer:
@@ -204,7 +204,7 @@ class TextsMixin:
                 confidence=0.8,
                 citations=[f.citation],
             )
-        return Answer("", "no_answer", self.rules.templates["texts_performance_23"], intent="performance")
+        return Answer("", "no_answer", self.rules.templates["no_performance"], intent="performance")
 
     def _indicator(self, ents, report, ctx) -> Answer | None:
         """A 绩效 indicator the question names: its target, actual value, weight and score."""
@@ -223,13 +223,13 @@ class TextsMixin:
                     table=self.rules.one("texts_performance_1"),
                     row=r["name"],
                     column=self.rules.one("texts_performance_2"),
-                    quote=self.rules.templates["texts_performance"].format(
+                    quote=self.rules.templates["indicator_quote"].format(
                         r_name=r["name"], r_target=r["target"], r_actual=r["actual"]
                     ),
                     line=r["line"],
                     page=r["page"],
                 )
-                body = self.rules.templates["texts_performance_2"].format(
+                body = self.rules.templates["indicator"].format(
                     r_project=r["project"],
                     r_name=r["name"],
                     r_target=r["target"],
@@ -265,15 +265,15 @@ class TextsMixin:
                     c = Citation(
                         report=report.title,
                         table=self.rules.one("texts_performance_11"),
-                        row=self.rules.templates["texts_performance_3"].format(r_project=r["project"]),
+                        row=self.rules.templates["project_funds_row"].format(r_project=r["project"]),
                         column=key,
-                        quote=self.rules.templates["texts_performance_4"].format(
+                        quote=self.rules.templates["project_funds_quote"].format(
                             key=key, funds_key=funds[key]
                         ),
                         line=r["line"],
                         page=r["page"],
                     )
-                    body = self.rules.templates["texts_performance_5"].format(
+                    body = self.rules.templates["project_funds"].format(
                         r_project=r["project"],
                         key=key,
                         fmt_v=_fmt(v),
@@ -327,9 +327,9 @@ class TextsMixin:
             return Answer(
                 "",
                 "clarify",
-                self.rules.templates["texts_performance_22"],
+                self.rules.templates["clarify_indicator"],
                 intent="performance",
-                suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
+                suggestions=[self.rules.templates["suggest_indicator"].format(h=h) for h in hits[:6]],
                 confidence=0.3,
             )
         return self._lookup(text, [], Entities(), report, None, ctx)
@@ -394,6 +394,32 @@ class TextsMixin:
             return None
         return self._sentence_answer(best, report, "text")
 
+    def _unit_fits(self, found: str, unit: str | None, money: bool, wants_rate: bool) -> bool:
+        """A count or a rate is never answered with money, nor money with a count."""
+        if unit is not None:
+            return found == unit or found[:1] == unit[:1]
+        if money:
+            return found in self.rules.word("texts_narrative_match_2")
+        return (found == "%") == wants_rate
+
+    def _stated_total(self, rows: list[dict], ents: Entities, report: ReportInfo, unit: str) -> dict | None:
+        """ "有几辆公车": the report's own total in that unit (共有车辆 …), if it states exactly one."""
+        loose = (
+            {p for p in ents.rest.split() if len(p) >= 2}
+            - generic_words(self.rules)
+            - set(self.rules.word("texts_narrative_match_4"))
+        )
+        if loose or unit not in self.rules.word("texts_narrative_match_5"):
+            return None  # "火星上有多少人" is not a question about this unit's staff
+        totals = [
+            r
+            for r in rows
+            if r["unit"][:1] == unit[:1]
+            and re.search(self.rules.pattern("texts_narrative_match_6"), r["context"])
+            and not re.search(r"20\d\d", r["context"].replace(str(report.year), ""))
+        ]
+        return totals[0] if len({(r["value"], r["unit"]) for r in totals}) == 1 else None
+
     def _narrative_match(
         self,
         text: str,
@@ -416,25 +442,17 @@ class TextsMixin:
             want |= _bigrams(re.sub(self.rules.pattern("texts_narrative_match_1"), " ", ents.plain or text))
         if len(want) < 2:
             return None
-        rows = ctx.run(
-            self.db,
-            "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
-            [report.id],
-        )
+        sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
+        rows = ctx.run(self.db, sql, [report.id])
         other_years = [y for y in ents.years if y != report.year]
+        wants_rate = bool(re.search(self.rules.pattern("texts_narrative_match_3"), text))
         scored = []
         for r in rows:
             clause = r["context"].replace(" ", "").replace(report.department, "")
             pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
             if other_years and not any(str(y) in pre for y in other_years):
                 continue
-            if unit is not None:
-                if r["unit"] != unit and r["unit"][:1] != unit[:1]:
-                    continue
-            elif money:
-                if r["unit"] not in self.rules.word("texts_narrative_match_2"):
-                    continue
-            elif (r["unit"] == "%") != bool(re.search(self.rules.pattern("texts_narrative_match_3"), text)):
+            if not self._unit_fits(r["unit"], unit, money, wants_rate):
                 continue
             cover = max(
                 len(want & _bigrams(clause)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want)
@@ -444,40 +462,23 @@ class TextsMixin:
             scored.append((cover, r))
         scored.sort(key=lambda x: -x[0])
         if ctx.trace is not None:
-            ctx.trace.add(
-                "narrative_match",
-                {
-                    "want": sorted(want),
-                    "best": [(round(c, 2), r["context"], r["value"], r["unit"]) for c, r in scored[:3]],
-                    "threshold": NARRATIVE_MIN_COVER,
-                    "margin": NARRATIVE_MARGIN,
-                },
-            )
-        if unit is not None and (not scored or scored[0][0] < NARRATIVE_MIN_COVER):
-            # "有几辆公车": the report's own total in that unit (共有车辆 …), if it states one
-            loose = (
-                {p for p in ents.rest.split() if len(p) >= 2}
-                - generic_words(self.rules)
-                - set(self.rules.word("texts_narrative_match_4"))
-            )
-            totals = [
-                r
-                for r in rows
-                if unit in self.rules.word("texts_narrative_match_5")
-                and not loose  # "火星上有多少人" is not a question about this unit's staff
-                and r["unit"][:1] == unit[:1]
-                and re.search(self.rules.pattern("texts_narrative_match_6"), r["context"])
-                and not re.search(r"20\d\d", r["context"].replace(str(report.year), ""))
-                and not other_years
-            ]
-            if len({(r["value"], r["unit"]) for r in totals}) == 1:
-                scored = [(NARRATIVE_MIN_COVER, totals[0])]
+            best3 = [(round(c, 2), r["context"], r["value"], r["unit"]) for c, r in scored[:3]]
+            limits = {"threshold": NARRATIVE_MIN_COVER, "margin": NARRATIVE_MARGIN}
+            ctx.trace.add("narrative_match", {"want": sorted(want), "best": best3, **limits})
+        if unit is not None and (not scored or scored[0][0] < NARRATIVE_MIN_COVER) and not other_years:
+            total = self._stated_total(rows, ents, report, unit)
+            if total is not None:
+                scored = [(NARRATIVE_MIN_COVER, total)]
         if not scored or scored[0][0] < NARRATIVE_MIN_COVER:
             return None
         best, r = scored[0]
         rivals = [c for c, x in scored[1:] if (x["value"], x["unit"]) != (r["value"], r["unit"])]
         if rivals and best - rivals[0] < NARRATIVE_MARGIN:
             return None
+        return self._narrative_answer(r, round(0.6 + 0.3 * best, 2), report, ctx)
+
+    def _narrative_answer(self, r: dict, confidence: float, report: ReportInfo, ctx: Context) -> Answer:
+        """A narrative figure answered in its own clause's words (kept in ctx.notes for a share asked next)."""
         fig = narrative_figure(report, r, r["context"])
         ctx.notes["last_context"] = r["context"]
         body = self.rules.templates["narrative"].format(
@@ -494,6 +495,6 @@ class TextsMixin:
             intent="lookup",
             value=fig.value,
             unit=fig.unit,
-            confidence=round(0.6 + 0.3 * best, 2),
+            confidence=confidence,
             citations=[fig.citation],
         )

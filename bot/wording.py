@@ -61,10 +61,10 @@ def _source_text(c: Citation) -> str:
     else:
         # the nearest heading is enough in a sentence; the full path stays in the citation
         parts = [(c.section or default_rules().one("wording_source_text_1")).split(" > ")[-1]]
-    where = default_rules().templates["wording_source_text"].format(c_line=c.line) if c.line else ""
+    where = default_rules().templates["at_line"].format(c_line=c.line) if c.line else ""
     if c.page:
-        where = default_rules().templates["wording_source_text_2"].format(c_page=c.page) + (
-            default_rules().templates["wording_source_text_3"].format(c_line=c.line) if c.line else ""
+        where = default_rules().templates["at_page"].format(c_page=c.page) + (
+            default_rules().templates["at_line_on_page"].format(c_line=c.line) if c.line else ""
         )
     return "，".join(p for p in parts if p) + ("，" + where if where else "")
 

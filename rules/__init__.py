@@ -98,9 +98,34 @@ class Rules:
         return set(self.synonyms.values()) | set(self.groups) | {p for ps in self.groups.values() for p in ps}
 
 
+class _UniqueKeys(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader that refuses a key given twice (YAML keeps the last one silently)."""
+
+
+def _no_duplicates(loader, node, deep=False):
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise RulesError(
+                f"{getattr(loader, 'rules_file', '?')}: 重复的键 {key}（第{seen[key]}行和第{key_node.start_mark.line + 1}行）"
+                f" (key given twice)"
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
 def _load(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = _UniqueKeys(path.read_text(encoding="utf-8"))
+        loader.rules_file = path.name
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as e:
         raise RulesError(f"{path.name}: YAML 格式错误 (malformed YAML): {e}") from None
     if not isinstance(data, dict):
@@ -151,7 +176,10 @@ def _routing(data: dict) -> tuple[Route, ...]:
 def load_words(path: Path) -> dict[str, tuple[str, ...]]:
     """Named word lists; a value that is one string is a list of one word."""
     data = _load(path) if path.exists() else {}
-    return {str(k): (str(v),) if isinstance(v, str) else tuple(_str_list(v, f"{path.name}: {k}")) for k, v in data.items()}
+    return {
+        str(k): (str(v),) if isinstance(v, str) else tuple(_str_list(v, f"{path.name}: {k}"))
+        for k, v in data.items()
+    }
 
 
 def load_patterns(path: Path) -> dict[str, re.Pattern]:

@@ -51,3 +51,10 @@ def test_lone_surrogates_are_cleaned_before_opencc(bot, question):
     assert a.intent != "error", a.trace
     a.as_dict()
     assert "\ud800" not in a.question
+
+
+def test_a_missing_knowledge_base_is_an_error_naming_it(tmp_path):
+    missing = tmp_path / "none.db"
+    with pytest.raises(FileNotFoundError, match="none.db"):
+        Bot(missing)
+    assert not missing.exists()  # never created silently

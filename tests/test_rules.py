@@ -44,3 +44,33 @@ def test_a_word_list_of_numbers_and_mappings_is_refused(rules_copy):
 def test_a_missing_word_list_is_named():
     with pytest.raises(RulesError, match=r"words\.yaml: .*no_such_list"):
         load_rules().word("no_such_list")
+
+
+def test_a_key_given_twice_is_named_with_both_lines(rules_copy):
+    p = rules_copy / "templates.yaml"
+    p.write_text(p.read_text(encoding="utf-8") + 'lookup: "again"\n', encoding="utf-8")
+    with pytest.raises(RulesError, match=r"templates\.yaml: 重复的键 lookup（第\d+行和第\d+行）"):
+        load_rules(rules_copy)
+
+
+def test_every_word_pattern_and_template_the_engine_names_exists():
+    """A name the engine asks for and the rules lack would fail only when that question comes."""
+    import re
+    import string
+    from pathlib import Path
+
+    rules = load_rules()
+    source = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[1] / "bot").glob("*.py"))
+    missing = [
+        (kind, key)
+        for kind, key in re.findall(r'\.(one|word|pattern)\("([a-z_0-9]+)"\)', source)
+        if key not in (rules.patterns if kind == "pattern" else rules.words)
+    ]
+    missing += [
+        ("template", k)
+        for k in re.findall(r'templates\["([a-z_0-9]+)"\]', source)
+        if k not in rules.templates
+    ]
+    assert not missing
+    for text in rules.templates.values():
+        list(string.Formatter().parse(text))  # every template is a valid format string
