@@ -178,7 +178,10 @@ def _values_total_subject(title: str) -> str:
 
 
 # Words that make a narrative clause a change, a share or a comparison, not a subject's figure.
-_NOT_A_SUBJECT = ("增加", "减少", "下降", "增长", "降低", "上升", "降幅", "增幅", "占", "完成", "较", "比", "其中", "主要", "包括", "用于")
+_NOT_A_SUBJECT = ("增加", "减少", "下降", "增长", "降低", "上升", "降幅", "增幅", "占", "完成", "较", "比", "其中", "主要", "包括", "用于",
+                  "情况", "调减", "调增", "按", "推进")
+# A clause that is only accounting words (支出收入, 本年合计) names no subject.
+_ONLY_ACCOUNTING = re.compile(r"^(?:支出|收入|本年|合计|总计|决算|预算)+$")
 _NARRATIVE_MEASURE = (("年初预算", "budget"), ("预算", "budget"), ("决算", "actual"))
 _FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
 _TRAILING = re.compile(r"(?:决算数|决算|预算数|年初预算|全年预算|预算|支出决算|总额|合计)?(?:为|是|共|达|计)?$")
@@ -212,6 +215,9 @@ def _narrative(con: sqlite3.Connection, reports: dict[int, Report], names: dict[
         if measure is None:
             measure = "budget" if report.kind == "预算" else "actual"
         subj = _YEAR.sub("", ctx)
+        if "(项)" in subj:
+            # 教育支出(类)其他教育支出(款)其他教育支出(项) names the 项: people say its own name
+            subj = re.split(r"\([类款]\)", subj.split("(项)")[0])[-1]
         subj = subj.replace(report.department, "")
         for prefix in (report.region, "同时", "发生"):
             if subj.startswith(prefix):
@@ -224,6 +230,8 @@ def _narrative(con: sqlite3.Connection, reports: dict[int, Report], names: dict[
         subj = _TRAILING.sub("", subj.removeprefix("发生"))
         # Keep only clauses that are a subject's name: known to the report's tables, or a noun
         # phrase ending as subjects do — never a fragment such as 支出决算 or 占本年支出合计的.
+        if _ONLY_ACCOUNTING.match(subj) or len(subj) > 20:
+            continue
         known = subj in names.get(rid, set())
         nounish = len(subj) >= 3 and re.search(r"(人数|经费|费|费用|支出|收入|金额|总计|辆|数量)$", subj)
         if not (known or nounish):
@@ -268,12 +276,16 @@ class Index:
     by_key: dict[tuple[int, str, str], tuple[Fact, ...]]
     by_code: dict[tuple[int, str, str], tuple[Fact, ...]]
 
-    def same_subject(self, fact: Fact, report_ids: frozenset[int], measure: str) -> list[Fact]:
-        """Every figure that a question naming this fact's subject (by name or by code) and
-        measure may defensibly get, in the given candidate reports."""
+    def same_subject(
+        self, fact: Fact, report_ids: frozenset[int], measure: str, also: tuple[str, ...] = ()
+    ) -> list[Fact]:
+        """Every figure that a question naming this fact's subject (by name or by code, or by
+        the ``also`` keys the question's wording may equally mean) and measure may defensibly
+        get, in the given candidate reports."""
         out: list[Fact] = []
         for rid in report_ids:
-            out.extend(self.by_key.get((rid, fact.key, measure), ()))
+            for key in dict.fromkeys((fact.key, *also)):
+                out.extend(self.by_key.get((rid, key, measure), ()))
             if fact.code:
                 out.extend(self.by_code.get((rid, fact.code, measure), ()))
         return out

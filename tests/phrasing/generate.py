@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from .facts import Fact, Index, Report
+from .facts import Fact, Index, Report, subject_key
 from .parts import (
     FILLERS,
     FRAMES,
@@ -27,6 +27,7 @@ from .parts import (
     Part,
     department_forms,
     figure_kind,
+    lexicon,
     subject_forms,
 )
 
@@ -69,9 +70,22 @@ def _candidates(index: Index, report: Report, dept: Part | None, year: Part | No
     return frozenset(ids)
 
 
-def _acceptable(index: Index, fact: Fact, reports: frozenset[int], unit_asked: str) -> frozenset:
+def _meanings(fact: Fact, form: str) -> tuple[str, ...]:
+    """Keys a subject wording may equally mean: itself as a subject name, and the subject the
+    lexicon maps it (or the fact's own name) to — 采购金额 is also 政府采购支出总额, 因公出国费用
+    also the 三公 table's 因公出国(境)费."""
+    keys = [subject_key(form)]
+    for canon, words in lexicon().items():
+        if form in words or fact.key in words or fact.subject in words:
+            keys.append(canon)
+            if canon.endswith("总额"):
+                keys.append(canon[: -len("总额")])  # the narrative's 政府采购支出总额为 → 政府采购支出
+    return tuple(keys)
+
+
+def _acceptable(index: Index, fact: Fact, reports: frozenset[int], unit_asked: str, form: str) -> frozenset:
     out = set()
-    for f in [fact, *index.same_subject(fact, reports, fact.measure)]:
+    for f in [fact, *index.same_subject(fact, reports, fact.measure, _meanings(fact, form))]:
         v = convert(f.value, f.unit, unit_asked) if unit_asked else f.value
         if v is not None:
             out.add((v.normalize() if v else Decimal(0), unit_asked or f.unit))
@@ -193,7 +207,7 @@ def compose(index: Index, fact: Fact, rng: random.Random, multi: bool) -> Questi
             return None
         text = _fullwidth(text)
     reports = _candidates(index, report, dept, year)
-    acceptable = _acceptable(index, fact, reports, unit)
+    acceptable = _acceptable(index, fact, reports, unit, subject.text)
     amounts = {a for a, _u in acceptable}
     determinate = len(reports) == 1 and len(amounts) == 1
     parts = (

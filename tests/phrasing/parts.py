@@ -22,6 +22,15 @@ from .facts import Fact, Report, subject_key
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
 
+def _rules_file(name: str) -> dict:
+    """A rules file as plain YAML, wherever the rules keep it (rules/zh/ or rules/); empty when
+    the file is gone — the generator then simply has fewer forms."""
+    for path in (RULES / "zh" / name, RULES / name):
+        if path.is_file():
+            return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {}
+
+
 @dataclass(frozen=True)
 class Part:
     """One part of a question: which slot, the label counted in the coverage table, its text."""
@@ -34,7 +43,7 @@ class Part:
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, list[str]]:
     """rules/lexicon.yaml synonyms by the subject_key of their canonical subject."""
-    data = yaml.safe_load((RULES / "lexicon.yaml").read_text(encoding="utf-8")) or {}
+    data = _rules_file("lexicon.yaml")
     out: dict[str, list[str]] = {}
     for canon, words in (data.get("synonyms") or {}).items():
         out.setdefault(subject_key(canon), []).extend(str(w) for w in words or ())
@@ -43,7 +52,7 @@ def lexicon() -> dict[str, list[str]]:
 
 @lru_cache(maxsize=1)
 def aliases() -> dict[str, list[str]]:
-    data = yaml.safe_load((RULES / "departments.yaml").read_text(encoding="utf-8")) or {}
+    data = _rules_file("departments.yaml")
     return {str(k): [str(w) for w in v or ()] for k, v in (data.get("aliases") or {}).items()}
 
 
