@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .check import answer_rate, counts, inconsistent, run
+from .check import answer_rate, counts, diagnose, inconsistent, run
 from .facts import load
 from .generate import generate
 from .kb import REFERENCE, build, corpus_sources
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json-only", action="store_true", help="with --corpus: only the page-text JSON reports")
     ap.add_argument("--per-fact", type=int, default=20, help="questions per fact (zeros get a quarter)")
     ap.add_argument("--seed", type=int, default=12)
-    ap.add_argument("--findings", type=Path, help="write every wrong figure here (markdown)")
+    ap.add_argument("--findings", type=Path, help="write every wrong figure here (markdown), each diagnosed")
     args = ap.parse_args(argv)
 
     from bot import Bot
@@ -43,8 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         index = load(path)
         questions = generate(index, args.per_fact, args.seed)
         start = time.perf_counter()
-        results = run(Bot(path), questions)
+        bot = Bot(path)
+        results = run(bot, questions)
         took = time.perf_counter() - start
+        diagnosis = (
+            {i: diagnose(bot, index, r) for i, r in enumerate(results) if r.cls == "wrong"} if args.findings else None
+        )
     c = counts(results)
     good, det = answer_rate(results)
     title = f"{path.name if args.kb else ('reference' if args.reference else 'corpus')}, seed {args.seed}, {args.per_fact} per fact"
@@ -53,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(results)} questions in {took:.1f} s; wrong figures {c['wrong']}; "
           f"determinate correct {good}/{det}; facts whose paraphrases disagree {len(inconsistent(results))}")
     if args.findings:
-        args.findings.write_text(findings(results), encoding="utf-8")
+        args.findings.write_text(findings(results, diagnosis), encoding="utf-8")
     return 0
 
 

@@ -4,6 +4,8 @@ correct      answered with one of the acceptable figures, in the unit asked (any
              was asked, the amount compared exactly)
 wrong        answered with a figure that is not acceptable — including the right amount in
              another unit than the one asked (the project's question sets count that as wrong)
+rounded      the right amount rounded to 0.01万元 (350.86 for 3508644元): the reports' own
+             habit in their text, but not the exact figure — neither right nor a wrong figure
 no value     answered in words, but the answer's ``value`` field is empty
 asked back   ``clarify``
 declined     ``no_answer``
@@ -20,7 +22,7 @@ from decimal import Decimal
 from .generate import Question, convert
 
 MONEY = ("万元", "元")
-CLASSES = ("correct", "wrong", "no value", "asked back", "declined")
+CLASSES = ("correct", "wrong", "rounded", "no value", "asked back", "declined")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,15 @@ def classify(q: Question, status: str, value: Decimal | None, unit: str | None, 
         if not q.unit_asked:
             return Result(q, "correct", value, unit, text)
         return Result(q, "wrong", value, unit, text, cause=f"unit asked {q.unit_asked} not used")
+    for exp, exp_unit, step in q.rounded:
+        # a finer figure behind the narrative's rounded one: the table's exact amount
+        same = convert(got[0], got[1], exp_unit)
+        if same is not None and abs(same - exp) < step and (not q.unit_asked or got[1] == q.unit_asked):
+            return Result(q, "correct", value, unit, text)
+    for a, u in amounts:
+        g = _amount(*got)
+        if g[1] == u == "元" and got[1] == "万元" and abs(g[0] - a) < 100 and g[0] % 100 == 0:
+            return Result(q, "rounded", value, unit, text, cause="rounded to 0.01万元")
     return Result(q, "wrong", value, unit, text, cause="another figure")
 
 
@@ -69,6 +80,33 @@ def run(bot, questions: list[Question]) -> list[Result]:
         a = bot.ask(q.text, Conversation())
         out.append(classify(q, a.status, a.value, a.unit, a.text))
     return out
+
+
+DIAGNOSE_ORDER = ("noise", "unit", "infix", "filler", "particle", "frame", "subject", "dept", "year")
+
+
+def diagnose(bot, index, result: Result) -> str:
+    """Which part makes a wrong figure: put each part back to its plainest form, one at a time;
+    the first whose plain form is answered right is the part the bot misses. ``plain`` when
+    even the plainest question (full name, 科目名称, 是多少) gets a wrong figure."""
+    from bot import Conversation
+
+    from .generate import plain
+
+    q = result.question
+    for slot in DIAGNOSE_ORDER:
+        alt = plain(index, q, slot)
+        if alt is None:
+            continue
+        a = bot.ask(alt.text, Conversation())
+        if classify(alt, a.status, a.value, a.unit).cls == "correct":
+            return slot
+    base = q
+    for slot in DIAGNOSE_ORDER:
+        alt = plain(index, base, slot)
+        base = alt or base
+    a = bot.ask(base.text, Conversation())
+    return "plain" if classify(base, a.status, a.value, a.unit).cls == "wrong" else "combination"
 
 
 def inconsistent(results: list[Result]) -> dict:
@@ -91,4 +129,4 @@ def answer_rate(results: list[Result]) -> tuple[int, int]:
     return sum(r.cls == "correct" for r in det), len(det)
 
 
-__all__ = ["CLASSES", "Result", "answer_rate", "classify", "convert", "counts", "inconsistent", "run"]
+__all__ = ["CLASSES", "Result", "answer_rate", "classify", "convert", "counts", "diagnose", "inconsistent", "run"]

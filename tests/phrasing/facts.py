@@ -24,8 +24,9 @@ __all__ = ["Fact", "Index", "Report", "load", "subject_key"]
 
 # Measures a question can ask for. 'actual' = 决算数 (what was spent / received), 'budget' =
 # 预算数, 'prior' = the year before the report's year (only where the report states it),
-# 'target' = an indicator's 年度指标值.
-MEASURES = ("actual", "budget", "prior", "target")
+# 'target' = an indicator's 年度指标值, 'count' = a number of people or things the narrative states.
+MEASURES = ("actual", "budget", "prior", "target", "count")
+MONEY_UNITS = ("万元", "元")
 
 _NUMBERING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]\s*|第[一二三四五六七八九十]+[部分项]\s*)"
@@ -230,6 +231,9 @@ def _narrative(con: sqlite3.Connection, reports: dict[int, Report], names: dict[
         subj = _TRAILING.sub("", subj.removeprefix("发生"))
         # Keep only clauses that are a subject's name: known to the report's tables, or a noun
         # phrase ending as subjects do — never a fragment such as 支出决算 or 占本年支出合计的.
+        subj = re.sub(r"\([^()]{3,}\)", "", subj)  # (以合同签订为准) is a remark, not the name
+        if unit not in MONEY_UNITS and measure != "prior":
+            measure = "count"  # 共有车辆3辆 is a state, in a budget report as in a final one
         if _ONLY_ACCOUNTING.match(subj) or len(subj) > 20:
             continue
         known = subj in names.get(rid, set())

@@ -44,6 +44,9 @@ class Question:
     unit_asked: str  # 万元 / 元 / "" (any unit of the fact's kind)
     acceptable: frozenset[tuple[Decimal, str]]  # (amount, unit) in the unit asked, or as printed
     determinate: bool
+    # Narrative figures among them, with the step they are printed to (3121.42万元: 0.01万元 =
+    # 100元): the table's exact 31214205.80元 behind a rounded narrative figure is right too.
+    rounded: frozenset[tuple[Decimal, str, Decimal]] = frozenset()
 
     def part(self, slot: str) -> Part | None:
         return next((p for p in self.parts if p.slot == slot), None)
@@ -76,20 +79,27 @@ def _meanings(fact: Fact, form: str) -> tuple[str, ...]:
     also the 三公 table's 因公出国(境)费."""
     keys = [subject_key(form)]
     for canon, words in lexicon().items():
-        if form in words or fact.key in words or fact.subject in words:
+        if form in words or fact.key in words or fact.subject in words or canon == fact.key:
             keys.append(canon)
+            keys.extend(subject_key(w) for w in words)  # its other names as subjects of their own
             if canon.endswith("总额"):
                 keys.append(canon[: -len("总额")])  # the narrative's 政府采购支出总额为 → 政府采购支出
     return tuple(keys)
 
 
-def _acceptable(index: Index, fact: Fact, reports: frozenset[int], unit_asked: str, form: str) -> frozenset:
+def _acceptable(index: Index, fact: Fact, reports: frozenset[int], unit_asked: str, form: str):
     out = set()
+    rounded = set()
     for f in [fact, *index.same_subject(fact, reports, fact.measure, _meanings(fact, form))]:
         v = convert(f.value, f.unit, unit_asked) if unit_asked else f.value
-        if v is not None:
-            out.add((v.normalize() if v else Decimal(0), unit_asked or f.unit))
-    return frozenset(out)
+        if v is None:
+            continue
+        u = unit_asked or f.unit
+        out.add((v.normalize() if v else Decimal(0), u))
+        if f.source == "narrative" and f.unit in ("万元", "元") and f.value:
+            step = convert(Decimal(1).scaleb(f.value.as_tuple().exponent), f.unit, u)
+            rounded.add((v, u, step))
+    return frozenset(out), frozenset(rounded)
 
 
 @lru_cache(maxsize=1)
@@ -169,47 +179,26 @@ def compose(index: Index, fact: Fact, rng: random.Random, multi: bool) -> Questi
     depts = department_forms(report, index.reports)
     dept = rng.choice(depts) if multi else rng.choice([None, None, *depts])
     year_label = rng.choice(["-", "Y年", "Y年度"])
-    year = Part("year", year_label, year_label.replace("Y", str(report.year)) if year_label != "-" else "")
     subject = rng.choice(subject_forms(fact))
     measure = rng.choice(_measure_parts(fact, report))
     frame_label, template = rng.choice(_frames(fact, measure))
     unit = rng.choice(_units(fact, frame_label))
     filler, infix, particle = rng.choice(FILLERS), rng.choice(INFIXES), rng.choice(PARTICLES)
-    noise = rng.choice(NOISE)
-    subject_text = subject.text
-    if noise == "typo" and subject.label != "code":
-        others = {f.subject for f in index.facts if f.report_id == fact.report_id and f.key != fact.key}
-        subject_text = _typo(subject.text, rng, others) or ""
-        if not subject_text:
-            return None
-    elif noise == "typo":
-        noise = "-"
-    m = measure.text if measure.label != "-" else ""
-    if fact.measure == "prior":
-        asked = f"{m}{subject_text}"
-        if year.label != "-":
-            year = Part("year", "-", "")  # 2024年上年… is not how anyone asks
-    else:
-        asked = f"{subject_text}{m}"
+    noise = Part("noise", rng.choice(NOISE), "")
+    if noise.label == "typo":
+        if subject.label == "code":
+            noise = Part("noise", "-", "")
+        else:
+            others = {f.subject for f in index.facts if f.report_id == fact.report_id and f.key != fact.key}
+            typo = _typo(subject.text, rng, others)
+            if not typo:
+                return None
+            noise = Part("noise", "typo", typo)  # the misspelt subject
+    if fact.measure == "prior" or frame_label == "多少X":
+        year_label = "-" if fact.measure == "prior" else year_label  # 2024年上年… is not how anyone asks
     if frame_label == "多少X":
         infix = Part("infix", "-", "")
-    body = template.format(s=asked, u=unit)
-    if infix.text and frame_label != "多少X":
-        body = body.replace(asked, asked + infix.text, 1)
-    dept_text = dept.text if dept else ""
-    if dept_text[-1:].isdigit():
-        dept_text += "的"  # 12345的2024年… — digits run into the year or a 科目编码 otherwise
-    text = f"{filler.text}{dept_text}{year.text}{body}{particle.text}"
-    if noise == "繁体":
-        text = _s2t().convert(text)
-    elif noise == "全角":
-        if not any(c.isascii() and c.isalnum() for c in text):
-            return None
-        text = _fullwidth(text)
-    reports = _candidates(index, report, dept, year)
-    acceptable = _acceptable(index, fact, reports, unit, subject.text)
-    amounts = {a for a, _u in acceptable}
-    determinate = len(reports) == 1 and len(amounts) == 1
+    year = Part("year", year_label, year_label.replace("Y", str(report.year)) if year_label != "-" else "")
     parts = (
         dept or Part("dept", "none", ""),
         year,
@@ -220,9 +209,71 @@ def compose(index: Index, fact: Fact, rng: random.Random, multi: bool) -> Questi
         filler,
         infix,
         particle,
-        Part("noise", noise, ""),
+        noise,
     )
-    return Question(unicodedata.normalize("NFC", text), fact, parts, unit, acceptable, determinate)
+    return build_question(index, fact, parts)
+
+
+def render(fact: Fact, parts: tuple[Part, ...]) -> str | None:
+    """The question text the parts spell (None when a noise has nothing to change)."""
+    p = {x.slot: x for x in parts}
+    subject_text = p["noise"].text if p["noise"].label == "typo" else p["subject"].text
+    m = p["measure"].text if p["measure"].label != "-" else ""
+    asked = f"{m}{subject_text}" if fact.measure == "prior" else f"{subject_text}{m}"
+    body = p["frame"].text.format(s=asked, u=p["unit"].text)
+    if p["infix"].text and p["frame"].label != "多少X":
+        body = body.replace(asked, asked + p["infix"].text, 1)
+    dept_text = p["dept"].text
+    if dept_text[-1:].isdigit():
+        dept_text += "的"  # 12345的2024年… — digits run into the year or a 科目编码 otherwise
+    text = f"{p['filler'].text}{dept_text}{p['year'].text}{body}{p['particle'].text}"
+    if p["noise"].label == "繁体":
+        text = _s2t().convert(text)
+    elif p["noise"].label == "全角":
+        if not any(c.isascii() and c.isalnum() for c in text):
+            return None
+        text = _fullwidth(text)
+    return unicodedata.normalize("NFC", text)
+
+
+def build_question(index: Index, fact: Fact, parts: tuple[Part, ...]) -> Question | None:
+    """A question from its parts, with the figures it may get and whether it pins one."""
+    text = render(fact, parts)
+    if text is None:
+        return None
+    p = {x.slot: x for x in parts}
+    report = index.reports[fact.report_id]
+    dept = p["dept"] if p["dept"].label != "none" else None
+    reports = _candidates(index, report, dept, p["year"])
+    unit = p["unit"].text
+    acceptable, rounded = _acceptable(index, fact, reports, unit, p["subject"].text)
+    determinate = len(reports) == 1 and len({a for a, _u in acceptable}) == 1
+    return Question(text, fact, parts, unit, acceptable, determinate, rounded)
+
+
+def plain(index: Index, question: Question, slot: str) -> Question | None:
+    """The same question with one part put back to its plainest form (the 科目名称, no filler,
+    no unit, 是多少 …) — when that one is answered right, the part is what the bot misses."""
+    fact = question.fact
+    neutral = {
+        "dept": Part("dept", "full", index.reports[fact.report_id].department),
+        "year": Part("year", "-", ""),
+        "subject": Part("subject", "name", fact.subject),
+        "unit": Part("unit", "-", ""),
+        "frame": Part("frame", "X是多少", "{s}是多少{u}"),
+        "filler": Part("filler", "-", ""),
+        "infix": Part("infix", "-", ""),
+        "particle": Part("particle", "-", ""),
+        "noise": Part("noise", "-", ""),
+    }
+    if slot not in neutral:
+        return None
+    old = question.part(slot)
+    new = neutral[slot]
+    if old is None or (old.label, old.text) == (new.label, new.text):
+        return None
+    parts = tuple(new if x.slot == slot else x for x in question.parts)
+    return build_question(index, fact, parts)
 
 
 def generate(index: Index, per_fact: int, seed: int = 12) -> list[Question]:

@@ -93,6 +93,7 @@ MEASURE_WORDS: dict[str, tuple[str, ...]] = {
     "prior": ("上年", "上一年", "{prev}年"),
     "target": ("指标值", "目标值", "年度指标值"),
     "indicator_actual": ("-", "实际完成值", "完成值", "实际"),
+    "count": ("-",),
 }
 
 # Frames: label, template ({s} = what is asked, {u} = unit asked), kinds of figure they fit.

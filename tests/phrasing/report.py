@@ -42,8 +42,8 @@ def markdown(results: list[Result], title: str = "") -> str:
         lines.append(f"**{title}** — {len(results)} questions: " + ", ".join(f"{k} {c[k]}" for k in CLASSES)
                      + f"; determinate answered correctly {good}/{det} ({100 * good / max(det, 1):.1f}%)")
         lines.append("")
-    lines.append("| part | form | generated | correct | wrong | no value | asked back | declined | correct of determinate |")
-    lines.append("|---|---|---|---|---|---|---|---|---|")
+    lines.append("| part | form | generated | correct | wrong | rounded | no value | asked back | declined | correct of determinate |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
     table = coverage(results)
     for slot in SLOTS:
         rows = sorted((k for k in table if k[0] == slot), key=lambda k: -table[k]["generated"])
@@ -51,7 +51,7 @@ def markdown(results: list[Result], title: str = "") -> str:
             t = table[key]
             rate = f"{100 * t['determinate correct'] / t['determinate']:.0f}%" if t["determinate"] else "—"
             lines.append(
-                f"| {SLOT_NAMES[slot]} | {key[1]} | {t['generated']} | {t['correct']} | {t['wrong']} | "
+                f"| {SLOT_NAMES[slot]} | {key[1]} | {t['generated']} | {t['correct']} | {t['wrong']} | {t['rounded']} | "
                 f"{t['no value']} | {t['asked back']} | {t['declined']} | {rate} |"
             )
     return "\n".join(lines)
@@ -73,12 +73,30 @@ def _trigger(r: Result) -> str:
     return f"subject {r.question.fact.key} (other figure of the report)"
 
 
-def findings(results: list[Result]) -> str:
-    """Every wrong figure: question, expected, got, parts — grouped by the part behind it."""
+def _diagnosed(r: Result, slot: str) -> str:
+    p = {x.slot: x for x in r.question.parts}
+    if slot == "plain":
+        return f"wrong even asked plainly: {r.question.fact.key}"
+    if slot == "combination":
+        return "only a combination of parts (no single part's plain form is answered right)"
+    part = p[slot]
+    if slot == "noise" and part.label == "typo":
+        return "typo in the subject"
+    if slot == "subject":
+        return f"subject form {part.label}"
+    if slot == "unit":
+        return f"unit asked {part.label} not honoured" if r.cause.startswith("unit") else f"unit asked {part.label}"
+    return f"{SLOT_NAMES[slot]} {part.label}"
+
+
+def findings(results: list[Result], diagnosis: dict[int, str] | None = None) -> str:
+    """Every wrong figure: question, expected, got, parts — grouped by the part behind it
+    (``diagnosis``: result index → slot from check.diagnose; else a guess from the parts)."""
     groups: dict[str, list[Result]] = defaultdict(list)
-    for r in results:
+    for i, r in enumerate(results):
         if r.cls == "wrong":
-            groups[_trigger(r)].append(r)
+            cause = _diagnosed(r, diagnosis[i]) if diagnosis and i in diagnosis else _trigger(r)
+            groups[cause].append(r)
     out = []
     for cause, rs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         out.append(f"### {cause} — {len(rs)}")
