@@ -85,7 +85,24 @@ def test_generation_is_deterministic_and_every_question_carries_its_parts(index)
     assert [q.text for q in generate(index, per_fact=3, seed=SEED + 1)] != [q.text for q in a]
     for q in a:
         assert tuple(p.slot for p in q.parts) == SLOTS
-        assert q.acceptable and (q.fact.value, q.fact.unit) or q.unit_asked
+        own = convert(q.fact.value, q.fact.unit, q.unit_asked) if q.unit_asked else q.fact.value
+        assert (own, q.unit_asked or q.fact.unit) in q.acceptable  # the fact's own figure, in the unit asked
+        assert q.text and all(p.text in q.text for p in q.parts if p.slot in ("filler", "particle") and p.text
+                              and q.part("noise").label == "-")
+
+
+def test_a_subject_with_several_figures_accepts_each_and_is_not_determinate(index):
+    """The reference report's 三公 table is declared empty (budget 0) while its text states a 三公
+    budget of 1.93万元: both are the report's answer, asking back is best, neither is wrong."""
+    qs = [q for q in generate(index, per_fact=20, seed=SEED)
+          if q.fact.key == "三公经费" and q.fact.measure == "budget" and not q.unit_asked]
+    assert qs
+    for q in qs:
+        assert {a for a, _u in q.acceptable} == {Decimal("0"), Decimal("1.93")}
+        assert not q.determinate
+        assert classify(q, "answered", Decimal("1.93"), "万元").cls == "correct"
+        assert classify(q, "answered", Decimal("0.00"), "万元").cls == "correct"
+        assert classify(q, "answered", Decimal("21.00"), "万元").cls == "wrong"
 
 
 def test_classification_is_strict_about_figures_and_units(index):
