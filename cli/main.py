@@ -289,6 +289,21 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_api(args, page: bool = False) -> int:
+    """The JSON API (and, for ``web``, the kiosk page) on uvicorn; see web/."""
+    from web.server import serve_command
+
+    path = _existing_db(args)
+    if path is None:
+        return EXIT_FAILED
+    serve_command(path, args.host, args.port, args.workers, page, args.cors_origins, getattr(args, "idle_timeout", None))
+    return 0
+
+
+def cmd_web(args) -> int:
+    return cmd_api(args, page=True)
+
+
 def cmd_unanswered(args) -> int:
     from tui.kiosk import default_log_path, unanswered_summary
 
@@ -363,6 +378,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--idle-timeout", type=float, default=120.0)
     s.add_argument("--log", help="未回答问题日志")
     s.set_defaults(func=cmd_serve)
+
+    for name, func, text in (
+        ("api", cmd_api, "JSON HTTP API (POST /v1/ask …)"),
+        ("web", cmd_web, "网页版自助终端 (kiosk page + API)"),
+    ):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("--host", default="127.0.0.1")
+        s.add_argument("--port", type=int, default=8000)
+        s.add_argument("--workers", type=int, default=1, help="uvicorn 工作进程数")
+        s.add_argument("--cors-origins", help="允许跨域调用的来源，逗号分隔 (默认关闭)")
+        if name == "web":
+            s.add_argument("--idle-timeout", type=float, default=90.0, help="无操作多少秒后回到开始 (默认 90)")
+        s.set_defaults(func=func)
 
     s = sub.add_parser("unanswered", help="自助终端里没答上的问题，按次数排序")
     s.add_argument("--log", help="日志文件")
