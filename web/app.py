@@ -12,9 +12,11 @@ numbers for why one Bot per worker, and more workers rather than more Bots).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
 from typing import Any
 
@@ -160,8 +162,13 @@ def create_app(settings: Settings, bot: Bot | None = None) -> FastAPI:
         log.exception("unhandled error")
         return JSONResponse(error_body("internal_error", "服务出错了，请稍后再试。"), status_code=500)
 
+    # The Bot answers one question at a time (its own lock), so one thread is all it can use; asking from
+    # FastAPI's 40-thread pool only makes 40 threads fight for the lock and the GIL (see the README's
+    # load numbers). One thread per worker queues the questions instead; more workers add throughput.
+    asker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bot")
+
     @app.post("/v1/ask", response_model=AskResponse, responses=ERRORS, tags=["ask"])
-    def ask(body: AskRequest, request: Request) -> dict[str, Any]:
+    async def ask(body: AskRequest, request: Request) -> dict[str, Any]:
         """回答一个问题。追问时带上上一个回答的 `context`，任何一个工作进程都能接着答。"""
         if not rate.allow(client_key(request)):
             raise ApiError(429, "rate_limited", "提问太频繁了，请稍后再试。")
@@ -176,7 +183,9 @@ def create_app(settings: Settings, bot: Bot | None = None) -> FastAPI:
             conv = codec.load(body.context) if body.context is not None else Conversation()
         except TokenError as e:
             raise ApiError(400, e.code, e.message) from e
-        answer = bot.ask(question, conv, report_id=body.report_id)
+        answer = await asyncio.get_running_loop().run_in_executor(
+            asker, lambda: bot.ask(question, conv, report_id=body.report_id)
+        )
         out = answer.as_dict()
         out["report_id"] = answer.report_id
         out["context"] = codec.dump(conv)

@@ -47,6 +47,7 @@ def run(settings: Settings, host: str, port: int, workers: int = 1, log_level: s
         limit_concurrency=MAX_CONNECTIONS,
         timeout_keep_alive=5,
         server_header=False,
+        http="web.nodelay:NoDelayH11Protocol",
     )
 
 
