@@ -275,3 +275,58 @@ def test_cors_is_off_unless_configured(ref_bot, client):
     assert r.headers["access-control-allow-origin"] == "https://portal.example"
     r = open_.options("/v1/ask", headers={**pre, "Origin": "https://elsewhere.example"})
     assert "access-control-allow-origin" not in r.headers
+
+
+def test_short_keys_are_refused_and_keys_read_from_a_file(tmp_path):
+    from web.settings import read_secret
+
+    with pytest.raises(ValueError):
+        read_secret({"DISCLOSURE_BOT_SECRET": "short"})
+    key = tmp_path / "key"
+    key.write_text("ab" * 32 + "\n", encoding="utf-8")
+    assert read_secret({"DISCLOSURE_BOT_SECRET_FILE": str(key)}) == bytes.fromhex("ab" * 32)
+    assert read_secret({}) == b""
+
+
+def test_web_command_with_two_workers_shares_one_key(built_db, tmp_path):
+    """The real command: two uvicorn worker processes, a random key made at start, follow-ups on new connections."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.conftest import ROOT
+    from tests.web_support import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCLOSURE_BOT_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "--db", str(built_db), "web", "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and proc.poll() is None, "the web command did not start"
+            time.sleep(0.2)
+        assert '<html lang="zh-CN">' in httpx.get(url + "/").text
+        token = httpx.post(url + "/v1/ask", json={"question": "三公经费多少"}).json()["context"]
+        for _ in range(6):  # a new connection each time: either worker may take it
+            r = httpx.post(url + "/v1/ask", json={"question": "预算呢", "context": token}, headers={"Connection": "close"})
+            assert r.status_code == 200 and Decimal(r.json()["value"]) == Decimal("1.93")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    assert "DISCLOSURE_BOT_SECRET" in proc.stderr.read().decode("utf-8")  # it said the key is per start
