@@ -14,8 +14,8 @@ import sqlite_utils
 
 from rules import Rules, default_rules
 
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|[(（][一二三四五六七八九十]+[)）])\s*")
-_NOTES = re.compile(r"[(（](?:类|款|项|含专用结余)[)）]")
+_NUMBERING = re.compile(default_rules().pattern("catalog_catalog_1"))
+_NOTES = re.compile(default_rules().pattern("catalog_catalog_2"))
 
 
 def bare(name: str) -> str:
@@ -35,8 +35,10 @@ class ReportInfo:
 
     @property
     def label(self) -> str:
-        return default_rules().templates["catalog_label"].format(
-            self_department=self.department, self_year=self.year, self_kind=self.kind
+        return (
+            default_rules()
+            .templates["catalog_label"]
+            .format(self_department=self.department, self_year=self.year, self_kind=self.kind)
         )
 
     @property
@@ -48,12 +50,12 @@ class ReportInfo:
 def core_name(department: str, region: str | None) -> str:
     """A department's own name: no 中共 prefix, region or 区委/人民政府 in front."""
     core = department
-    for prefix in ("中共", "中国共产党"):
+    for prefix in default_rules().word("catalog_core_name_1"):
         if core.startswith(prefix):
             core = core[len(prefix) :]
     if region and core.startswith(region):
         core = core[len(region) :]
-    return re.sub(r"^(?:[\u4e00-\u9fff]{1,4}?[市区县]委|委|人民政府)", "", core)
+    return re.sub(default_rules().pattern("catalog_core_name_2"), "", core)
 
 
 @dataclass
@@ -78,9 +80,9 @@ def _dept_aliases(dept: str, region: str | None) -> list[str]:
     for m in re.finditer(r"\d{3,}", dept):
         out.add(m.group(0))
     core = dept[len(region) :] if region and dept.startswith(region) else dept
-    core = re.sub(r"^(人民政府)", "", core)
+    core = re.sub(default_rules().pattern("catalog_dept_aliases_1"), "", core)
     out.add(core)
-    for suffix in ("街道办事处", "事务中心", "办事处", "中心"):
+    for suffix in default_rules().word("catalog_dept_aliases_2"):
         if core.endswith(suffix) and len(core) > len(suffix) + 1:
             out.add(core[: -len(suffix)])
     return sorted(out, key=len, reverse=True)
@@ -108,7 +110,7 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
     for row in db.query("SELECT DISTINCT name, code FROM table_rows WHERE name IS NOT NULL AND name != ''"):
         name = row["name"]
         subject = bare(name)
-        if not subject or subject in ("合计", "总计") or len(subject) < 2:
+        if not subject or subject in default_rules().word("catalog_build_catalog_1") or len(subject) < 2:
             continue
         subjects.add(subject)
         add(subject, subject)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from knowledge.model import Citation
 from knowledge.paths import ensure_default_db
 from knowledge.segment import add_words, cut
 from knowledge.store import open_db
-from rules import Rules, default_rules
+from rules import Rules, RulesError, default_rules
 
 from .answer import Answer, Trace
 from .catalog import Catalog, build_catalog
@@ -27,8 +28,11 @@ from .compute import ComputeMixin
 from .conversation import Conversation
 from .entities import Entities, recognise
 from .figures import FiguresMixin
+from .intent import check_routing, choose_intent
 from .normalise import MAX_QUESTION, encodable, normalise
 from .query import (
+    Context,
+    QueryCache,
     QueryLog,
     findings_for,
     search_sentences,
@@ -36,7 +40,6 @@ from .query import (
 from .reports import ReportsMixin
 from .texts import TextsMixin
 from .wording import (
-    GLOBAL_INTENTS,
     _kind_text,
     _strip_report_words,
 )
@@ -57,15 +60,12 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self.readonly = readonly
         self.db = open_db(self.db_path, readonly=readonly)
         self.rules = rules or default_rules()
+        check_handlers(self.rules)
         self._seen = self._version()
         self.catalog: Catalog = build_catalog(self.db, self.rules)
         self._lock = threading.Lock()
+        self._rows = QueryCache()  # rows of recent queries, for this version of the knowledge base
         self._words_loaded = False
-        self._trace: Trace | None = None
-        self._question = ""
-        self._ents: Entities | None = None
-        self._last_context = ""
-        self._conv: Conversation | None = None
 
     def _version(self) -> tuple:
         """What identifies the knowledge base's current content: the file and SQLite's data_version.
@@ -95,6 +95,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             return False
         self._seen = seen
         self.catalog = build_catalog(self.db, self.rules)
+        self._rows.clear()
         self._words_loaded = False  # the new report's names become tokenizer words too
         return True
 
@@ -132,7 +133,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
                 question=str(question)[:MAX_QUESTION],
                 status="no_answer",
                 intent="error",
-                text="抱歉，处理这个问题时出错了，请换个说法再试。",
+                text=self.rules.templates["core_ask_1"],
             )
             if trace:
                 trace.add("error", f"{type(e).__name__}: {e}")
@@ -151,18 +152,49 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         return "、".join(f"“{e}”" for e in self.rules.examples[:3])
 
     def _ask(self, question, conv: Conversation | None, trace: Trace | None, report_id: int | None) -> Answer:
-        T = self.rules.templates
+        """The pipeline for one question: parse, intent, report slot, handler, findings."""
         raw = question if isinstance(question, str) else str(question or "")
         text = normalise(raw)
         if trace:
             trace.add("normalise", text)
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
-            return Answer(
-                raw[:MAX_QUESTION],
-                "no_answer",
-                T["empty_question"].format(examples=self._examples()),
-                intent="empty",
-            )
+            body = self.rules.templates["empty_question"].format(examples=self._examples())
+            return Answer(raw[:MAX_QUESTION], "no_answer", body, intent="empty")
+        text, tokens, ents = self._parse(text, conv, trace)
+        intent = choose_intent(text, ents, self.catalog, self.rules)
+        ctx = Context(question=text, ents=ents, conv=conv, trace=trace, log=QueryLog(cache=self._rows))
+        if intent == "list_reports" and ents.unknown_department:
+            intent = "lookup"  # the report choice below declines it, naming what is available
+        if intent in self.rules.without_report:
+            answer = self._dispatch(intent, text, tokens, ents, None, conv, ctx)
+            answer.question = raw[:MAX_QUESTION]
+            return answer
+        report, decline, candidates = self._choose_report(text, ents, conv, report_id)
+        if trace:
+            slot = {"intent": intent, "report": report.label if report else None}
+            trace.add("intent", {**slot, "candidates": [r.label for r in candidates[:20]]})
+        if decline:
+            decline.question = raw[:MAX_QUESTION]
+            return decline
+        if report is None:
+            answer = self._no_report_named(text, ents, candidates, intent, ctx)
+            answer.question = raw[:MAX_QUESTION]
+            return answer
+        answer = self._dispatch(intent, text, tokens, ents, report, conv, ctx)
+        answer = self._in_requested_unit(answer, text, ents, report, ctx)
+        answer.question = raw[:MAX_QUESTION]
+        answer.report_id = report.id
+        if trace:
+            trace.add("sql", ctx.queries)
+        self._add_findings(answer, report, ctx)
+        if conv is not None and answer.status == "answered":
+            conv.report_id = report.id
+        return answer
+
+    def _parse(
+        self, text: str, conv: Conversation | None, trace: Trace | None
+    ) -> tuple[str, list[str], Entities]:
+        """Tokens and entities; a bare report name answers a pending "which report?" (the conversation)."""
         tokens = self._tokens(text)
         if trace:
             trace.add("tokens", tokens)
@@ -175,196 +207,142 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             conv.pending_question = ""
         if trace:
             trace.add("entities", ents.explain())
-        intent = self._intent(text, ents)
-        log = QueryLog()
-        self._question = text
-        self._ents = ents
-        self._trace = trace
-        self._conv = conv
-        if intent == "list_reports" and ents.unknown_department:
-            intent = "lookup"  # the report choice below declines it, naming what is available
-        if intent in GLOBAL_INTENTS:
-            answer = self._dispatch(intent, text, tokens, ents, None, conv, log)
-            answer.question = raw[:MAX_QUESTION]
-            return answer
-        # report slot
-        report, decline, candidates = self._choose_report(text, ents, conv, report_id)
-        if trace:
-            trace.add(
-                "intent",
-                {
-                    "intent": intent,
-                    "report": report.label if report else None,
-                    "candidates": [r.label for r in candidates[:20]],
-                },
-            )
-        if decline:
-            decline.question = raw[:MAX_QUESTION]
-            return decline
-        if report is None:
-            across = self._across(text, ents, candidates, log)
-            if across is not None:
-                across.question = raw[:MAX_QUESTION]
-                if trace:
-                    trace.add("sql", log.queries)
-                return across
-            if conv is not None:
-                conv.pending_question = text
-            return Answer(
-                raw[:MAX_QUESTION],
-                "clarify",
-                T["clarify_report"],
-                intent=intent,
-                suggestions=[
-                    self.rules.templates["core_ask"].format(
-                        r_short=r.short,
-                        r_year=r.year,
-                        r_kind=r.kind,
-                        strip_report_words_text=_strip_report_words(text),
-                    )
-                    for r in candidates[:8]
-                ],
-            )
-        answer = self._dispatch(intent, text, tokens, ents, report, conv, log)
-        answer = self._in_requested_unit(answer, text, ents, report, log)
-        answer.question = raw[:MAX_QUESTION]
-        answer.report_id = report.id
-        if trace:
-            trace.add("sql", log.queries)
-        if answer.status == "answered" and answer.citations:
-            notes = findings_for(self.db, log, report, answer.citations)
-            for n in notes[:2]:
-                answer.notes.append(n)
-                answer.text += T["disagree_note"].format(message=n)
-        if conv is not None and answer.status == "answered":
-            conv.report_id = report.id
-        return answer
+        return text, tokens, ents
 
-    def _intent(self, text: str, ents: Entities) -> str:
-        found = [
-            name
-            for name, words in self.rules.intents.items()
-            if any(w.lower() in text.lower() for w in words)
+    def _no_report_named(self, text: str, ents: Entities, candidates, intent: str, ctx: Context) -> Answer:
+        """Several reports fit: answer across them when the question asks exactly that, else ask which."""
+        across = self._across(text, ents, candidates, ctx)
+        if across is not None:
+            if ctx.trace:
+                ctx.trace.add("sql", ctx.queries)
+            return across
+        if ctx.conv is not None:
+            ctx.conv.pending_question = text
+        asked = _strip_report_words(text)
+        suggestions = [
+            self.rules.templates["core_ask"].format(
+                r_short=r.short, r_year=r.year, r_kind=r.kind, strip_report_words_text=asked
+            )
+            for r in candidates[:8]
         ]
-        if any(w in text for w in self.rules.private_words) or (
-            any(m in text for m in self.rules.person_markers)
-            and re.search(r"工资|收入|薪|住址|年龄|家", text)
-        ):
-            return "private"
-        if (
-            ({"duties", "organisation"} & set(found))
-            and ents.subjects
-            and ents.subjects[0].subject in self.catalog.terms
-        ):
-            return "definition"  # "项目支出是干什么的" asks what the term means, not the department's duties
-        for name in (
-            "list_reports",
-            "report_info",
-            "reason",
-            "duties",
-            "organisation",
-            "definition",
-            "contact",
-        ):
-            if name in found:
-                if name == "definition" and ents.subjects and re.search(r"多少|几", text):
-                    continue
-                return name
-        if (
-            ents.subjects
-            and ents.subjects[0].subject in self.catalog.indicators
-            and "definition" not in found
-        ):
-            return "performance"
-        fund_words = r"年初预算数|全年预算数|全年执行数|执行数|执行率|得分|分值"
-        if (
-            ents.subjects
-            and ents.subjects[0].subject in self.catalog.projects
-            and re.search(fund_words, text)
-        ):
-            return "performance"
-        if "performance" in found and (
-            not ents.subjects
-            or ents.subjects[0].subject in self.catalog.indicators
-            or ents.subjects[0].subject in self.catalog.projects
-        ):
-            return "performance"
-        if ents.subjects or ents.ambiguous:
-            return "lookup"
-        for name in ("greeting", "help", "performance", "out_of_scope"):
-            if name in found:
-                return name
-        return "lookup"
+        return Answer(
+            "", "clarify", self.rules.templates["clarify_report"], intent=intent, suggestions=suggestions
+        )
 
-    def _dispatch(self, intent, text, tokens, ents, report, conv, log) -> Answer:
+    def _add_findings(self, answer: Answer, report, ctx: Context) -> None:
+        """What the report itself gets wrong about a cited figure, said after the answer."""
+        if answer.status != "answered" or not answer.citations:
+            return
+        for n in findings_for(self.db, ctx, report, answer.citations)[:2]:
+            answer.notes.append(n)
+            answer.text += self.rules.templates["disagree_note"].format(message=n)
+
+    # Handlers: one per intent, one signature, looked up in HANDLERS by the intent's name.
+
+    def _private(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return Answer("", "no_answer", self.rules.templates["private"], intent="private")
+
+    def _greeting(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        body = self.rules.templates["greeting"].format(report=self._kb_label(), examples=self._examples())
+        return Answer("", "answered", body, intent="greeting", confidence=1.0)
+
+    def _help(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        body = self.rules.templates["help"].format(examples=self._examples())
+        return Answer("", "answered", body, intent="help", confidence=1.0)
+
+    def _out_of_scope(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        body = self.rules.templates["out_of_scope"].format(examples=self._examples())
+        return Answer("", "no_answer", body, intent="out_of_scope")
+
+    def _list_reports(self, text, tokens, ents, report, conv, ctx) -> Answer:
         T = self.rules.templates
-        ex = self._examples()
-        if intent == "private":
-            return Answer("", "no_answer", T["private"], intent=intent)
-        if intent == "greeting":
-            return Answer(
-                "",
-                "answered",
-                T["greeting"].format(report=self._kb_label(), examples=ex),
-                intent=intent,
-                confidence=1.0,
-            )
-        if intent == "help":
-            return Answer("", "answered", T["help"].format(examples=ex), intent=intent, confidence=1.0)
-        if intent == "out_of_scope":
-            return Answer("", "no_answer", T["out_of_scope"].format(examples=ex), intent=intent)
-        if intent == "list_reports":
-            reports = list(ents.reports or self.catalog.reports)
-            if ents.years:
-                reports = [r for r in reports if r.year in ents.years]
-            kinds = [k for k in ("决算", "预算") if k in _kind_text(text)]
-            if len(kinds) == 1:
-                reports = [r for r in reports if r.kind == kinds[0]]
-            labels = "；".join(r.label for r in reports[:30]) + (
-                self.rules.templates["core_dispatch"].format(len_reports=len(reports))
-                if len(reports) > 30
-                else ""
-            )
-            return Answer(
-                "",
-                "answered",
-                T["list_reports"].format(n=len(reports), reports=labels or "（没有符合条件的报告）"),
-                intent=intent,
-                confidence=1.0,
-                value=Decimal(len(reports)),
-                unit="份",
-            )
-        if intent == "report_info":
-            return Answer(
-                "",
-                "answered",
-                T["report_info"].format(
-                    report=report.title or report.label,
-                    department=report.department,
-                    year=report.year,
-                    kind=report.kind,
-                ),
-                intent=intent,
-                confidence=1.0,
-                citations=[Citation(report=report.title or report.label, section="标题", quote=report.title)],
-            )
-        if intent == "definition":
-            return self._definition(text, ents, report, log)
-        if intent == "reason":
-            return self._reason(text, tokens, ents, report, conv, log)
-        if intent in ("duties", "organisation"):
-            headings = (
-                ["职责", "职能"] if intent == "duties" else ["机构设置", "单位构成", "内设机构", "组织机构"]
-            )
-            return self._section_answer(headings, report, log, intent)
-        if intent == "contact":
-            rows = search_sentences(self.db, log, report, ["联系"])
-            if rows:
-                return self._sentence_answer(rows[0], report, intent)
-            return Answer("", "no_answer", "报告中没有公开联系方式。", intent=intent)
-        if intent == "performance":
-            return self._performance(text, ents, report, log)
-        return self._lookup(text, tokens, ents, report, conv, log)
+        reports = list(ents.reports or self.catalog.reports)
+        if ents.years:
+            reports = [r for r in reports if r.year in ents.years]
+        kinds = [k for k in self.rules.word("report_kinds") if k in _kind_text(text)]
+        if len(kinds) == 1:
+            reports = [r for r in reports if r.kind == kinds[0]]
+        labels = T["list_reports_separator"].join(r.label for r in reports[:30]) + (
+            T["core_dispatch"].format(len_reports=len(reports)) if len(reports) > 30 else ""
+        )
+        return Answer(
+            "",
+            "answered",
+            T["list_reports"].format(n=len(reports), reports=labels or T["list_reports_none"]),
+            intent="list_reports",
+            confidence=1.0,
+            value=Decimal(len(reports)),
+            unit=T["unit_reports"],
+        )
+
+    def _report_info(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        T = self.rules.templates
+        body = T["report_info"].format(
+            report=report.title or report.label,
+            department=report.department,
+            year=report.year,
+            kind=report.kind,
+        )
+        cite = Citation(report=report.title or report.label, section=T["title_section"], quote=report.title)
+        return Answer("", "answered", body, intent="report_info", confidence=1.0, citations=[cite])
+
+    def _definition_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._definition(text, ents, report, ctx)
+
+    def _reason_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._reason(text, tokens, ents, report, conv, ctx)
+
+    def _duties(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._section_answer(list(self.rules.word("duties_headings")), report, ctx, "duties")
+
+    def _organisation(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._section_answer(
+            list(self.rules.word("organisation_headings")), report, ctx, "organisation"
+        )
+
+    def _contact(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        rows = search_sentences(self.db, ctx, report, list(self.rules.word("contact_words")))
+        if rows:
+            return self._sentence_answer(rows[0], report, "contact")
+        return Answer("", "no_answer", self.rules.templates["no_contact"], intent="contact")
+
+    def _performance_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._performance(text, ents, report, ctx)
+
+    def _lookup_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
+        return self._lookup(text, tokens, ents, report, conv, ctx)
+
+    def _dispatch(self, intent, text, tokens, ents, report, conv, ctx) -> Answer:
+        """The intent's handler from the table (an intent without a row is refused at start-up)."""
+        return HANDLERS[intent](self, text, tokens, ents, report, conv, ctx)
+
+
+Handler = Callable[..., Answer]
+
+# intent (rules/zh/intents.yaml) → handler. Adding an intent: a YAML entry, a handler, a row here.
+HANDLERS: dict[str, Handler] = {
+    "private": Bot._private,
+    "greeting": Bot._greeting,
+    "help": Bot._help,
+    "out_of_scope": Bot._out_of_scope,
+    "list_reports": Bot._list_reports,
+    "report_info": Bot._report_info,
+    "definition": Bot._definition_handler,
+    "reason": Bot._reason_handler,
+    "duties": Bot._duties,
+    "organisation": Bot._organisation,
+    "contact": Bot._contact,
+    "performance": Bot._performance_handler,
+    "lookup": Bot._lookup_handler,
+}
+
+
+def check_handlers(rules: Rules) -> None:
+    """Every intent of intents.yaml has a handler row (said at start-up, naming the entry)."""
+    check_routing(rules)
+    for name in rules.intents:
+        if name not in HANDLERS:
+            raise RulesError(rules.templates["error_no_handler"].format(name=name))
 
 
 _default_bot: Bot | None = None

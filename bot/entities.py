@@ -258,21 +258,36 @@ def _mask(text: str, i: int, j: int) -> str:
 
 
 def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
+    """Years, departments (→ reports), subjects, measures and operations a question names."""
     e = Entities()
-    # years and relative years
     for m in re.finditer(r"(?<!\d)(20\d{2})(?!\d)", text):
         e.years.append(int(m.group(1)))
-    for word in rules.word("relative_years"):
-        if word in text:
-            e.relative_year = word
-            break
+    e.relative_year = next((w for w in rules.word("relative_years") if w in text), None)
     masked = text
     # the department's name says nothing about the subject ("…政务服务…" is not 服务, 司法局 is not 司法)
     e.reports, e.unknown_department, spans = _departments(text, catalog)
     for i, j in spans:
         masked = _mask(masked, i, j)
     e.plain = rules.pattern("year_mention").sub(" ", masked)
-    # subjects: codes, then exact forms, longest first
+    masked = _subjects(masked, catalog, rules, e)
+    rest = _measures_and_operations(text, masked, rules, e)
+    e.rest = residue(rest, rules)
+    if not e.subjects and not e.ambiguous:
+        _fallback(rest, catalog, rules, e)
+        return e
+    # a long name printed shortened ("其他政府办公厅(室)及相关机构事务" for "…事务支出")
+    for piece in e.rest.split():
+        if len(piece) >= 6:
+            hits = sorted({x for x in catalog.subjects if piece in x})
+            if len(hits) == 1 and hits[0] not in [m.subject for m in e.subjects]:
+                i = max(text.find(piece), 0)
+                e.subjects.append(Match(hits[0], piece, i, i + len(piece), 90.0, "contained"))
+    e.subjects.sort(key=lambda m: m.start)
+    return e
+
+
+def _subjects(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
+    """Subjects by 科目编码, then exact forms longest first; returns the text with them masked."""
     for m in re.finditer(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)", masked):
         code = m.group(1)
         if code in catalog.codes:
@@ -291,7 +306,12 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
         if rules.pattern("budget_word").search(rules.pattern("budget_in_names").sub("", m.surface)):
             if "budget" not in e.measures:
                 e.measures.append("budget")
-    # measures and operations, in what the subjects leave (一般公共预算… is a name, not 预算)
+    return masked
+
+
+def _measures_and_operations(text: str, masked: str, rules: Rules, e: Entities) -> str:
+    """Measures and operations in what the subjects leave (一般公共预算… is a name, not 预算);
+    returns what none of them explains."""
     measure_words = {w: name for name, m in rules.measures.items() for w in m.words}
     for w, _, _ in _scan(masked, measure_words):
         if measure_words[w] not in e.measures:
@@ -301,27 +321,12 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
         if op_words[w] not in e.operations:
             e.operations.append(op_words[w])
     # "跟2023年比", "比2024年度增加": a comparison with another year is a change
-    if rules.pattern("compare_with_year").search(text):
-        if "change" not in e.operations:
-            e.operations.append("change")
+    if rules.pattern("compare_with_year").search(text) and "change" not in e.operations:
+        e.operations.append("change")
     rest = masked
     for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
         rest = rest.replace(w, " ")
-    e.rest = residue(rest, rules)
-    if not e.subjects and not e.ambiguous:
-        _fallback(rest, catalog, rules, e)
-    else:
-        # a long name printed shortened ("其他政府办公厅(室)及相关机构事务" for "…事务支出")
-        for piece in e.rest.split():
-            if len(piece) >= 6:
-                hits = sorted({x for x in catalog.subjects if piece in x})
-                if len(hits) == 1 and hits[0] not in [m.subject for m in e.subjects]:
-                    i = text.find(piece)
-                    e.subjects.append(
-                        Match(hits[0], piece, max(i, 0), max(i, 0) + len(piece), 90.0, "contained")
-                    )
-        e.subjects.sort(key=lambda m: m.start)
-    return e
+    return rest
 
 
 class SoundIndex:

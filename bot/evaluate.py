@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from rules import default_rules
+
 from .core import Bot, Conversation
 
 
@@ -90,10 +92,10 @@ def evaluate(bot: Bot, path: str) -> list[Result]:
 
 def print_report(results: list[Result], verbose: bool = False) -> None:
     names = {
-        "correct": "正确 correct",
-        "wrong": "错误数字 wrong figure",
-        "missed": "漏答 missed",
-        "declined": "拒答 declined",
+        "correct": default_rules().one("evaluate_print_report_1"),
+        "wrong": default_rules().one("evaluate_print_report_2"),
+        "missed": default_rules().one("evaluate_print_report_3"),
+        "declined": default_rules().one("evaluate_print_report_4"),
     }
     for r in results:
         if verbose or r.outcome != "correct":

@@ -15,8 +15,8 @@ from .catalog import ReportInfo
 from .conversation import Conversation
 from .entities import Entities, Match, generic_words
 from .query import (
+    Context,
     Figure,
-    QueryLog,
     empty_table_for,
     narrative_figure,
     sangong_figures,
@@ -53,7 +53,7 @@ class FiguresMixin:
         report: ReportInfo,
         subject: str,
         measure: str,
-        log: QueryLog,
+        ctx: Context,
         code: str | None = None,
         question: str = "",
         own_year: bool = False,
@@ -66,148 +66,175 @@ class FiguresMixin:
         """
         m = self.rules.measures[measure]
         columns = list(m.columns)
-        if report.kind == "预算":
+        if report.kind == self.rules.one("figures_figures_1"):
             # a budget report's tables hold budgets under plain column names (合计, 预算数)
             measure = "budget"
             m = self.rules.measures["budget"]
             columns = m.columns + [c for c in self.rules.measures["actual"].columns if c not in m.columns]
-        ents = self._ents
+        ents = ctx.ents
         if (
             ents
             and not own_year
             and (
                 [y for y in ents.years if y != report.year]
-                or (ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
+                or (
+                    ents.relative_year in self.rules.word("figures_figures_2")
+                    and "change" not in ents.operations
+                )
             )
         ):
-            return self._narrative_only(report, subject, measure, log, wording)
+            return self._narrative_only(report, subject, measure, ctx, wording)
         sangong_parts = {
             SANGONG,
             *self.rules.groups.get(SANGONG, []),
-            *self.rules.groups.get("公务用车购置及运行维护费", []),
+            *self.rules.groups.get(self.rules.one("figures_figures_3"), []),
         }
         if subject in sangong_parts:
             return (
-                sangong_figures(self.db, log, report, subject, m.label)
-                or self._narrative_only(report, subject, measure, log, wording)
-                or table_figures(self.db, log, report, subject, columns, code)
+                sangong_figures(self.db, ctx, report, subject, m.label)
+                or self._narrative_only(report, subject, measure, ctx, wording)
+                or table_figures(self.db, ctx, report, subject, columns, code)
             )
-        figs = table_figures(self.db, log, report, subject, columns, code)
+        figs = table_figures(self.db, ctx, report, subject, columns, code)
         if figs:
             return figs
         for other in self.rules.fallbacks.get(subject, []):
-            figs = table_figures(self.db, log, report, other, columns)
+            figs = table_figures(self.db, ctx, report, other, columns)
             if figs:
                 return figs
-        return self._narrative_only(report, subject, measure, log, wording)
+        return self._narrative_only(report, subject, measure, ctx, wording)
+
+    def _wording(self, question: str, forms: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """The question's character pairs without the subject's names: all of them (measure words
+        included: 年初预算 vs 全年预算), and without the measure's words (weighed by the measure term)."""
+        for f in sorted(forms, key=len, reverse=True):
+            question = question.replace(f, " ")
+        worded = _bigrams(question)
+        measure_words = [w for m in self.rules.measures.values() for w in m.words]
+        for f in sorted(measure_words, key=len, reverse=True):
+            question = question.replace(f, " ")
+        return worded, _bigrams(question)
+
+    def _year_fits(
+        self, clause: str, pre: str, report: ReportInfo, other_years: list[int], previous: bool
+    ) -> bool:
+        """Is a narrative figure about the year asked (the report's own unless another or 上年 is asked)?"""
+        year = _year_of(clause, pre, report.year)
+        if other_years or previous:
+            wanted = set(other_years) | ({report.year - 1} if previous else set())
+            return year in wanted or bool(
+                previous and re.search(self.rules.pattern("figures_narrative_only_4"), clause)
+            )
+        return year == report.year and not re.search(self.rules.pattern("figures_narrative_only_5"), clause)
 
     def _narrative_only(
-        self, report: ReportInfo, subject: str, measure: str, log: QueryLog, wording: bool = True
+        self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
     ) -> list[Figure]:
         # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
         forms = [subject] + [f for f, s in self.rules.synonyms.items() if s == subject and len(f) >= 2]
         if subject == SANGONG:
-            forms = ["三公"]
-        rows = log.run(
-            self.db,
-            "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
-            [report.id],
-        )
-        ents = self._ents
+            forms = list(self.rules.word("figures_narrative_only_1"))
+        sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
+        rows = ctx.run(self.db, sql, [report.id])
+        ents = ctx.ents
         other_years = [y for y in (ents.years if ents else []) if y != report.year]
-        previous = bool(ents and ents.relative_year in ("上年", "上一年") and "change" not in ents.operations)
-        question = (ents.plain if ents and ents.plain else self._question) if wording else subject
-        # the measure's own words are weighed by the measure term below, not again as wording
-        measure_words = [w for m in self.rules.measures.values() for w in m.words]
-        for f in sorted(forms, key=len, reverse=True):
-            question = question.replace(f, " ")
-        worded = _bigrams(question)  # all wording, measure words included (年初预算 vs 全年预算)
-        for f in sorted(measure_words, key=len, reverse=True):
-            question = question.replace(f, " ")
-        rest = _bigrams(question)
-        wants_rate = wording and bool(re.search(r"率|占|比例|百分", self._question))
+        previous = bool(
+            ents
+            and ents.relative_year in self.rules.word("figures_narrative_only_2")
+            and "change" not in ents.operations
+        )
+        question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
+        worded, rest = self._wording(question, forms)
+        wants_rate = wording and bool(re.search(self.rules.pattern("figures_narrative_only_3"), ctx.question))
+        generic = generic_words(self.rules)
         unexplained = (
-            _bigrams(" ".join(p for p in ents.rest.split() if p not in generic_words(self.rules)))
+            _bigrams(" ".join(p for p in ents.rest.split() if p not in generic))
             if ents and wording
             else set()
         )
         scored = []
         for r in rows:
-            ctx = r["context"].replace(" ", "").replace(report.department, "")
+            clause = r["context"].replace(" ", "").replace(report.department, "")
             pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
-            in_ctx = any(f in ctx for f in forms)
+            in_ctx = any(f in clause for f in forms)
             in_pre = any(f in pre for f in forms)
             # the sentence before may name it: then the section heading does ("十、…“三公”经费…")
             in_section = any(f in (r["section_path"] or "").split(" > ")[-1] for f in forms)
             if not (in_ctx or in_pre or in_section):
                 continue
-            if r["unit"] == "%" and not wants_rate:
+            if (r["unit"] == "%" and not wants_rate) or not self._year_fits(
+                clause, pre, report, other_years, previous
+            ):
                 continue
-            year = _year_of(ctx, pre, report.year)
-            if other_years or previous:
-                wanted = set(other_years) | ({report.year - 1} if previous else set())
-                if year not in wanted and not (previous and re.search(r"上年|上一年", ctx)):
-                    continue
-            elif year != report.year or re.search(r"上年|上一年", ctx):
+            if re.search(self.rules.pattern("figures_narrative_only_6"), clause) and not previous:
                 continue
-            if re.search(r"较上年|比上年|减少|增加|下降|降低|增长|降幅|增幅", ctx) and not previous:
-                continue
-            plain = ctx.replace("一般公共预算", "")
-            budget = "预算" in plain and "决算" not in plain
-            score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(ctx))
-            score += 0.5 * len((worded - rest) & _bigrams(ctx))
-            if subject in ctx:
-                score += (
-                    0.5  # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
-                )
-            covered = bool(unexplained) and unexplained <= _bigrams(ctx)
+            plain = clause.replace(self.rules.one("figures_narrative_only_7"), "")
+            budget = (
+                self.rules.one("figures_narrative_only_8") in plain
+                and self.rules.one("figures_narrative_only_9") not in plain
+            )
+            score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(clause))
+            score += 0.5 * len((worded - rest) & _bigrams(clause))
+            # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
+            score += 0.5 if subject in clause else 0.0
+            covered = bool(unexplained) and unexplained <= _bigrams(clause)
             if (measure == "budget") != budget and not covered:
                 continue  # a budget is not an answer about spending, nor the other way round
             score += 0.5 if (measure == "budget") == budget else -2.0
             score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
             if unexplained:
-                score += 4.0 * len(unexplained & _bigrams(ctx)) / len(unexplained)
+                score += 4.0 * len(unexplained & _bigrams(clause)) / len(unexplained)
             scored.append((score, r))
         scored.sort(key=lambda x: -x[0])
         return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
 
     def _lookup(
-        self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, log
+        self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, ctx
     ) -> Answer:
         T = self.rules.templates
         subjects = [m for m in ents.subjects]
         follow_up = False
         short_follow_up = len(text) <= 14 and (
-            bool(ents.measures or ents.operations) or re.search(r"呢|那|还有|的话", text) is not None
+            bool(ents.measures or ents.operations)
+            or re.search(self.rules.pattern("figures_lookup_1"), text) is not None
         )
-        pair_words = re.search(r"两个|两者|两项|二者|它们|这两|哪个多|哪个少|分别", text)
+        pair_words = re.search(self.rules.pattern("figures_lookup_2"), text)
         if (
             conv
             and len(subjects) < 2
             and pair_words
             and len(conv.recent) >= 2
-            and ({"sum", "difference", "share"} & set(ents.operations) or "哪个" in text)
+            and (
+                {"sum", "difference", "share"} & set(ents.operations)
+                or self.rules.one("figures_lookup_3") in text
+            )
         ):
             names2 = [m.subject for m in subjects]
             extra = [x for x in conv.recent if x not in names2][-(2 - len(subjects)) :]
             subjects = subjects + [Match(x, x, 0, 0, 100.0, "conversation") for x in extra]
-            if "哪个" in text and "difference" not in ents.operations:
+            if self.rules.one("figures_lookup_4") in text and "difference" not in ents.operations:
                 ents.operations.append("difference")
         if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
             near = [
                 x for n in conv.subjects for x in [n] + [f for f, t in self.rules.synonyms.items() if t == n]
             ]
-            found = self._narrative_match(text, ents, report, log, near=near)
+            found = self._narrative_match(text, ents, report, ctx, near=near)
             if found is not None:
                 return found
         if not subjects and conv and conv.subjects and short_follow_up and len(_bigrams(ents.rest)) < 2:
             ents.ambiguous = []
             subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
             follow_up = True
-        elif subjects and conv and conv.subjects and re.search(r"呢|那", text) and not ents.measures:
+        elif (
+            subjects
+            and conv
+            and conv.subjects
+            and re.search(self.rules.pattern("figures_lookup_5"), text)
+            and not ents.measures
+        ):
             follow_up = True
-        if ents.ambiguous and not subjects and requested_unit(text) in ("辆", "人", "人次", "台(套)", "个"):
-            found = self._narrative_match(text, ents, report, log, unit=requested_unit(text))
+        if ents.ambiguous and not subjects and requested_unit(text) in self.rules.word("figures_lookup_6"):
+            found = self._narrative_match(text, ents, report, ctx, unit=requested_unit(text))
             if found is not None:
                 return found
         if ents.ambiguous and not subjects:
@@ -221,39 +248,46 @@ class FiguresMixin:
             )
         if not subjects:
             if {"rank_max", "rank_min"} & set(ents.operations):
-                return self._rank(text, ents.operations, report, log)
+                return self._rank(text, ents.operations, report, ctx)
             if "change" in ents.operations:
-                if re.search(r"总|全部|整体|收支|支出|收入", text):
-                    return self._change(["本年支出合计"], report, log, text)
+                if re.search(self.rules.pattern("figures_lookup_7"), text):
+                    return self._change(list(self.rules.word("figures_lookup_8")), report, ctx, text)
                 return Answer(
                     "",
                     "clarify",
-                    "请问您想了解哪一项与上年相比的变化？",
+                    self.rules.templates["figures_lookup_9"],
                     intent="change",
-                    suggestions=["总支出比上年下降了多少", "三公经费比上年减少了多少"],
+                    suggestions=list(self.rules.word("figures_lookup_10")),
                     confidence=0.3,
                 )
-            total_words = r"花|支出|用了|开支|收入|总计|合计|决算|总额" + (
-                r"|预算" if report.kind == "预算" else ""
+            total_words = self.rules.one("figures_lookup_11") + (
+                self.rules.one("figures_lookup_13")
+                if report.kind == self.rules.one("figures_lookup_12")
+                else ""
             )
-            if not (set(ents.rest.split()) - {"收入", "支出", "收支", "总", "全部"}) and re.search(
+            if not (set(ents.rest.split()) - set(self.rules.word("figures_lookup_14"))) and re.search(
                 total_words, text
             ):
-                total = "本年收入合计" if "收入" in text and "支出" not in text else "本年支出合计"
+                total = (
+                    self.rules.one("figures_lookup_17")
+                    if self.rules.one("figures_lookup_15") in text
+                    and self.rules.one("figures_lookup_16") not in text
+                    else self.rules.one("figures_lookup_18")
+                )
                 subjects = [Match(total, total, 0, 0, 90.0, "total")]
             else:
                 if {"actual", "budget"} <= set(ents.measures) or (
                     "rate" in ents.operations and "budget" in ents.measures
                 ):
-                    found = self._budget_vs_actual(text, ents, report, log)
+                    found = self._budget_vs_actual(text, ents, report, ctx)
                     if found is not None:
                         return found
                 wanted = requested_unit(text)
-                if wanted in ("辆", "人", "人次", "台(套)", "个"):
-                    found = self._narrative_match(text, ents, report, log, unit=wanted)
+                if wanted in self.rules.word("figures_lookup_19"):
+                    found = self._narrative_match(text, ents, report, ctx, unit=wanted)
                     if found is not None:
                         return found
-                found = self._narrative_match(text, ents, report, log)
+                found = self._narrative_match(text, ents, report, ctx)
                 if found is not None:
                     return found
                 if ents.measures or ents.operations:
@@ -265,12 +299,12 @@ class FiguresMixin:
                     return Answer(
                         "",
                         "clarify",
-                        "请问您想了解哪一项的数字？例如：",
+                        self.rules.templates["figures_lookup_20"],
                         intent="lookup",
                         suggestions=self.rules.examples[:4],
                         confidence=0.2,
                     )
-                found = self._sentence_match(text, tokens, ents, report, log)
+                found = self._sentence_match(text, tokens, ents, report, ctx)
                 if found is not None:
                     return found
                 return Answer(
@@ -295,48 +329,52 @@ class FiguresMixin:
         names = [m.subject for m in subjects]
         specific = [n for n in names if n not in CONTAINERS]
         combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
-            r"和|与|及|跟|、", text
+            self.rules.pattern("figures_lookup_21"), text
         )
         if len(names) > 1 and not combine:
             keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
             names = keep
             subjects = [m for m in subjects if m.subject in keep]
         if "average" in ops:
-            return self._average(names, measure, report, log)
-        if set(names) <= TOTALS | {"一般公共预算财政拨款支出"} and (
+            return self._average(names, measure, report, ctx)
+        if set(names) <= TOTALS | set(self.rules.word("figures_lookup_22")) and (
             "rate" in ops or ({"actual", "budget"} <= set(ents.measures) and "difference" in ops)
         ):
-            found = self._budget_vs_actual(text, ents, report, log)
+            found = self._budget_vs_actual(text, ents, report, ctx)
             if found is not None:
                 return found
         if "rank_max" in ops or "rank_min" in ops:
-            return self._rank(text, ops, report, log)
+            return self._rank(text, ops, report, ctx)
         if "share" in ops:
-            return self._share(names, measure, report, log)
+            return self._share(names, measure, report, ctx)
         if "change" in ops:
-            return self._change(names, report, log, text)
+            return self._change(names, report, ctx, text)
         if "difference" in ops and (len(names) >= 2 or len(set(ents.measures) & {"actual", "budget"}) == 2):
-            return self._difference(names, ents, report, log)
+            return self._difference(names, ents, report, ctx)
         if "sum" in ops and len(names) >= 2:
-            return self._sum(names, measure, report, log)
-        if len(names) >= 2 and re.search(r"和|与|及|跟|、", text) and "sum" not in ops:
+            return self._sum(names, measure, report, ctx)
+        if len(names) >= 2 and re.search(self.rules.pattern("figures_lookup_23"), text) and "sum" not in ops:
             # two subjects asked together: answer both, each cited
-            return self._several(names, measure, report, log)
+            return self._several(names, measure, report, ctx)
         code = subjects[0].surface if subjects[0].method == "code" else None
-        return self._single(names[0], measure, report, log, code, subjects[0])
+        return self._single(names[0], measure, report, ctx, code, subjects[0])
 
-    def _single(self, subject, measure, report, log, code=None, match: Match | None = None) -> Answer:
+    def _single(self, subject, measure, report, ctx, code=None, match: Match | None = None) -> Answer:
         T = self.rules.templates
-        figs = self._figures(report, subject, measure, log, code, question=self._question)
+        figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
         mlabel = self.rules.measures[measure].label
-        ents = self._ents
+        ents = ctx.ents
         other_year = bool(
-            ents and ([y for y in ents.years if y != report.year] or ents.relative_year in ("上年", "上一年"))
+            ents
+            and (
+                [y for y in ents.years if y != report.year]
+                or ents.relative_year in self.rules.word("figures_single_1")
+            )
         )
-        empty = None if figs or other_year else empty_table_for(self.db, log, report, subject)
+        empty = None if figs or other_year else empty_table_for(self.db, ctx, report, subject)
         if not figs:
             if empty:
-                why = empty["empty_reason"] or "该表无数据"
+                why = empty["empty_reason"] or self.rules.one("figures_single_2")
                 c = Citation(
                     report=report.title,
                     table=empty["label"],
@@ -358,10 +396,10 @@ class FiguresMixin:
                     citations=[c],
                 )
             if not other_year:
-                none = self._says_none(report, subject, log)
+                none = self._says_none(report, subject, ctx)
                 if none is not None:
                     return none
-            if measure == "budget" and not other_year and self._figures(report, subject, "actual", log, code):
+            if measure == "budget" and not other_year and self._figures(report, subject, "actual", ctx, code):
                 return Answer(
                     "",
                     "no_answer",
@@ -371,7 +409,11 @@ class FiguresMixin:
             when = ""
             if other_year and ents:
                 years = [y for y in ents.years if y != report.year]
-                when = self.rules.templates["figures_single_2"].format(years_0=years[0]) if years else "上年"
+                when = (
+                    self.rules.templates["figures_single_2"].format(years_0=years[0])
+                    if years
+                    else self.rules.one("figures_single_3")
+                )
             return Answer(
                 "",
                 "no_answer",
@@ -412,7 +454,7 @@ class FiguresMixin:
             citations=[best.citation],
         )
         if best.empty_cell:
-            ans.text = body.rstrip("。") + "，表中该栏为空，即为 0。"
+            ans.text = body.rstrip("。") + self.rules.templates["figures_single_4"]
         others = [
             f
             for f in figs[1:]
@@ -439,17 +481,19 @@ class FiguresMixin:
             ans.citations.append(o.citation)
         return ans
 
-    def _says_none(self, report: ReportInfo, subject: str, log: QueryLog) -> Answer | None:
+    def _says_none(self, report: ReportInfo, subject: str, ctx: Context) -> Answer | None:
         """A sentence saying the unit has none of it ("…无机关运行经费。"): zero, with that sentence."""
         forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 3]
         for form in forms:
-            for r in search_sentences(self.db, log, report, [form], limit=20):
+            for r in search_sentences(self.db, ctx, report, [form], limit=20):
                 sent = re.sub(r"[\"“”]", "", r["text"])
-                if re.search(rf"(?:无|没有|未发生|不存在)[^，,。；]{{0,6}}{re.escape(form)}", sent):
+                if re.search(self.rules.one("says_there_is_none").format(form=re.escape(form)), sent):
                     from .query import sentence_citation
 
                     c = sentence_citation(report, r)
-                    unit = "万元"  # zero is zero in any unit; 万元 is how narratives state amounts
+                    unit = self.rules.one(
+                        "figures_says_none_1"
+                    )  # zero is zero in any unit; 万元 is how narratives state amounts
                     body = self.rules.templates["figures_says_none"].format(
                         report_label=report.label,
                         subject=subject,
@@ -471,21 +515,27 @@ class FiguresMixin:
     def _measure_word(self, f: Figure, mlabel: str, report: ReportInfo | None = None) -> str:
         col = f.column or ""
         if col and col == f.subject:
-            return "决算数" if report is None or report.kind == "决算" else "预算数"
-        if report is not None and report.kind == "预算":
-            return "预算数"
-        if "预算" in col:
-            return "预算数"
-        if "决算" in col or col in ("本年支出合计", "本年收入合计", "金额", "合计"):
-            return "决算数"
+            return (
+                self.rules.one("figures_measure_word_2")
+                if report is None or report.kind == self.rules.one("figures_measure_word_1")
+                else self.rules.one("figures_measure_word_3")
+            )
+        if report is not None and report.kind == self.rules.one("figures_measure_word_4"):
+            return self.rules.one("figures_measure_word_5")
+        if self.rules.one("figures_measure_word_6") in col:
+            return self.rules.one("figures_measure_word_7")
+        if self.rules.one("figures_measure_word_8") in col or col in self.rules.word(
+            "figures_measure_word_9"
+        ):
+            return self.rules.one("figures_measure_word_10")
         return col
 
-    def _several(self, names, measure, report, log) -> Answer:
+    def _several(self, names, measure, report, ctx) -> Answer:
         parts, cites = [], []
         for n in names[:4]:
-            figs = self._figures(report, n, measure, log)
+            figs = self._figures(report, n, measure, ctx)
             if not figs:
-                return self._single(n, measure, report, log)
+                return self._single(n, measure, report, ctx)
             parts.append(f"{n} {_fmt(figs[0].value)}{figs[0].unit}（{_source_text(figs[0].citation)}）")
             cites.append(figs[0].citation)
         return Answer(
@@ -500,7 +550,7 @@ class FiguresMixin:
         )
 
     def _in_requested_unit(
-        self, answer: Answer, text: str, ents: Entities, report: ReportInfo, log
+        self, answer: Answer, text: str, ents: Entities, report: ReportInfo, ctx
     ) -> Answer:
         """The answer in the unit the question asks for, or an honest "not given".
 
@@ -511,14 +561,22 @@ class FiguresMixin:
         wanted = requested_unit(text)
         if answer.status != "answered" or answer.value is None or not wanted or answer.unit == wanted:
             return answer
-        if wanted == "个" and answer.unit in ("人", "家", "项", "辆"):
+        if wanted == self.rules.one("figures_in_requested_unit_1") and answer.unit in self.rules.word(
+            "figures_in_requested_unit_2"
+        ):
             return answer  # 几个 counts people and things alike
-        money = ("元", "万元")
-        if wanted == "元" and answer.unit == "万元":
-            answer.text += "（报告此处只给出以万元为单位的数字。）"
+        money = self.rules.word("figures_in_requested_unit_3")
+        if wanted == self.rules.one("figures_in_requested_unit_4") and answer.unit == self.rules.one(
+            "figures_in_requested_unit_5"
+        ):
+            answer.text += self.rules.one("figures_in_requested_unit_6")
             return answer
         if wanted in money and answer.unit in money:
-            exact = answer.value * 10000 if wanted == "元" else answer.value / 10000
+            exact = (
+                answer.value * 10000
+                if wanted == self.rules.one("figures_in_requested_unit_7")
+                else answer.value / 10000
+            )
             shown = exact.quantize(TWO, ROUND_HALF_UP)
             answer.text += (
                 self.rules.templates["figures_in_requested_unit"].format(fmt_shown=_fmt(shown), wanted=wanted)
@@ -534,7 +592,7 @@ class FiguresMixin:
             answer.value, answer.unit = shown, wanted
             return answer
         if wanted == "%" and answer.unit != "%" or wanted not in money and wanted != "%":
-            found = self._narrative_match(text, ents, report, log, unit=wanted)
+            found = self._narrative_match(text, ents, report, ctx, unit=wanted)
             if found is not None:
                 return found
             return Answer(

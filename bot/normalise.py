@@ -11,51 +11,23 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rules import default_rules
+
 MAX_QUESTION = 500
 
 _QUOTES = re.compile(r"[\"'“”‘’「」『』《》〈〉【】\[\]{}<>]")
 _SPACES = re.compile(r"\s+")
 _CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\ufeff]")
-_DIGIT = {
-    "〇": "0",
-    "零": "0",
-    "一": "1",
-    "二": "2",
-    "两": "2",
-    "三": "3",
-    "四": "4",
-    "五": "5",
-    "六": "6",
-    "七": "7",
-    "八": "8",
-    "九": "9",
-}
-_CN_NUM_CHARS = "〇零一二两三四五六七八九十百千万点"
-# Words with numerals in them that are names, never numbers.
-_KEEP = (
-    "三公",
-    "一般公共",
-    "十二五",
-    "十三五",
-    "十四五",
-    "一把手",
-    "一点点",
-    "一共",
-    "一下",
-    "一些",
-    "一个",
-    "一项",
-    "一般",
-    "统一",
-    "万一",
-    "之一",
-    "第一",
-    "唯一",
-    "一直",
-    "一起",
-    "一样",
-    "一般性",
-)
+_WORDS = default_rules()
+# 一 → 1 …, from rules/zh/words.yaml (each entry: the numeral, then its digit)
+_DIGIT = {w[0]: w[1:] for w in _WORDS.word("numeral_digits")}
+_POINT = _WORDS.one("numeral_point")
+_ZERO = _WORDS.one("numeral_zero")
+_YEAR = _WORDS.one("year_suffix")
+# Words with numerals in them that are names, never numbers (三公 is not 3公).
+_KEEP = _WORDS.word("numeral_names")
+_YEAR_IN_NUMERALS = _WORDS.pattern("year_in_numerals")
+_AMOUNT_IN_NUMERALS = _WORDS.pattern("amount_in_numerals")
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +46,7 @@ def to_simplified(text: str) -> str:
 
 
 def _year_digits(m: re.Match) -> str:
-    return "".join(_DIGIT.get(ch, ch) for ch in m.group(1)) + "年"
+    return "".join(_DIGIT.get(ch, ch) for ch in m.group(1)) + _YEAR
 
 
 def cn_numbers(text: str) -> str:
@@ -83,17 +55,17 @@ def cn_numbers(text: str) -> str:
     Only runs of numerals followed by a unit or 年 are converted, so names such as 三公 and
     一般公共服务 are left alone.
     """
-    text = re.sub(r"([〇零一二三四五六七八九]{4})年", _year_digits, text)
+    text = _YEAR_IN_NUMERALS.sub(_year_digits, text)
 
     def amount(m: re.Match) -> str:
         run, unit = m.group(1), m.group(2)
         if any(k in m.group(0) for k in _KEEP):
             return m.group(0)
-        whole, _, frac = run.partition("点")
+        whole, _, frac = run.partition(_POINT)
         try:
             import cn2an
 
-            value = int(cn2an.cn2an(whole or "零", "smart")) if whole else 0
+            value = int(cn2an.cn2an(whole or _ZERO, "smart")) if whole else 0
         except Exception:
             return m.group(0)
         if frac:
@@ -103,7 +75,7 @@ def cn_numbers(text: str) -> str:
             return f"{value}.{digits}{unit}"
         return f"{value}{unit}"
 
-    return re.sub(rf"([{_CN_NUM_CHARS}]+?)(万元|元|人|辆|%|年)", amount, text)
+    return _AMOUNT_IN_NUMERALS.sub(amount, text)
 
 
 def encodable(text: str) -> str:

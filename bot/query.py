@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import sqlite_utils
 
 from knowledge.model import Citation
-from rules import table_layout
+from rules import default_rules, table_layout
 
 from .catalog import ReportInfo, bare
 
@@ -32,13 +34,72 @@ class Figure:
     table_title: str = ""
 
 
+class QueryCache:
+    """Rows of recent queries, kept by the Bot for one version of its knowledge base.
+
+    Every query the engine runs only reads, so its rows change only when the knowledge base does
+    (the Bot clears this on reload). A ranking over twelve reports reads each report's narrative
+    figures; asked again, they come from here. Bounded (least recently used out), and the rows are
+    shared: callers read them, never change them.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self.rows: OrderedDict[tuple, list[dict]] = OrderedDict()
+
+    def get(self, db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
+        key = (sql, tuple(params))
+        rows = self.rows.get(key)
+        if rows is None:
+            rows = list(db.query(sql, params))
+            self.rows[key] = rows
+            if len(self.rows) > self.size:
+                self.rows.popitem(last=False)
+        else:
+            self.rows.move_to_end(key)
+        return rows
+
+    def clear(self) -> None:
+        self.rows.clear()
+
+
 @dataclass
 class QueryLog:
+    """Every SQL statement one question ran, with its parameters (shown by ``--explain``)."""
+
     queries: list[tuple[str, list]] = field(default_factory=list)
+    cache: QueryCache | None = None
 
     def run(self, db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
         self.queries.append((" ".join(sql.split()), list(params)))
+        if self.cache is not None:
+            return list(self.cache.get(db, sql, params))
         return list(db.query(sql, params))
+
+
+@dataclass(frozen=True)
+class Context:
+    """One question being answered, passed explicitly to every stage below the report slot.
+
+    The Bot keeps no per-question state on itself: what a handler needs to know about the
+    question (its normalised text, entities, the caller's conversation, the trace for
+    ``--explain``) travels here, and so does the query log. ``notes`` is where one handler leaves a
+    fact for a later one within the same question (the narrative clause an answer cited).
+    """
+
+    question: str = ""
+    ents: Any = None  # bot.entities.Entities (not imported: entities imports this module's users)
+    conv: Any = None  # bot.conversation.Conversation, the caller's container
+    trace: Any = None  # bot.answer.Trace when explaining
+    log: QueryLog = field(default_factory=QueryLog)
+    notes: dict = field(default_factory=dict)
+
+    def run(self, db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
+        return self.log.run(db, sql, params)
+
+    @property
+    def queries(self) -> list[tuple[str, list]]:
+        return self.log.queries
 
 
 # Which table answers first when several print the same 科目: expenditure detail, then the summary
@@ -48,12 +109,12 @@ def _table_rank(code: str | None, title: str) -> int:
     layout = table_layout()
     if code in layout.answer_order:
         return layout.answer_order.index(code)
-    t = re.sub(r"^\d{4}年(度)?|^(部门|单位|预算单位)", "", re.sub(r"[\"“”\s]", "", title or ""))
-    t = re.sub(r"^(部门|单位|预算单位)", "", t)
+    t = re.sub(default_rules().pattern("query_table_rank_1"), "", re.sub(r"[\"“”\s]", "", title or ""))
+    t = re.sub(default_rules().pattern("query_table_rank_2"), "", t)
     for i, pattern in enumerate(layout.title_order):
         if pattern.search(t):
             return i
-    return 50 + (0 if "支出" in t else 5)
+    return 50 + (0 if default_rules().one("query_table_rank_3") in t else 5)
 
 
 def row_citation(report: ReportInfo, r: dict, column: str) -> Citation:
@@ -85,7 +146,12 @@ def table_figures(
         "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, r.is_total, t.code AS tcode, t.title, t.label,"
         " t.unit FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
         " WHERE r.report_id = ? AND (r.name = ? OR r.name LIKE ? OR r.name LIKE ? OR r.code = ?)",
-        [report.id, subject, f"%、{subject}", f"%{subject}(类)", code or "-"],
+        [
+            report.id,
+            subject,
+            *(like.format(subject=subject) for like in default_rules().word("numbered_row_names")),
+            code or "-",
+        ],
     )
     rows = [r for r in rows if bare(r["name"]) == subject or (code and r["code"] == code)]
     out: list[Figure] = []
@@ -107,7 +173,10 @@ def table_figures(
                 table_title=r["title"],
             )
         )
-    if not out and ("决算数" in columns or "合计" in columns):
+    if not out and (
+        default_rules().one("query_table_figures_1") in columns
+        or default_rules().one("query_table_figures_2") in columns
+    ):
         # a subject that is a column (基本支出) holds actual figures in a final-accounts report
         # and budgets in a budget report: only when the measure asked is what the table holds
         out = column_figures(db, log, report, subject)
@@ -124,8 +193,8 @@ def column_figures(
         "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.title, t.label, t.unit,"
         " c.column_name, c.value FROM cells c JOIN table_rows r ON r.id = c.row_id"
         " JOIN report_tables t ON t.id = r.table_id"
-        " WHERE c.report_id = ? AND c.column_name = ? AND r.is_total = 1 AND r.name = '合计'",
-        [report.id, subject],
+        " WHERE c.report_id = ? AND c.column_name = ? AND r.is_total = 1 AND r.name = ?",
+        [report.id, subject, default_rules().one("total_row")],
     )
     return [
         Figure(
@@ -153,12 +222,24 @@ def _pick_column(cells: list[dict], preferred: list[str]) -> dict | None:
 # Which 三公 table column is which part, by the words its header uses (决算 and 预算 tables differ:
 # 公务用车购置及运行维护费 / 公务用车购置及运行费, 公务用车购置费 / 购置费 …).
 SANGONG_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("三公经费", ("合计",), ("机关运行",)),
-    ("因公出国(境)费", ("因公出国",), ()),
-    ("公务接待费", ("公务接待", "接待费"), ()),
-    ("公务用车购置及运行维护费", ("购置及运行",), ()),
-    ("公务用车购置费", ("购置费",), ("及运行",)),
-    ("公务用车运行维护费", ("运行维护费", "运行费"), ("购置",)),
+    (
+        default_rules().one("query_query_1"),
+        default_rules().word("query_query_2"),
+        default_rules().word("query_query_3"),
+    ),
+    (default_rules().one("query_query_4"), default_rules().word("query_query_5"), ()),
+    (default_rules().one("query_query_6"), default_rules().word("query_query_7"), ()),
+    (default_rules().one("query_query_8"), default_rules().word("query_query_9"), ()),
+    (
+        default_rules().one("query_query_10"),
+        default_rules().word("query_query_11"),
+        default_rules().word("query_query_12"),
+    ),
+    (
+        default_rules().one("query_query_13"),
+        default_rules().word("query_query_14"),
+        default_rules().word("query_query_15"),
+    ),
 ]
 
 
@@ -180,7 +261,7 @@ def sangong_figures(
         "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit"
         " FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
         " WHERE r.report_id = ? AND t.title LIKE ?",
-        [report.id, "%三公%"],
+        [report.id, default_rules().one("query_sangong_figures_1")],
     )
     out = []
     for r in rows:
@@ -191,7 +272,9 @@ def sangong_figures(
             if prefix:
                 if prefix != measure_label:
                     continue
-            elif (report.kind == "预算") != (measure_label == "预算数"):
+            elif (report.kind == default_rules().one("query_sangong_figures_2")) != (
+                measure_label == default_rules().one("query_sangong_figures_3")
+            ):
                 continue
             if not sangong_column(part, bare_col):
                 continue
@@ -242,7 +325,9 @@ def empty_table_for(
     db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, subject: str
 ) -> dict | None:
     """A table about ``subject`` that the report declares empty (本单位无政府性基金…)."""
-    key = subject.replace("预算财政拨款", "").replace("财政拨款", "")[:6]
+    key = subject.replace(default_rules().one("query_empty_table_for_1"), "").replace(
+        default_rules().one("query_empty_table_for_2"), ""
+    )[:6]
     if len(key) < 3:
         return None
     rows = log.run(db, "SELECT * FROM report_tables WHERE report_id = ? AND empty = 1", [report.id])
@@ -305,8 +390,7 @@ def rank_classes(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo) -
     """类-level expenditure (一、一般公共服务支出 …) from the summary table's 支出 side."""
     rows = log.run(
         db,
-        _RANK_SELECT
-        + " AND t.layout = 'ledger' AND r.grp = '支出' AND r.is_total = 0 AND r.name GLOB '*、*'",
+        _RANK_SELECT + default_rules().one("query_rank_classes_1"),
         [report.id],
     )
     return _ranked(report, rows) if rows else []
@@ -318,23 +402,16 @@ def rank_rows(
     """项-level rows of the expenditure table, or 款-level rows of the 基本支出 detail (economic
     classification, optionally only 人员经费 or 公用经费), largest first."""
     if economic:
-        sql = (
-            _RANK_SELECT + " AND length(r.code) = 5 AND r.code GLOB '3*'"
-            " AND (t.layout = 'economic' OR t.title LIKE '%基本支出%')"
-            " AND c.column_name IN ('决算数', '合计', '金额', '预算数')"
-        )
+        sql = _RANK_SELECT + default_rules().one("query_rank_rows_1")
         params: list = [report.id]
         if within:
             sql += (
                 " AND (r.grp = ? OR (r.grp IS NULL AND ? = (CASE WHEN substr(r.code, 1, 3) IN ('301', '303')"
             )
-            sql += " THEN '人员经费' ELSE '公用经费' END)))"
+            sql += default_rules().one("query_rank_rows_2")
             params += [within, within]
     else:
-        sql = (
-            _RANK_SELECT + " AND t.layout = 'subject' AND t.title LIKE '%支出%' AND length(r.code) = 7"
-            " AND c.column_name IN ('本年支出合计', '合计', '决算数')"
-        )
+        sql = _RANK_SELECT + default_rules().one("query_rank_rows_3")
         params = [report.id]
     rows = log.run(db, sql, params)
     return _ranked(report, rows) if rows else []

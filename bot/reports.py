@@ -9,12 +9,14 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from rules import default_rules
+
 from .answer import Answer
 from .catalog import ReportInfo
 from .entities import Entities, department_index, generic_words
 from .query import (
+    Context,
     Figure,
-    QueryLog,
 )
 from .wording import (
     TWO,
@@ -29,39 +31,41 @@ def _one_basis(reports: list[ReportInfo]) -> bool:
     return len({(r.year, r.kind) for r in reports}) <= 1
 
 
+def _unit_kind(unit: str, rules) -> str:
+    """元 and 万元 compare (both money); 辆 and 万元 do not."""
+    return "money" if unit in rules.word("reports_kind_of_1") else unit
+
+
+def _wan(f: Figure, rules) -> Decimal:
+    """A money figure in 万元, exactly."""
+    return f.value / 10000 if f.unit == rules.one("reports_wan_2") else f.value
+
+
 class ReportsMixin:
+    def _decline(self, what: str) -> tuple[None, Answer, list]:
+        """No report of what the question names: say so, and list what the knowledge base holds."""
+        reports = self.catalog.reports
+        available = "、".join(r.label for r in reports[:20])
+        if len(reports) > 20:
+            available += self.rules.templates["reports_decline"].format(len_reports=len(reports))
+        body = self.rules.templates["not_in_kb"].format(what=what, available=available)
+        return None, Answer("", "no_answer", body, intent="not_in_kb"), []
+
     def _choose_report(
         self, text: str, ents: Entities, conv, report_id
     ) -> tuple[ReportInfo | None, Answer | None, list[ReportInfo]]:
         """The one report a question is about, a decline, or the candidates to ask about."""
-        T = self.rules.templates
         reports = self.catalog.reports
-
-        def decline(what: str) -> tuple[None, Answer, list]:
-            available = "、".join(r.label for r in reports[:20]) + (
-                self.rules.templates["reports_decline"].format(len_reports=len(reports))
-                if len(reports) > 20
-                else ""
-            )
-            return (
-                None,
-                Answer(
-                    "", "no_answer", T["not_in_kb"].format(what=what, available=available), intent="not_in_kb"
-                ),
-                [],
-            )
-
+        decline = self._decline
         if not reports:
             return (
                 None,
-                Answer(
-                    "", "no_answer", "知识库是空的，请先导入报告 (disclosure-bot ingest)。", intent="empty_kb"
-                ),
+                Answer("", "no_answer", self.rules.templates["reports_choose_report_1"], intent="empty_kb"),
                 [],
             )
         if ents.unknown_department:
             return decline(ents.unknown_department)
-        if ents.relative_year in ("明年", "后年", "下一年"):
+        if ents.relative_year in self.rules.word("reports_choose_report_2"):
             return decline(ents.relative_year)
         candidates = list(ents.reports or reports)
         if report_id is not None and not ents.reports:
@@ -70,7 +74,11 @@ class ReportsMixin:
             candidates = [r for r in candidates if r.id == conv.report_id] or candidates
         years = set(ents.years)
         this_year = date.today().year
-        relative = {"今年": this_year, "去年": this_year - 1, "前年": this_year - 2}
+        relative = {
+            self.rules.one("reports_choose_report_3"): this_year,
+            self.rules.one("reports_choose_report_4"): this_year - 1,
+            self.rules.one("reports_choose_report_5"): this_year - 2,
+        }
         if not years and ents.relative_year in relative and len(candidates) > 1:
             years = {relative[ents.relative_year]}
         if years:
@@ -79,20 +87,20 @@ class ReportsMixin:
                 # a year the one report narrates as its previous year (2023 in a 2024 report)
                 if len(candidates) == 1 and all(y == candidates[0].year - 1 for y in years):
                     return candidates[0], None, candidates
-                what = "、".join(str(y) for y in sorted(years)) + "年"
+                what = "、".join(str(y) for y in sorted(years)) + self.rules.one("reports_choose_report_6")
                 if ents.reports:
                     what = f"{ents.reports[0].short}{what}"
                 return decline(what)
             if len(in_kb) < len(candidates) or len(years) == 1:
                 candidates = in_kb
         if len(candidates) > 1:
-            kinds = [k for k in ("决算", "预算") if k in _kind_text(text)]
+            kinds = [k for k in self.rules.word("reports_choose_report_7") if k in _kind_text(text)]
             if len(kinds) == 1:
                 by_kind = [r for r in candidates if r.kind == kinds[0]]
                 if by_kind:
                     candidates = by_kind
-                elif re.search(rf"{kinds[0]}(报告|公开)", text):
-                    return decline(kinds[0] + "报告")
+                elif re.search(self.rules.one("kind_of_report").format(kind=kinds[0]), text):
+                    return decline(kinds[0] + self.rules.one("reports_choose_report_8"))
         if len(candidates) == 1:
             return candidates[0], None, candidates
         return None, None, candidates
@@ -105,44 +113,13 @@ class ReportsMixin:
         measure: str,
         named: list[str],
         candidates: list[ReportInfo],
-        log: QueryLog,
+        ctx: Context,
     ) -> Answer | None:
         """Two or more departments named in one question: their difference, their sum, or each."""
-
-        def position(dept: str) -> int:
-            """Where the question first names the department, by full name, alias or abbreviation."""
-            spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
-            index = department_index(self.catalog)
-            for m in self.rules.pattern("department_mention").finditer(text):
-                for i in range(m.start(), m.end() - 2):
-                    if any(r.department == dept for r in index.named_by(text[i : m.end()])):
-                        spots.append(i)
-                        break
-            return min(spots) if spots else len(text)
-
-        named = sorted(named, key=position)
-        chosen: list[tuple[ReportInfo, Figure]] = []
-        for dept in named[:6]:
-            reports = [r for r in candidates if r.department == dept]
-            finals = [r for r in reports if r.kind == "决算"] or reports
-            if not finals:
-                return None
-            r = max(finals, key=lambda x: x.year)  # the latest, unless a year narrowed them
-            figs = self._figures(r, subject, measure, log, own_year=True)
-            if not figs or figs[0].unit not in ("万元", "元"):
-                return Answer(
-                    "",
-                    "no_answer",
-                    self.rules.templates["reports_between_departments"].format(
-                        r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
-                    ),
-                    intent="compare_departments",
-                )
-            chosen.append((r, figs[0]))
-
-        def wan(f: Figure) -> Decimal:
-            return f.value / 10000 if f.unit == "元" else f.value
-
+        named = sorted(named, key=lambda dept: self._named_at(text, dept, candidates))
+        chosen = self._department_figures(named, candidates, subject, measure, ctx)
+        if not isinstance(chosen, list):
+            return chosen
         listing = "；".join(
             self.rules.templates["reports_between_departments_2"].format(
                 r_short=r.short,
@@ -154,198 +131,269 @@ class ReportsMixin:
             )
             for r, f in chosen
         )
-        cites = [f.citation for _, f in chosen]
         ops = set(ents.operations)
         if not _one_basis([r for r, _ in chosen]) and (
             ops & {"difference", "sum"} or len(chosen) != len(named)
         ):
             return None  # figures of different years or kinds are not added or compared: ask which
-        if (
-            "difference" in ops
-            or re.search(
-                r"相差|差多少|差额|多多少|少多少|比.{1,12}多|比.{1,12}少|更多|更少|哪个多|哪个少", text
-            )
-        ) and len(chosen) == 2:
-            (ra, fa), (rb, fb) = chosen
-            diff = wan(fa) - wan(fb)
-            shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
-            word = "多" if diff > 0 else ("少" if diff < 0 else "一样多")
-            body = self.rules.templates["reports_between_departments_3"].format(
-                subject=subject,
-                listing=listing,
-                ra_short=ra.short,
-                rb_short=rb.short,
-                word=word,
-                fmt_shown=_fmt(shown),
-                wan_fa=wan(fa),
-                wan_fb=wan(fb),
-            )
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="compare_departments",
-                value=shown,
-                unit="万元",
-                confidence=0.75,
-                citations=cites,
-            )
+        asks_difference = "difference" in ops or re.search(
+            self.rules.pattern("reports_between_departments_3"), text
+        )
+        if asks_difference and len(chosen) == 2:
+            return self._department_difference(chosen, subject, listing)
         if "sum" in ops:
-            total = sum((wan(f) for _, f in chosen), Decimal(0))
-            shown = total.quantize(TWO, ROUND_HALF_UP)
-            body = self.rules.templates["reports_between_departments_4"].format(
-                subject=subject,
-                listing=listing,
-                fmt_shown=_fmt(shown),
-                join_str_wan_f_for_f_in_chosen=" + ".join(str(wan(f)) for _, f in chosen),
-            )
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="sum_departments",
-                value=shown,
-                unit="万元",
-                confidence=0.75,
-                citations=cites,
-            )
+            return self._department_sum(chosen, subject, listing)
+        body = self.rules.templates["each_department"].format(subject=subject, listing=listing)
         return Answer(
             "",
             "answered",
-            f"{subject}：{listing}。",
+            body,
             intent="compare_departments",
             confidence=0.75,
-            citations=cites,
+            citations=[f.citation for _, f in chosen],
         )
 
-    def _across(
-        self, text: str, ents: Entities, candidates: list[ReportInfo], log: QueryLog
-    ) -> Answer | None:
+    def _named_at(self, text: str, dept: str, candidates: list[ReportInfo]) -> int:
+        """Where the question first names the department, by full name, alias or abbreviation."""
+        spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
+        index = department_index(self.catalog)
+        for m in self.rules.pattern("department_mention").finditer(text):
+            for i in range(m.start(), m.end() - 2):
+                if any(r.department == dept for r in index.named_by(text[i : m.end()])):
+                    spots.append(i)
+                    break
+        return min(spots) if spots else len(text)
+
+    def _department_figures(
+        self, named: list[str], candidates: list[ReportInfo], subject: str, measure: str, ctx: Context
+    ) -> list[tuple[ReportInfo, Figure]] | Answer | None:
+        """Each named department's latest final accounts (unless a year narrowed them) and its figure."""
+        chosen: list[tuple[ReportInfo, Figure]] = []
+        for dept in named[:6]:
+            reports = [r for r in candidates if r.department == dept]
+            final = self.rules.one("reports_between_departments_1")
+            finals = [r for r in reports if r.kind == final] or reports
+            if not finals:
+                return None
+            r = max(finals, key=lambda x: x.year)
+            figs = self._figures(r, subject, measure, ctx, own_year=True)
+            if not figs or figs[0].unit not in self.rules.word("reports_between_departments_2"):
+                body = self.rules.templates["reports_between_departments"].format(
+                    r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
+                )
+                return Answer("", "no_answer", body, intent="compare_departments")
+            chosen.append((r, figs[0]))
+        return chosen
+
+    def _department_difference(
+        self, chosen: list[tuple[ReportInfo, Figure]], subject: str, listing: str
+    ) -> Answer:
+        (ra, fa), (rb, fb) = chosen
+        a, b = _wan(fa, self.rules), _wan(fb, self.rules)
+        diff = a - b
+        shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
+        word = self.rules.one(
+            "reports_between_departments_4"
+            if diff > 0
+            else ("reports_between_departments_5" if diff < 0 else "reports_between_departments_6")
+        )
+        body = self.rules.templates["reports_between_departments_3"].format(
+            subject=subject,
+            listing=listing,
+            ra_short=ra.short,
+            rb_short=rb.short,
+            word=word,
+            fmt_shown=_fmt(shown),
+            wan_fa=a,
+            wan_fb=b,
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="compare_departments",
+            value=shown,
+            unit=self.rules.one("reports_between_departments_7"),
+            confidence=0.75,
+            citations=[f.citation for _, f in chosen],
+        )
+
+    def _department_sum(self, chosen: list[tuple[ReportInfo, Figure]], subject: str, listing: str) -> Answer:
+        parts = [_wan(f, self.rules) for _, f in chosen]
+        shown = sum(parts, Decimal(0)).quantize(TWO, ROUND_HALF_UP)
+        body = self.rules.templates["reports_between_departments_4"].format(
+            subject=subject,
+            listing=listing,
+            fmt_shown=_fmt(shown),
+            join_str_wan_f_for_f_in_chosen=" + ".join(str(p) for p in parts),
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="sum_departments",
+            value=shown,
+            unit=self.rules.one("reports_between_departments_8"),
+            confidence=0.75,
+            citations=[f.citation for _, f in chosen],
+        )
+
+    def _across(self, text: str, ents: Entities, candidates: list[ReportInfo], ctx: Context) -> Answer | None:
         """Questions over several reports: rank departments, or compare two reports of one department."""
-        subjects = [m.subject for m in ents.subjects]
-        if not subjects:
-            if (
-                {p for p in ents.rest.split() if len(p) >= 2}
-                - generic_words(self.rules)
-                - {"街道", "部门", "单位", "哪个街道"}
-            ):
-                return None
-            if re.search(r"支出|花钱|花了|开支|花得", text):
-                subjects = ["本年支出合计"]
-            elif "收入" in text:
-                subjects = ["本年收入合计"]
-            else:
-                return None
-        subject = subjects[0]
+        subject = self._across_subject(text, ents)
+        if subject is None:
+            return None
         measure = next((m for m in ents.measures if m in ("actual", "budget")), "actual")
         departments = {r.department for r in candidates}
         named = list(dict.fromkeys(r.department for r in ents.reports))
         ranking = bool({"rank_max", "rank_min"} & set(ents.operations)) and (
-            len(departments) >= 2
-            or re.search(r"哪个部门|哪个单位|哪家|哪些部门|各部门|各单位|排名|排序", text)
+            len(departments) >= 2 or re.search(self.rules.pattern("reports_across_6"), text)
         )
         if len(named) >= 2 and not ranking:
-            return self._between_departments(text, ents, subject, measure, named, candidates, log)
+            return self._between_departments(text, ents, subject, measure, named, candidates, ctx)
         if not named and len(departments) >= 2 and "sum" in ents.operations and not ranking:
             if not _one_basis(candidates):
                 return None  # a sum over reports of different years or kinds means nothing: ask which
             # "2025年四个决算部门机关运行经费合计多少": every department the question leaves in
             everyone = list(dict.fromkeys(r.department for r in candidates))
-            return self._between_departments(text, ents, subject, measure, everyone, candidates, log)
+            return self._between_departments(text, ents, subject, measure, everyone, candidates, ctx)
         compare = (
             len(departments) == 1
             and len(candidates) >= 2
-            and ({"difference", "change"} & set(ents.operations) or re.search(r"相比|对比|比较|变化", text))
+            and (
+                {"difference", "change"} & set(ents.operations)
+                or re.search(self.rules.pattern("reports_across_7"), text)
+            )
         )
         if not ranking and not compare:
             return None
         note = ""
-        if ranking and not re.search(r"预算|决算", _kind_text(text)):
-            finals = [r for r in candidates if r.kind == "决算"]
-            if finals and len(finals) < len(candidates):
-                candidates, note = finals, "（只比较决算报告）"
-        if (
-            ranking
-            and not ents.years
-            and not re.search(r"预算|决算", _kind_text(text))
-            and len({r.year for r in candidates}) > 1
-        ):
-            # asked neither a year nor a kind: departments are ranked within one year
-            latest = max(r.year for r in candidates)
-            candidates = [r for r in candidates if r.year == latest]
-            note = f"（只比较{latest}年的{'决算' if note else ''}报告）"
-        found: list[tuple[ReportInfo, Figure]] = []
-        for r in candidates:
-            figs = self._figures(
-                r, subject, "actual" if compare and r.kind == "决算" else measure, log, own_year=True
-            )
-            if figs and (figs[0].unit in ("万元", "元") or ranking):
-                found.append((r, figs[0]))
-
-        def kind_of(unit: str) -> str:
-            return "money" if unit in ("万元", "元") else unit  # 元 and 万元 compare, 辆 and 万元 do not
-
-        units = [kind_of(f.unit) for _, f in found]
-        if found:
-            common = max(set(units), key=units.count)
-            found = [(r, f) for r, f in found if kind_of(f.unit) == common]
+        if ranking:
+            candidates, note = self._ranking_scope(text, ents, candidates)
+        found = self._across_figures(candidates, subject, measure, compare, bool(ranking), ctx)
         if len(found) < 2:
             return None
-
-        def wan(f: Figure) -> Decimal:
-            return f.value / 10000 if f.unit == "元" else f.value
-
         if ranking:
-            found.sort(key=lambda x: -wan(x[1]))
-            if "rank_min" in ents.operations:
-                found.reverse()
-            top_r, top_f = found[0]
-            listing = "；".join(
-                self.rules.templates["reports_across"].format(
-                    r_short=r.short,
-                    r_year=r.year,
-                    r_kind=r.kind,
-                    fmt_f_value_f_unit=_fmt(f.value, f.unit),
-                    f_unit=f.unit,
-                )
-                for r, f in found[:5]
+            return self._rank_answer(found, len(candidates), subject, note, ents)
+        return self._compare_reports_answer(found, subject)
+
+    def _across_subject(self, text: str, ents: Entities) -> str | None:
+        """What is compared across reports: the subject named, or a total the question implies."""
+        if ents.subjects:
+            return ents.subjects[0].subject
+        rest = {p for p in ents.rest.split() if len(p) >= 2}
+        if rest - generic_words(self.rules) - set(self.rules.word("reports_across_1")):
+            return None
+        if re.search(self.rules.pattern("reports_across_2"), text):
+            return self.rules.word("reports_across_3")[0]
+        if self.rules.one("reports_across_4") in text:
+            return self.rules.word("reports_across_5")[0]
+        return None
+
+    def _ranking_scope(
+        self, text: str, ents: Entities, candidates: list[ReportInfo]
+    ) -> tuple[list[ReportInfo], str]:
+        """Departments are ranked among final accounts, within one year, unless the question names otherwise."""
+        note = ""
+        if not re.search(self.rules.pattern("reports_across_8"), _kind_text(text)):
+            finals = [r for r in candidates if r.kind == self.rules.one("reports_across_9")]
+            if finals and len(finals) < len(candidates):
+                candidates, note = finals, self.rules.one("reports_across_10")
+        if (
+            not ents.years
+            and not re.search(self.rules.pattern("reports_across_11"), _kind_text(text))
+            and len({r.year for r in candidates}) > 1
+        ):
+            latest = max(r.year for r in candidates)
+            candidates = [r for r in candidates if r.year == latest]
+            note = self.rules.templates["ranked_within_year"].format(
+                year=latest, kind=self.rules.one("final_accounts") if note else ""
             )
-            extreme = "最少" if "rank_min" in ents.operations else "最多"
-            missing = len(candidates) - len(found)
-            body = self.rules.templates["reports_across_2"].format(
-                len_found=len(found),
-                note=note,
-                subject=subject,
-                extreme=extreme,
-                top_r_short=top_r.short,
-                top_r_year=top_r.year,
-                top_r_kind=top_r.kind,
-                fmt_top_f_value_top_f_unit=_fmt(top_f.value, top_f.unit),
-                top_f_unit=top_f.unit,
-                source_text_top_f_citation=_source_text(top_f.citation),
-                listing=listing,
+        return candidates, note
+
+    def _across_figures(
+        self,
+        candidates: list[ReportInfo],
+        subject: str,
+        measure: str,
+        compare: bool,
+        ranking: bool,
+        ctx: Context,
+    ) -> list[tuple[ReportInfo, Figure]]:
+        """Each report's figure for the subject, kept only in the unit most of them share."""
+        found: list[tuple[ReportInfo, Figure]] = []
+        for r in candidates:
+            final = compare and r.kind == self.rules.one("reports_across_12")
+            figs = self._figures(r, subject, "actual" if final else measure, ctx, own_year=True)
+            if figs and (figs[0].unit in self.rules.word("reports_across_13") or ranking):
+                found.append((r, figs[0]))
+        units = [_unit_kind(f.unit, self.rules) for _, f in found]
+        if found:
+            common = max(set(units), key=units.count)
+            found = [(r, f) for r, f in found if _unit_kind(f.unit, self.rules) == common]
+        return found
+
+    def _rank_answer(
+        self, found: list[tuple[ReportInfo, Figure]], asked: int, subject: str, note: str, ents: Entities
+    ) -> Answer:
+        found.sort(key=lambda x: -_wan(x[1], self.rules))
+        if "rank_min" in ents.operations:
+            found.reverse()
+        top_r, top_f = found[0]
+        listing = "；".join(
+            self.rules.templates["reports_across"].format(
+                r_short=r.short,
+                r_year=r.year,
+                r_kind=r.kind,
+                fmt_f_value_f_unit=_fmt(f.value, f.unit),
+                f_unit=f.unit,
             )
-            if missing:
-                body += self.rules.templates["reports_across_3"].format(missing=missing)
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="rank_reports",
-                value=top_f.value,
-                unit=top_f.unit,
-                confidence=0.8,
-                citations=[f.citation for _, f in found[:5]],
-                report_id=top_r.id,
-            )
-        found.sort(key=lambda x: (x[0].year, x[0].kind != "预算"))
+            for r, f in found[:5]
+        )
+        extreme = self.rules.one(
+            "reports_across_14" if "rank_min" in ents.operations else "reports_across_15"
+        )
+        body = self.rules.templates["reports_across_2"].format(
+            len_found=len(found),
+            note=note,
+            subject=subject,
+            extreme=extreme,
+            top_r_short=top_r.short,
+            top_r_year=top_r.year,
+            top_r_kind=top_r.kind,
+            fmt_top_f_value_top_f_unit=_fmt(top_f.value, top_f.unit),
+            top_f_unit=top_f.unit,
+            source_text_top_f_citation=_source_text(top_f.citation),
+            listing=listing,
+        )
+        if asked > len(found):
+            body += self.rules.templates["reports_across_3"].format(missing=asked - len(found))
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="rank_reports",
+            value=top_f.value,
+            unit=top_f.unit,
+            confidence=0.8,
+            citations=[f.citation for _, f in found[:5]],
+            report_id=top_r.id,
+        )
+
+    def _compare_reports_answer(self, found: list[tuple[ReportInfo, Figure]], subject: str) -> Answer:
+        """Two reports of one department: the later against the earlier (a budget before the final accounts)."""
+        found.sort(key=lambda x: (x[0].year, x[0].kind != self.rules.one("reports_across_16")))
         (ra, fa), (rb, fb) = found[-1], found[0]
+        wan = lambda f: _wan(f, self.rules)  # noqa: E731
         diff = wan(fa) - wan(fb)
-        word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平")
+        word = self.rules.one(
+            "reports_across_17" if diff > 0 else ("reports_across_18" if diff < 0 else "reports_across_19")
+        )
 
         def both(f: Figure) -> str:
+            in_wan = f.unit == default_rules().one("reports_both_1")
             return f"{_fmt(f.value)}{f.unit}" + (
-                self.rules.templates["reports_both"].format(wan_f=wan(f)) if f.unit == "元" else ""
+                self.rules.templates["reports_both"].format(wan_f=wan(f)) if in_wan else ""
             )
 
         shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
@@ -375,7 +423,7 @@ class ReportsMixin:
             body,
             intent="compare_reports",
             value=shown,
-            unit="万元",
+            unit=self.rules.one("reports_across_20"),
             confidence=0.75,
             citations=[fb.citation, fa.citation],
             report_id=ra.id,

@@ -57,7 +57,7 @@ def _table(db: Any, citation: Any) -> TableSource | None:
         return None
     t = tables[0]
     names = json.loads(t["columns"] or "[]")
-    columns = ["科目编码", "科目名称", *names]
+    columns = [default_rules().one("source_table_1"), default_rules().one("source_table_2"), *names]
     out = TableSource(
         "table",
         t["label"]

@@ -5,6 +5,7 @@ A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``cata
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from .answer import Answer
 from .catalog import ReportInfo
 from .entities import Entities, generic_words
 from .query import (
-    QueryLog,
+    Context,
     narrative_figure,
     narrative_figures,
 )
@@ -39,18 +40,18 @@ class TextsMixin:
         body = T[template].format(text=r["text"], sentence=r["text"], source=_source_text(c))
         return Answer("", "answered", body, intent=intent, confidence=0.8, citations=[c])
 
-    def _section_answer(self, headings: list[str], report: ReportInfo, log: QueryLog, intent: str) -> Answer:
+    def _section_answer(self, headings: list[str], report: ReportInfo, ctx: Context, intent: str) -> Answer:
         rows: list[dict] = []
         for heading in headings:
             rows = [
                 r
-                for r in log.run(
+                for r in ctx.run(
                     self.db,
                     "SELECT * FROM sections WHERE report_id = ? AND heading LIKE ?"
                     " ORDER BY COALESCE(page, 0), line LIMIT 3",
                     [report.id, f"%{heading}%"],
                 )
-                if r["text"] and "目录" not in r["path"]
+                if r["text"] and self.rules.one("texts_section_answer_1") not in r["path"]
             ]
             if rows:
                 break
@@ -69,12 +70,12 @@ class TextsMixin:
             "", "answered", f"{r['text']}（{_source_text(c)}）", intent=intent, confidence=0.9, citations=[c]
         )
 
-    def _definition(self, text, ents, report, log) -> Answer:
+    def _definition(self, text, ents, report, ctx) -> Answer:
         T = self.rules.templates
         names = [m.subject for m in ents.subjects] + [m.surface for m in ents.subjects] + ents.ambiguous
         rows = []
         for n in names:
-            rows = log.run(
+            rows = ctx.run(
                 self.db,
                 "SELECT * FROM terms WHERE report_id = ? AND (term = ? OR term LIKE ?)",
                 [report.id, n, f"%{n}%"],
@@ -82,9 +83,9 @@ class TextsMixin:
             if rows:
                 break
         if not rows:
-            if re.search(r"自评|绩效|结论", text):
-                return self._performance(text, ents, report, log)
-            found = self._sentence_match(text, self._tokens(text), ents, report, log)
+            if re.search(self.rules.pattern("texts_definition_1"), text):
+                return self._performance(text, ents, report, ctx)
+            found = self._sentence_match(text, self._tokens(text), ents, report, ctx)
             if found is not None:
                 return found  # "公用经费主要包括什么" answered by the sentence that says so
             if names:
@@ -94,7 +95,7 @@ class TextsMixin:
                     self.rules.templates["texts_definition"].format(names_0=names[0]),
                     intent="definition",
                 )
-            found = self._narrative_match(text, ents, report, log)  # "主管部门是哪个" and the like
+            found = self._narrative_match(text, ents, report, ctx)  # "主管部门是哪个" and the like
             if found is not None:
                 return found
             return Answer(
@@ -103,7 +104,7 @@ class TextsMixin:
         r = rows[0]
         c = Citation(
             report=report.title,
-            section="名词解释",
+            section=self.rules.one("texts_definition_2"),
             row=r["term"],
             quote=f"{r['term']}：{r['definition']}",
             line=r["line"],
@@ -118,7 +119,7 @@ class TextsMixin:
             citations=[c],
         )
 
-    def _reason(self, text, tokens, ents, report, conv, log) -> Answer:
+    def _reason(self, text, tokens, ents, report, conv, ctx) -> Answer:
         """The sentence in which the report explains what the question asks about.
 
         Candidates are sentences that give a reason (原因/由于/导致…) or say that something does not
@@ -130,22 +131,28 @@ class TextsMixin:
         for subject in subjects[:2]:
             forms += [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
             if subject == SANGONG:
-                forms.append("三公")
-        rows = log.run(
+                forms.append(self.rules.one("texts_reason_1"))
+        rows = ctx.run(
             self.db,
             "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
             " WHERE s.report_id = ? ORDER BY COALESCE(s.page, 0), s.line",
             [report.id],
         )
-        asked = re.findall(r"增加|减少|下降|降低|增长|上升|追加|调整|差异|没有|无", text)
+        asked = re.findall(self.rules.pattern("texts_reason_2"), text)
         want = _bigrams(ents.plain or text)
         best, best_score = None, 0.0
         for r in rows:
             sent = re.sub(r"[\"“”]", "", r["text"])
             heading = re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1])
-            gives_reason = re.search(r"原因|由于|因为|导致|主要是|系", sent)
-            says_none = forms and any(f in sent for f in forms) and re.search(r"无|没有|未发生|不是", sent)
-            if not (gives_reason or says_none) or "目录" in (r["section_path"] or ""):
+            gives_reason = re.search(self.rules.pattern("texts_reason_3"), sent)
+            says_none = (
+                forms
+                and any(f in sent for f in forms)
+                and re.search(self.rules.pattern("texts_reason_4"), sent)
+            )
+            if not (gives_reason or says_none) or self.rules.one("texts_reason_5") in (
+                r["section_path"] or ""
+            ):
                 continue
             score = 1.0 if gives_reason else 0.5
             if forms and any(f in sent for f in forms):
@@ -157,13 +164,53 @@ class TextsMixin:
             if score > best_score:
                 best, best_score = r, score
         if best is None or (forms and best_score < 2.0):
-            return Answer("", "no_answer", "报告中没有找到相关原因的说明。", intent="reason")
+            return Answer("", "no_answer", self.rules.templates["texts_reason_6"], intent="reason")
         return self._sentence_answer(best, report, "reason", template="reason")
 
-    def _performance(self, text, ents, report, log) -> Answer:
+    def _performance(self, text, ents, report, ctx) -> Answer:
+        """绩效: an indicator named, a project's funds, or what the narrative says of the self-evaluation."""
+        found = self._indicator(ents, report, ctx) or self._project_funds(text, report, ctx)
+        if found is not None:
+            return found
+        words = (
+            list(self.rules.word("texts_performance_13"))
+            if re.search(self.rules.pattern("texts_performance_12"), text)
+            else (
+                list(self.rules.word("texts_performance_15"))
+                if self.rules.one("texts_performance_14") in text
+                else []
+            )
+        )
+        figs = narrative_figures(self.db, ctx, report, words) if words else []
+        if not figs and not words:
+            return self._performance_elsewhere(text, report, ctx)
+        if figs:
+            f = narrative_figure(report, figs[0], words[0])
+            T = self.rules.templates
+            body = T["narrative"].format(
+                report=report.label,
+                context=figs[0]["context"],
+                value=_fmt(f.value),
+                unit=f.unit,
+                source=_source_text(f.citation),
+            )
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="performance",
+                value=f.value,
+                unit=f.unit,
+                confidence=0.8,
+                citations=[f.citation],
+            )
+        return Answer("", "no_answer", self.rules.templates["texts_performance_23"], intent="performance")
+
+    def _indicator(self, ents, report, ctx) -> Answer | None:
+        """A 绩效 indicator the question names: its target, actual value, weight and score."""
         subj = ents.subjects[0].subject if ents.subjects else None
         if subj and subj in self.catalog.indicators:
-            rows = log.run(
+            rows = ctx.run(
                 self.db,
                 "SELECT i.*, p.project FROM performance_indicators i JOIN performance_projects p"
                 " ON p.id = i.project_id WHERE i.report_id = ? AND i.name = ?",
@@ -173,9 +220,9 @@ class TextsMixin:
                 r = rows[0]
                 c = Citation(
                     report=report.title,
-                    table="项目支出绩效自评表",
+                    table=self.rules.one("texts_performance_1"),
                     row=r["name"],
-                    column="实际完成值",
+                    column=self.rules.one("texts_performance_2"),
                     quote=self.rules.templates["texts_performance"].format(
                         r_name=r["name"], r_target=r["target"], r_actual=r["actual"]
                     ),
@@ -192,27 +239,32 @@ class TextsMixin:
                     source_text_c=_source_text(c),
                 )
                 return Answer("", "answered", body, intent="performance", confidence=0.9, citations=[c])
-        fund = next(
-            (
-                k
-                for k in ("年初预算数", "全年预算数", "全年执行数", "执行数", "执行率", "分值", "得分")
-                if k.rstrip("数") in text
-            ),
-            None,
-        )
-        if fund and re.search(r"自评表|绩效表|(元)|多少元", text):
-            rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
-            import json as _json
+        return None
 
+    def _project_funds(self, text, report, ctx) -> Answer | None:
+        """A 绩效 project's funds (年初预算数, 全年执行数, 执行率 …) from its self-evaluation table."""
+        suffix = self.rules.one("texts_performance_4")
+        fund = next((k for k in self.rules.word("texts_performance_3") if k.rstrip(suffix) in text), None)
+        if fund and re.search(self.rules.pattern("texts_performance_5"), text):
+            rows = ctx.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+            key = (
+                self.rules.one("texts_performance_7")
+                if fund == self.rules.one("texts_performance_6")
+                else fund
+            )
             for r in rows:
-                funds = _json.loads(r["funds"] or "{}")
-                key = "全年执行数" if fund == "执行数" else fund
+                funds = json.loads(r["funds"] or "{}")
                 if funds.get(key) is not None:
                     v = Decimal(funds[key])
-                    unit = "%" if key == "执行率" else ("分" if key in ("分值", "得分") else r["unit"])
+                    if key == self.rules.one("texts_performance_8"):
+                        unit = "%"
+                    elif key in self.rules.word("texts_performance_9"):
+                        unit = self.rules.one("texts_performance_10")
+                    else:
+                        unit = r["unit"]
                     c = Citation(
                         report=report.title,
-                        table="项目支出绩效自评表",
+                        table=self.rules.one("texts_performance_11"),
                         row=self.rules.templates["texts_performance_3"].format(r_project=r["project"]),
                         column=key,
                         quote=self.rules.templates["texts_performance_4"].format(
@@ -238,79 +290,62 @@ class TextsMixin:
                         confidence=0.85,
                         citations=[c],
                     )
-        words = (
-            ["得分"]
-            if re.search(r"得分|多少分|评分|打了", text)
-            else (["执行率"] if "执行率" in text else [])
-        )
-        figs = narrative_figures(self.db, log, report, words) if words else []
-        if not figs and not words:
-            if "主管部门" in text:
-                found = self._project_field(
-                    report, log, "department", "主管部门", "“{project}”项目的主管部门是{value}"
-                )
-                if found is not None:
-                    return found
-            if re.search(r"结论|评价等级|评级", text):
-                found = self._project_field(
-                    report, log, "conclusion", "自评结论", "“{project}”项目绩效自评结论为“{value}”"
-                )
-                if found is not None:
-                    return found
-            # a fact the narrative states about the self-evaluation (自评覆盖率, 涉及资金, 几个项目)
-            found = self._narrative_match(text, self._ents or Entities(), report, log)
+        return None
+
+    def _performance_elsewhere(self, text, report, ctx) -> Answer:
+        """No 绩效 word names the figure: the project's department or conclusion, the narrative, a
+        sentence, the indicators the words suggest, or a plain lookup."""
+        if self.rules.one("texts_performance_16") in text:
+            found = self._project_field(
+                report,
+                ctx,
+                "department",
+                self.rules.one("texts_performance_17"),
+                self.rules.one("texts_performance_18"),
+            )
             if found is not None:
                 return found
-            found = self._sentence_match(text, self._tokens(text), self._ents or Entities(), report, log)
+        if re.search(self.rules.pattern("texts_performance_19"), text):
+            found = self._project_field(
+                report,
+                ctx,
+                "conclusion",
+                self.rules.one("texts_performance_20"),
+                self.rules.one("texts_performance_21"),
+            )
             if found is not None:
                 return found
-            hits = sorted(
-                i for i in self.catalog.indicators if any(w in i for w in _pieces(text, self.rules))
-            )
-            if hits:
-                return Answer(
-                    "",
-                    "clarify",
-                    "您问的可能是以下绩效指标，请选一个：",
-                    intent="performance",
-                    suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
-                    confidence=0.3,
-                )
-            return self._lookup(text, [], Entities(), report, None, log)
-        if figs:
-            f = narrative_figure(report, figs[0], words[0])
-            T = self.rules.templates
-            body = T["narrative"].format(
-                report=report.label,
-                context=figs[0]["context"],
-                value=_fmt(f.value),
-                unit=f.unit,
-                source=_source_text(f.citation),
-            )
+        # a fact the narrative states about the self-evaluation (自评覆盖率, 涉及资金, 几个项目)
+        found = self._narrative_match(text, ctx.ents or Entities(), report, ctx)
+        if found is not None:
+            return found
+        found = self._sentence_match(text, self._tokens(text), ctx.ents or Entities(), report, ctx)
+        if found is not None:
+            return found
+        hits = sorted(i for i in self.catalog.indicators if any(w in i for w in _pieces(text, self.rules)))
+        if hits:
             return Answer(
                 "",
-                "answered",
-                body,
+                "clarify",
+                self.rules.templates["texts_performance_22"],
                 intent="performance",
-                value=f.value,
-                unit=f.unit,
-                confidence=0.8,
-                citations=[f.citation],
+                suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
+                confidence=0.3,
             )
-        return Answer("", "no_answer", "报告中没有找到绩效自评的相关内容。", intent="performance")
+        return self._lookup(text, [], Entities(), report, None, ctx)
 
     def _project_field(
-        self, report: ReportInfo, log: QueryLog, field: str, label: str, sentence: str
+        self, report: ReportInfo, ctx: Context, field: str, label: str, sentence: str
     ) -> Answer | None:
         """A field of the 绩效自评表 (主管部门, 自评结论) as a cited sentence."""
-        rows = log.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+        rows = ctx.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
         rows = [r for r in rows if r[field]]
         if not rows:
             return None
         r = rows[0]
         c = Citation(
             report=report.title,
-            table="项目支出绩效自评表",
+            table=self.rules.one("texts_project_field_1"),
             row=r["project"],
             column=label,
             quote=f"{label} {r[field]}",
@@ -321,18 +356,18 @@ class TextsMixin:
         return Answer("", "answered", body, intent="performance", confidence=0.8, citations=[c])
 
     def _sentence_match(
-        self, text: str, tokens: list[str], ents: Entities, report: ReportInfo, log: QueryLog
+        self, text: str, tokens: list[str], ents: Entities, report: ReportInfo, ctx: Context
     ) -> Answer | None:
         """A sentence of the narrative that says what a text question asks ("有没有纳入财政重点项目
         绩效评价", "公用经费主要包括什么"), kept only when it covers most of the question's own words
         (the threshold is shown by --explain)."""
         plain = ents.plain or text
-        want = _bigrams(re.sub(r"多少|什么|哪个|哪些|是否|有没有|吗|呢|的|了|是|谁|现在|主要", " ", plain))
+        want = _bigrams(re.sub(self.rules.pattern("texts_sentence_match_1"), " ", plain))
         if len(want) < 2:
             return None
         # one report's sentences (a few hundred) are scanned directly: full text over all reports
         # would cost more than it saves once the knowledge base holds thousands of reports
-        rows = log.run(
+        rows = ctx.run(
             self.db,
             "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
             " WHERE s.report_id = ?",
@@ -340,13 +375,13 @@ class TextsMixin:
         )
         best, best_cover = None, 0.0
         for r in rows:
-            if "目录" in (r["section_path"] or ""):
+            if self.rules.one("texts_sentence_match_2") in (r["section_path"] or ""):
                 continue
             cover = len(want & _bigrams(r["text"].replace(" ", ""))) / len(want)
             if cover > best_cover:
                 best, best_cover = r, cover
-        if self._trace is not None:
-            self._trace.add(
+        if ctx.trace is not None:
+            ctx.trace.add(
                 "sentence_match",
                 {
                     "want": sorted(want),
@@ -364,7 +399,7 @@ class TextsMixin:
         text: str,
         ents: Entities,
         report: ReportInfo,
-        log: QueryLog,
+        ctx: Context,
         near: list[str] | None = None,
         unit: str | None = None,
         money: bool = False,
@@ -378,10 +413,10 @@ class TextsMixin:
         want = _bigrams(ents.rest)
         if unit is not None:
             # asked for a count or a rate: the subject's own words count too ("公务接待…人次")
-            want |= _bigrams(re.sub(r"多少|几|百分之|是|的", " ", ents.plain or text))
+            want |= _bigrams(re.sub(self.rules.pattern("texts_narrative_match_1"), " ", ents.plain or text))
         if len(want) < 2:
             return None
-        rows = log.run(
+        rows = ctx.run(
             self.db,
             "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id",
             [report.id],
@@ -389,7 +424,7 @@ class TextsMixin:
         other_years = [y for y in ents.years if y != report.year]
         scored = []
         for r in rows:
-            ctx = r["context"].replace(" ", "").replace(report.department, "")
+            clause = r["context"].replace(" ", "").replace(report.department, "")
             pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
             if other_years and not any(str(y) in pre for y in other_years):
                 continue
@@ -397,17 +432,19 @@ class TextsMixin:
                 if r["unit"] != unit and r["unit"][:1] != unit[:1]:
                     continue
             elif money:
-                if r["unit"] not in ("万元", "元"):
+                if r["unit"] not in self.rules.word("texts_narrative_match_2"):
                     continue
-            elif (r["unit"] == "%") != bool(re.search(r"率|占|比例|百分|%", text)):
+            elif (r["unit"] == "%") != bool(re.search(self.rules.pattern("texts_narrative_match_3"), text)):
                 continue
-            cover = max(len(want & _bigrams(ctx)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want))
+            cover = max(
+                len(want & _bigrams(clause)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want)
+            )
             if near and any(f in pre for f in near):
                 cover += 0.2
             scored.append((cover, r))
         scored.sort(key=lambda x: -x[0])
-        if self._trace is not None:
-            self._trace.add(
+        if ctx.trace is not None:
+            ctx.trace.add(
                 "narrative_match",
                 {
                     "want": sorted(want),
@@ -421,15 +458,15 @@ class TextsMixin:
             loose = (
                 {p for p in ents.rest.split() if len(p) >= 2}
                 - generic_words(self.rules)
-                - {"单位", "部门", "中心", "公车", "车辆", "一共"}
+                - set(self.rules.word("texts_narrative_match_4"))
             )
             totals = [
                 r
                 for r in rows
-                if unit in ("辆", "人", "台(套)")
+                if unit in self.rules.word("texts_narrative_match_5")
                 and not loose  # "火星上有多少人" is not a question about this unit's staff
                 and r["unit"][:1] == unit[:1]
-                and re.search(r"共有|合计|总数|共计|年末在编|实有人数", r["context"])
+                and re.search(self.rules.pattern("texts_narrative_match_6"), r["context"])
                 and not re.search(r"20\d\d", r["context"].replace(str(report.year), ""))
                 and not other_years
             ]
@@ -442,7 +479,7 @@ class TextsMixin:
         if rivals and best - rivals[0] < NARRATIVE_MARGIN:
             return None
         fig = narrative_figure(report, r, r["context"])
-        self._last_context = r["context"]
+        ctx.notes["last_context"] = r["context"]
         body = self.rules.templates["narrative"].format(
             report=report.label,
             context=r["context"],

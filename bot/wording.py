@@ -15,33 +15,13 @@ from .query import (
     Figure,
 )
 
-SANGONG = "三公经费"
-
-# Intents answered without choosing a report.
-GLOBAL_INTENTS = {"private", "greeting", "help", "out_of_scope", "list_reports"}
+SANGONG = default_rules().one("wording_wording_1")
 
 # Subjects that contain others: when a question names one of these and something inside it
 # ("基本支出里的电费"), the question is about the inner one.
-TOTALS = {
-    "本年支出合计",
-    "本年收入合计",
-    "一般公共预算财政拨款",
-    "财政拨款收入",
-    "收支总计",
-    "政府采购支出总额",
-}
+TOTALS = set(default_rules().word("wording_wording_2"))
 
-CONTAINERS = {
-    "基本支出",
-    "项目支出",
-    "本年支出合计",
-    "本年收入合计",
-    "人员经费合计",
-    "公用经费合计",
-    "一般公共预算财政拨款",
-    "财政拨款收入",
-    "政府采购支出总额",
-}
+CONTAINERS = set(default_rules().word("wording_wording_3"))
 
 TWO = Decimal("0.01")
 
@@ -50,19 +30,19 @@ NARRATIVE_MIN_COVER = 0.6
 NARRATIVE_MARGIN = 0.15
 
 _UNIT_ASKED = [
-    ("人次", r"人次"),
-    ("台(套)", r"几台|多少台|几套|多少套"),
-    ("辆", r"几辆|多少辆|保有量|车辆数|(?:公车|车辆|车子|用车)(?:有|共)?(?:几|多少)"),
-    ("人", r"几个人|多少人(?![员民])|几人|人数"),
-    ("个", r"几个项目|多少个项目|几个(?!人)"),
-    ("%", r"百分之|百分比|%|比例|占比|比率|比重"),
-    ("万元", r"多少万元|几万元|多少万(?!人)|万元"),
-    ("元", r"多少元|几元|多少钱元|(?<![万亿])元(?!\))"),
+    default_rules().word("wording_wording_4"),
+    default_rules().word("wording_wording_5"),
+    default_rules().word("wording_wording_6"),
+    default_rules().word("wording_wording_7"),
+    default_rules().word("wording_wording_8"),
+    default_rules().word("wording_wording_9"),
+    default_rules().word("wording_wording_10"),
+    default_rules().word("wording_wording_11"),
 ]
 
 
 def _fmt(v: Decimal, unit: str = "") -> str:
-    if unit in ("人", "辆", "个", "台", "项") and v == v.to_integral_value():
+    if unit in default_rules().word("wording_fmt_1") and v == v.to_integral_value():
         return str(int(v))
     return (
         f"{v:,.2f}"
@@ -80,7 +60,7 @@ def _source_text(c: Citation) -> str:
             parts.append(c.column)
     else:
         # the nearest heading is enough in a sentence; the full path stays in the citation
-        parts = [(c.section or "说明").split(" > ")[-1]]
+        parts = [(c.section or default_rules().one("wording_source_text_1")).split(" > ")[-1]]
     where = default_rules().templates["wording_source_text"].format(c_line=c.line) if c.line else ""
     if c.page:
         where = default_rules().templates["wording_source_text_2"].format(c_page=c.page) + (
@@ -134,10 +114,10 @@ def _clause(f: Figure) -> str:
 def _year_of(context: str, prefix: str, default: int) -> int:
     """The year a narrative figure is about: named in its clause, else the last year named before it
     in its sentence ("2023 年度收、支决算总计 2714.59"), else the report's year."""
-    years = re.findall(r"(20\d\d)\s*年", context)
+    years = re.findall(default_rules().pattern("wording_year_of_1"), context)
     if years:
         return int(years[-1])
-    years = set(re.findall(r"(20\d\d)\s*年", prefix))
+    years = set(re.findall(default_rules().pattern("wording_year_of_2"), prefix))
     if len(years) == 1:  # one year named before it; two means a comparison ("比2024年增加…")
         return int(years.pop())
     return default
@@ -145,17 +125,21 @@ def _year_of(context: str, prefix: str, default: int) -> int:
 
 def _direction(context: str) -> str:
     """The direction word the report itself uses for a change (增加/减少 …), as printed."""
-    m = re.findall(r"增加|减少|下降|降低|增长|上升|降幅|增幅", context)
-    return m[-1] if m else "变化"
+    m = re.findall(default_rules().pattern("wording_direction_1"), context)
+    return m[-1] if m else default_rules().one("wording_direction_2")
 
 
 def _kind_text(text: str) -> str:
     """The question without names that contain 预算 (一般公共预算…), to read 预算/决算 as a report kind."""
-    return re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算|年初预算|预算数|全年预算", "", text)
+    return re.sub(default_rules().pattern("wording_kind_text_1"), "", text)
 
 
 def _strip_report_words(text: str) -> str:
-    return "的" + text if not text.startswith("的") else text
+    return (
+        default_rules().one("wording_strip_report_words_2") + text
+        if not text.startswith(default_rules().one("wording_strip_report_words_1"))
+        else text
+    )
 
 
 def _residue_word(text: str, rules) -> str:

@@ -55,10 +55,6 @@ def read_case(text: str, line: int, source: str = "") -> dict:
         )
         err.id = item.get("id")
         raise err
-    if not question.strip():
-        err = BadLine(line, 'question 是空的 ("question" is empty)', source)
-        err.id = item.get("id")
-        raise err
     return item
 
 

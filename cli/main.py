@@ -182,7 +182,10 @@ def ingest_cmd(
             following = files[done[0]] if done[0] < len(files) else path
             progress.update(task, advance=1, description=_reading(following))
 
-        outcomes = ingest(db, list(paths), department, year, kind, progress=advance)
+        def page(path: str, done_pages: int, pages: int) -> None:
+            progress.update(task, description=f"{_reading(path)} 第{done_pages}/{pages}页")
+
+        outcomes = ingest(db, list(paths), department, year, kind, progress=advance, on_page=page)
     for o in outcomes:
         word, style = _STATUS_WORDS.get(o.status, (o.status, ""))
         if o.status == "failed":
@@ -547,10 +550,16 @@ def unanswered_cmd(log: Path | None, as_json: bool) -> int:
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
+    con = output.console()
     if not rows:
-        print(f"没有未回答的问题记录 (no unanswered questions logged): {path}")
-    for q, n, status in rows:
-        print(f"{n:5d}  {status:9s}  {q}")
+        output.line(con, f"没有未回答的问题记录 (no unanswered questions logged): {path}")
+        return 0
+    output.table(
+        con,
+        ["次数 count", "状态 status", "问题 question"],
+        ([n, st, q] for q, n, st in rows),
+        justify={0: "right"},
+    )
     return 0
 
 

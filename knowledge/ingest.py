@@ -52,8 +52,9 @@ def _decode(data: bytes, path: str) -> str:
     raise ReportError("无法识别的文本编码 (unknown text encoding)", path)
 
 
-def read_report(path: str | os.PathLike) -> ParsedReport:
-    """Parse one file, whatever its format; raises ReportError naming the file and line."""
+def read_report(path: str | os.PathLike, on_page: Callable[[int, int], None] | None = None) -> ParsedReport:
+    """Parse one file, whatever its format; raises ReportError naming the file and line.
+    ``on_page(done, pages)`` reports progress through a PDF's pages."""
     p = Path(path)
     name = str(p)
     if not p.exists():
@@ -70,7 +71,7 @@ def read_report(path: str | os.PathLike) -> ParsedReport:
     if data[:5] == b"%PDF-":
         from .pdf import parse_pdf
 
-        report = parse_pdf(name)
+        report = parse_pdf(name, on_page)
     else:
         text = _decode(data, name)
         stripped = text.lstrip()
@@ -120,13 +121,14 @@ def ingest_file(
     year: int | None = None,
     kind: str | None = None,
     replace: bool = False,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     """Read, validate and store one file. Nothing is written unless the whole report passes
     :mod:`knowledge.validate`; ``replace=True`` lets a much smaller new version replace the old."""
     from .validate import check_replacement, validate
 
     try:
-        report = read_report(path)
+        report = read_report(path, on_page)
     except ReportError as e:
         return Outcome(path, "failed", e.message, line=e.line)
     except RecursionError:
@@ -184,13 +186,15 @@ def ingest(
     kind: str | None = None,
     progress: Callable[[str, Outcome], None] | None = None,
     replace: bool = False,
+    on_page: Callable[[str, int, int], None] | None = None,
 ) -> list[Outcome]:
     """Ingest files and folders. In a folder, files that are not reports at all (a README, an
     annotation file) are ``ignored`` rather than ``failed``; a file named explicitly always counts."""
     named = {str(Path(p)) for p in paths if not Path(p).is_dir()}
     outcomes = []
     for f in expand(paths):
-        o = ingest_file(db, f, department, year, kind, replace=replace)
+        pages = (lambda done, total, f=f: on_page(f, done, total)) if on_page else None
+        o = ingest_file(db, f, department, year, kind, replace=replace, on_page=pages)
         if o.status == "failed" and f not in named and o.message.startswith(NOT_A_REPORT):
             o.status = "ignored"
         outcomes.append(o)

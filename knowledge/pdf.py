@@ -16,6 +16,7 @@ of text with a gap where a number belongs (a Chinese character or punctuation, a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .limits import LIMITS
 from .model import ParsedReport, ReportError
@@ -58,8 +59,11 @@ def _cover_fix(text: str) -> str:
     return text
 
 
-def extract_pages(path: str) -> tuple[list[str], list[list[list[list[str]]]]]:
-    """Page texts and per-page table grids (``None`` cells as ``""``)."""
+def extract_pages(
+    path: str, on_page: Callable[[int, int], None] | None = None
+) -> tuple[list[str], list[list[list[list[str]]]]]:
+    """Page texts and per-page table grids (``None`` cells as ``""``); ``on_page(done, pages)``
+    after each page, so a front end can show progress through one large PDF."""
     import pdfplumber
 
     texts: list[str] = []
@@ -73,7 +77,7 @@ def extract_pages(path: str) -> tuple[list[str], list[list[list[list[str]]]]]:
             raise ReportError(
                 f"页数过多：{len(pdf.pages)}，上限 {LIMITS.max_pages} (too many pages)", path, 1
             )
-        for page in pdf.pages:
+        for number, page in enumerate(pdf.pages, 1):
             text = _page_text(page)
             if not texts:
                 text = _cover_fix(text)
@@ -82,11 +86,13 @@ def extract_pages(path: str) -> tuple[list[str], list[list[list[list[str]]]]]:
             for t in page.extract_tables():
                 grids.append([[c if c is not None else "" for c in row] for row in t])
             tables.append(grids)
+            if on_page:
+                on_page(number, len(pdf.pages))
     return texts, tables
 
 
-def parse_pdf(path: str) -> ParsedReport:
-    texts, tables = extract_pages(path)
+def parse_pdf(path: str, on_page: Callable[[int, int], None] | None = None) -> ParsedReport:
+    texts, tables = extract_pages(path, on_page)
     if not any(t.strip() for t in texts):
         raise ReportError("PDF 没有文字层 (no text layer; OCR is not supported)", path, 1)
     # the same shape and size limits as a page-JSON: over-long lines or cells fail, named by page

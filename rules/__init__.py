@@ -34,6 +34,17 @@ class TableLayout:
     title_order: tuple[re.Pattern, ...]  # the same order by title, for reports that print no codes
 
 
+@dataclass(frozen=True)
+class Route:
+    """One row of intents.yaml's routing: this intent, if its words appear (when asked) and the
+    named condition holds (``negate`` for "not …")."""
+
+    intent: str
+    words: bool = False
+    when: str | None = None
+    negate: bool = False
+
+
 @dataclass
 class Measure:
     name: str
@@ -59,6 +70,8 @@ class Rules:
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words.yaml: name → words
     patterns: dict[str, re.Pattern] = field(default_factory=dict)  # patterns.yaml: name → compiled
     tables: TableLayout | None = None
+    routing: tuple[Route, ...] = ()
+    without_report: frozenset[str] = frozenset()
 
     def word(self, name: str) -> tuple[str, ...]:
         """A named word list of words.yaml (a missing name is the rule file's error, said so)."""
@@ -66,6 +79,13 @@ class Rules:
             return self.words[name]
         except KeyError:
             raise RulesError(f"words.yaml: 缺少 {name} (missing word list)") from None
+
+    def one(self, name: str) -> str:
+        """A single named word of words.yaml (a value that is one string)."""
+        value = self.word(name)
+        if len(value) != 1:
+            raise RulesError(f"words.yaml: {name}: 必须是一个词 (must be one word)")
+        return value[0]
 
     def pattern(self, name: str) -> re.Pattern:
         """A named pattern of patterns.yaml, compiled once at load."""
@@ -108,9 +128,30 @@ def _compile(pattern: object, where: str) -> re.Pattern:
         raise RulesError(f"{where}: 正则表达式错误 (bad regex): {e}") from None
 
 
+def _routing(data: dict) -> tuple[Route, ...]:
+    rows = data.get("routing") or []
+    if not isinstance(rows, list) or not rows:
+        raise RulesError("intents.yaml: routing: 需要路由列表 (needs the list of routes)")
+    out = []
+    for i, row in enumerate(rows):
+        where = f"intents.yaml: routing[{i}]"
+        if not isinstance(row, dict) or not isinstance(row.get("intent"), str):
+            raise RulesError(f"{where}: 需要 intent (needs an intent)")
+        unknown = set(row) - {"intent", "words", "when"}
+        if unknown:
+            raise RulesError(f"{where}: 未知键 {sorted(unknown)} (unknown keys)")
+        when = row.get("when")
+        if when is not None and not isinstance(when, str):
+            raise RulesError(f"{where}: when 必须是条件名 (must be a condition name)")
+        negate = bool(when) and when.startswith("not ")
+        out.append(Route(row["intent"], bool(row.get("words")), when[4:] if negate else when, negate))
+    return tuple(out)
+
+
 def load_words(path: Path) -> dict[str, tuple[str, ...]]:
+    """Named word lists; a value that is one string is a list of one word."""
     data = _load(path) if path.exists() else {}
-    return {str(k): tuple(_str_list(v, f"{path.name}: {k}")) for k, v in data.items()}
+    return {str(k): (str(v),) if isinstance(v, str) else tuple(_str_list(v, f"{path.name}: {k}")) for k, v in data.items()}
 
 
 def load_patterns(path: Path) -> dict[str, re.Pattern]:
@@ -181,6 +222,14 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         if not isinstance(spec, dict):
             raise RulesError(f"intents.yaml: intents.{name}: 需要 words (needs words)")
         intents[str(name)] = _str_list(spec.get("words"), f"intents.yaml: intents.{name}.words")
+    routing = _routing(inte)
+    without_report = frozenset(_str_list(inte.get("without_report"), "intents.yaml: without_report"))
+    for name in without_report:
+        if name not in intents:
+            raise RulesError(f"intents.yaml: without_report: 未知意图 {name} (unknown intent)")
+    for i, route in enumerate(routing):
+        if route.intent not in intents:
+            raise RulesError(f"intents.yaml: routing[{i}]: 未知意图 {route.intent} (not under intents)")
     examples = _str_list(tpl.pop("examples", []), "templates.yaml: examples")
     dep_path = d / "departments.yaml"
     dep = _load(dep_path) if dep_path.exists() else {}
@@ -211,6 +260,8 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         templates=templates,
         examples=examples,
         department_aliases=department_aliases,
+        routing=routing,
+        without_report=without_report,
         words=load_words(d / "words.yaml"),
         patterns=load_patterns(d / "patterns.yaml"),
         tables=load_tables(d / "tables.yaml"),

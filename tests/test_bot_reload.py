@@ -14,8 +14,9 @@ from tests.conftest import REFERENCE, SHARED
 ECOLOGY = SHARED / "corpus" / "shanghai-putuo-ecology-environment-bureau-2025-final.pages.json"
 
 
-def test_replaced_and_added_reports_are_answered_without_a_restart(kb, tmp_path):
-    bot = Bot(kb)
+@pytest.mark.parametrize("readonly", [False, True])  # the kiosk opens read-only
+def test_replaced_and_added_reports_are_answered_without_a_restart(kb, tmp_path, readonly):
+    bot = Bot(kb, readonly=readonly)
     first = bot.ask("办公费花了多少")
     assert first.value == Decimal("9.37")
     # re-ingest the reference report with one more blank line at the top: it replaces the old

@@ -151,3 +151,43 @@ def test_paths_with_markup_are_printed_as_written_and_never_wrapped(tmp_path):
     assert [o["status"] for o in json.loads(r.stdout)] == ["ingested", "failed"]
     colour = _run("--db", str(db), "ingest", str(report), terminal_width=80)
     assert "[bold red]b.md" in _plain(colour.stderr) and "\x1b[1;31m" not in colour.stderr
+
+
+def test_progress_through_a_single_pdf_names_the_file_and_its_pages(tmp_path):
+    from tests.conftest import SHARED
+
+    pdfs = sorted((SHARED / "corpus").glob("*.pdf")) if SHARED.exists() else []
+    if not pdfs:
+        import pytest
+
+        pytest.skip("needs ../shared/corpus")
+    from knowledge.ingest import ingest
+    from knowledge.store import open_db
+
+    pdf = min(pdfs, key=lambda p: p.stat().st_size)
+    seen = []
+    db = open_db(tmp_path / "kb.db")
+    ingest(db, [pdf], on_page=lambda path, done, total: seen.append((path, done, total)))
+    db.close()
+    assert seen and all(p == str(pdf) for p, _d, _t in seen)
+    total = seen[0][2]
+    assert [d for _p, d, _t in seen] == list(range(1, total + 1))  # every page, in order
+    r = _run("--db", str(tmp_path / "tty.db"), "ingest", str(pdf), terminal_width=120)
+    assert f"导入 reading {pdf.name}" in r.stderr and r.returncode == 0  # (pages shown as the bar refreshes)
+
+
+def test_unanswered_reads_the_rotated_log_in_a_pipe_and_on_a_terminal(tmp_path):
+    from tui.state import append_line
+
+    log = tmp_path / "u.jsonl"
+    for i in range(60):
+        append_line(log, json.dumps({"question": f"[bold]问题{i % 3}", "status": "no_answer"}), max_bytes=800)
+    assert (tmp_path / "u.jsonl.1").exists()
+    piped = _run("unanswered", "--log", str(log))
+    rows = [line.split("\t") for line in piped.stdout.splitlines()]
+    assert rows[0][0].startswith("次数") and {r[2] for r in rows[1:]} == {
+        "[bold]问题0",
+        "[bold]问题1",
+        "[bold]问题2",
+    }
+    assert "[bold]问题0" in _plain(_run("unanswered", "--log", str(log), terminal_width=80).stdout)

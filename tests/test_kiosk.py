@@ -77,6 +77,13 @@ async def submit(pilot, question: str) -> None:
     inp.value = question
     inp.focus()
     await pilot.press("enter")
+    await settle(pilot)
+
+
+async def settle(pilot) -> None:
+    """Wait for the answer: the bot is asked in a worker."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -135,7 +142,7 @@ async def test_welcome_lists_examples_and_answers_with_digits(kb_path, log_path)
         await pilot.press("down")
         assert isinstance(app.focused, ListView)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert page(app) == "answer-page"
         answer = app.history[-1]
         assert answer.question == items[0].question
@@ -159,7 +166,7 @@ async def test_escape_keys_do_nothing(kb_path, log_path):
         await submit(pilot, "三公经费多少")
         for key in ("ctrl+c", "ctrl+q", "ctrl+z", "ctrl+backslash", "ctrl+p"):
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
             assert app.is_running and app.return_code is None, key
             assert len(app.screen_stack) == 1, key
         from textual.command import CommandPalette
@@ -168,7 +175,7 @@ async def test_escape_keys_do_nothing(kb_path, log_path):
         await app.run_action("quit")
         await app.run_action("suspend_process")
         await app.run_action("command_palette")
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running and len(app.screen_stack) == 1
         assert page(app) == "answer-page"  # nothing was reset either
 
@@ -181,7 +188,7 @@ async def test_idle_timeout_returns_to_welcome_and_forgets(kb_path, log_path):
         assert app.conversation.subjects
         app.query_one("#question", Input).value = "半截问"
         await asyncio.sleep(1.0)
-        await pilot.pause()
+        await settle(pilot)
         assert page(app) == "welcome"
         assert app.history == []
         assert app.conversation.subjects == [] and app.conversation.history == []
@@ -207,22 +214,22 @@ async def test_pin_exit_only_with_right_pin(kb_path, log_path):
     app = KioskApp(kb_path, log_path=log_path, pin_hash=FAST_HASH)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PinScreen)
         pin = app.screen.query_one("#pin", Input)
         assert pin.password
         pin.value = "1111"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running and isinstance(app.screen, PinScreen)
         assert "不正确" in plain(app.screen.query_one("#pin-error", Static))
         await pilot.press("escape")  # cancel
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, PinScreen) and app.is_running
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*PIN, "enter")
-        await pilot.pause()
+        await settle(pilot)
     assert app.maintainer_exit
     assert app.return_value == "maintainer"
 
@@ -232,11 +239,11 @@ async def test_pin_from_environment_and_lockout(kb_path, log_path, monkeypatch):
     app = KioskApp(kb_path, log_path=log_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         for _ in range(PinScreen.MAX_FAILURES):
             await pilot.press("0", "enter")
         await pilot.press(*PIN, "enter")  # right PIN, but locked out
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running and not app.maintainer_exit
         assert "稍后" in plain(app.screen.query_one("#pin-error", Static))
 
@@ -245,7 +252,7 @@ async def test_without_pin_hash_the_hidden_key_does_nothing(kb_path, log_path):
     app = KioskApp(kb_path, log_path=log_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         assert len(app.screen_stack) == 1 and app.is_running
 
 
@@ -276,7 +283,7 @@ async def test_clarify_button_asks_the_suggestion(kb_path, log_path):
         await submit(pilot, "医疗")
         button = next(b for b in app.query(KioskButton) if b.question == "事业单位医疗多少")
         await pilot.click(button)
-        await pilot.pause()
+        await settle(pilot)
         assert app.history[-1].question == "事业单位医疗多少"
         assert app.query_one("#figure", Digits).value == "5.39"
 
@@ -340,3 +347,126 @@ def test_snapshot_kiosk_answer(kb_path, log_path, snap_compare):
     assert snap_compare(
         KioskApp(kb_path, log_path=log_path, idle_timeout=3600), terminal_size=SIZE, run_before=run_before
     )
+
+
+async def test_answer_shows_the_place_not_the_raw_line(kb_path, log_path):
+    app = KioskApp(kb_path, log_path=log_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "基本工资多少")
+        source = plain(app.query_one("#source", Static))
+        assert app.history[-1].citations[0].table
+        assert "原文" not in source and "|" not in source and "\t" not in source
+        assert "23. 87" not in shown(app) and "公开" in source and "行：" in source
+        await submit(pilot, "三公经费多少")  # a narrative citation keeps its sentence
+        assert "原文：" in plain(app.query_one("#source", Static))
+
+
+async def test_an_answer_after_an_idle_reset_is_dropped(kb_path, log_path):
+    import threading
+
+    app = KioskApp(kb_path, log_path=log_path)
+    gate = threading.Event()
+    real_ask = app.bot.ask
+
+    def slow_ask(*args, **kwargs):
+        gate.wait(10)
+        return real_ask(*args, **kwargs)
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.bot.ask = slow_ask
+        inp = app.query_one("#question", Input)
+        inp.value = "办公费花了多少"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "正在查找" in plain(app.query_one("#hint", Static))
+        await pilot.press("down")  # the screen keeps taking keys meanwhile
+        await app.reset()
+        gate.set()
+        await settle(pilot)
+        assert page(app) == "welcome" and not app.history
+
+
+# -- bounded, shared state (issue 10) -------------------------------------------------------------------
+def test_log_rotates_by_size_and_summary_streams_every_file(tmp_path):
+    from tui.state import append_line, log_files
+
+    log = tmp_path / "u.jsonl"
+    for i in range(200):
+        append_line(
+            log, json.dumps({"question": f"问题{i % 7}", "status": "no_answer"}), max_bytes=2000, backups=2
+        )
+    files = log_files(log, backups=2)
+    assert [f.name for f in files] == ["u.jsonl.2", "u.jsonl.1", "u.jsonl"]  # the oldest beyond 2 dropped
+    assert all(f.stat().st_size <= 2000 for f in files)
+    assert sum(f.stat().st_size for f in files) <= 3 * 2000
+    with log.open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"question": "长" * 10_000, "status": "no_answer"}) + "\n")  # over-long: skipped
+        f.write(json.dumps({"question": "问题0", "status": "clarify"}) + "\n")
+    rows = unanswered_summary(log)
+    assert all(len(q) <= 200 for q, _n, _s in rows) and "长" * 10 not in "".join(q for q, _n, _s in rows)
+    assert sum(n for _q, n, _s in rows) == sum(len(f.read_text().splitlines()) for f in files) - 1
+    assert ("问题0" in {q for q, _n, _s in rows}) and dict((q, s) for q, _n, s in rows)["问题0"] == "clarify"
+
+
+async def test_pin_lockout_is_shared_by_every_kiosk_on_one_log(kb_path, log_path):
+    first = KioskApp(kb_path, log_path=log_path, pin_hash=FAST_HASH)
+    for _ in range(PinScreen.MAX_FAILURES):
+        assert not first.check_pin("0000")
+    second = KioskApp(kb_path, log_path=log_path, pin_hash=FAST_HASH)  # a new browser tab of serve
+    assert second.pin_locked()
+    other = KioskApp(kb_path, log_path=log_path.with_name("other.jsonl"), pin_hash=FAST_HASH)
+    assert not other.pin_locked()
+    stored = log_path.with_name(log_path.name + ".pin-failures")
+    assert stored.exists() and oct(stored.stat().st_mode & 0o777) == "0o600"
+    assert PIN not in stored.read_text()
+
+
+# -- serve (issue 10, issue 15) -----------------------------------------------------------------------------
+def test_serve_bounds_the_terminal_reaps_its_processes_and_fetches_no_font(tmp_path):
+    import os
+    import sys
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from tui.serving import MAX_COLUMNS, MAX_ROWS, KioskServer, clamp_size
+
+    assert clamp_size(3000, 3000) == (MAX_COLUMNS, MAX_ROWS) and clamp_size("x", None) == (80, 24)
+    seen = tmp_path / "seen.txt"
+    # a stand-in for the kiosk that records the size it was given and never quits by itself
+    child = (
+        f"import os, time; open({str(seen)!r}, 'w').write(os.environ['COLUMNS'] + ' ' + os.environ['ROWS']"
+        " + ' ' + str(os.getpid())); time.sleep(120)"
+    )
+    server = KioskServer("exec " + " ".join([sys.executable, "-c", repr(child)]), title="t")
+
+    async def scenario() -> None:
+        client = TestClient(TestServer(await server._make_app()))
+        await client.start_server()
+        try:
+            page = await (await client.get("/")).text()
+            assert "googleapis" not in page and "box-drawing.ttf" in page
+            font = await client.get("/kiosk-static/box-drawing.ttf")
+            assert font.status == 200 and len(await font.read()) > 1000
+            ws = await client.ws_connect("/ws?width=3000&height=3000")
+            for _ in range(100):
+                if seen.exists() and seen.read_text().count(" ") == 2:
+                    break
+                await asyncio.sleep(0.05)
+            columns, rows, pid = seen.read_text().split()
+            assert (int(columns), int(rows)) == (MAX_COLUMNS, MAX_ROWS)
+            await ws.close()
+            for _ in range(200):
+                if not server.sessions:
+                    break
+                await asyncio.sleep(0.05)
+            assert not server.sessions
+            try:
+                os.kill(int(pid), 0)
+                alive = True
+            except ProcessLookupError:
+                alive = False
+            assert not alive  # terminated and waited for: no process left behind
+        finally:
+            await client.close()
+
+    asyncio.run(scenario())

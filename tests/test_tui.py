@@ -11,7 +11,6 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from tui.app import AnswerBubble, CitationLink, DisclosureApp, SourcePane, SuggestionButton
 from tui.common import answer_text, citation_label, figure_span
-from tui.source import source_for
 
 SIZE = (100, 30)
 
@@ -47,6 +46,13 @@ async def submit(pilot, question: str) -> None:
     app.query_one("#question", Input).value = question
     app.query_one("#question", Input).focus()
     await pilot.press("enter")
+    await settle(pilot)
+
+
+async def settle(pilot) -> None:
+    """Wait for the answer: the bot is asked in a worker."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -95,10 +101,10 @@ async def test_citation_opens_table_with_cited_row_under_cursor(kb_path):
     async with app.run_test(size=SIZE) as pilot:
         await submit(pilot, "一般公共服务支出多少")
         await pilot.click(app.query(CitationLink).last())
-        await pilot.pause()
+        await settle(pilot)
         table = app.query_one("#source-table", DataTable)
         assert table.display and table.row_count > 0
-        source = source_for(app.bot, app.answers[-1].citations[0])
+        source = app.bot.source(app.answers[-1].citations[0])
         assert source.kind == "table"
         assert table.cursor_row == source.highlight_row
         row_text = " ".join(str(c) for c in table.get_row_at(table.cursor_row))
@@ -115,13 +121,13 @@ async def test_keyboard_opens_section_with_quoted_sentence(kb_path):
         await submit(pilot, "三公经费多少")
         assert app.answers[-1].citations[0].section
         await pilot.press("f3")  # the latest answer's source
-        await pilot.pause()
+        await settle(pilot)
         cited = list(app.query("#source-section .sentence.-cited"))
         assert len(cited) == 1
         assert "三公" in plain(cited[0])
         assert isinstance(app.focused, CitationLink)
         await pilot.press("enter")  # Enter on the focused citation opens it again
-        await pilot.pause()
+        await settle(pilot)
         assert len(list(app.query("#source-section .sentence.-cited"))) == 1
 
 
@@ -136,7 +142,7 @@ async def test_follow_up_uses_one_conversation(kb_path):
         assert "1.93万元" in answer_texts(app)[1]
         # a new conversation forgets the subject
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await settle(pilot)
         assert not list(app.query(AnswerBubble))
         assert app.conversation.subjects == []
 
@@ -150,7 +156,7 @@ async def test_clarify_suggestions_are_buttons_that_ask(kb_path):
         assert [b.question for b in buttons] == app.answers[-1].suggestions
         target = next(b for b in buttons if b.question == "事业单位医疗多少")
         target.press()
-        await pilot.pause()
+        await settle(pilot)
         assert app.answers[-1].question == "事业单位医疗多少"
         assert app.answers[-1].status == "answered"
         assert "5.39万元" in answer_texts(app)[-1]
@@ -163,12 +169,12 @@ async def test_explain_panel_toggles_and_shows_trace(kb_path):
         assert not explain.display
         await submit(pilot, "办公费花了多少")
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert explain.display
         text = plain(app.query_one("#explain-text", Static))
         assert "办公费花了多少" in text and "normalise" in text
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settle(pilot)
         assert not explain.display
 
 
@@ -191,13 +197,13 @@ async def test_command_palette_lists_commands(kb_path):
     app = DisclosureApp(kb_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await settle(pilot)
         from textual.command import CommandPalette
 
         assert CommandPalette.is_open(app)
         await pilot.press(*"xindh")  # 新对话 is not typable: search the example instead
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         # run a palette command directly through the provider
         from tui.app import DisclosureCommands
 
@@ -223,7 +229,65 @@ def test_snapshot_tui_answer(kb_path, snap_compare):
     async def run_before(pilot):
         await submit(pilot, "一般公共服务支出多少")
         await pilot.press("f3")
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.query_one(SourcePane)
 
     assert snap_compare(DisclosureApp(kb_path), terminal_size=SIZE, run_before=run_before)
+
+
+# -- the source pane follows the answers (issue 15) ------------------------------------------------------
+def _table_text(app: DisclosureApp) -> list[str]:
+    table = app.query_one("#source-table", DataTable)
+    return [" | ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_source_pane_follows_each_answer_with_clean_figures(kb_path):
+    app = DisclosureApp(kb_path)
+    async with app.run_test(size=SIZE) as pilot:
+        switcher = app.query_one("#source-switcher")
+        await submit(pilot, "办公费花了多少")  # a table figure: the table is shown at once, no key pressed
+        assert switcher.current == "source-table"
+        table = app.query_one("#source-table", DataTable)
+        row = " | ".join(str(c) for c in table.get_row_at(table.cursor_row))
+        assert "办公费" in row and "9.37" in row
+        rows = _table_text(app)
+        assert not any("9. 37" in r or "23. 87" in r for r in rows)  # the raw OCR spacing is gone
+        assert any("23.87" in r for r in rows)
+        # full names, never cut: "人员经费：工资福利支出" (wrapped in its column when long)
+        assert any("人员经费：工资福利支出" in r for r in rows)
+        quote = plain(app.query_one("#source-quote", Static))
+        assert "9. 37" not in quote and "公开07表" in quote
+        await submit(pilot, "三公经费多少")  # a narrative figure: the pane follows to the section
+        assert switcher.current == "source-section"
+        cited = list(app.query("#source-section .sentence.-cited"))
+        assert len(cited) == 1 and "三公" in plain(cited[0])
+        await submit(pilot, "你好啊")  # no citation: the pane says so instead of keeping the old source
+        if not app.answers[-1].citations:
+            assert switcher.current == "source-empty"
+            assert "没有引用" in plain(app.query_one("#source-empty", Static))
+
+
+async def test_the_screen_answers_keys_while_the_bot_works(kb_path):
+    import threading
+
+    app = DisclosureApp(kb_path)
+    gate = threading.Event()
+    real_ask = app.bot.ask
+
+    def slow_ask(*args, **kwargs):
+        gate.wait(10)
+        return real_ask(*args, **kwargs)
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.bot.ask = slow_ask
+        app.query_one("#question", Input).value = "办公费花了多少"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.answers and app.query(".bubble.waiting")  # still working…
+        await pilot.press("f2")  # …and the app still handles keys
+        await pilot.pause()
+        assert app.query_one("#explain").display
+        gate.set()
+        await settle(pilot)
+        assert app.answers and str(app.answers[-1].value) == "9.37"
+        assert not app.query(".bubble.waiting")

@@ -87,12 +87,13 @@ def kiosk_command(
     python: str | None = None,
 ) -> str:
     """The shell command textual-serve runs for each browser session: the kiosk, by module."""
-    parts = [python or sys.executable, "-m", "tui", "kiosk", "--idle-timeout", str(idle_timeout)]
+    parts = [python or sys.executable, "-m", "cli", "kiosk", "--idle-timeout", str(idle_timeout)]
     if db_path:
         parts += ["--db", str(Path(db_path).resolve())]
     if log_path:
         parts += ["--log", str(Path(log_path).resolve())]
-    return shlex.join(parts)
+    # exec: the shell textual-serve starts becomes the kiosk, so stopping it stops the kiosk
+    return "exec " + shlex.join(parts)
 
 
 def serve(
@@ -104,15 +105,16 @@ def serve(
     public_url: str | None = None,
     title: str = "部门预算决算公开 自助问答",
 ) -> None:
-    """Serve the kiosk to browsers with textual-serve (one kiosk process per browser tab).
+    """Serve the kiosk to browsers with textual-serve (one kiosk process per browser tab; see
+    :mod:`tui.serving` for the size bounds, process reaping and the page without external fonts).
 
     The PIN hash reaches the kiosk processes through ``DISCLOSURE_BOT_KIOSK_PIN_HASH`` in the
     environment, never on the command line.
     """
-    from textual_serve.server import Server
+    from .serving import KioskServer
 
     # textual-serve runs the command from the current directory; make `-m tui` importable.
     root = str(Path(__file__).resolve().parent.parent)
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
     command = kiosk_command(db_path, idle_timeout, log_path)
-    Server(command, host=host, port=port, title=title, public_url=public_url).serve()
+    KioskServer(command, host=host, port=port, title=title, public_url=public_url).serve()

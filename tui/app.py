@@ -11,12 +11,14 @@ Layout (wide)::
     └ Footer ───────────────────────────────────────────────┘
 
 Below 100 columns the panes stack (``-narrow`` breakpoint class on the screen).
-The bot runs on the UI thread: answers come from SQLite in milliseconds, and the knowledge base
-connection is not shareable across threads.
+The bot is asked in a Textual thread worker (``Bot`` serialises its own use), so a slow question
+never freezes the screen; questions are answered one at a time, in the order asked. Each answer's
+first citation is shown in the source pane as soon as the answer arrives.
 """
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -40,13 +42,12 @@ from textual.widgets import (
     Static,
 )
 
-from .common import STATUS_LABELS, answer_text, citation_label, trace_lines
-from .source import source_for
+from .common import STATUS_LABELS, answer_text, citation_label, clean_figure, trace_lines
 
 __all__ = ["AnswerBubble", "CitationLink", "DisclosureApp", "QuestionBubble", "SourcePane"]
 
 MAX_QUESTION = 200
-NAME_WIDTH = 20  # cells given to 科目名称 in the source table
+NAME_WIDTH = 20  # cells given to 科目名称 in the source table (long names wrap onto a second line)
 
 
 class QuestionBubble(Static):
@@ -135,8 +136,9 @@ class SourcePane(Vertical):
     async def show(self, source: Any, citation: Any) -> None:
         title = getattr(source, "title", "") or citation_label(citation)
         self.query_one("#source-title", Static).update(Text(title, style="bold"))
-        quote = getattr(citation, "quote", "")
-        self.query_one("#source-quote", Static).update(Text("原文：" + quote) if quote else "")
+        # The cited place, not the printed line: a table's raw line holds OCR text ("9. 37") that
+        # the table below shows clean; a section's quoted sentence is highlighted in it.
+        self.query_one("#source-quote", Static).update(Text("出处：" + citation_label(citation)))
         if getattr(source, "kind", "") == "table":
             self._show_table(source)
         else:
@@ -160,13 +162,19 @@ class SourcePane(Vertical):
             # long 科目名称 are cut (full text in the row's cells) so the figures stay in view
             width = NAME_WIDTH if col == "科目名称" else None
             table.add_column(label, key=f"c{i}", width=width)
+        amounts = {i for i, c in enumerate(columns) if c not in ("科目编码", "科目名称")}
         for r, row in enumerate(rows):
             cells = [str(x) if x is not None else "" for x in row]
             cells += [""] * (len(columns) - len(cells))
-            if r == hr:
-                table.add_row(*[Text(c, style="bold") for c in cells[: len(columns)]], key=f"r{r}", label="▶")
-            else:
-                table.add_row(*cells[: len(columns)], key=f"r{r}")
+            cells = [clean_figure(c) if i in amounts else c for i, c in enumerate(cells[: len(columns)])]
+            style = "bold" if r == hr else ""
+            # a 科目名称 longer than its column wraps (the full name, never cut); height follows it
+            table.add_row(
+                *[Text(c, style=style) for c in cells],
+                key=f"r{r}",
+                label="▶" if r == hr else None,
+                height=None,
+            )
         self.query_one(ContentSwitcher).current = "source-table"
         if hr is not None:
             table.move_cursor(row=hr, column=hc if hc is not None else 0, animate=False, scroll=True)
@@ -245,6 +253,7 @@ class DisclosureApp(App):
             self.reports = self.bot.reports()
         except Exception:
             self.reports = []
+        self._asking = asyncio.Lock()
         try:
             self.examples = self.bot.examples()
         except Exception:
@@ -303,20 +312,48 @@ class DisclosureApp(App):
             self.ask(question)
 
     def ask(self, question: str) -> Any:
-        """Ask the bot, append the exchange to the chat; returns the Answer."""
+        """Ask in the background (a Textual worker); the answer appears in the chat when it is ready."""
+        return self.run_worker(self.ask_and_show(question), group="ask")
+
+    async def ask_and_show(self, question: str) -> Any:
+        """Ask the bot off the UI thread, append the exchange to the chat, show its source; returns the Answer."""
         question = question[:MAX_QUESTION]
-        try:
-            answer = self.bot.ask(question, self.conversation, explain=True, report_id=self.report_id)
-        except TypeError:  # a bot without report selection
-            answer = self.bot.ask(question, self.conversation, explain=True)
-        self.answers.append(answer)
-        chat = self.query_one("#chat", VerticalScroll)
-        bubble = AnswerBubble(answer)
-        chat.mount(QuestionBubble(question))
-        chat.mount(bubble)
-        chat.call_after_refresh(chat.scroll_end, animate=False)
-        self._update_explain()
+        async with self._asking:  # one at a time: a follow-up needs the previous answer's context
+            chat = self.query_one("#chat", VerticalScroll)
+            await chat.mount(QuestionBubble(question))
+            waiting = Static("…正在查找", classes="bubble waiting")
+            await chat.mount(waiting)
+            chat.scroll_end(animate=False)
+            worker = self.run_worker(partial(self._ask_bot, question), thread=True, group="bot")
+            try:
+                answer = await worker.wait()
+            except Exception:
+                answer = None
+            finally:
+                await waiting.remove()
+            if answer is None:
+                await chat.mount(Static("答：抱歉，出错了，请换个问法再试。", classes="bubble answer -error"))
+                return None
+            self.answers.append(answer)
+            await chat.mount(AnswerBubble(answer))
+            chat.call_after_refresh(chat.scroll_end, animate=False)
+            self._update_explain()
+            await self._follow(answer)
         return answer
+
+    def _ask_bot(self, question: str) -> Any:
+        """Runs in a thread worker."""
+        try:
+            return self.bot.ask(question, self.conversation, explain=True, report_id=self.report_id)
+        except TypeError:  # a bot without report selection
+            return self.bot.ask(question, self.conversation, explain=True)
+
+    async def _follow(self, answer: Any) -> None:
+        """The source pane follows the newest answer: its first citation, or a note that it has none."""
+        if answer.citations:
+            await self.show_source(answer.citations[0])
+        else:
+            self.query_one(SourcePane).show_message("这个回答没有引用报告里的表或原文。")
 
     @on(Button.Pressed, ".suggestion")
     def _suggestion(self, event: Button.Pressed) -> None:
@@ -339,7 +376,7 @@ class DisclosureApp(App):
     async def show_source(self, citation: Any) -> None:
         pane = self.query_one(SourcePane)
         try:
-            source = source_for(self.bot, citation)
+            source = self.bot.source(citation)
         except Exception:
             source = None
         if source is None:

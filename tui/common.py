@@ -17,6 +17,7 @@ __all__ = [
     "answer_text",
     "citation_label",
     "citation_lines",
+    "clean_figure",
     "figure_span",
     "format_value",
     "trace_lines",
@@ -35,6 +36,21 @@ def format_value(value: Decimal | None) -> str:
         return format(Decimal(value), "f")
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
+
+
+def clean_figure(raw: str) -> str:
+    """A table cell as the answers print it: "9. 37" → "9.37", "20,323.21" → "20323.21".
+
+    Read with the same function the knowledge base used for the cell's value, so the source pane
+    and the answer never show one figure two ways; a cell that is no plain amount stays as printed.
+    """
+    from knowledge.numbers import parse_amount
+
+    text = raw.strip()
+    value = parse_amount(text)
+    if value is None:
+        return raw
+    return format(value, "f") + ("%" if text.endswith(("%", "％")) else "")
 
 
 def figure_span(text: str, value: Decimal | None) -> tuple[int, int] | None:
@@ -105,8 +121,10 @@ def citation_lines(citation: Any) -> list[str]:
     if report:
         lines.append(f"《{report}》")
     lines.append(citation_label(citation))
+    # A table's quote is the printed line ("30101 | 基本工资 | 23. 87 | …"), OCR noise and all:
+    # the place names the row and column. A section's quote is the sentence itself: shown.
     quote = getattr(citation, "quote", "")
-    if quote:
+    if quote and not getattr(citation, "table", None):
         lines.append(f"原文：{quote}")
     return lines
 

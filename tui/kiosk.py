@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -33,6 +34,7 @@ import secrets
 import time
 from collections import Counter
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,7 @@ from textual.widgets import (
 )
 
 from .common import answer_text, citation_lines, format_value
+from .state import PinFailures, append_line, read_lines
 
 __all__ = [
     "KioskApp",
@@ -74,6 +77,7 @@ PBKDF2_ITERATIONS = 600_000
 SORRY = "抱歉，系统暂时出了点问题，请稍后再试，或换个问法。"
 UNAVAILABLE = "抱歉，问答服务暂时无法使用，请稍后再试，或向工作人员咨询。"
 WELCOME_TITLE = "部门预算·决算公开 自助问答"
+HINT = "按 Esc 返回首页"
 WELCOME_HINT = "请选择下面的问题（↑↓ 选择，Enter 确认），或在最下方输入您的问题后按 Enter。"
 
 log = logging.getLogger("tui.kiosk")
@@ -124,18 +128,15 @@ def _clean_question(question: str) -> str:
 
 
 def log_unanswered(log_path: str | os.PathLike, question: str, status: str) -> bool:
-    """Append one line ``{"time", "question", "status"}``; False (never an exception) on failure."""
+    """Append one line ``{"time", "question", "status"}`` (the log rotates by size, see
+    :mod:`tui.state`); False (never an exception) on failure."""
     record = {
         "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "question": _clean_question(question),
         "status": status,
     }
     try:
-        path = Path(log_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as f:
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        append_line(log_path, json.dumps(record, ensure_ascii=False))
         return True
     except Exception:
         log.exception("cannot write the unanswered log")
@@ -145,18 +146,15 @@ def log_unanswered(log_path: str | os.PathLike, question: str, status: str) -> b
 def unanswered_summary(log_path: str | os.PathLike | None = None) -> list[tuple[str, int, str]]:
     """(question, count, last status) for every logged question, most frequent first.
 
-    Questions are grouped after collapsing whitespace; ties are broken by the most recent.
-    Unreadable lines are skipped; a missing file gives an empty list.
+    Questions are grouped after collapsing whitespace; ties are broken by the most recent. The log
+    and its rotated backups are streamed line by line (memory grows with the distinct questions
+    only). Unreadable lines are skipped; a missing file gives an empty list.
     """
     path = Path(log_path) if log_path else default_log_path()
     counts: Counter[str] = Counter()
     last_status: dict[str, str] = {}
     last_seen: dict[str, int] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
-    for i, line in enumerate(lines):
+    for i, line in enumerate(read_lines(path)):
         try:
             rec = json.loads(line)
             q = _clean_question(rec["question"])
@@ -256,7 +254,14 @@ class KioskApp(App, inherit_bindings=False):
         self.history: list[Any] = []
         self._last_activity = time.monotonic()
         self._pristine = True
-        self._pin_failures: list[float] = []
+        # shared by every kiosk process using this log (each browser tab of serve is one)
+        self._pin_failures = PinFailures(
+            self.log_path.with_name(self.log_path.name + ".pin-failures"),
+            window=PinScreen.LOCKOUT,
+            limit=PinScreen.MAX_FAILURES,
+        )
+        self._asking = asyncio.Lock()
+        self._generation = 0  # bumped by reset(): answers to questions asked before are dropped
         self.bot: Any = None
         self.conversation: Any = None
         self.examples: list[str] = []
@@ -300,7 +305,7 @@ class KioskApp(App, inherit_bindings=False):
                 id="question",
                 max_length=self.max_length,
             )
-        yield Static("按 Esc 返回首页", id="hint")
+        yield Static(HINT, id="hint")
 
     def on_mount(self) -> None:
         self.query_one("#question", Input).focus()
@@ -349,14 +354,12 @@ class KioskApp(App, inherit_bindings=False):
             self.query_one("#question", Input).focus()
 
     def pin_locked(self) -> bool:
-        now = time.monotonic()
-        self._pin_failures = [t for t in self._pin_failures if now - t < PinScreen.LOCKOUT]
-        return len(self._pin_failures) >= PinScreen.MAX_FAILURES
+        return self._pin_failures.locked()
 
     def check_pin(self, pin: str) -> bool:
         ok = verify_pin(pin, self.pin_hash)
         if not ok:
-            self._pin_failures.append(time.monotonic())
+            self._pin_failures.fail()
         return ok
 
     # -- idle --------------------------------------------------------------------------------------
@@ -380,6 +383,7 @@ class KioskApp(App, inherit_bindings=False):
 
     async def reset(self) -> None:
         """Back to the welcome screen; the conversation, answers and typed text are forgotten."""
+        self._generation += 1
         while len(self.screen_stack) > 1:
             self.pop_screen()
         if self.conversation is not None:
@@ -434,37 +438,63 @@ class KioskApp(App, inherit_bindings=False):
 
     # -- asking --------------------------------------------------------------------------------------
     @on(Input.Submitted, "#question")
-    async def _submitted(self, event: Input.Submitted) -> None:
+    def _submitted(self, event: Input.Submitted) -> None:
         question = event.value.strip()
         event.input.value = ""
         if question:
-            await self.ask(question)
+            self.ask_later(question)
 
     @on(ListView.Selected, "#examples")
-    async def _example(self, event: ListView.Selected) -> None:
+    def _example(self, event: ListView.Selected) -> None:
         item = event.item
         if isinstance(item, ExampleItem):
-            await self.ask(item.question)
+            self.ask_later(item.question)
 
     @on(Button.Pressed)
-    async def _button(self, event: Button.Pressed) -> None:
+    def _button(self, event: Button.Pressed) -> None:
         event.stop()
         if isinstance(event.button, KioskButton):
-            await self.ask(event.button.question)
+            self.ask_later(event.button.question)
         elif event.button.id == "home":
             self.action_home()
 
+    def ask_later(self, question: str) -> Any:
+        """Ask in a Textual worker: keys, clicks and the idle timer keep working meanwhile."""
+        self._pristine = False
+        return self.run_worker(self.ask(question), group="ask")
+
     async def ask(self, question: str) -> Any:
-        """Ask and show the answer; never raises. Returns the Answer (None when the bot failed)."""
+        """Ask and show the answer; never raises. Returns the Answer (None when the bot failed).
+
+        The bot runs in a thread worker, one question at a time; an answer that arrives after an
+        idle reset is dropped (the person who asked has gone).
+        """
         self._pristine = False
         question = _clean_question(question)[: self.max_length]
         answer = None
-        try:
-            if self.bot is None:
-                raise RuntimeError("no knowledge base")
-            answer = self.bot.ask(question, self.conversation)
-        except Exception:
-            log.exception("bot failed")
+        async with self._asking:
+            generation = self._generation
+            try:
+                if self.bot is None:
+                    raise RuntimeError("no knowledge base")
+                self.query_one("#hint", Static).update("正在查找，请稍候…")
+                worker = self.run_worker(
+                    partial(self.bot.ask, question, self.conversation),
+                    thread=True,
+                    group="bot",
+                    exit_on_error=False,
+                )
+                answer = await worker.wait()
+            except Exception:
+                log.exception("bot failed")
+            finally:
+                self.query_one("#hint", Static).update(HINT)
+            if generation != self._generation:
+                return answer
+            await self._show_answer(question, answer)
+        return answer
+
+    async def _show_answer(self, question: str, answer: Any) -> None:
         try:
             status = answer.status if answer is not None else "error"
             if status in ("no_answer", "clarify", "error"):
@@ -475,7 +505,6 @@ class KioskApp(App, inherit_bindings=False):
         except Exception:
             log.exception("cannot show the answer")
             self._show_sorry(question)
-        return answer
 
     async def _show(self, question: str, answer: Any) -> None:
         self._clear_answer()
