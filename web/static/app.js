@@ -15,6 +15,7 @@
   let turnCount = 0;
   let busy = false;
   let idleTimer = null;
+  let epoch = 0; // bumped by a reset: an answer that arrives after it belongs to the last visitor
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -137,6 +138,7 @@
     question = question.trim();
     if (!question || busy) return;
     busy = true;
+    const mine = epoch;
     send.disabled = true;
     status.textContent = "正在查找…";
     conversation.setAttribute("aria-busy", "true");
@@ -147,6 +149,7 @@
         body: JSON.stringify({ question: question, context: context }),
       });
       const data = await r.json().catch(() => null);
+      if (mine !== epoch) return;
       if (r.ok && data) {
         context = data.context;
         render(question, data, null);
@@ -159,6 +162,7 @@
       }
       input.value = "";
     } catch (e) {
+      if (mine !== epoch) return;
       render(question, null, "连接不上服务，请稍后再试。");
       status.textContent = "";
     } finally {
@@ -169,6 +173,7 @@
   }
 
   function startOver(announce) {
+    epoch += 1;
     context = null;
     turns.replaceChildren();
     conversation.hidden = true;
