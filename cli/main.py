@@ -151,9 +151,19 @@ _STATUS_WORDS = {
 @click.option("--department", help="覆盖识别出的部门名称 (override the department)")
 @click.option("--year", type=int, help="覆盖识别出的年度 (override the year)")
 @click.option("--kind", type=click.Choice(["决算", "预算"]), help="覆盖识别出的报告类型 (override the kind)")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="允许用小得多的新文件替换知识库里的同一报告 (let a much smaller file replace the stored report)",
+)
 @json_option
 def ingest_cmd(
-    paths: tuple[str, ...], department: str | None, year: int | None, kind: str | None, as_json: bool
+    paths: tuple[str, ...],
+    department: str | None,
+    year: int | None,
+    kind: str | None,
+    replace: bool,
+    as_json: bool,
 ) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -185,7 +195,9 @@ def ingest_cmd(
         def page(path: str, done_pages: int, pages: int) -> None:
             progress.update(task, description=f"{_reading(path)} 第{done_pages}/{pages}页")
 
-        outcomes = ingest(db, list(paths), department, year, kind, progress=advance, on_page=page)
+        outcomes = ingest(
+            db, list(paths), department, year, kind, progress=advance, on_page=page, replace=replace
+        )
     for o in outcomes:
         word, style = _STATUS_WORDS.get(o.status, (o.status, ""))
         if o.status == "failed":

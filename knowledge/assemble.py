@@ -57,7 +57,12 @@ class ReportBuilder:
     def heading(self, text: str, src: Source, marked: bool = True) -> None:
         self.close_table()
         norm = text.replace(" ", "")
-        if not self.seen_title and ("决算" in norm or "预算" in norm) and heading_level(norm) is None:
+        if (
+            not self.seen_title
+            and not self.stack  # once the body's headings began, a 决算 heading is a table's title
+            and ("决算" in norm or "预算" in norm)
+            and heading_level(norm) is None
+        ):
             self.seen_title = True
             return  # the document title: metadata, not a section
         if norm in ("目录", "目 录"):

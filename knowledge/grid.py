@@ -37,7 +37,12 @@ class GridLine:
 # Unplaced reasons that mean the table's cells do not fit its columns' roles (行次, 项目, amounts):
 # reading on would turn a 行次 into an amount or drop a side, so validation refuses the report.
 COLUMNS_SLID = "列对不上：项目、行次、金额错位 (cells do not fit the columns: 行次/项目/金额 slid)"
-FATAL_REASONS = (COLUMNS_SLID,)
+COLUMNS_UNNAMED = "表头里没有金额栏的名称（决算数/预算数/金额），读不出各数属于哪一栏 (no header names the amount column)"
+ROW_NOT_IN_GRID = (
+    "页面文字里有一行表格数字，表格单元格里却没有它（表格缺了一行？） (a table row in the page text is missing from the grid)"
+)
+ROW_DOUBLED = "表格的一行与上一行一模一样：一行被重复了 (a table line is doubled)"
+FATAL_REASONS = (COLUMNS_SLID, COLUMNS_UNNAMED, ROW_NOT_IN_GRID, ROW_DOUBLED)
 
 _DECIMAL = re.compile(r"-?[\d,]*\.\s?\d+")
 
@@ -370,7 +375,18 @@ def _parse_economic(
     idx = _main_header(header, "科目名称")
     main = [_norm(c) for c in header[idx]] if idx is not None else []
     starts = [i for i, c in enumerate(main) if "科目编" in c or c == "科目编码"] or [0]
-    col = next((c for c in main if "决算" in c or "预算" in c or "金额" in c), "决算数")
+    col = next((c for c in main if "决算" in c or "预算" in c or "金额" in c), None)
+    if col is None:
+        # no header cell names the amounts: reading on would file them under an invented column
+        if lines:
+            unplaced.append(Unplaced(lines[0].raw, COLUMNS_UNNAMED, lines[0].source))
+        col = "决算数"
+    for s in starts:
+        role = main[s + 1 : s + 3]
+        if main and (len(role) < 2 or "名称" not in role[0] or not re.search(r"决算|预算|金额", role[1])):
+            # each group is 科目编码 | 科目名称 | amount; any other order files amounts under names
+            unplaced.append(Unplaced(" ".join(main), COLUMNS_SLID, lines[0].source if lines else Source(0)))
+            break
     rows: list[Row] = []
     for gl in lines:
         cells = gl.cells
@@ -462,6 +478,9 @@ def interpret(
 ) -> tuple[Table, list[Unplaced]]:
     """Read a table's grid: header lines first, then one row per item."""
     unplaced: list[Unplaced] = []
+    for a, b in zip(grid, grid[1:], strict=False):
+        if a.cells == b.cells and any(not is_blank(c) for c in a.cells):
+            unplaced.append(Unplaced(b.raw, ROW_DOUBLED, b.source))
     first_data = next((i for i, gl in enumerate(grid) if _is_data_line(gl.cells)), None)
     header_lines = grid if first_data is None else grid[:first_data]
     body = [] if first_data is None else grid[first_data:]

@@ -17,7 +17,7 @@ _NOISE = set("·•._-—–－ı|'\"`*~ \u3000")
 _AMOUNT = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 # a thousands separator stands before groups of exactly three digits: 20,323.21 / 31,214,205.80.
 # "0,69" or "100,00" is a decimal comma or a typo — never read as 69 or 10000.
-_GROUPED = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$")
+_GROUPED = re.compile(r"^[-−]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?%?$")
 _CODE_LENGTHS = (3, 5, 7)
 FUNCTION_LEVELS = {3: "类", 5: "款", 7: "项"}
 

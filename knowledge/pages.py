@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from .assemble import ReportBuilder
-from .grid import GridLine, _is_column_numbers
+from .grid import ROW_NOT_IN_GRID, GridLine, _is_column_numbers
 from .limits import LIMITS, Limits, check_json_depth, check_lines
 from .meta import detect_meta
 from .model import ParsedReport, ReportError, Source
@@ -71,6 +71,17 @@ def _is_money(cell: str) -> bool:
 
 def _is_code(cell: str) -> bool:
     return bool(_CODE.match(nfkc(cell).strip()))
+
+
+_AMOUNT_TOKEN = re.compile(r"^-?\d[\d,]*\.\d+$")
+
+
+def _row_like(line: str) -> bool:
+    """A page-text line that is a table row: two or more bare amounts, no sentence, no unit."""
+    t = nfkc(line)
+    if re.search(r"[。，；：:,;]|万元|元|%", re.sub(r"\d,\d", "", t)):
+        return False
+    return sum(1 for tok in t.split() if _AMOUNT_TOKEN.match(tok)) >= 2
 
 
 def _first_label(row: list[str]) -> str:
@@ -450,6 +461,9 @@ class PageReader:
                 continue
             norm = _norm(line)
             owner = covered_by[n - 1]
+            if owner is None and grids and _row_like(line):
+                # the grid lost a row the page prints: reading on would shift or drop its figures
+                b.unplaced(line, ROW_NOT_IN_GRID, src)
             if owner is not None and not is_table_title(line) and not UNIT.search(nfkc(line)):
                 if owner not in emitted:
                     emitted.add(owner)
@@ -638,7 +652,24 @@ def check_pages_shape(data: dict, path: str, limits: Limits = LIMITS) -> tuple[l
                 raise ReportError(
                     f"{where}第{tno}个表不是由行组成的列表 (a table is not a list of rows)", path, 1
                 )
+            width = len(grid[0]) if grid else 0
+            for rno in range(1, len(grid)):
+                if grid[rno] == grid[rno - 1] and any(isinstance(c, str) and c.strip() for c in grid[rno]):
+                    raise ReportError(
+                        f"{where}第{tno}个表第{rno}行和第{rno + 1}行一模一样：一行被重复了 (a table row is doubled)",
+                        path,
+                        1,
+                    )
             for rno, row in enumerate(grid, 1):
+                if len(row) != width:
+                    # an extracted grid is rectangular; a ragged row has lost or gained a cell, and
+                    # its amounts would slide into the neighbouring columns
+                    raise ReportError(
+                        f"{where}第{tno}个表第{rno}行有 {len(row)} 格，而表头有 {width} 栏：单元格多了或少了"
+                        f" (row has {len(row)} cells, the table {width})",
+                        path,
+                        1,
+                    )
                 for cno, c in enumerate(row, 1):
                     if isinstance(c, str):
                         if len(c) > limits.max_cell_chars:

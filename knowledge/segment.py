@@ -32,18 +32,45 @@ def cache_dir() -> str:
     dictionary). Per user, because jieba creates the file readable by its owner only.
     """
     env = os.environ.get("DISCLOSURE_BOT_CACHE")
-    if env:
+    if env and _writable(Path(env)):
         return env
     try:
         from platformdirs import user_cache_dir
 
         d = Path(user_cache_dir("disclosure-bot", appauthor=False))
-        d.mkdir(parents=True, exist_ok=True)
-        if os.access(d, os.W_OK):
+        if _writable(d):
             return str(d)
     except Exception:  # an unwritable home: fall back to the temp directory
         pass
     return tempfile.gettempdir()
+
+
+def _writable(d: Path) -> bool:
+    """True when a file can really be created in ``d`` (os.access says yes to root on read-only
+    mounts, and says nothing about a folder that does not exist yet)."""
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=d)
+        os.close(fd)
+        os.unlink(tmp)
+        return True
+    except OSError:
+        return False
+
+
+def _quiet_initialize(tok) -> None:
+    """jieba's own load, without the traceback it logs when its cache cannot be written.
+
+    An unwritable cache only costs the next start the build again; it is no error for a user."""
+    import jieba
+
+    logger = jieba.default_logger
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        tok.initialize()
+    finally:
+        logger.setLevel(level)
 
 
 _MAGIC = b"disclosure-bot jieba prefix dict v1"
@@ -79,7 +106,7 @@ def _load_small(tok) -> None:
         return
     except (OSError, ValueError):
         pass
-    tok.initialize()
+    _quiet_initialize(tok)
     try:
         words = list(tok.FREQ)
         head = _MAGIC + f" {tok.total} {len(words)}\n".encode()
@@ -108,16 +135,28 @@ def tokenizer():
                 else:
                     tok = jieba.Tokenizer()
                     tok.tmp_dir = cache_dir()
-                    tok.initialize()
+                    _quiet_initialize(tok)
                 _tokenizer = tok
     return _tokenizer
 
 
+# Bounds on the domain words: jieba's add_word stores every prefix of a word, so one
+# 400 000-character 科目 name grew the dictionary past 17 GB. Real 科目 names and synonyms stay
+# under 40 characters; words beyond either bound are simply not added (they still match as text).
+MAX_WORD_CHARS = 40
+MAX_WORDS = 200_000
+
+
 def add_words(words: Iterable[str], freq: int = 200000) -> None:
+    """Add domain words once each, bounded in length and in total count (see MAX_WORD_*)."""
     tok = tokenizer()
     for w in words:
+        if len(_added) >= MAX_WORDS:
+            return
+        if not isinstance(w, str) or len(w) > MAX_WORD_CHARS * 4:
+            continue  # never even strip a huge string
         w = w.strip()
-        if len(w) >= 2 and w not in _added and " " not in w:
+        if 2 <= len(w) <= MAX_WORD_CHARS and w not in _added and " " not in w:
             tok.add_word(w, freq)
             _added.add(w)
 

@@ -95,7 +95,26 @@ def _cells(report: ParsedReport, limits: Limits) -> list[Problem]:
     if n_rows > limits.max_rows:
         out.append(Problem(f"表格行数过多：{n_rows}，上限 {limits.max_rows} (too many table rows)"))
     for t in report.tables:
+        dup = sorted({c for c in t.columns if t.columns.count(c) > 1})
+        if dup:
+            out.append(
+                Problem(
+                    f"{t.label}：两栏同名（{'、'.join(dup)}）：表头缺了或多了一行，读不出哪个数属于哪一栏"
+                    " (two columns with one name: a header line lost or doubled)",
+                    t.source.line,
+                    t.source.page,
+                )
+            )
         for row in t.rows:
+            if t.layout == "economic" and row.code and len(row.code) not in (3, 5):
+                out.append(
+                    Problem(
+                        f"{t.label}：经济分类科目编码 {row.code} 不是 3 位或 5 位：编码被拆错或与别的数粘连"
+                        " (an economic classification code has 3 or 5 digits)",
+                        row.source.line,
+                        row.source.page,
+                    )
+                )
             if len(row.name) > limits.max_name_chars:
                 out.append(
                     Problem(
@@ -106,7 +125,16 @@ def _cells(report: ParsedReport, limits: Limits) -> list[Problem]:
                     )
                 )
             for c in row.cells:
-                if c.value is None and not is_blank(c.raw) and re.search(r"\d", c.raw):
+                if c.value is None and not is_blank(c.raw) and _label_like(c.raw):
+                    out.append(
+                        Problem(
+                            f"{t.label}「{row.name}」的「{c.column}」栏印的是文字 {c.raw[:20]!r}，不是金额：列错位？"
+                            f" (text in an amount column: {c.raw[:20]!r})",
+                            row.source.line,
+                            row.source.page,
+                        )
+                    )
+                elif c.value is None and not is_blank(c.raw) and re.search(r"\d", c.raw):
                     out.append(
                         Problem(
                             f"{t.label}「{row.name}」的「{c.column}」栏印的是 {c.raw!r}，不是金额"
@@ -118,9 +146,41 @@ def _cells(report: ParsedReport, limits: Limits) -> list[Problem]:
     return out
 
 
+# what some reports print in an amount cell that has nothing to report
+_EMPTY_WORDS = ("不适用", "无此项", "无数据")
+
+
+def _label_like(raw: str) -> bool:
+    """Words (two or more Chinese characters) where an amount belongs: a column slid into it."""
+    t = raw.strip()
+    return len(re.findall(r"[\u3400-\u9fff]", t)) >= 2 and t not in _EMPTY_WORDS
+
+
 def _row_numbers(report: ParsedReport) -> list[Problem]:
-    """In a ledger side that prints 行次, every item has one and they increase down the page."""
+    """In a ledger side that prints 行次, every item has one and they increase down the page; and
+    no amount column holds what can only be 行次 (bare integers counting up by one)."""
     out: list[Problem] = []
+    for t in report.tables:
+        for col in t.columns:
+            by_group: dict[str | None, list] = {}
+            for row in t.rows:
+                c = row.cell(col)
+                if c is not None and c.raw.strip():
+                    by_group.setdefault(row.group, []).append((row, c.raw.strip()))
+            for cells in by_group.values():
+                raws = [r for _, r in cells]
+                if len(raws) >= 3 and all(r.isdigit() for r in raws):
+                    ints = [int(r) for r in raws]
+                    if all(b - a == 1 for a, b in zip(ints, ints[1:], strict=False)):
+                        row = cells[0][0]
+                        out.append(
+                            Problem(
+                                f"{t.label}「{col}」栏的数是 {ints[0]}、{ints[1]}、{ints[2]}…：那是行次，不是金额（表头错位？）"
+                                " (an amount column holds 行次 numbers)",
+                                row.source.line,
+                                row.source.page,
+                            )
+                        )
     for t in report.tables:
         if t.layout != "ledger":
             continue
@@ -192,6 +252,13 @@ def _meta(report: ParsedReport) -> list[Problem]:
             Problem(
                 f"部门名称“{dept[:30]}”是一个章节标题：封面的标题没有读出来（年度或名称写错？）"
                 " (the department name is a heading: the cover title was not read)",
+                1,
+            )
+        )
+    elif re.search(r"(.{3,})\1", dept):
+        out.append(
+            Problem(
+                f"部门名称“{dept[:30]}”里有一段重复了两次：封面的一行被重复？ (a part of the department name is doubled)",
                 1,
             )
         )

@@ -100,7 +100,9 @@ def test_killed_ingest_unwritable_file_reads_a_rolled_back_copy(kb, tmp_path, mo
     _kill_mid_write(kb, big)
     before = kb.read_bytes()
     real_access = os.access
-    monkeypatch.setattr(store.os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    monkeypatch.setattr(
+        store.os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode)
+    )
     db = store.open_db(kb, readonly=True)
     _answer_and_integrity(db)
     db.close()

@@ -1,0 +1,514 @@
+"""Damaged reports are refused, or read as the damaged text really states — never a silent wrong figure.
+
+Each example takes a real report (the reference markdown, the corpus page-JSON files; the corpus
+PDFs, through their extracted pages, in the slow run), damages it the way files get damaged (an
+extra tab, a stray space, a changed digit, a decimal comma, a dropped / duplicated / split line,
+swapped cells, a truncated file, a null cell, a missing ``page_tables``, a year typo) and reads it
+through the same path as ``ingest`` (limits, reader, validation). Then either the report is refused
+with a ReportError, or every figure it yields is one of the original report's figures (same table,
+row, column and value) or a figure printed on the damaged lines themselves. A figure that moved
+to another row or column, or a value nobody printed, fails the test.
+
+The default run uses a fixed seed (``derandomize``) and takes well under a minute; ``pytest -m slow
+tests/test_mutations.py`` runs many more examples, with the PDFs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge.ingest import read_report
+from knowledge.model import ParsedReport, ReportError
+from knowledge.pages import is_table_title
+from knowledge.validate import validate
+from tests.conftest import REFERENCE, SHARED
+
+CORPUS = SHARED / "corpus"
+PAGE_JSONS = sorted(CORPUS.glob("*.pages.json")) if CORPUS.exists() else []
+PDFS = sorted(CORPUS.glob("*.pdf")) if CORPUS.exists() else []
+TMP = Path(tempfile.mkdtemp(prefix="mutations-"))
+
+FAST = settings(
+    max_examples=400,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SLOW = settings(
+    max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+
+
+HEADER_WORDS = {"项目", "科目名称", "科目编码", "行次", "金额", "栏次"}
+
+
+# -- facts: what a reader would be answered ---------------------------------------------------------
+@dataclass(frozen=True)
+class Fact:
+    key: tuple
+    value: str | None
+    line: int | None
+    page: int | None
+
+
+def facts(r: ParsedReport) -> list[Fact]:
+    out = [Fact(("meta", r.meta.department, r.meta.year, r.meta.kind), "meta", 1, None)]
+    for t in r.tables:
+        for row in t.rows:
+            for c in row.cells:
+                key = ("cell", t.title, row.group, row.code, row.name, c.column)
+                out.append(
+                    Fact(key, None if c.value is None else str(c.value), row.source.line, row.source.page)
+                )
+    for f in r.figures:
+        out.append(Fact(("figure", f.context, f.unit), str(f.value), f.source.line, f.source.page))
+    return out
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "").replace(",", "").replace("\u3000", "")
+
+
+def _printed(value: str, texts: list[str]) -> bool:
+    """The value is printed (as digits) in one of the damaged texts."""
+    v = value.lstrip("-")
+    candidates = {v}
+    if "." in v:
+        candidates.add(v.rstrip("0").rstrip("."))
+    return any(c and c in t for c in candidates for t in texts)
+
+
+def assert_refused_or_stated(original: list[Fact], mutated_report_or_error, touched: list[str], label: str):
+    """The property: refusal, or every new figure is printed on a damaged line."""
+    if isinstance(mutated_report_or_error, ReportError):
+        assert mutated_report_or_error.message, "a refusal without a reason"
+        return
+    touched_n = [_norm(t) for t in touched]
+    before = {(f.key, f.value) for f in original}
+    # the same figure of the same row (table, side, 科目编码, column), its wrapped name read in part
+    by_row: dict[tuple, list[tuple[str, str | None]]] = {}
+    by_figure: dict[tuple, list[str]] = {}
+    titles = {f.key[1] for f in original if f.key[0] == "cell"}
+    title_damaged = any("#" in t or is_table_title(t) or "公开" in t for t in touched)
+    anywhere = {(f.key[2:], f.value) for f in original if f.key[0] == "cell"}
+    for f in original:
+        if f.key[0] == "cell" and f.key[3]:
+            by_row.setdefault((f.key[1], f.key[2], f.key[3], f.key[5]), []).append((f.key[4], f.value))
+        elif f.key[0] == "figure":
+            by_figure.setdefault((f.key[2], f.value), []).append(f.key[1])
+    for f in facts(mutated_report_or_error):
+        if (f.key, f.value) in before:
+            continue
+        if (
+            f.key[0] == "cell"
+            and (f.key[1] not in titles or title_damaged)
+            and (f.key[2:], f.value) in anywhere
+        ):
+            # the table's title line was damaged: the same row and figure, cited under another heading
+            # (a table whose heading is lost joins the table before it; its figures stay its own)
+            continue
+        if f.key[0] == "cell" and f.key[3]:
+            same = by_row.get((f.key[1], f.key[2], f.key[3], f.key[5]), [])
+            if any(v == f.value and (n.startswith(f.key[4]) or f.key[4].startswith(n)) for n, v in same):
+                continue
+        if f.key[0] == "figure":
+            # the same number and unit, its clause lengthened or shortened by a damaged line nearby
+            ctxs = by_figure.get((f.key[2], f.value), [])
+            if any(c and (c in f.key[1] or f.key[1] in c) for c in ctxs):
+                continue
+            if ctxs and any(_norm(f.key[1])[-6:] in t for t in touched_n):
+                continue  # the clause naming it is itself the damaged text
+        if f.key[0] == "meta":
+            # the identity as the damaged cover or title prints it (a typo'd year is refused elsewhere)
+            assert any(str(f.key[2]) in t or _norm(f.key[1]) in t for t in touched_n), (
+                f"{label}: report identity changed to {f.key}"
+            )
+            continue
+        if f.value is None:
+            # an empty cell: only on a damaged row (its name or its line was damaged)
+            name = _norm(f.key[4] or "")[:4]
+            if name in HEADER_WORDS:
+                continue  # a header line read as an empty row: no figure, nothing to answer
+            assert any(name and name in t for t in touched_n) or not touched_n, (
+                f"{label}: {f.key} became empty though its line was not damaged"
+            )
+            continue
+        assert _printed(f.value, touched_n), (
+            f"{label}: {f.key} = {f.value} is neither the original figure nor printed on a damaged line {touched[:2]}"
+        )
+
+
+def _read(text: str, suffix: str):
+    p = TMP / f"m{suffix}"
+    p.write_text(text, encoding="utf-8")
+    try:
+        r = read_report(p)
+        validate(r, str(p))
+        return r
+    except ReportError as e:
+        return e
+
+
+@cache
+def _base_markdown() -> tuple[list[str], tuple[Fact, ...]]:
+    text = REFERENCE.read_text(encoding="utf-8")
+    return text.splitlines(), tuple(facts(read_report(REFERENCE)))
+
+
+@cache
+def _base_pages(name: str) -> tuple[dict, tuple[Fact, ...]]:
+    p = CORPUS / name
+    return json.loads(p.read_text(encoding="utf-8")), tuple(facts(read_report(p)))
+
+
+# -- line mutations (markdown lines and page-text lines alike) ------------------------------------------
+LINE_KINDS = [
+    "extra_tab",
+    "stray_space",
+    "digit",
+    "decimal_comma",
+    "drop",
+    "duplicate",
+    "swap_cells",
+    "split",
+    "thousands",
+    "truncate",
+]
+
+
+def mutate_lines(lines: list[str], kind: str, i: int, k: int) -> tuple[list[str], list[str]] | None:
+    """One damage to a list of lines; returns (new lines, damaged texts) or None if it does not apply."""
+    lines = list(lines)
+    if not lines:
+        return None
+    i %= len(lines)
+    line = lines[i]
+    if kind == "truncate":
+        return lines[: max(1, i)], []
+    # a line taken away or added joins its neighbours in the text: they count as damaged too
+    around = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+    if kind == "drop":
+        del lines[i]
+        return lines, [line, *around]
+    if kind == "duplicate":
+        lines.insert(i, line)
+        return lines, [line, *around]
+    if kind == "split":
+        if len(line) < 2:
+            return None
+        j = 1 + k % (len(line) - 1)
+        lines[i : i + 1] = [line[:j], line[j:]]
+        return lines, [line[:j], line[j:], line, *around]
+    if kind == "stray_space":
+        j = k % (len(line) + 1)
+        new = line[:j] + " " + line[j:]
+    elif kind == "extra_tab":
+        tabs = [m.start() for m in re.finditer("\t", line)]
+        if not tabs:
+            return None
+        j = tabs[k % len(tabs)]
+        new = line[:j] + "\t" + line[j:]
+    elif kind == "swap_cells":
+        cells = line.split("\t") if "\t" in line else line.split(" ")
+        if len(cells) < 2:
+            return None
+        a = k % len(cells)
+        b = (a + 1 + (k // len(cells)) % (len(cells) - 1)) % len(cells)
+        cells[a], cells[b] = cells[b], cells[a]
+        new = ("\t" if "\t" in line else " ").join(cells)
+    elif kind == "digit":
+        digits = [m.start() for m in re.finditer(r"\d", line)]
+        if not digits:
+            return None
+        j = digits[k % len(digits)]
+        new = line[:j] + str((int(line[j]) + 1 + k % 9) % 10) + line[j + 1 :]
+    elif kind == "decimal_comma":
+        points = [m.start() for m in re.finditer(r"\d\.\s?\d", line)]
+        if not points:
+            return None
+        j = points[k % len(points)] + 1
+        new = line[:j] + "," + line[j + 1 :]
+    elif kind == "thousands":
+        nums = list(re.finditer(r"(?<![\d,.])\d{4,}(?=\.\d)", line))
+        if not nums:
+            return None
+        m = nums[k % len(nums)]
+        lines[i] = line[: m.start()] + f"{int(m.group(0)):,}" + line[m.end() :]
+        return lines, []  # thousands separators change nothing: every figure must stay the same
+    else:  # pragma: no cover - the kinds are listed above
+        raise AssertionError(kind)
+    lines[i] = new
+    return lines, [new, *around]
+
+
+# -- the reference report (markdown) ------------------------------------------------------------------
+def _markdown_case(kind: str, i: int, k: int) -> None:
+    lines, base = _base_markdown()
+    res = mutate_lines(lines, kind, i, k)
+    if res is None:
+        return
+    new_lines, touched = res
+    out = _read("\n".join(new_lines) + "\n", ".md")
+    assert_refused_or_stated(list(base), out, touched, f"reference {kind} line {i % len(lines) + 1}")
+
+
+@FAST
+@given(kind=st.sampled_from(LINE_KINDS), i=st.integers(0, 10_000), k=st.integers(0, 10_000))
+def test_reference_mutations(kind, i, k):
+    _markdown_case(kind, i, k)
+
+
+@pytest.mark.slow
+@SLOW
+@given(kind=st.sampled_from(LINE_KINDS), i=st.integers(0, 10_000), k=st.integers(0, 10_000))
+def test_reference_mutations_long(kind, i, k):
+    _markdown_case(kind, i, k)
+
+
+# -- the corpus page-JSON reports ---------------------------------------------------------------------
+CELL_KINDS = [
+    "cell_digit",
+    "cell_comma",
+    "cell_space",
+    "cell_swap",
+    "row_drop",
+    "row_duplicate",
+    "cell_insert",
+]
+MUST_REFUSE = ["null_cell", "tables_missing", "tables_string", "page_tables_string"]
+
+
+def _tables_case(data: dict, kind: str, i: int, k: int) -> tuple[dict, list[str]] | None:
+    data = copy.deepcopy(data)
+    rows = [
+        (p, t, r)
+        for p, page in enumerate(data["page_tables"])
+        for t, grid in enumerate(page)
+        for r, row in enumerate(grid)
+        if any((c or "").strip() for c in row)
+    ]
+    if not rows:
+        return None
+    p, t, r = rows[i % len(rows)]
+    grid = data["page_tables"][p][t]
+    row = grid[r]
+    filled = [j for j, c in enumerate(row) if (c or "").strip()]
+    j = filled[k % len(filled)]
+    cell = row[j]
+    if kind == "cell_digit":
+        digits = [m.start() for m in re.finditer(r"\d", cell)]
+        if not digits:
+            return None
+        d = digits[k % len(digits)]
+        row[j] = cell[:d] + str((int(cell[d]) + 1) % 10) + cell[d + 1 :]
+    elif kind == "cell_comma":
+        if not re.search(r"\d\.\d", cell):
+            return None
+        row[j] = re.sub(r"(\d)\.(\d)", r"\1,\2", cell, count=1)
+    elif kind == "cell_space":
+        s = k % (len(cell) + 1)
+        row[j] = cell[:s] + " " + cell[s:]
+    elif kind == "cell_swap":
+        if len(row) < 2:
+            return None
+        o = (j + 1) % len(row)
+        row[j], row[o] = row[o], row[j]
+    elif kind == "row_drop":
+        del grid[r]
+        return data, [" ".join(row)]
+    elif kind == "row_duplicate":
+        grid.insert(r, list(row))
+        return data, [" ".join(row)]
+    elif kind == "cell_insert":
+        row.insert(j, "")
+    return data, [" ".join(c or "" for c in row)]
+
+
+def _pages_case(name: str, kind: str, i: int, k: int) -> None:
+    data, base = _base_pages(name)
+    _pages_mutation(data, base, name, kind, i, k)
+
+
+def _pages_mutation(data: dict, base, name: str, kind: str, i: int, k: int) -> None:
+    if kind in LINE_KINDS:
+        data = copy.deepcopy(data)
+        pages = [p for p, t in enumerate(data["page_texts"]) if t and t.strip()]
+        p = pages[i % len(pages)]
+        if kind == "truncate":
+            keep = max(1, p)
+            data["page_texts"] = data["page_texts"][:keep]
+            data["page_tables"] = data["page_tables"][:keep]
+            touched: list[str] = []
+        else:
+            res = mutate_lines(data["page_texts"][p].splitlines(), kind, i // len(pages), k)
+            if res is None:
+                return
+            new_lines, touched = res
+            data["page_texts"][p] = "\n".join(new_lines)
+    else:
+        res = _tables_case(data, kind, i, k)
+        if res is None:
+            return
+        data, touched = res
+    out = _read(json.dumps(data, ensure_ascii=False), ".json")
+    assert_refused_or_stated(list(base), out, touched, f"{name} {kind} {i} {k}")
+
+
+needs_corpus = pytest.mark.skipif(not PAGE_JSONS, reason="../shared/corpus not present")
+
+
+@needs_corpus
+@FAST
+@given(
+    name=st.sampled_from([p.name for p in PAGE_JSONS] or ["-"]),
+    kind=st.sampled_from(LINE_KINDS + CELL_KINDS),
+    i=st.integers(0, 10_000),
+    k=st.integers(0, 10_000),
+)
+def test_corpus_page_json_mutations(name, kind, i, k):
+    _pages_case(name, kind, i, k)
+
+
+@pytest.mark.slow
+@needs_corpus
+@SLOW
+@given(
+    name=st.sampled_from([p.name for p in PAGE_JSONS] or ["-"]),
+    kind=st.sampled_from(LINE_KINDS + CELL_KINDS),
+    i=st.integers(0, 10_000),
+    k=st.integers(0, 10_000),
+)
+def test_corpus_page_json_mutations_long(name, kind, i, k):
+    _pages_case(name, kind, i, k)
+
+
+@needs_corpus
+@pytest.mark.parametrize("kind", MUST_REFUSE)
+@pytest.mark.parametrize("name", [p.name for p in PAGE_JSONS])
+def test_structural_damage_is_always_refused(name, kind):
+    """A page-JSON without usable grids would lose every table and glue figures to codes."""
+    data, _ = _base_pages(name)
+    data = copy.deepcopy(data)
+    if kind == "null_cell":
+        grid = next(g for page in data["page_tables"] for g in page if g)
+        row = next(r for r in grid if any(c.strip() for c in r))
+        row[next(j for j, c in enumerate(row) if c.strip())] = None
+    elif kind == "tables_missing":
+        del data["page_tables"]
+    elif kind == "tables_string":
+        data["page_tables"] = json.dumps(data["page_tables"], ensure_ascii=False)
+    else:
+        p = next(p for p, page in enumerate(data["page_tables"]) if page)
+        data["page_tables"][p] = "表格"
+    out = _read(json.dumps(data, ensure_ascii=False), ".json")
+    assert isinstance(out, ReportError), f"{kind} was accepted"
+    assert "page_tables" in out.message
+
+
+# -- the corpus PDFs, through their extracted pages (slow) ---------------------------------------------
+@cache
+def _pdf_pages(name: str):
+    from knowledge.pages import parse_pages
+    from knowledge.pdf import extract_pages
+
+    texts, tables = extract_pages(str(CORPUS / name))
+    return {"page_texts": texts, "page_tables": tables}, tuple(facts(parse_pages(texts, tables, name, "pdf")))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PDFS, reason="../shared/corpus not present")
+@SLOW
+@given(
+    name=st.sampled_from([p.name for p in PDFS] or ["-"]),
+    kind=st.sampled_from(LINE_KINDS + CELL_KINDS),
+    i=st.integers(0, 10_000),
+    k=st.integers(0, 10_000),
+)
+def test_corpus_pdf_mutations_long(name, kind, i, k):
+    data, base = _pdf_pages(name)
+    _pages_mutation(data, base, name, kind, i, k)
+
+
+# -- the cases of issue #10, one by one -----------------------------------------------------------------
+def _ref_lines() -> list[str]:
+    return REFERENCE.read_text(encoding="utf-8").splitlines()
+
+
+def test_extra_tab_in_ledger_never_turns_row_numbers_into_amounts():
+    lines = _ref_lines()
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("一、一般公共预算财政拨款收入\t1\t"))
+    lines[i] = lines[i].replace("收入\t1", "收入\t\t1", 1)
+    out = _read("\n".join(lines), ".md")
+    assert isinstance(out, ReportError) and out.line == i + 1 and "行次" in out.message
+
+
+@pytest.mark.parametrize("printed", ["0,69", "100,00", "9.3.7"])
+def test_amounts_that_are_not_amounts_are_refused(printed):
+    lines = _ref_lines()
+    i = next(k for k, ln in enumerate(lines) if "\t30201\t办公费\t9. 37\t" in ln)
+    lines[i] = lines[i].replace("9. 37", printed)
+    out = _read("\n".join(lines), ".md")
+    assert isinstance(out, ReportError) and out.line == i + 1 and printed in out.message
+
+
+def test_thousands_separators_still_read():
+    lines = _ref_lines()
+    i = next(k for k, ln in enumerate(lines) if "\t672. 13\t" in ln)
+    lines[i] = lines[i].replace("672. 13", "0,672.13")  # a leading-zero group is no thousands group
+    assert isinstance(_read("\n".join(lines), ".md"), ReportError)
+    from knowledge.numbers import parse_amount
+
+    assert (
+        str(parse_amount("20,323.21")) == "20323.21" and str(parse_amount("31,214,205.80")) == "31214205.80"
+    )
+
+
+@pytest.mark.parametrize("year", ["1999", "2034"])
+def test_phantom_years_are_refused(year):
+    text = REFERENCE.read_text(encoding="utf-8").replace("2024年度", f"{year}年度", 1)
+    out = _read(text, ".md")
+    assert isinstance(out, ReportError) and year in out.message
+
+
+@needs_corpus
+def test_department_read_from_a_heading_is_refused():
+    data, _ = _base_pages("shanghai-putuo-ecology-environment-bureau-2025-final.pages.json")
+    data = copy.deepcopy(data)
+    data["page_texts"][0] = data["page_texts"][0].replace("2025", "2O25")  # the cover's year unreadable
+    out = _read(json.dumps(data, ensure_ascii=False), ".json")
+    assert isinstance(out, ReportError) and "章节标题" in out.message
+
+
+def test_truncated_report_does_not_replace_the_full_one(kb, tmp_path):
+    from bot import Bot
+    from knowledge.ingest import ingest_file
+    from knowledge.store import open_db
+
+    cut = tmp_path / "cut.md"
+    cut.write_text("\n".join(_ref_lines()[:60]) + "\n", encoding="utf-8")
+    db = open_db(kb)
+    before = kb.read_bytes()
+    o = ingest_file(db, str(cut))
+    assert o.status == "failed" and "--replace" in o.message and "表 10→" in o.message
+    assert kb.read_bytes() == before
+    assert Bot(kb).ask("办公费花了多少").value is not None
+    o = ingest_file(db, str(cut), replace=True)
+    assert o.status == "replaced"
+    db.close()
+
+
+def test_real_reports_pass_validation():
+    """Validation refuses damage, not real reports: the reference and every corpus report pass."""
+    for p in [REFERENCE, *PAGE_JSONS]:
+        validate(read_report(p), str(p))
