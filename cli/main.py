@@ -519,6 +519,38 @@ def serve_cmd(host: str, port: int, idle_timeout: float, log: Path | None, publi
     return 0
 
 
+def _http_options(f: Callable) -> Callable:
+    for option in reversed(
+        (
+            click.option("--host", default="127.0.0.1", show_default=True),
+            click.option("--port", type=int, default=8000, show_default=True),
+            click.option("--workers", type=int, default=1, show_default=True, help="uvicorn 工作进程数 (workers)"),
+            click.option("--cors-origins", help="允许跨域调用的来源，逗号分隔；默认关闭 (CORS origins, off by default)"),
+        )
+    ):
+        f = option(f)
+    return f
+
+
+@command("api", help="JSON HTTP API (POST /v1/ask, GET /v1/reports, /v1/source, /healthz; see web/)")
+@_http_options
+def api_cmd(host: str, port: int, workers: int, cors_origins: str | None) -> int:
+    from web.server import serve_command
+
+    serve_command(existing_db(), host, port, workers, False, cors_origins, None)
+    return 0
+
+
+@command("web", help="网页版自助终端：页面与 API (the kiosk as a web page, plus the API)")
+@_http_options
+@click.option("--idle-timeout", type=float, default=90.0, show_default=True, help="无操作多少秒后回到开始")
+def web_cmd(host: str, port: int, workers: int, cors_origins: str | None, idle_timeout: float) -> int:
+    from web.server import serve_command
+
+    serve_command(existing_db(), host, port, workers, True, cors_origins, idle_timeout)
+    return 0
+
+
 @command("unanswered", help="自助终端里没答上的问题，按次数排序 (unanswered kiosk questions)")
 @_log_option
 @json_option

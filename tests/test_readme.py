@@ -35,7 +35,9 @@ FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 NOT_RUN = {
     "python3 -m venv": "the suite runs inside the environment this line sets up",
     "bash .ci/run": "it runs this very suite",
+    "chromium --kiosk": "a full-screen kiosk browser needs a display; tests/test_web_browser.py drives Chromium headless",
 }
+SERVERS = ("api", "web")  # `disclosure-bot api|web` run until stopped: started, checked, then stopped
 
 
 def blocks() -> list[tuple[str, str]]:
@@ -65,27 +67,113 @@ def _completion(line: str, env: dict) -> None:
     assert r.returncode == 0 and "disclosure" in r.stdout.lower() and len(r.stdout) > 100, line
 
 
-def _bash(text: str, tmp: Path, env: dict) -> None:
+def _joined(text: str) -> list[str]:
+    """Shell lines with backslash continuations joined."""
+    out: list[str] = []
+    pending = ""
     for raw in text.splitlines():
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
             continue
-        if any(line.startswith(prefix) for prefix in NOT_RUN):
-            continue
-        if "_DISCLOSURE_BOT_COMPLETE=" in line:
-            _completion(line, env)
-            continue
-        argv = _command(line, tmp)
-        assert argv is not None
-        if argv[3:4] == ["chat"]:
-            r = _run(argv, env, stdin="办公费花了多少\n退出\n")
-            assert r.returncode == 0 and "9.37" in r.stdout, (line, r.stderr)
-        elif argv[3:4] == ["tui"]:
-            _tui_starts(env)
-        else:
-            r = _run(argv, env)
-            assert r.returncode == 0, (line, r.stdout[-2000:], r.stderr[-2000:])
-            assert r.stdout.strip() or r.stderr.strip(), line
+        out.append(pending + line)
+        pending = ""
+    return out
+
+
+class _Server:
+    """A README `api`/`web` line: started on a free loopback port, ready once /healthz answers."""
+
+    def __init__(self, argv: list[str], env: dict):
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        argv = list(argv)
+        for flag, value in (("--port", str(self.port)), ("--host", "127.0.0.1")):
+            if flag in argv:
+                argv[argv.index(flag) + 1] = value
+            else:
+                argv += [flag, value]
+        self.proc = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+        import time
+        import urllib.request
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.stop()
+                raise AssertionError(f"README server did not start: {argv}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        import signal
+
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+
+
+def _curl(line: str, server: _Server | None) -> None:
+    import shutil
+
+    assert server is not None, f"README curl line with no server started before it: {line!r}"
+    if not shutil.which("curl"):
+        return  # nothing to run it with; tests/test_api.py asks the same over HTTP
+    argv = [a.replace("localhost:8000", f"127.0.0.1:{server.port}") for a in shlex.split(line)]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and '"status"' in r.stdout, (line, r.stdout[-2000:])
+
+
+def _bash(text: str, tmp: Path, env: dict) -> None:
+    server: _Server | None = None
+    try:
+        for line in _joined(text):
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("curl "):
+                _curl(line, server)
+                continue
+            ours = line.startswith(("disclosure-bot ", ".venv/bin/disclosure-bot "))
+            argv = _command(line, tmp) if ours else None
+            sub = (argv[5:6] if argv[3:4] == ["--db"] else argv[3:4]) if argv else []
+            if sub and sub[0] in SERVERS:
+                if server is not None:
+                    server.stop()
+                server = _Server(argv, env)
+                continue
+            _bash_line(line, tmp, env)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _bash_line(line: str, tmp: Path, env: dict) -> None:
+    if any(line.startswith(prefix) for prefix in NOT_RUN):
+        return
+    if "_DISCLOSURE_BOT_COMPLETE=" in line:
+        _completion(line, env)
+        return
+    argv = _command(line, tmp)
+    assert argv is not None
+    if argv[3:4] == ["chat"]:
+        r = _run(argv, env, stdin="办公费花了多少\n退出\n")
+        assert r.returncode == 0 and "9.37" in r.stdout, (line, r.stderr)
+    elif argv[3:4] == ["tui"]:
+        _tui_starts(env)
+    else:
+        r = _run(argv, env)
+        assert r.returncode == 0, (line, r.stdout[-2000:], r.stderr[-2000:])
+        assert r.stdout.strip() or r.stderr.strip(), line
 
 
 def _tui_starts(env: dict) -> None:
