@@ -55,7 +55,7 @@ def question_set() -> list[str]:
 def domain_texts() -> list[str]:
     """The question set first, then the other domain texts."""
     texts = question_set()
-    for p in sorted((ROOT / "knowledge" / "data").glob("*.md")) + sorted((ROOT / "rules").glob("*.yaml")):
+    for p in sorted((ROOT / "knowledge" / "data").glob("*.md")) + sorted((ROOT / "rules").rglob("*.yaml")):
         texts += p.read_text(encoding="utf-8").splitlines()
     if CORPUS.is_dir():
         for p in sorted(CORPUS.glob("*.pages.json")):

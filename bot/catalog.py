@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from rules import Rules
+from rules import Rules, default_rules
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|[(（][一二三四五六七八九十]+[)）])\s*")
 _NOTES = re.compile(r"[(（](?:类|款|项|含专用结余)[)）]")
@@ -35,7 +35,9 @@ class ReportInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.department}{self.year}年度{self.kind}"
+        return default_rules().templates["catalog_label"].format(
+            self_department=self.department, self_year=self.year, self_kind=self.kind
+        )
 
     @property
     def short(self) -> str:
@@ -63,6 +65,7 @@ class Catalog:
     indicators: set[str]
     projects: set[str]
     subjects: set[str]
+    rules: Rules | None = None  # the rules the catalog was indexed with (its language's words)
 
     def report(self, report_id: int) -> ReportInfo | None:
         return next((r for r in self.reports if r.id == report_id), None)
@@ -134,4 +137,4 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
     for p in projects:
         add(p, p)
         subjects.add(p)
-    return Catalog(reports, aliases, codes, {bare(t) for t in terms}, indicators, projects, subjects)
+    return Catalog(reports, aliases, codes, {bare(t) for t in terms}, indicators, projects, subjects, rules)

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .answer import Answer
 from .catalog import ReportInfo
-from .entities import GENERIC, Entities
+from .entities import Entities, generic_words
 from .query import (
     Figure,
     QueryLog,
@@ -41,7 +41,7 @@ class ComputeMixin:
         people = [f for f in self._narrative_only(report, "在编人数", "actual", log) if f.unit == "人"]
         if not amount or amount[0].unit not in ("万元", "元") or not people or not people[0].value:
             return Answer(
-                "", "no_answer", f"报告没有同时给出{money}和在编人数，无法计算人均。", intent="average"
+                "", "no_answer", self.rules.templates["compute_average"].format(money=money), intent="average"
             )
         a, p = amount[0], people[0]
         exact = a.value / p.value
@@ -67,7 +67,9 @@ class ComputeMixin:
         for n in names[:2]:
             figs = [f for f in self._figures(report, n, measure, log, wording=False) if f.unit != "%"]
             if not figs:
-                return Answer("", "no_answer", f"报告中没有找到“{n}”的数字，无法计算。", intent="compute")
+                return Answer(
+                    "", "no_answer", self.rules.templates["compute_pair"].format(n=n), intent="compute"
+                )
             got.append(figs[0])
         if got[0].unit != got[1].unit:
             return Answer("", "no_answer", "两个数字单位不同，无法直接计算。", intent="compute")
@@ -76,7 +78,11 @@ class ComputeMixin:
     def _share(self, names, measure, report, log) -> Answer:
         T = self.rules.templates
         ents = self._ents
-        unexplained = [p for p in (ents.rest.split() if ents else []) if len(p) >= 2 and p not in GENERIC]
+        unexplained = [
+            p
+            for p in (ents.rest.split() if ents else [])
+            if len(p) >= 2 and p not in generic_words(self.rules)
+        ]
         if len(names) == 1 and names[0] in CONTAINERS and unexplained:
             # "政府采购里服务类占比": the part is a narrative figure inside the named whole
             near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
@@ -91,10 +97,16 @@ class ComputeMixin:
             ):
                 pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
                 label = part.citations[0].quote and self._last_context or "该项"
-                body = (
-                    f"{report.label}中，{label} {_fmt(part.value)}{part.unit}，占{names[0]} "
-                    f"{_fmt(whole[0].value)}{part.unit}的 {pct}%（{_fmt(part.value)} ÷ {_fmt(whole[0].value)}）。"
-                    f"出处：{_source_text(part.citations[0])}；{_source_text(whole[0].citation)}。"
+                body = self.rules.templates["compute_share"].format(
+                    report_label=report.label,
+                    label=label,
+                    fmt_part_value=_fmt(part.value),
+                    part_unit=part.unit,
+                    names_0=names[0],
+                    fmt_whole_0_value=_fmt(whole[0].value),
+                    pct=pct,
+                    source_text_part_citations_0=_source_text(part.citations[0]),
+                    source_text_whole_0_citation=_source_text(whole[0].citation),
                 )
                 return Answer(
                     "",
@@ -112,9 +124,9 @@ class ComputeMixin:
             return Answer(
                 "",
                 "no_answer",
-                f"报告中没有找到“{'、'.join(unexplained)}”的数字，无法计算占比。",
+                self.rules.templates["compute_share_2"].format(join_unexplained="、".join(unexplained)),
                 intent="share",
-                suggestions=[f"{names[0]}占总支出的比例"],
+                suggestions=[self.rules.templates["compute_share_3"].format(names_0=names[0])],
             )
         part_name = names[0]
         if len(names) >= 2:
@@ -133,9 +145,12 @@ class ComputeMixin:
             return Answer(
                 "",
                 "clarify",
-                f"请问您想知道哪一项占{whole_name}的比例？",
+                self.rules.templates["compute_share_4"].format(whole_name=whole_name),
                 intent="share",
-                suggestions=[f"基本支出占{whole_name}的比例", f"项目支出占{whole_name}的比例"],
+                suggestions=[
+                    self.rules.templates["compute_share_5"].format(whole_name=whole_name),
+                    self.rules.templates["compute_share_6"].format(whole_name=whole_name),
+                ],
                 confidence=0.3,
             )
         pair = self._pair([part_name, whole_name], measure, report, log)
@@ -143,7 +158,12 @@ class ComputeMixin:
             return pair
         a, b = pair
         if b.value == 0:
-            return Answer("", "no_answer", f"{whole_name}为 0，无法计算占比。", intent="share")
+            return Answer(
+                "",
+                "no_answer",
+                self.rules.templates["compute_share_7"].format(whole_name=whole_name),
+                intent="share",
+            )
         pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
         body = T["share"].format(
             report=report.label,
@@ -155,7 +175,9 @@ class ComputeMixin:
             whole_value=_fmt(b.value),
             value=pct,
         )
-        body += f"出处：{_source_text(a.citation)}；{_source_text(b.citation)}。"
+        body += self.rules.templates["compute_share_8"].format(
+            source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
+        )
         return Answer(
             "",
             "answered",
@@ -177,10 +199,16 @@ class ComputeMixin:
             fb = self._figures(report, names[0], "budget", log)
             if not fa or not fb:
                 return Answer(
-                    "", "no_answer", f"报告没有同时给出{names[0]}的预算数和决算数。", intent="compute"
+                    "",
+                    "no_answer",
+                    self.rules.templates["compute_difference"].format(names_0=names[0]),
+                    intent="compute",
                 )
             pair = (fa[0], fb[0])
-            labels = [f"{names[0]}决算数", f"{names[0]}预算数"]
+            labels = [
+                self.rules.templates["compute_difference_2"].format(names_0=names[0]),
+                self.rules.templates["compute_difference_3"].format(names_0=names[0]),
+            ]
         if isinstance(pair, Answer):
             return pair
         a, b = pair
@@ -197,7 +225,9 @@ class ComputeMixin:
             direction=direction,
             value=_fmt(abs(diff)),
         )
-        body += f"出处：{_source_text(a.citation)}；{_source_text(b.citation)}。"
+        body += self.rules.templates["compute_difference_4"].format(
+            source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
+        )
         return Answer(
             "",
             "answered",
@@ -215,7 +245,7 @@ class ComputeMixin:
         for n in names[:6]:
             f = self._figures(report, n, measure, log)
             if not f:
-                return Answer("", "no_answer", f"报告中没有找到“{n}”的数字，无法计算。", intent="sum")
+                return Answer("", "no_answer", self.rules.templates["compute_sum"].format(n=n), intent="sum")
             figs.append(f[0])
         if len({f.unit for f in figs}) != 1:
             return Answer("", "no_answer", "这些数字单位不同，无法相加。", intent="sum")
@@ -276,7 +306,7 @@ class ComputeMixin:
             unit=f.unit,
             n=len(figs),
         )
-        body += f"出处：{_source_text(f.citation)}。"
+        body += self.rules.templates["compute_rank"].format(source_text_f_citation=_source_text(f.citation))
         return Answer(
             "",
             "answered",
@@ -321,11 +351,19 @@ class ComputeMixin:
                 a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
                 diff = a.value - b.value
                 word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平")
-                body = (
-                    f"{report.label}说明中，{subject}{report.year - 1}年为 {_fmt(b.value, b.unit)}{b.unit}，"
-                    f"{report.year}年为 {_fmt(a.value, a.unit)}{a.unit}，{word} {_fmt(abs(diff), a.unit)}{a.unit}"
-                    f"（{_fmt(a.value, a.unit)} − {_fmt(b.value, b.unit)}；出处：{_source_text(b.citation)}；"
-                    f"{_source_text(a.citation)}）。"
+                body = self.rules.templates["compute_change"].format(
+                    report_label=report.label,
+                    subject=subject,
+                    report_year_1=report.year - 1,
+                    fmt_b_value_b_unit=_fmt(b.value, b.unit),
+                    b_unit=b.unit,
+                    report_year=report.year,
+                    fmt_a_value_a_unit=_fmt(a.value, a.unit),
+                    a_unit=a.unit,
+                    word=word,
+                    fmt_abs_diff_a_unit=_fmt(abs(diff), a.unit),
+                    source_text_b_citation=_source_text(b.citation),
+                    source_text_a_citation=_source_text(a.citation),
                 )
                 return Answer(
                     "",
@@ -362,9 +400,13 @@ class ComputeMixin:
             )
         r = chosen[0]
         fig = narrative_figure(report, r, subject)
-        body = (
-            f"{report.label}说明中：“{r['sentence']}”即与上年相比{_direction(r['context'])} "
-            f"{_fmt(fig.value, fig.unit)}{fig.unit}（{_source_text(fig.citation)}）。"
+        body = self.rules.templates["compute_change_2"].format(
+            report_label=report.label,
+            r_sentence=r["sentence"],
+            direction_r_context=_direction(r["context"]),
+            fmt_fig_value_fig_unit=_fmt(fig.value, fig.unit),
+            fig_unit=fig.unit,
+            source_text_fig_citation=_source_text(fig.citation),
         )
         return Answer(
             "",
@@ -405,10 +447,16 @@ class ComputeMixin:
                 continue
             if "rate" in ents.operations or re.search(r"百分|完成", text):
                 rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-                body = (
-                    f"{report.label}说明中，{budget[0]['context']} {_fmt(b.value)}{b.unit}，"
-                    f"{actual[0]['context']} {_fmt(a.value)}{a.unit}，决算为预算的 {rate}%"
-                    f"（{_fmt(a.value)} ÷ {_fmt(b.value)}；{_source_text(a.citation)}）。"
+                body = self.rules.templates["compute_budget_vs_actual"].format(
+                    report_label=report.label,
+                    budget_0_context=budget[0]["context"],
+                    fmt_b_value=_fmt(b.value),
+                    b_unit=b.unit,
+                    actual_0_context=actual[0]["context"],
+                    fmt_a_value=_fmt(a.value),
+                    a_unit=a.unit,
+                    rate=rate,
+                    source_text_a_citation=_source_text(a.citation),
                 )
                 return Answer(
                     "",
@@ -422,10 +470,17 @@ class ComputeMixin:
                 )
             diff = a.value - b.value
             word = "多" if diff >= 0 else "少"
-            body = (
-                f"{report.label}说明中，{budget[0]['context']} {_fmt(b.value)}{b.unit}，"
-                f"{actual[0]['context']} {_fmt(a.value)}{a.unit}，决算比预算{word} {_fmt(abs(diff))}{a.unit}"
-                f"（{_fmt(a.value)} − {_fmt(b.value)}；{_source_text(a.citation)}）。"
+            body = self.rules.templates["compute_budget_vs_actual_2"].format(
+                report_label=report.label,
+                budget_0_context=budget[0]["context"],
+                fmt_b_value=_fmt(b.value),
+                b_unit=b.unit,
+                actual_0_context=actual[0]["context"],
+                fmt_a_value=_fmt(a.value),
+                a_unit=a.unit,
+                word=word,
+                fmt_abs_diff=_fmt(abs(diff)),
+                source_text_a_citation=_source_text(a.citation),
             )
             return Answer(
                 "",

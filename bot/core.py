@@ -27,7 +27,7 @@ from .compute import ComputeMixin
 from .conversation import Conversation
 from .entities import Entities, recognise
 from .figures import FiguresMixin
-from .normalise import MAX_QUESTION, normalise
+from .normalise import MAX_QUESTION, encodable, normalise
 from .query import (
     QueryLog,
     findings_for,
@@ -52,12 +52,12 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if db_path is None:
             db_path = ensure_default_db()  # the default one is built from the bundled report
         elif not Path(db_path).exists():
-            raise FileNotFoundError(
-                f"知识库不存在，请先用 disclosure-bot --db {db_path} ingest … 导入报告 (knowledge base not found)"
-            )
+            raise FileNotFoundError(self.rules.templates["core_init"].format(db_path=db_path))
         self.db_path = Path(db_path)
+        self.readonly = readonly
         self.db = open_db(self.db_path, readonly=readonly)
         self.rules = rules or default_rules()
+        self._seen = self._version()
         self.catalog: Catalog = build_catalog(self.db, self.rules)
         self._lock = threading.Lock()
         self._words_loaded = False
@@ -67,7 +67,40 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self._last_context = ""
         self._conv: Conversation | None = None
 
+    def _version(self) -> tuple:
+        """What identifies the knowledge base's current content: the file and SQLite's data_version.
+
+        ``data_version`` changes when another connection commits; a file replaced on disk (a new
+        inode) needs a new connection first.
+        """
+        try:
+            st = self.db_path.stat()
+            ident = (st.st_dev, st.st_ino)
+        except OSError:
+            ident = None
+        return ident, self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def refresh(self) -> bool:
+        """Reload the catalog when the knowledge base changed since the last question.
+
+        A long-lived front end (TUI, kiosk, serve) then answers about a re-ingested or newly added
+        report without a restart. Returns whether anything was reloaded.
+        """
+        seen = self._version()
+        if seen[0] != self._seen[0] and seen[0] is not None:
+            self.db.conn.close()
+            self.db = open_db(self.db_path, readonly=self.readonly)
+            seen = self._version()
+        elif seen == self._seen:
+            return False
+        self._seen = seen
+        self.catalog = build_catalog(self.db, self.rules)
+        self._words_loaded = False  # the new report's names become tokenizer words too
+        return True
+
     def reports(self) -> list[dict]:
+        with self._lock:
+            self.refresh()
         return [
             dict(id=r.id, department=r.department, year=r.year, kind=r.kind, title=r.title)
             for r in self.catalog.reports
@@ -89,8 +122,10 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         report_id: int | None = None,
     ) -> Answer:
         trace = Trace() if explain else None
+        question = encodable(question if isinstance(question, str) else str(question or ""))
         try:
             with self._lock:
+                self.refresh()
                 answer = self._ask(question, conversation, trace, report_id)
         except Exception as e:  # never a traceback for a question
             answer = Answer(
@@ -181,7 +216,13 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
                 T["clarify_report"],
                 intent=intent,
                 suggestions=[
-                    f"{r.short}{r.year}年{r.kind}{_strip_report_words(text)}" for r in candidates[:8]
+                    self.rules.templates["core_ask"].format(
+                        r_short=r.short,
+                        r_year=r.year,
+                        r_kind=r.kind,
+                        strip_report_words_text=_strip_report_words(text),
+                    )
+                    for r in candidates[:8]
                 ],
             )
         answer = self._dispatch(intent, text, tokens, ents, report, conv, log)
@@ -280,7 +321,9 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             if len(kinds) == 1:
                 reports = [r for r in reports if r.kind == kinds[0]]
             labels = "；".join(r.label for r in reports[:30]) + (
-                f" 等 {len(reports)} 份" if len(reports) > 30 else ""
+                self.rules.templates["core_dispatch"].format(len_reports=len(reports))
+                if len(reports) > 30
+                else ""
             )
             return Answer(
                 "",

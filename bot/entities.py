@@ -13,84 +13,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from rules import Rules
+from rules import Rules, default_rules
 
 from .catalog import Catalog, ReportInfo, core_name
 
 FUZZY_THRESHOLD = 74.0
 FUZZY_MARGIN = 6.0
 CONTAINED_MIN = 2
-# Words too general to name a subject by themselves (they ask for a total, or need a subject).
-GENERIC = {"收入", "支出", "收支", "预算", "决算", "经费", "费用", "资金", "合计", "总计", "钱"}
-# Words that carry no subject: stripped before looking for partial subject names.
-FILLER = (
-    "多少钱",
-    "是多少",
-    "多少",
-    "花了",
-    "用了",
-    "一共",
-    "总共",
-    "请问",
-    "请告诉我",
-    "告诉我",
-    "能告诉我",
-    "查一下",
-    "查询",
-    "帮我",
-    "我想知道",
-    "想知道",
-    "知道",
-    "的",
-    "了",
-    "吗",
-    "呢",
-    "啊",
-    "呀",
-    "吧",
-    "是",
-    "有",
-    "那",
-    "么",
-    "什么",
-    "怎么样",
-    "情况",
-    "具体",
-    "一下",
-    "单位",
-    "本单位",
-    "部门",
-    "这个",
-    "那个",
-    "今年",
-    "全年",
-    "年度",
-    "元",
-    "万元",
-    "钱",
-    "为",
-    "几",
-    "数",
-    "金额",
-    "费用",
-    "支出",
-    "经费",
-    "总额",
-    "数额",
-    "总数",
-    "大概",
-    "大约",
-    "谁",
-    "哪家",
-    "更多",
-    "更少",
-    "去年",
-    "今年",
-    "上年",
-    "本年度",
-    "这个单位",
-    "哪儿",
-)
 
 
 @dataclass
@@ -154,31 +83,13 @@ def _scan(text: str, forms: dict[str, object]) -> list[tuple[str, int, int]]:
     return sorted(found, key=lambda f: f[1])
 
 
-_DEPT = re.compile(
-    r"([\u4e00-\u9fff0-9]{2,14}?(?:局|厅|委员会|委|办公室|街道办事处|街道|事务中心|中心|医院|学校|大学|公司|政府|镇|乡"
-    r"|部(?![门分长])|院(?!长)|馆|站(?!在)|所(?![以有在])))"
-)
-_PLACE = re.compile(
-    r"(北京|上海|天津|重庆|广州|深圳|杭州|南京|成都|武汉|西安|长沙|郑州|济南|沈阳|昆明|南宁|福州|厦门|青岛|大连|苏州|合肥|"
-    r"南昌|太原|石家庄|哈尔滨|长春|兰州|西宁|银川|乌鲁木齐|拉萨|呼和浩特|海口|遵义|六盘水|安顺|毕节|铜仁|"
-    r"[\u4e00-\u9fff]{2}省)"
-)
-_DEPT_STOP = {
-    "办公厅",
-    "主管部门",
-    "中心",
-    "本中心",
-    "政府",
-    "人民政府",
-    "市政府",
-    "我中心",
-    "你们中心",
-    "贵中心",
-    "本局",
-    "你们局",
-    "该中心",
-    "事务中心",
-}
+def _rules(catalog: Catalog) -> Rules:
+    return catalog.rules or default_rules()
+
+
+def generic_words(rules: Rules) -> frozenset[str]:
+    """Words too general to name a subject by themselves (rules: generic_subject_words)."""
+    return frozenset(rules.word("generic_subject_words"))
 
 
 def _core(department: str, region: str | None) -> str:
@@ -224,6 +135,7 @@ class DepartmentIndex:
             for ch in set(key[0]) | set(core):
                 self.by_char.setdefault(ch, set()).add(key)
         self.regions = {r.region for r in catalog.reports if r.region}
+        self.office = _rules(catalog).pattern("department_office_suffix")
         self._places: dict[str, bool] = {}
 
     def place_known(self, place: str) -> bool:
@@ -255,7 +167,7 @@ class DepartmentIndex:
         out: list[ReportInfo] = []
         for key in keys or ():
             core, reports = self.cores[key]
-            shorter = re.sub(r"办事处$", "", core)  # 宜川路街道办事处 → 宜川路街道 (宜川街道)
+            shorter = self.office.sub("", core)  # 宜川路街道办事处 → 宜川路街道 (宜川街道)
             if (
                 name in key[0]
                 or name in core
@@ -275,20 +187,14 @@ def department_index(catalog: Catalog) -> DepartmentIndex:
     return idx
 
 
-_LEAD = re.compile(r"^(?:请问|问一下|问下|我想知道|想知道|查一下|查询|帮我查|告诉我|那么|那|的|了|在|关于)+")
-
-
-_FUNCTION = re.compile(
-    r".*(?:的|了|问|占|和|与|及|比|在|是|有|吗|呢|多少|哪|给|向|对|从|把|被|咱们|我们|你们|来电|市民|这个|那个|请|查|去)"
-)
-
-
-def _department_name(mention: str) -> str | None:
+def _department_name(mention: str, rules: Rules) -> str | None:
     """The department a mention names, if it names one at all ("普陀区教育局", not "合同金额占政府")."""
-    name = re.sub(r"^[\d年度]+", "", _FUNCTION.sub("", mention))
+    name = rules.pattern("department_year_prefix").sub(
+        "", rules.pattern("department_function_words").sub("", mention)
+    )
     if len(name) < 3:
         return None
-    if name.endswith("政府") and not re.search(r"[省市区县镇乡]政府$|人民政府$", name):
+    if rules.pattern("government_word").search(name) and not rules.pattern("government_name").search(name):
         return None
     return name
 
@@ -299,7 +205,9 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
     A mention that is (part of) a subject name (公立医院 is a 科目) is not a department.
     """
     idx = department_index(catalog)
-    for m in _PLACE.finditer(text):
+    rules = _rules(catalog)
+    not_a_name = set(rules.word("department_not_a_name"))
+    for m in rules.pattern("place").finditer(text):
         place = m.group(1)
         if not idx.place_known(place):
             return [], place, []
@@ -314,16 +222,12 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
         hits += [r for r in idx.by_alias[a] if r not in hits]
         spans.append((i, i + len(a)))
     unknown = None
-    for m in _DEPT.finditer(text):
-        mention = _LEAD.sub("", m.group(1))
+    for m in rules.pattern("department_mention").finditer(text):
+        mention = rules.pattern("department_lead").sub("", m.group(1))
         start = m.end() - len(mention)
         if any(i <= start < j for i, j in spans):
             continue
-        if (
-            mention in _DEPT_STOP
-            or len(mention) < 3
-            or re.match(r"^(这个|该|本|贵(?:中心|局|单位|部门|处|委)|你们|我们|咱们)", mention)
-        ):
+        if mention in not_a_name or len(mention) < 3 or rules.pattern("self_reference").match(mention):
             continue
         if mention in catalog.aliases or any(mention in a for a in catalog.aliases if len(a) > len(mention)):
             continue
@@ -337,14 +241,14 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
         if found:
             hits += [r for r in found if r not in hits]
         elif not hits:
-            name = _department_name(mention)
+            name = _department_name(mention, rules)
             if name:
                 unknown = name
     if not hits and not unknown:
         # a region alone ("贵阳市…收入总额") asks about the whole government, not a department here
         for region in idx.regions:
             if region in text:
-                unknown = f"{region}（整体）"
+                unknown = rules.templates["region_as_a_whole"].format(region=region)
                 break
     return hits, (None if hits else unknown), spans
 
@@ -358,7 +262,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     # years and relative years
     for m in re.finditer(r"(?<!\d)(20\d{2})(?!\d)", text):
         e.years.append(int(m.group(1)))
-    for word in ("去年", "上年", "上一年", "前年", "明年", "今年", "本年", "下一年", "后年"):
+    for word in rules.word("relative_years"):
         if word in text:
             e.relative_year = word
             break
@@ -367,7 +271,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.reports, e.unknown_department, spans = _departments(text, catalog)
     for i, j in spans:
         masked = _mask(masked, i, j)
-    e.plain = re.sub(r"(?<!\d)20\d{2}\s*年?度?", " ", masked)
+    e.plain = rules.pattern("year_mention").sub(" ", masked)
     # subjects: codes, then exact forms, longest first
     for m in re.finditer(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)", masked):
         code = m.group(1)
@@ -384,7 +288,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.subjects.sort(key=lambda m: m.start)
     # a subject said with its measure ("支出预算", "收入预算总额") asks for that measure
     for m in e.subjects:
-        if re.search(r"预算", re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算", "", m.surface)):
+        if rules.pattern("budget_word").search(rules.pattern("budget_in_names").sub("", m.surface)):
             if "budget" not in e.measures:
                 e.measures.append("budget")
     # measures and operations, in what the subjects leave (一般公共预算… is a name, not 预算)
@@ -397,15 +301,15 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
         if op_words[w] not in e.operations:
             e.operations.append(op_words[w])
     # "跟2023年比", "比2024年度增加": a comparison with another year is a change
-    if re.search(r"(?:跟|和|与|同|较|比)\s*20\d{2}\s*年?度?\s*(?:相?比|增|减|多|少|下降|上升)", text):
+    if rules.pattern("compare_with_year").search(text):
         if "change" not in e.operations:
             e.operations.append("change")
     rest = masked
     for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
         rest = rest.replace(w, " ")
-    e.rest = _residue(rest)
+    e.rest = residue(rest, rules)
     if not e.subjects and not e.ambiguous:
-        _fallback(rest, catalog, e)
+        _fallback(rest, catalog, rules, e)
     else:
         # a long name printed shortened ("其他政府办公厅(室)及相关机构事务" for "…事务支出")
         for piece in e.rest.split():
@@ -420,48 +324,70 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     return e
 
 
-_PINYIN: dict[int, dict[str, set[str]]] = {}
+class SoundIndex:
+    """Known forms (3+ Chinese characters) by their pinyin syllables, built once per catalog.
+
+    Matching converts the question to pinyin once (one syllable per character) and looks up
+    windows of those syllables, never converting a window again: linear in the question's
+    length times the longest form, where converting every window was cubic.
+    """
+
+    def __init__(self, catalog: Catalog):
+        self.by_sound: dict[tuple[str, ...], set[str]] = {}
+        for form, subjects in catalog.aliases.items():
+            if len(form) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", form):
+                self.by_sound.setdefault(tuple(syllables(form)), set()).update(subjects)
+        self.longest = max((len(k) for k in self.by_sound), default=0)
 
 
-def _pinyin(text: str) -> str:
+def syllables(text: str) -> list[str]:
+    """One pinyin syllable per character (a character pypinyin cannot read stands for itself)."""
     from pypinyin import lazy_pinyin
 
-    return " ".join(lazy_pinyin(text))
+    out = lazy_pinyin(text)
+    if len(out) == len(text):
+        return out
+    return [s for ch in text for s in (lazy_pinyin(ch) or [ch])[:1]]
+
+
+def sound_index(catalog: Catalog) -> SoundIndex:
+    idx = getattr(catalog, "_sound_index", None)
+    if idx is None:
+        idx = SoundIndex(catalog)
+        catalog._sound_index = idx  # type: ignore[attr-defined]
+    return idx
 
 
 def _by_sound(pieces: list[str], catalog: Catalog) -> list[tuple[str, str]]:
-    """Subjects whose pinyin appears in a piece of the question (forms of 3+ characters)."""
-    index = _PINYIN.get(id(catalog))
-    if index is None:
-        index = {}
-        for form, subjects in catalog.aliases.items():
-            if len(form) >= 3 and re.fullmatch(r"[\u4e00-\u9fff()]+", form):
-                index.setdefault(_pinyin(form), set()).update(subjects)
-        _PINYIN.clear()
-        _PINYIN[id(catalog)] = index
+    """Subjects whose pinyin appears in a piece of the question (forms of 3+ characters).
+
+    The longest window that sounds like a known form wins; the first piece with a match decides.
+    """
+    index = sound_index(catalog)
     found: dict[str, str] = {}
     for piece in pieces:
-        for n in range(len(piece), 2, -1):
+        sounds = syllables(piece)
+        for n in range(min(len(piece), index.longest), 2, -1):
             for i in range(len(piece) - n + 1):
-                window = piece[i : i + n]
-                for subject in index.get(_pinyin(window), ()):
-                    found.setdefault(subject, window)
+                for subject in index.by_sound.get(tuple(sounds[i : i + n]), ()):
+                    found.setdefault(subject, piece[i : i + n])
             if found:
                 return sorted(found.items())
     return sorted(found.items())
 
 
-def _residue(text: str) -> str:
-    t = re.sub(r"20\d{2}年?|\d+(\.\d+)?", " ", text)
-    for w in sorted(FILLER, key=len, reverse=True):
+def residue(text: str, rules: Rules) -> str:
+    """What is left of a text once years, numbers and filler words are gone (longest filler first)."""
+    t = rules.pattern("year_or_number").sub(" ", text)
+    for w in sorted(rules.word("filler"), key=len, reverse=True):
         t = t.replace(w, " ")
     return re.sub(r"[\s\W_]+", " ", t).strip()
 
 
-def _fallback(masked: str, catalog: Catalog, e: Entities) -> None:
+def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
     """Partial names (医疗 → several subjects) and typos (三公经废 → 三公经费)."""
-    residue = _residue(masked)
-    pieces = [p for p in residue.split() if len(p) >= CONTAINED_MIN and p not in GENERIC]
+    generic = generic_words(rules)
+    pieces = [p for p in residue(masked, rules).split() if len(p) >= CONTAINED_MIN and p not in generic]
     if not pieces:
         return
     # contained: the question's word is part of subject names

@@ -13,7 +13,7 @@ from knowledge.model import Citation
 from .answer import Answer
 from .catalog import ReportInfo
 from .conversation import Conversation
-from .entities import GENERIC, Entities, Match
+from .entities import Entities, Match, generic_words
 from .query import (
     Figure,
     QueryLog,
@@ -127,7 +127,7 @@ class FiguresMixin:
         rest = _bigrams(question)
         wants_rate = wording and bool(re.search(r"率|占|比例|百分", self._question))
         unexplained = (
-            _bigrams(" ".join(p for p in ents.rest.split() if p not in GENERIC))
+            _bigrams(" ".join(p for p in ents.rest.split() if p not in generic_words(self.rules)))
             if ents and wording
             else set()
         )
@@ -214,9 +214,9 @@ class FiguresMixin:
             return Answer(
                 "",
                 "clarify",
-                T["clarify"].format(subject=_residue_word(text)),
+                T["clarify"].format(subject=_residue_word(text, self.rules)),
                 intent="lookup",
-                suggestions=[f"{s}多少" for s in ents.ambiguous[:6]],
+                suggestions=[self.rules.templates["figures_lookup"].format(s=s) for s in ents.ambiguous[:6]],
                 confidence=0.3,
             )
         if not subjects:
@@ -362,15 +362,20 @@ class FiguresMixin:
                 if none is not None:
                     return none
             if measure == "budget" and not other_year and self._figures(report, subject, "actual", log, code):
-                return Answer("", "no_answer", f"报告没有给出{subject}的预算数。", intent="lookup")
+                return Answer(
+                    "",
+                    "no_answer",
+                    self.rules.templates["figures_single"].format(subject=subject),
+                    intent="lookup",
+                )
             when = ""
             if other_year and ents:
                 years = [y for y in ents.years if y != report.year]
-                when = f"{years[0]}年" if years else "上年"
+                when = self.rules.templates["figures_single_2"].format(years_0=years[0]) if years else "上年"
             return Answer(
                 "",
                 "no_answer",
-                f"报告中没有找到{when}“{subject}”的{mlabel}。",
+                self.rules.templates["figures_single_3"].format(when=when, subject=subject, mlabel=mlabel),
                 intent="lookup",
                 suggestions=self.rules.examples[:3],
             )
@@ -423,7 +428,12 @@ class FiguresMixin:
         ]
         if others:
             o = others[0]
-            note = f"报告前后不一致：{o.citation.table}中为 {_fmt(o.value)}{o.unit}，本回答以{best.citation.table}为准。"
+            note = self.rules.templates["figures_single_4"].format(
+                o_citation_table=o.citation.table,
+                fmt_o_value=_fmt(o.value),
+                o_unit=o.unit,
+                best_citation_table=best.citation.table,
+            )
             ans.notes.append(note)
             ans.text += note
             ans.citations.append(o.citation)
@@ -440,7 +450,12 @@ class FiguresMixin:
 
                     c = sentence_citation(report, r)
                     unit = "万元"  # zero is zero in any unit; 万元 is how narratives state amounts
-                    body = f"{report.label}中没有{subject}，即为 0：“{r['text']}”（{_source_text(c)}）"
+                    body = self.rules.templates["figures_says_none"].format(
+                        report_label=report.label,
+                        subject=subject,
+                        r_text=r["text"],
+                        source_text_c=_source_text(c),
+                    )
                     return Answer(
                         "",
                         "answered",
@@ -476,7 +491,9 @@ class FiguresMixin:
         return Answer(
             "",
             "answered",
-            f"{report.label}中，" + "；".join(parts) + "。",
+            self.rules.templates["figures_several"].format(report_label=report.label)
+            + "；".join(parts)
+            + "。",
             intent="lookup",
             confidence=0.85,
             citations=cites,
@@ -504,7 +521,15 @@ class FiguresMixin:
             exact = answer.value * 10000 if wanted == "元" else answer.value / 10000
             shown = exact.quantize(TWO, ROUND_HALF_UP)
             answer.text += (
-                f"即 {_fmt(shown)}{wanted}" + ("" if shown == exact else f"（精确为 {exact}{wanted}）") + "。"
+                self.rules.templates["figures_in_requested_unit"].format(fmt_shown=_fmt(shown), wanted=wanted)
+                + (
+                    ""
+                    if shown == exact
+                    else self.rules.templates["figures_in_requested_unit_2"].format(
+                        exact=exact, wanted=wanted
+                    )
+                )
+                + "。"
             )
             answer.value, answer.unit = shown, wanted
             return answer
@@ -515,7 +540,7 @@ class FiguresMixin:
             return Answer(
                 "",
                 "no_answer",
-                f"报告中没有找到以“{wanted}”为单位的相关数字。",
+                self.rules.templates["figures_in_requested_unit_3"].format(wanted=wanted),
                 intent=answer.intent,
                 suggestions=self.rules.examples[:3],
             )

@@ -106,11 +106,25 @@ def cn_numbers(text: str) -> str:
     return re.sub(rf"([{_CN_NUM_CHARS}]+?)(万元|元|人|辆|%|年)", amount, text)
 
 
+def encodable(text: str) -> str:
+    """Text that encodes as UTF-8: surrogate pairs joined, lone surrogates become spaces.
+
+    A string from a terminal or a JSON line may carry half of a surrogate pair; opencc (C++) and
+    SQLite refuse such text, so it is cleaned before anything else sees it.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        joined = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return joined.replace("\ufffd", " ")
+
+
 def normalise(question: str) -> str:
     """The question in one canonical form; never raises."""
     if not isinstance(question, str):
         question = str(question or "")
-    text = question[: MAX_QUESTION * 4]
+    text = encodable(question[: MAX_QUESTION * 4])
     text = unicodedata.normalize("NFKC", text)
     text = _CTRL.sub(" ", text)
     text = to_simplified(text)

@@ -15,6 +15,7 @@ from decimal import Decimal
 import sqlite_utils
 
 from knowledge.model import Citation
+from rules import table_layout
 
 from .catalog import ReportInfo, bare
 
@@ -43,35 +44,14 @@ class QueryLog:
 # Which table answers first when several print the same 科目: expenditure detail, then the summary
 # tables, then income. By code where the report numbers its tables, else by what the title says
 # (budget reports and many final-accounts reports print no 公开NN表 codes).
-TABLE_ORDER = [
-    "公开03表",
-    "公开01表",
-    "公开06表",
-    "公开04表",
-    "公开07表",
-    "公开02表",
-    "公开05表",
-    "公开08表",
-    "公开09表",
-    "公开10表",
-]
-TITLE_ORDER = [
-    r"^支出决算表$|支出预算总表$|^支出预算表$",
-    r"^收入支出决算总表$|财务收支预算总表$|^收支预算总表$",
-    r"一般公共预算财政拨款支出决算表$|一般公共预算支出(功能分类)?预算表$",
-    r"财政拨款收入支出决算总表$|财政拨款收支预算总表$",
-    r"基本支出",
-    r"^收入决算表$|收入预算总表$|^收入预算表$",
-]
-
-
 def _table_rank(code: str | None, title: str) -> int:
-    if code in TABLE_ORDER:
-        return TABLE_ORDER.index(code)
+    layout = table_layout()
+    if code in layout.answer_order:
+        return layout.answer_order.index(code)
     t = re.sub(r"^\d{4}年(度)?|^(部门|单位|预算单位)", "", re.sub(r"[\"“”\s]", "", title or ""))
     t = re.sub(r"^(部门|单位|预算单位)", "", t)
-    for i, pattern in enumerate(TITLE_ORDER):
-        if re.search(pattern, t):
+    for i, pattern in enumerate(layout.title_order):
+        if pattern.search(t):
             return i
     return 50 + (0 if "支出" in t else 5)
 

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .answer import Answer
 from .catalog import ReportInfo
-from .entities import _DEPT, GENERIC, Entities, department_index
+from .entities import Entities, department_index, generic_words
 from .query import (
     Figure,
     QueryLog,
@@ -24,6 +24,11 @@ from .wording import (
 )
 
 
+def _one_basis(reports: list[ReportInfo]) -> bool:
+    """Do the reports share one year and one kind (预算/决算), so their figures may be added?"""
+    return len({(r.year, r.kind) for r in reports}) <= 1
+
+
 class ReportsMixin:
     def _choose_report(
         self, text: str, ents: Entities, conv, report_id
@@ -34,7 +39,9 @@ class ReportsMixin:
 
         def decline(what: str) -> tuple[None, Answer, list]:
             available = "、".join(r.label for r in reports[:20]) + (
-                f" 等 {len(reports)} 份" if len(reports) > 20 else ""
+                self.rules.templates["reports_decline"].format(len_reports=len(reports))
+                if len(reports) > 20
+                else ""
             )
             return (
                 None,
@@ -106,7 +113,7 @@ class ReportsMixin:
             """Where the question first names the department, by full name, alias or abbreviation."""
             spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
             index = department_index(self.catalog)
-            for m in _DEPT.finditer(text):
+            for m in self.rules.pattern("department_mention").finditer(text):
                 for i in range(m.start(), m.end() - 2):
                     if any(r.department == dept for r in index.named_by(text[i : m.end()])):
                         spots.append(i)
@@ -126,7 +133,9 @@ class ReportsMixin:
                 return Answer(
                     "",
                     "no_answer",
-                    f"{r.short}{r.year}年{r.kind}中没有找到“{subject}”。",
+                    self.rules.templates["reports_between_departments"].format(
+                        r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
+                    ),
                     intent="compare_departments",
                 )
             chosen.append((r, figs[0]))
@@ -135,11 +144,22 @@ class ReportsMixin:
             return f.value / 10000 if f.unit == "元" else f.value
 
         listing = "；".join(
-            f"{r.short}{r.year}年{r.kind} {_fmt(f.value)}{f.unit}（{_source_text(f.citation)}）"
+            self.rules.templates["reports_between_departments_2"].format(
+                r_short=r.short,
+                r_year=r.year,
+                r_kind=r.kind,
+                fmt_f_value=_fmt(f.value),
+                f_unit=f.unit,
+                source_text_f_citation=_source_text(f.citation),
+            )
             for r, f in chosen
         )
         cites = [f.citation for _, f in chosen]
         ops = set(ents.operations)
+        if not _one_basis([r for r, _ in chosen]) and (
+            ops & {"difference", "sum"} or len(chosen) != len(named)
+        ):
+            return None  # figures of different years or kinds are not added or compared: ask which
         if (
             "difference" in ops
             or re.search(
@@ -150,9 +170,15 @@ class ReportsMixin:
             diff = wan(fa) - wan(fb)
             shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
             word = "多" if diff > 0 else ("少" if diff < 0 else "一样多")
-            body = (
-                f"{subject}：{listing}。{ra.short}比{rb.short}{word} {_fmt(shown)}万元"
-                f"（{wan(fa)} − {wan(fb)}）。"
+            body = self.rules.templates["reports_between_departments_3"].format(
+                subject=subject,
+                listing=listing,
+                ra_short=ra.short,
+                rb_short=rb.short,
+                word=word,
+                fmt_shown=_fmt(shown),
+                wan_fa=wan(fa),
+                wan_fb=wan(fb),
             )
             return Answer(
                 "",
@@ -167,9 +193,11 @@ class ReportsMixin:
         if "sum" in ops:
             total = sum((wan(f) for _, f in chosen), Decimal(0))
             shown = total.quantize(TWO, ROUND_HALF_UP)
-            body = (
-                f"{subject}：{listing}。合计 {_fmt(shown)}万元"
-                f"（{' + '.join(str(wan(f)) for _, f in chosen)}）。"
+            body = self.rules.templates["reports_between_departments_4"].format(
+                subject=subject,
+                listing=listing,
+                fmt_shown=_fmt(shown),
+                join_str_wan_f_for_f_in_chosen=" + ".join(str(wan(f)) for _, f in chosen),
             )
             return Answer(
                 "",
@@ -196,7 +224,11 @@ class ReportsMixin:
         """Questions over several reports: rank departments, or compare two reports of one department."""
         subjects = [m.subject for m in ents.subjects]
         if not subjects:
-            if {p for p in ents.rest.split() if len(p) >= 2} - GENERIC - {"街道", "部门", "单位", "哪个街道"}:
+            if (
+                {p for p in ents.rest.split() if len(p) >= 2}
+                - generic_words(self.rules)
+                - {"街道", "部门", "单位", "哪个街道"}
+            ):
                 return None
             if re.search(r"支出|花钱|花了|开支|花得", text):
                 subjects = ["本年支出合计"]
@@ -215,6 +247,8 @@ class ReportsMixin:
         if len(named) >= 2 and not ranking:
             return self._between_departments(text, ents, subject, measure, named, candidates, log)
         if not named and len(departments) >= 2 and "sum" in ents.operations and not ranking:
+            if not _one_basis(candidates):
+                return None  # a sum over reports of different years or kinds means nothing: ask which
             # "2025年四个决算部门机关运行经费合计多少": every department the question leaves in
             everyone = list(dict.fromkeys(r.department for r in candidates))
             return self._between_departments(text, ents, subject, measure, everyone, candidates, log)
@@ -230,6 +264,16 @@ class ReportsMixin:
             finals = [r for r in candidates if r.kind == "决算"]
             if finals and len(finals) < len(candidates):
                 candidates, note = finals, "（只比较决算报告）"
+        if (
+            ranking
+            and not ents.years
+            and not re.search(r"预算|决算", _kind_text(text))
+            and len({r.year for r in candidates}) > 1
+        ):
+            # asked neither a year nor a kind: departments are ranked within one year
+            latest = max(r.year for r in candidates)
+            candidates = [r for r in candidates if r.year == latest]
+            note = f"（只比较{latest}年的{'决算' if note else ''}报告）"
         found: list[tuple[ReportInfo, Figure]] = []
         for r in candidates:
             figs = self._figures(
@@ -257,16 +301,32 @@ class ReportsMixin:
                 found.reverse()
             top_r, top_f = found[0]
             listing = "；".join(
-                f"{r.short}{r.year}年{r.kind} {_fmt(f.value, f.unit)}{f.unit}" for r, f in found[:5]
+                self.rules.templates["reports_across"].format(
+                    r_short=r.short,
+                    r_year=r.year,
+                    r_kind=r.kind,
+                    fmt_f_value_f_unit=_fmt(f.value, f.unit),
+                    f_unit=f.unit,
+                )
+                for r, f in found[:5]
             )
             extreme = "最少" if "rank_min" in ents.operations else "最多"
             missing = len(candidates) - len(found)
-            body = (
-                f"在 {len(found)} 份报告中{note}，{subject}{extreme}的是{top_r.short}（{top_r.year}年{top_r.kind}），"
-                f"{_fmt(top_f.value, top_f.unit)}{top_f.unit}（{_source_text(top_f.citation)}）。排序：{listing}。"
+            body = self.rules.templates["reports_across_2"].format(
+                len_found=len(found),
+                note=note,
+                subject=subject,
+                extreme=extreme,
+                top_r_short=top_r.short,
+                top_r_year=top_r.year,
+                top_r_kind=top_r.kind,
+                fmt_top_f_value_top_f_unit=_fmt(top_f.value, top_f.unit),
+                top_f_unit=top_f.unit,
+                source_text_top_f_citation=_source_text(top_f.citation),
+                listing=listing,
             )
             if missing:
-                body += f"另有 {missing} 份报告没有给出该项。"
+                body += self.rules.templates["reports_across_3"].format(missing=missing)
             return Answer(
                 "",
                 "answered",
@@ -284,14 +344,30 @@ class ReportsMixin:
         word = "增加" if diff > 0 else ("减少" if diff < 0 else "持平")
 
         def both(f: Figure) -> str:
-            return f"{_fmt(f.value)}{f.unit}" + (f"（即 {wan(f)}万元）" if f.unit == "元" else "")
+            return f"{_fmt(f.value)}{f.unit}" + (
+                self.rules.templates["reports_both"].format(wan_f=wan(f)) if f.unit == "元" else ""
+            )
 
         shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
-        exact = "" if shown == abs(diff) else f"，精确为 {abs(diff)}万元"
-        body = (
-            f"{ra.short}：{rb.year}年{rb.kind} {subject} {both(fb)}（{_source_text(fb.citation)}），"
-            f"{ra.year}年{ra.kind} {both(fa)}（{_source_text(fa.citation)}），{word} "
-            f"{_fmt(shown)}万元（{wan(fa)} − {wan(fb)}{exact}）。"
+        exact = (
+            "" if shown == abs(diff) else self.rules.templates["reports_across_4"].format(abs_diff=abs(diff))
+        )
+        body = self.rules.templates["reports_across_5"].format(
+            ra_short=ra.short,
+            rb_year=rb.year,
+            rb_kind=rb.kind,
+            subject=subject,
+            both_fb=both(fb),
+            source_text_fb_citation=_source_text(fb.citation),
+            ra_year=ra.year,
+            ra_kind=ra.kind,
+            both_fa=both(fa),
+            source_text_fa_citation=_source_text(fa.citation),
+            word=word,
+            fmt_shown=_fmt(shown),
+            wan_fa=wan(fa),
+            wan_fb=wan(fb),
+            exact=exact,
         )
         return Answer(
             "",
@@ -309,4 +385,4 @@ class ReportsMixin:
         reports = self.catalog.reports
         if len(reports) == 1:
             return reports[0].label
-        return f"已收录的 {len(reports)} 份预算/决算报告"
+        return self.rules.templates["reports_kb_label"].format(len_reports=len(reports))

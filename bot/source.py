@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from rules import default_rules
+
 __all__ = ["Source", "TableSource", "source_for"]
 
 
@@ -56,7 +58,12 @@ def _table(db: Any, citation: Any) -> TableSource | None:
     t = tables[0]
     names = json.loads(t["columns"] or "[]")
     columns = ["科目编码", "科目名称", *names]
-    out = TableSource("table", t["label"] + (f"（单位：{t['unit']}）" if t.get("unit") else ""), columns)
+    out = TableSource(
+        "table",
+        t["label"]
+        + (default_rules().templates["source_table"].format(t_unit=t["unit"]) if t.get("unit") else ""),
+        columns,
+    )
     rows = list(db.query("SELECT * FROM table_rows WHERE table_id = ? ORDER BY position", [t["id"]]))
     cells: dict[int, dict[str, str]] = {}
     for c in db.query("SELECT row_id, column_name, raw FROM cells WHERE table_id = ?", [t["id"]]):

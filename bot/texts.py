@@ -12,7 +12,7 @@ from knowledge.model import Citation
 
 from .answer import Answer
 from .catalog import ReportInfo
-from .entities import GENERIC, Entities
+from .entities import Entities, generic_words
 from .query import (
     QueryLog,
     narrative_figure,
@@ -55,7 +55,12 @@ class TextsMixin:
             if rows:
                 break
         if not rows:
-            return Answer("", "no_answer", f"报告中没有“{headings[0]}”的说明。", intent=intent)
+            return Answer(
+                "",
+                "no_answer",
+                self.rules.templates["texts_section_answer"].format(headings_0=headings[0]),
+                intent=intent,
+            )
         r = rows[0]
         c = Citation(
             report=report.title, section=r["path"], quote=r["text"][:300], line=r["line"], page=r["page"]
@@ -83,7 +88,12 @@ class TextsMixin:
             if found is not None:
                 return found  # "公用经费主要包括什么" answered by the sentence that says so
             if names:
-                return Answer("", "no_answer", f"报告的名词解释里没有“{names[0]}”。", intent="definition")
+                return Answer(
+                    "",
+                    "no_answer",
+                    self.rules.templates["texts_definition"].format(names_0=names[0]),
+                    intent="definition",
+                )
             found = self._narrative_match(text, ents, report, log)  # "主管部门是哪个" and the like
             if found is not None:
                 return found
@@ -166,13 +176,20 @@ class TextsMixin:
                     table="项目支出绩效自评表",
                     row=r["name"],
                     column="实际完成值",
-                    quote=f"{r['name']} 年度指标值 {r['target']} 实际完成值 {r['actual']}",
+                    quote=self.rules.templates["texts_performance"].format(
+                        r_name=r["name"], r_target=r["target"], r_actual=r["actual"]
+                    ),
                     line=r["line"],
                     page=r["page"],
                 )
-                body = (
-                    f"“{r['project']}”项目的绩效指标“{r['name']}”：年度指标值 {r['target']}，实际完成值 "
-                    f"{r['actual']}，分值 {r['weight']}，得分 {r['score']}（{_source_text(c)}）。"
+                body = self.rules.templates["texts_performance_2"].format(
+                    r_project=r["project"],
+                    r_name=r["name"],
+                    r_target=r["target"],
+                    r_actual=r["actual"],
+                    r_weight=r["weight"],
+                    r_score=r["score"],
+                    source_text_c=_source_text(c),
                 )
                 return Answer("", "answered", body, intent="performance", confidence=0.9, citations=[c])
         fund = next(
@@ -196,13 +213,21 @@ class TextsMixin:
                     c = Citation(
                         report=report.title,
                         table="项目支出绩效自评表",
-                        row=f"{r['project']} 年度资金总额",
+                        row=self.rules.templates["texts_performance_3"].format(r_project=r["project"]),
                         column=key,
-                        quote=f"年度资金总额 {key} {funds[key]}",
+                        quote=self.rules.templates["texts_performance_4"].format(
+                            key=key, funds_key=funds[key]
+                        ),
                         line=r["line"],
                         page=r["page"],
                     )
-                    body = f"“{r['project']}”项目绩效自评表中，{key}为 {_fmt(v)}{unit}（{_source_text(c)}）。"
+                    body = self.rules.templates["texts_performance_5"].format(
+                        r_project=r["project"],
+                        key=key,
+                        fmt_v=_fmt(v),
+                        unit=unit,
+                        source_text_c=_source_text(c),
+                    )
                     return Answer(
                         "",
                         "answered",
@@ -239,14 +264,16 @@ class TextsMixin:
             found = self._sentence_match(text, self._tokens(text), self._ents or Entities(), report, log)
             if found is not None:
                 return found
-            hits = sorted(i for i in self.catalog.indicators if any(w in i for w in _pieces(text)))
+            hits = sorted(
+                i for i in self.catalog.indicators if any(w in i for w in _pieces(text, self.rules))
+            )
             if hits:
                 return Answer(
                     "",
                     "clarify",
                     "您问的可能是以下绩效指标，请选一个：",
                     intent="performance",
-                    suggestions=[f"{h}的实际完成值" for h in hits[:6]],
+                    suggestions=[self.rules.templates["texts_performance_6"].format(h=h) for h in hits[:6]],
                     confidence=0.3,
                 )
             return self._lookup(text, [], Entities(), report, None, log)
@@ -393,7 +420,7 @@ class TextsMixin:
             # "有几辆公车": the report's own total in that unit (共有车辆 …), if it states one
             loose = (
                 {p for p in ents.rest.split() if len(p) >= 2}
-                - GENERIC
+                - generic_words(self.rules)
                 - {"单位", "部门", "中心", "公车", "车辆", "一共"}
             )
             totals = [

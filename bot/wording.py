@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from knowledge.model import Citation
+from rules import default_rules
 
 from .query import (
     Figure,
@@ -79,15 +81,23 @@ def _source_text(c: Citation) -> str:
     else:
         # the nearest heading is enough in a sentence; the full path stays in the citation
         parts = [(c.section or "说明").split(" > ")[-1]]
-    where = f"第{c.line}行" if c.line else ""
+    where = default_rules().templates["wording_source_text"].format(c_line=c.line) if c.line else ""
     if c.page:
-        where = f"第{c.page}页" + (f"第{c.line}行" if c.line else "")
+        where = default_rules().templates["wording_source_text_2"].format(c_page=c.page) + (
+            default_rules().templates["wording_source_text_3"].format(c_line=c.line) if c.line else ""
+        )
     return "，".join(p for p in parts if p) + ("，" + where if where else "")
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _bigrams(text: str) -> frozenset[str]:
+    """The character pairs of a text's Chinese runs.
+
+    Cached by text: a knowledge base's sentences and narrative clauses are the same strings on
+    every question, so their pairs are computed once (bounded, so memory stays flat).
+    """
     parts = re.findall(r"[\u4e00-\u9fff]{2,}", text)
-    return {p[i : i + 2] for p in parts for i in range(len(p) - 1)}
+    return frozenset(p[i : i + 2] for p in parts for i in range(len(p) - 1))
 
 
 def _prefix(sentence: str, raw: str) -> str:
@@ -95,10 +105,12 @@ def _prefix(sentence: str, raw: str) -> str:
     return sentence[:i] if i >= 0 else sentence
 
 
-def _pieces(text: str) -> list[str]:
-    from .entities import _residue
+def _pieces(text: str, rules) -> list[str]:
+    from .entities import residue
 
-    return [p[i : i + 2] for p in _residue(text).split() for i in range(max(1, len(p) - 1)) if len(p) >= 2]
+    return [
+        p[i : i + 2] for p in residue(text, rules).split() for i in range(max(1, len(p) - 1)) if len(p) >= 2
+    ]
 
 
 def _overlap(question: str, context: str) -> float:
@@ -146,10 +158,10 @@ def _strip_report_words(text: str) -> str:
     return "的" + text if not text.startswith("的") else text
 
 
-def _residue_word(text: str) -> str:
-    from .entities import _residue
+def _residue_word(text: str, rules) -> str:
+    from .entities import residue
 
-    return _residue(text) or text
+    return residue(text, rules) or text
 
 
 def requested_unit(text: str) -> str | None:

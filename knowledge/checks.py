@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from rules import table_layout
+
 from .model import Citation, Figure, Finding, ParsedReport, Row, Table
 from .numbers import clean_label, nfkc
 
@@ -70,18 +72,7 @@ _CLASS_BY_NAME = {name: code for code, name in CLASS_NAMES.items()}
 PERSONNEL_CLASSES = ("301", "303")
 
 # 公开NN表 of the national 决算 template, used only when a table's title says nothing.
-_FINAL_CODES = {
-    "公开01表": "overview",
-    "公开02表": "income",
-    "公开03表": "expenditure",
-    "公开04表": "fiscal",
-    "公开05表": "nonfiscal",
-    "公开06表": "gpb",
-    "公开07表": "economic",
-    "公开08表": "govfund",
-    "公开09表": "soe",
-    "公开10表": "sangong",
-}
+_FINAL_CODES = table_layout().roles  # rules/zh/tables.yaml, shared with the query stage
 
 # A subject table whose rows fail to add up under this many 类/款/合计 rows (beyond rounding) is
 # taken as misread (values shifted against codes) rather than as that many errors in the report.

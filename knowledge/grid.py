@@ -34,6 +34,20 @@ class GridLine:
     raw: str = ""
 
 
+# Unplaced reasons that mean the table's cells do not fit its columns' roles (行次, 项目, amounts):
+# reading on would turn a 行次 into an amount or drop a side, so validation refuses the report.
+COLUMNS_SLID = "列对不上：项目、行次、金额错位 (cells do not fit the columns: 行次/项目/金额 slid)"
+FATAL_REASONS = (COLUMNS_SLID,)
+
+_DECIMAL = re.compile(r"-?[\d,]*\.\s?\d+")
+
+
+def _slid(first: str) -> bool:
+    """The 项目 cell of a ledger side holds an amount (not a label, not empty, not a percentage)."""
+    t = first.strip()
+    return bool(t) and not _label_ok(t) and not t.endswith("%") and parse_amount(t) is not None
+
+
 # Economic classification: which 类 are 人员经费 in the 基本支出 tables (the national template).
 PERSONNEL_CLASSES = ("301", "303")
 GROUP_WORDS = ("预算数", "决算数", "本年支出", "收入", "支出", "人员经费", "公用经费")
@@ -293,6 +307,10 @@ def _parse_ledger(
         placed = False
         for side, (s, e) in enumerate(bounds):
             part = gl.cells[s:e] if e is not None else gl.cells[s:]
+            if part and (side_rowno[side] or _DECIMAL.fullmatch(part[0].strip())) and _slid(part[0]):
+                # an amount where the 项目 column stands: the line's cells have slid
+                unplaced.append(Unplaced(gl.raw, COLUMNS_SLID, gl.source))
+                continue
             if not part or not _label_ok(part[0]):
                 continue
             name = clean_label(part[0]).replace(" ", "")
@@ -302,6 +320,10 @@ def _parse_ledger(
                 row_no = int(rest[0].strip())
                 rest = rest[1:]
             elif side_rowno[side] and rest and not rest[0].strip():
+                if len(rest) > 1 and rest[1].strip().isdigit():
+                    # item, empty 行次, then a bare integer: the 行次 slid into the amount column
+                    unplaced.append(Unplaced(gl.raw, COLUMNS_SLID, gl.source))
+                    continue
                 rest = rest[1:]
             cols = side_cols[side]
             fitted = _fit(rest, len(cols))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .limits import check_json_depth, check_lines, check_size
 from .model import ParsedReport, ReportError
 from .store import store_report
 
@@ -59,6 +60,10 @@ def read_report(path: str | os.PathLike) -> ParsedReport:
         raise ReportError("文件不存在 (file not found)", name)
     if p.is_dir():
         raise ReportError("这是一个文件夹，不是报告文件 (a folder, not a report file)", name)
+    is_pdf = False
+    with open(p, "rb") as f:
+        is_pdf = f.read(5) == b"%PDF-"
+    check_size(p.stat().st_size, name, pdf=is_pdf)  # before reading it into memory
     data = p.read_bytes()
     if not data.strip():
         raise ReportError("文件为空 (empty file)", name)
@@ -72,6 +77,7 @@ def read_report(path: str | os.PathLike) -> ParsedReport:
         if stripped.startswith("{"):
             from .pages import parse_pages_json
 
+            check_json_depth(text, name)
             try:
                 json.loads(text)
             except json.JSONDecodeError as e:
@@ -80,6 +86,7 @@ def read_report(path: str | os.PathLike) -> ParsedReport:
         else:
             from .markdown import parse_markdown
 
+            check_lines(text, name)
             report = parse_markdown(text, name)
     report.meta.sha256 = hashlib.sha256(data).hexdigest()
     report.meta.source_path = name
@@ -112,11 +119,18 @@ def ingest_file(
     department: str | None = None,
     year: int | None = None,
     kind: str | None = None,
+    replace: bool = False,
 ) -> Outcome:
+    """Read, validate and store one file. Nothing is written unless the whole report passes
+    :mod:`knowledge.validate`; ``replace=True`` lets a much smaller new version replace the old."""
+    from .validate import check_replacement, validate
+
     try:
         report = read_report(path)
     except ReportError as e:
         return Outcome(path, "failed", e.message, line=e.line)
+    except RecursionError:
+        return Outcome(path, "failed", "结构嵌套过深，无法解析 (nested too deeply)")
     except Exception as e:  # a reader bug must not stop a batch or lose the knowledge base
         return Outcome(path, "failed", f"无法解析 (could not parse): {type(e).__name__}: {e}")
     if department:
@@ -125,6 +139,20 @@ def ingest_file(
         report.meta.year = int(year)
     if kind:
         report.meta.kind = kind
+    try:
+        validate(report, path)
+        if not replace:
+            check_replacement(db, report, path)
+    except ReportError as e:
+        return Outcome(
+            path,
+            "failed",
+            e.message,
+            line=e.line,
+            department=report.meta.department,
+            year=report.meta.year,
+            kind=report.meta.kind,
+        )
     try:
         findings = run_checks(report)
     except Exception:  # checks are advice; a failing check must not block a report
@@ -155,13 +183,14 @@ def ingest(
     year: int | None = None,
     kind: str | None = None,
     progress: Callable[[str, Outcome], None] | None = None,
+    replace: bool = False,
 ) -> list[Outcome]:
     """Ingest files and folders. In a folder, files that are not reports at all (a README, an
     annotation file) are ``ignored`` rather than ``failed``; a file named explicitly always counts."""
     named = {str(Path(p)) for p in paths if not Path(p).is_dir()}
     outcomes = []
     for f in expand(paths):
-        o = ingest_file(db, f, department, year, kind)
+        o = ingest_file(db, f, department, year, kind, replace=replace)
         if o.status == "failed" and f not in named and o.message.startswith(NOT_A_REPORT):
             o.status = "ignored"
         outcomes.append(o)

@@ -77,6 +77,8 @@ def join_lines(lines: list[TextLine]) -> tuple[str, list[tuple[int, Source]]]:
             continue
         if text and (text[-1] in SENTENCE_END + ":：" or re.match(r"^[\u4e00-\u9fff()（）]{2,10}[:：]", t)):
             text += "\n"  # a sentence ended, or a "填报日期:" / "联系人:" label line starts
+        elif text and text[-1].isdigit() and t[0].isdigit():
+            text += " "  # two numbers never glue into one (福利费 184.90 / 30310 … is not 184.9030310)
         starts.append((len(text), tl.source))
         text += t
     return text, starts
@@ -116,8 +118,10 @@ def build_section(b: SectionBuilder) -> Section:
 
 
 _UNITS = r"万元|亿元|元|%|人次|人|辆|台\(套\)|台|套|个|项|分|条/天|条|次|家"
-_NUMBER = r"\d[\d,]*(?:\.\s?\d+)?|\.\d+"
-FIGURE = re.compile(rf"({_NUMBER})\s*({_UNITS})")
+# Linear time: a number starts only where no digit, comma or point stands before it, and its digit
+# run is atomic, so a run of n digits is tried once, not n times (20 000 digits took 16 s before).
+_NUMBER = r"(?>\d[\d,]*)(?:\.\s?\d+)?|\.\d+"
+FIGURE = re.compile(rf"(?<![\d,.])({_NUMBER})\s*({_UNITS})")
 _CLAUSE_BREAK = re.compile(r"[,，;；:：。、]")
 
 

@@ -15,6 +15,9 @@ from decimal import Decimal, InvalidOperation
 # Cells that stand for "nothing printed here": OCR dust, dashes and dots left by empty cells.
 _NOISE = set("·•._-—–－ı|'\"`*~ \u3000")
 _AMOUNT = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
+# a thousands separator stands before groups of exactly three digits: 20,323.21 / 31,214,205.80.
+# "0,69" or "100,00" is a decimal comma or a typo — never read as 69 or 10000.
+_GROUPED = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$")
 _CODE_LENGTHS = (3, 5, 7)
 FUNCTION_LEVELS = {3: "类", 5: "款", 7: "项"}
 
@@ -34,11 +37,16 @@ def parse_amount(raw: str | None) -> Decimal | None:
     """An exact decimal from a printed amount, or None if the cell is not a plain number.
 
     Spaces inside a number (``672. 13``) and thousands separators are OCR/typesetting noise and are
-    dropped; anything else that is not a number gives None rather than a guess.
+    dropped; anything else that is not a number gives None rather than a guess — including commas
+    that do not separate groups of three digits (``0,69``, ``100,00``), which are not amounts.
     """
     if raw is None:
         return None
-    text = nfkc(raw).strip().replace(",", "").replace(" ", "").replace("−", "-")
+    text = nfkc(raw).strip().replace(" ", "").replace("−", "-")
+    if "," in text:
+        if not _GROUPED.match(text):
+            return None
+        text = text.replace(",", "")
     if text.endswith("%"):
         text = text[:-1]
     if not text or not _AMOUNT.match(text):

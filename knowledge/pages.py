@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from .assemble import ReportBuilder
 from .grid import GridLine, _is_column_numbers
+from .limits import LIMITS, Limits, check_json_depth, check_lines
 from .meta import detect_meta
 from .model import ParsedReport, ReportError, Source
 from .narrative import PART, TextLine, heading_level
@@ -577,10 +578,82 @@ def parse_pages(
 
 def parse_pages_json(text: str, path: str = "") -> ParsedReport:
     """A ``*.pages.json`` file: ``page_texts`` (one string per page) and ``page_tables``."""
+    check_json_depth(text, path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise ReportError(f"不是有效的 JSON (invalid JSON): {e.msg}", path, e.lineno) from e
     if not isinstance(data, dict) or not isinstance(data.get("page_texts"), list):
         raise ReportError("JSON 中没有 page_texts (no page_texts list)", path, 1)
-    return parse_pages(data["page_texts"], data.get("page_tables"), path)
+    pages, tables = check_pages_shape(data, path)
+    return parse_pages(pages, tables, path)
+
+
+def check_pages_shape(data: dict, path: str, limits: Limits = LIMITS) -> tuple[list[str], list[list[Grid]]]:
+    """Refuse a page-JSON whose shape is not the format's, before reading a word of it.
+
+    Why: a missing or mistyped ``page_tables`` used to read every table's lines as narrative, where
+    a 福利费 figure glued to the next code became "184.9030310 个"; a ``null`` cell became an empty
+    cell, i.e. 0.00. Tables are read only from the grids, so a grid that is not a list of rows of
+    strings is damage, named by page, table, row and cell.
+    """
+    pages = data["page_texts"]
+    if len(pages) > limits.max_pages:
+        raise ReportError(f"页数过多：{len(pages)}，上限 {limits.max_pages} (too many pages)", path, 1)
+    for pno, t in enumerate(pages, 1):
+        if t is None:
+            continue  # a blank page
+        if not isinstance(t, str):
+            raise ReportError(
+                f"page_texts 第{pno}页不是字符串，而是 {type(t).__name__} (page text is not a string)",
+                path,
+                1,
+            )
+        check_lines(t, path, limits, page=pno)
+    if "page_tables" not in data:
+        raise ReportError(
+            "JSON 中没有 page_tables：表格只从单元格读取，缺了它所有表格都会丢失 (no page_tables: every table would be lost)",
+            path,
+            1,
+        )
+    tables = data["page_tables"]
+    if not isinstance(tables, list):
+        raise ReportError(
+            f"page_tables 应是按页排列的列表，而不是 {type(tables).__name__} (page_tables is not a list of pages)",
+            path,
+            1,
+        )
+    if len(tables) != len(pages):
+        raise ReportError(
+            f"page_tables 有 {len(tables)} 页，page_texts 有 {len(pages)} 页，对不上 (page counts differ)",
+            path,
+            1,
+        )
+    for pno, page in enumerate(tables, 1):
+        where = f"page_tables 第{pno}页"
+        if not isinstance(page, list):
+            raise ReportError(f"{where}不是表格列表 (not a list of tables)", path, 1)
+        for tno, grid in enumerate(page, 1):
+            if not isinstance(grid, list) or not all(isinstance(r, list) for r in grid):
+                raise ReportError(
+                    f"{where}第{tno}个表不是由行组成的列表 (a table is not a list of rows)", path, 1
+                )
+            for rno, row in enumerate(grid, 1):
+                for cno, c in enumerate(row, 1):
+                    if isinstance(c, str):
+                        if len(c) > limits.max_cell_chars:
+                            raise ReportError(
+                                f"{where}第{tno}个表第{rno}行第{cno}格过长：{len(c)} 个字符，上限 {limits.max_cell_chars}"
+                                " (cell too long)",
+                                path,
+                                1,
+                            )
+                        continue
+                    kind = "null" if c is None else type(c).__name__
+                    raise ReportError(
+                        f'{where}第{tno}个表第{rno}行第{cno}格是 {kind}，不是字符串（空格应写作 ""）'
+                        ' (a cell is not a string; empty cells are "")',
+                        path,
+                        1,
+                    )
+    return [p or "" for p in pages], tables

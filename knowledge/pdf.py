@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
+from .limits import LIMITS
 from .model import ParsedReport, ReportError
-from .pages import parse_pages
+from .pages import check_pages_shape, parse_pages
 
 # a number missing before its unit: "总计 万元" "占 ；" "与 年度相比"
 _GAP = re.compile(r"[\u4e00-\u9fff，。、：；（）“”]\s+(万元|亿元|元|%|年度|年|辆|人|个|台)")
@@ -68,6 +69,10 @@ def extract_pages(path: str) -> tuple[list[str], list[list[list[list[str]]]]]:
     except Exception as e:  # pdfminer raises several unrelated types for a broken file
         raise ReportError(f"无法读取 PDF (cannot read PDF): {e}", path) from e
     with pdf:
+        if len(pdf.pages) > LIMITS.max_pages:
+            raise ReportError(
+                f"页数过多：{len(pdf.pages)}，上限 {LIMITS.max_pages} (too many pages)", path, 1
+            )
         for page in pdf.pages:
             text = _page_text(page)
             if not texts:
@@ -84,4 +89,6 @@ def parse_pdf(path: str) -> ParsedReport:
     texts, tables = extract_pages(path)
     if not any(t.strip() for t in texts):
         raise ReportError("PDF 没有文字层 (no text layer; OCR is not supported)", path, 1)
+    # the same shape and size limits as a page-JSON: over-long lines or cells fail, named by page
+    check_pages_shape({"page_texts": texts, "page_tables": tables}, path)
     return parse_pages(texts, tables, path, source_format="pdf")

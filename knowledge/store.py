@@ -11,9 +11,13 @@ department/year/kind replaces the old one.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -145,12 +149,14 @@ def _dec(v: Decimal | None) -> str | None:
 
 
 def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
-    """Open (and create, unless read-only) a knowledge base."""
-    if readonly:
-        import sqlite3
+    """Open (and create, unless read-only) a knowledge base.
 
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
-        return sqlite_utils.Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+    A read-only open recovers from a *hot journal* — the rollback journal an ingest leaves when it
+    is killed mid-write, which a read-only connection cannot roll back ("attempt to write a
+    readonly database"): see :func:`_open_readonly`.
+    """
+    if readonly:
+        return sqlite_utils.Database(_open_readonly(Path(path)))
     import sqlite3
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -158,6 +164,75 @@ def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
     db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False))
     ensure_schema(db)
     return db
+
+
+def _connect_ro(path: Path):
+    import sqlite3
+
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # takes the read lock: meets a hot journal
+    return conn
+
+
+def _open_readonly(path: Path):
+    """A read-only connection, after rolling back what a killed ingest left half-written.
+
+    Why: SQLite rolls a hot journal back on the next read, but only a connection that may write
+    can; a kiosk that opens the knowledge base read-only would show "暂时无法使用" until someone
+    opened it read-write. So on that one error: if the file is writable, one read-write
+    connection reads once (which rolls the journal back, restoring the last committed state) and
+    closes; if it is not, the file and its journal are copied to a private temp folder and rolled
+    back there, and the bot reads that copy. Either way the reader sees exactly the last committed
+    knowledge base, never the half-written pages.
+    """
+    import sqlite3
+
+    try:
+        return _connect_ro(path)
+    except sqlite3.OperationalError as e:
+        journal = Path(str(path) + "-journal")
+        if not journal.exists():
+            raise
+        first = e
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        rw = sqlite3.connect(str(path))
+        try:
+            rw.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        finally:
+            rw.close()
+        return _connect_ro(path)
+    tmp = Path(tempfile.mkdtemp(prefix="disclosure-bot-ro-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    copy = tmp / path.name
+    shutil.copyfile(path, copy)
+    shutil.copyfile(journal, Path(str(copy) + "-journal"))
+    rw = sqlite3.connect(str(copy))
+    try:
+        rw.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        rw.close()
+        raise first from None
+    rw.close()
+    return _connect_ro(copy)
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """SQLite's ``PRAGMA data_version`` for this connection: it changes when another connection
+    (another process's ingest) commits. Costs one pragma, so a long-lived Bot can poll it between
+    questions and reload its catalog only when it moved. It does not see the file being *replaced*
+    (a new file moved over the path): pair it with :func:`file_identity`."""
+    return int(db.execute("PRAGMA data_version").fetchone()[0])
+
+
+def file_identity(path: str | Path) -> tuple[int, int, int, int] | None:
+    """(device, inode, size, mtime in ns) of the knowledge-base file, or None when it is gone:
+    changes when the file is replaced or written, which ``data_version`` on an open connection to
+    the old file cannot notice."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

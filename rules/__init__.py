@@ -1,23 +1,37 @@
-"""What the bot understands, loaded from the YAML files beside this module.
+"""What the bot understands, loaded from the YAML files of one language folder (``rules/zh/``).
 
 The YAML is the product's rulebook, edited by maintainers without Python; this loader only reads
 and validates it. Errors name the file and the key, and for conflicts both entries, so a
-maintainer can fix the file without reading code.
+maintainer can fix the file without reading code. Every word list, pattern and answer sentence
+the engine uses lives there: ``words.yaml`` (named word lists), ``patterns.yaml`` (named regular
+expressions, compiled and checked here), ``templates.yaml`` (every answer sentence),
+``tables.yaml`` (the national table layout, read by the query stage and by ``knowledge.checks``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-RULES_DIR = Path(__file__).parent
+LANGUAGE = "zh"
+RULES_DIR = Path(__file__).parent / LANGUAGE
 
 
 class RulesError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """The national 决算 template's tables (公开NN表): what each holds and which answers first."""
+
+    roles: dict[str, str]  # 公开NN表 → role (overview, income, expenditure …)
+    answer_order: tuple[str, ...]  # 公开NN表 codes, the table that answers first when several print a 科目
+    title_order: tuple[re.Pattern, ...]  # the same order by title, for reports that print no codes
 
 
 @dataclass
@@ -42,6 +56,23 @@ class Rules:
     templates: dict[str, str]
     examples: list[str] = field(default_factory=list)
     department_aliases: dict[str, list[str]] = field(default_factory=dict)  # core name → other names
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words.yaml: name → words
+    patterns: dict[str, re.Pattern] = field(default_factory=dict)  # patterns.yaml: name → compiled
+    tables: TableLayout | None = None
+
+    def word(self, name: str) -> tuple[str, ...]:
+        """A named word list of words.yaml (a missing name is the rule file's error, said so)."""
+        try:
+            return self.words[name]
+        except KeyError:
+            raise RulesError(f"words.yaml: 缺少 {name} (missing word list)") from None
+
+    def pattern(self, name: str) -> re.Pattern:
+        """A named pattern of patterns.yaml, compiled once at load."""
+        try:
+            return self.patterns[name]
+        except KeyError:
+            raise RulesError(f"patterns.yaml: 缺少 {name} (missing pattern)") from None
 
     def subjects(self) -> set[str]:
         return set(self.synonyms.values()) | set(self.groups) | {p for ps in self.groups.values() for p in ps}
@@ -63,6 +94,53 @@ def _str_list(value, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
         raise RulesError(f"{where}: 必须是字符串列表 (must be a list of strings)")
     return [str(v) for v in value]
+
+
+def _compile(pattern: object, where: str) -> re.Pattern:
+    """A pattern from YAML: one string, or a list of alternatives joined with ``|``."""
+    if isinstance(pattern, list):
+        pattern = "|".join(_str_list(pattern, where))
+    if not isinstance(pattern, str) or not pattern:
+        raise RulesError(f"{where}: 必须是正则表达式字符串或列表 (must be a regex or a list of alternatives)")
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise RulesError(f"{where}: 正则表达式错误 (bad regex): {e}") from None
+
+
+def load_words(path: Path) -> dict[str, tuple[str, ...]]:
+    data = _load(path) if path.exists() else {}
+    return {str(k): tuple(_str_list(v, f"{path.name}: {k}")) for k, v in data.items()}
+
+
+def load_patterns(path: Path) -> dict[str, re.Pattern]:
+    data = _load(path) if path.exists() else {}
+    return {str(k): _compile(v, f"{path.name}: {k}") for k, v in data.items()}
+
+
+def load_tables(path: Path) -> TableLayout:
+    data = _load(path)
+    roles = data.get("national_tables")
+    if not isinstance(roles, dict) or not roles:
+        raise RulesError(f"{path.name}: national_tables: 需要 公开NN表 → role 的映射 (needs code → role)")
+    order = tuple(_str_list(data.get("answer_order"), f"{path.name}: answer_order"))
+    unknown = [c for c in order if c not in roles]
+    if unknown:
+        raise RulesError(f"{path.name}: answer_order: 未知表号 {unknown} (not in national_tables)")
+    titles = data.get("title_order") or []
+    if not isinstance(titles, list):
+        raise RulesError(f"{path.name}: title_order: 必须是列表 (must be a list)")
+    return TableLayout(
+        roles={str(k): str(v) for k, v in roles.items()},
+        answer_order=order,
+        title_order=tuple(_compile(t, f"{path.name}: title_order[{i}]") for i, t in enumerate(titles)),
+    )
+
+
+@lru_cache(maxsize=1)
+def table_layout() -> TableLayout:
+    """The national table layout alone (``knowledge.checks`` reads it without the rest)."""
+    return load_tables(RULES_DIR / "tables.yaml")
 
 
 def load_rules(directory: str | Path | None = None) -> Rules:
@@ -133,6 +211,9 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         templates=templates,
         examples=examples,
         department_aliases=department_aliases,
+        words=load_words(d / "words.yaml"),
+        patterns=load_patterns(d / "patterns.yaml"),
+        tables=load_tables(d / "tables.yaml"),
     )
 
 

@@ -126,3 +126,17 @@ def test_sum_and_rank_over_every_department(many):
     assert a.value == Decimal("1795.06") and len(a.citations) == 4
     a = many.ask("2025年哪个部门共有车辆最多")
     assert (a.value, a.unit) == (Decimal("10"), "辆") and "石泉路" in a.text
+
+
+@pytest.mark.parametrize(
+    "question", ["基本支出和项目支出一共多少", "基本支出一共多少", "生态局和规资局三公经费差多少"]
+)
+def test_figures_of_different_years_or_kinds_are_never_added(many, question):
+    """Six reports of mixed years and kinds: a sum or a difference over them means nothing; ask which."""
+    a = many.ask(question)
+    assert a.status == "clarify" and a.value is None, a.text
+
+
+def test_ranking_without_a_year_stays_within_one_year(many):
+    a = many.ask("哪个部门三公经费最多")
+    assert a.status == "answered" and "2025年" in a.text and "2024年决算" not in a.text, a.text

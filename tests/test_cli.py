@@ -39,7 +39,7 @@ def test_batch_keeps_conversations_apart(kb):
     assert [o["id"] for o in out] == ["a1", "a2", "b1", None]
     assert out[1]["value"] == "1.93"  # follow-up within conversation a
     assert out[2]["status"] == "clarify"  # no conversation: nothing to follow
-    assert out[3]["status"] == "no_answer" and "JSON" in out[3]["answer"]
+    assert out[3]["status"] == "error" and "JSON" in out[3]["answer"] and out[3]["line"] == 4
 
 
 def test_explain_prints_every_stage(kb):
