@@ -321,9 +321,13 @@ def delete_report(db: sqlite_utils.Database, report_id: int) -> None:
 
 
 def store_report(
-    db: sqlite_utils.Database, report: ParsedReport, findings: list | None = None
+    db: sqlite_utils.Database,
+    report: ParsedReport,
+    findings: list | None = None,
+    tokens: dict[str, str] | None = None,
 ) -> IngestResult:
-    """Write one parsed report in a single transaction."""
+    """Write one parsed report in a single transaction. ``tokens`` (sentence → segmented text)
+    comes from a worker process that already segmented the sentences."""
     m = report.meta
     existing = find_report(db, m.sha256) if m.sha256 else None
     n_rows = sum(len(t.rows) for t in report.tables)
@@ -367,7 +371,7 @@ def store_report(
         )
         rid = cur.lastrowid
         ids = _write_tables(db, rid, report)
-        _write_narrative(db, rid, report)
+        _write_narrative(db, rid, report, tokens)
         _write_performance(db, rid, report)
         facts.write(db, rid, report, ids)
         catalog.add_report(db, rid, m.department, m.region, catalog.report_words(report))
@@ -448,7 +452,9 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
     return ids
 
 
-def _write_narrative(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> None:
+def _write_narrative(
+    db: sqlite_utils.Database, rid: int, report: ParsedReport, tokens_of: dict[str, str] | None = None
+) -> None:
     sentence_ids: dict[tuple[int, str], int] = {}
     for s in report.sections:
         cur = db.execute(
@@ -457,7 +463,9 @@ def _write_narrative(db: sqlite_utils.Database, rid: int, report: ParsedReport) 
         )
         sid = cur.lastrowid
         for pos, sent in enumerate(s.sentences):
-            tokens = segmented(sent.text)
+            tokens = tokens_of.get(sent.text) if tokens_of else None
+            if tokens is None:
+                tokens = segmented(sent.text)
             scur = db.execute(
                 "INSERT INTO sentences (report_id, section_id, position, text, tokens, line, page)"
                 " VALUES (?,?,?,?,?,?,?)",
