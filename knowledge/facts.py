@@ -325,7 +325,7 @@ def rank(
     else:
         where.append("f.first = 1")
     order = "ASC" if smallest else "DESC"
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY f.amount {order}, f.report_id LIMIT ?"
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY f.amount {order}, f.id {order} LIMIT ?"  # all from the index, ties too
     params.append(max(1, min(int(limit), 10_000)))
     return [_fact(r) for r in db.execute(sql, params).fetchall()]
 
