@@ -128,6 +128,89 @@ def worker(db: str, cases_file: str, rounds: int, profile: str | None) -> dict:
     }
 
 
+NAMED = [
+    DEPARTMENT + "2024年办公费多少",
+    "贵阳市第三四五政务服务中心2020年一般公共服务支出是多少",
+    "贵阳市第一二三政务服务中心2018年本年支出合计多少",
+]
+ACROSS = ["2020年哪个部门办公费最多", "2020年哪个部门一般公共服务支出最多"]
+RANKS = [("办公费", "决算数"), ("一般公共服务支出", "合计"), ("本年支出合计", "合计")]
+
+
+def index_worker(db: str, rounds: int, across_rounds: int) -> dict:
+    """Index-side numbers at one size: catalog (the bot's build today against the persisted
+    catalog), the facts ranking query, and the bot's latency for named and cross-report questions."""
+    from bot import Bot
+    from bot.catalog import build_catalog
+    from knowledge import catalog, facts
+    from knowledge.store import open_db
+    from rules import default_rules
+
+    t = time.perf_counter()
+    kb = open_db(db, readonly=True)
+    kb.execute("SELECT COUNT(*) FROM reports").fetchone()
+    open_s = time.perf_counter() - t
+    rules = default_rules()
+    t = time.perf_counter()
+    build_catalog(kb, rules)
+    bot_catalog_s = time.perf_counter() - t
+    t = time.perf_counter()
+    cat = catalog.load(kb)
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    catalog.load(kb, with_reports=False)
+    load_words_s = time.perf_counter() - t
+    lookups = []
+    for q in NAMED + ACROSS:
+        t = time.perf_counter()
+        catalog.departments_named(kb, q)
+        lookups.append((time.perf_counter() - t) * 1000)
+    rank_ms = []
+    for _ in range(rounds):
+        for subject, measure in RANKS:
+            for year in (2020, None):
+                t = time.perf_counter()
+                facts.rank(kb, subject, measure, year=year, kind="决算", limit=10)
+                rank_ms.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    s, n = facts.total(kb, "办公费", "决算数", 2020, "决算")
+    total_ms = (time.perf_counter() - t) * 1000
+
+    t = time.perf_counter()
+    bot = Bot(db, readonly=True)
+    bot_s = time.perf_counter() - t
+    bot.ask(NAMED[0])  # jieba and domain words
+    named, across = [], []
+    for _ in range(rounds):
+        for q in NAMED:
+            t = time.perf_counter()
+            bot.ask(q)
+            named.append((time.perf_counter() - t) * 1000)
+    for _ in range(across_rounds):
+        for q in ACROSS:
+            t = time.perf_counter()
+            bot.ask(q)
+            across.append((time.perf_counter() - t) * 1000)
+    return {
+        "reports": len(cat.reports),
+        "open_s": round(open_s, 4),
+        "bot_catalog_s": round(bot_catalog_s, 3),
+        "catalog_load_s": round(load_s, 3),
+        "catalog_load_words_s": round(load_words_s, 4),
+        "alias_lookup_p50_ms": round(_pct(lookups, 0.5), 2),
+        "rank_p50_ms": round(_pct(rank_ms, 0.5), 3),
+        "rank_p95_ms": round(_pct(rank_ms, 0.95), 3),
+        "total_ms": round(total_ms, 2),
+        "total_reports": n,
+        "bot_init_s": round(bot_s, 3),
+        "named_p50_ms": round(_pct(named, 0.5), 2),
+        "named_p95_ms": round(_pct(named, 0.95), 2),
+        "across_p50_ms": round(_pct(across, 0.5), 1),
+        "across_p95_ms": round(_pct(across, 0.95), 1),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
 def cold(db: Path) -> float:
     times = []
     for _ in range(3):
@@ -155,11 +238,21 @@ def main() -> None:
     )
     p.add_argument("--rebuild", action="store_true", help="rebuild the synthetic knowledge bases")
     p.add_argument("--profile", type=int, metavar="SIZE", help="cProfile the warm loop at SIZE reports")
+    p.add_argument(
+        "--index",
+        action="store_true",
+        help="the cross-report index and catalog: build, size, open, catalog, ranking, named/cross latency",
+    )
+    p.add_argument("--across-rounds", type=int, default=2, help="rounds of the (slow) cross-report questions")
+    p.add_argument("--index-worker", metavar="DB", help=argparse.SUPPRESS)
     p.add_argument("--worker", nargs=2, metavar=("DB", "CASES"), help=argparse.SUPPRESS)
     p.add_argument("--profile-out", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker[0], args.worker[1], args.rounds, args.profile_out)))
+        return
+    if args.index_worker:
+        print(json.dumps(index_worker(args.index_worker, args.rounds, args.across_rounds)))
         return
 
     import synth
@@ -175,11 +268,47 @@ def main() -> None:
     builds = {}
     for n in sizes:
         path = kb(n)
+        sidecar = path.with_suffix(".build.json")
         if args.rebuild or not path.exists():
             builds[n] = synth.build(path, n, ref, args.names)
+            sidecar.write_text(json.dumps(builds[n], ensure_ascii=False), encoding="utf-8")
             print(
                 f"built {n} reports in {builds[n]['total_s']} s ({builds[n]['size_mb']} MB)", file=sys.stderr
             )
+        elif sidecar.exists():
+            builds[n] = json.loads(sidecar.read_text(encoding="utf-8"))
+    if args.index:
+        out = {}
+        for n in sizes:
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--index-worker",
+                    str(kb(n)),
+                    "--rounds",
+                    str(args.rounds),
+                    "--across-rounds",
+                    str(args.across_rounds),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            r = json.loads(proc.stdout)
+            r["cold_ask_s"] = round(cold(kb(n)), 3)
+            r["size_mb"] = round(kb(n).stat().st_size / 1e6, 1)
+            if n in builds:
+                r["build_s"] = builds[n]["total_s"]
+            out[n] = r
+            print(f"{n} reports: {json.dumps(r)}", file=sys.stderr)
+        base = out[sizes[0]]
+        rank_base = out.get(1000, base)  # at one report a year's ranking is empty: compare with 1 000
+        for r in out.values():
+            r["rank_p50_ratio_vs_1000"] = round(r["rank_p50_ms"] / rank_base["rank_p50_ms"], 2)
+            r["cold_ratio"] = round(r["cold_ask_s"] / base["cold_ask_s"], 2)
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return
     cases = prepared_cases(ref)
     cases_file = work / "cases.json"
     cases_file.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")

@@ -45,8 +45,9 @@ REFS: dict[str, dict[str, str]] = {
     "performance_indicators": {"project_id": "performance_projects"},
     "findings": {},
     "unplaced_lines": {},
+    "facts": {"table_id": "report_tables", "row_id": "table_rows", "sentence_id": "sentences"},
 }
-SCALED = {"cells": "value", "narrative_figures": "value"}
+SCALED = {"cells": "value", "narrative_figures": "value", "facts": "value"}
 REFERENCE_NAME = "贵阳市12345政务服务便民热线事务中心"
 
 
@@ -69,7 +70,9 @@ def reference_db(path: Path | None = None) -> Path:
     from knowledge.store import open_db
 
     path = path or Path(tempfile.mkdtemp(prefix="synth-ref-")) / "reference.db"
-    if not path.exists():
+    if path.exists():
+        open_db(path).close()  # a reference built by an older version gains the index (migration)
+    else:
         db = open_db(path)
         outcome = ingest_file(db, str(BUNDLED_REPORT))
         db.close()
@@ -139,6 +142,17 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi") -> dict:
                 exprs.append(f"c.k + 1 + t.report_id - {ref_id}")
             elif col in refs:
                 exprs.append(f"t.{col} + c.k * {stride[refs[col]]}")
+            elif table == "facts" and col == "year":
+                exprs.append("CASE WHEN c.k = 0 THEN t.year ELSE 2015 + c.k % 12 END")
+            elif col == "amount" and table in ("cells", "facts"):
+                # the scaled value (2 decimals) in hundredths, times 10 000 for a fact in 万元 (→ 分)
+                factor = "(CASE t.unit WHEN '万元' THEN 10000 WHEN '亿元' THEN 100000000 ELSE 1 END)"
+                scaled = "CAST(ROUND(CAST(printf('%.2f', CAST(t.value AS REAL) * (1 + (c.k % 89 + 1) / 100.0)) AS REAL) * 100) AS INTEGER)"
+                exprs.append(
+                    f"CASE WHEN c.k = 0 OR t.amount IS NULL THEN t.amount ELSE {scaled}"
+                    + (f" * {factor}" if table == "facts" else "")
+                    + " END"
+                )
             elif SCALED.get(table) == col:
                 exprs.append(
                     f"CASE WHEN c.k = 0 OR t.{col} IS NULL OR t.{col} = '' THEN t.{col}"
@@ -155,9 +169,29 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi") -> dict:
         con.execute(sql)
     t_idx = time.perf_counter()
     con.execute("INSERT INTO main.sentences_fts (sentences_fts) VALUES ('rebuild')")
+    con.execute("INSERT INTO main.sentences_search (sentences_search) VALUES ('rebuild')")
+    t_search = time.perf_counter()
+    # the catalog as ingest keeps it: every copy prints the reference's words; aliases per department
+    from knowledge.catalog import department_aliases
+
+    con.execute(
+        "INSERT INTO main.catalog_words (kind, word, code, reports) SELECT kind, word, code, ? FROM ref.catalog_words",
+        [n],
+    )
+    con.executemany(
+        "INSERT OR IGNORE INTO main.catalog_aliases (alias, report_id) VALUES (?, ?)",
+        (
+            (a, rid)
+            for rid, dept, region in con.execute("SELECT id, department, region FROM main.reports").fetchall()
+            for a in department_aliases(dept, region)
+        ),
+    )
     con.execute("COMMIT")
     t_fts = time.perf_counter()
-    counts = {t: con.execute(f"SELECT COUNT(*) FROM main.{t}").fetchone()[0] for t in ("reports", *REFS)}
+    counts = {
+        t: con.execute(f"SELECT COUNT(*) FROM main.{t}").fetchone()[0]
+        for t in ("reports", *REFS, "catalog_words", "catalog_aliases")
+    }
     con.close()
     return {
         "reports": n,
@@ -165,7 +199,8 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi") -> dict:
         "size_mb": round(out.stat().st_size / 1e6, 1),
         "rows_s": round(t_rows - t0, 2),
         "indexes_s": round(t_idx - t_rows, 2),
-        "fts_s": round(t_fts - t_idx, 2),
+        "fts_s": round(t_search - t_idx, 2),
+        "catalog_s": round(t_fts - t_search, 2),
         "total_s": round(t_fts - t0, 2),
         "counts": counts,
     }

@@ -156,6 +156,14 @@ _STATUS_WORDS = {
     is_flag=True,
     help="允许用小得多的新文件替换知识库里的同一报告 (let a much smaller file replace the stored report)",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="并行解析的进程数，写入始终只有一个 (parser processes; one writer)",
+)
 @json_option
 def ingest_cmd(
     paths: tuple[str, ...],
@@ -163,6 +171,7 @@ def ingest_cmd(
     year: int | None,
     kind: str | None,
     replace: bool,
+    jobs: int,
     as_json: bool,
 ) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -196,7 +205,7 @@ def ingest_cmd(
             progress.update(task, description=f"{_reading(path)} 第{done_pages}/{pages}页")
 
         outcomes = ingest(
-            db, list(paths), department, year, kind, progress=advance, on_page=page, replace=replace
+            db, list(paths), department, year, kind, progress=advance, on_page=page, replace=replace, jobs=jobs
         )
     for o in outcomes:
         word, style = _STATUS_WORDS.get(o.status, (o.status, ""))
@@ -220,6 +229,35 @@ def ingest_cmd(
     if as_json:
         print(json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=2))
     return EXIT_FAILED if counts["failed"] else 0
+
+
+@command("merge", help="合并分别建立的知识库 (merge knowledge bases built separately)")
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="KB..."
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出知识库 (output)",
+)
+@json_option
+def merge_cmd(inputs: tuple[Path, ...], output: Path, as_json: bool) -> int:
+    from knowledge.merge import MergeError, merge
+
+    try:
+        res = merge(list(inputs), output)
+    except MergeError as e:
+        raise Failed(str(e)) from None
+    if as_json:
+        print(json.dumps(res.__dict__, ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            f"已合并 merged → {res.output}：{res.reports} 份报告（复制 copied {res.copied}，"
+            f"重复只保留一份 duplicates {res.duplicates}）"
+        )
+    return 0
 
 
 def _reading(path: str) -> str:

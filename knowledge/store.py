@@ -24,10 +24,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import catalog, facts
 from .model import ParsedReport
 from .segment import segmented
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: facts, catalog tables, cells.amount, FTS declared for Datasette
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -50,7 +51,7 @@ CREATE TABLE IF NOT EXISTS cells (
     id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id),
     table_id INTEGER NOT NULL REFERENCES report_tables(id),
     row_id INTEGER NOT NULL REFERENCES table_rows(id), column_name TEXT, value TEXT, raw TEXT,
-    unit TEXT
+    unit TEXT, amount INTEGER
 );
 CREATE TABLE IF NOT EXISTS sections (
     id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), path TEXT,
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS sections (
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id),
     section_id INTEGER REFERENCES sections(id), position INTEGER, text TEXT, tokens TEXT,
-    line INTEGER, page INTEGER
+    line INTEGER, page INTEGER, search_text TEXT GENERATED ALWAYS AS (SEARCH_TEXT_SQL) VIRTUAL
 );
 CREATE TABLE IF NOT EXISTS terms (
     id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), term TEXT,
@@ -106,9 +107,23 @@ CREATE INDEX IF NOT EXISTS idx_rows_name_code ON table_rows(name, code);
 CREATE INDEX IF NOT EXISTS idx_unplaced_report ON unplaced_lines(report_id);
 """
 
+# The sentence as searched: without quotation marks and spaces, so 三公经费 finds “三公”经费 and
+# 2025年 finds "2025 年" of a PDF. A virtual generated column: computed when read, not stored.
+SEARCH_TEXT_SQL = "text"
+for _ch in ("“", "”", '"', "‘", "’", "「", "」", "『", "』", " ", "\u3000"):
+    SEARCH_TEXT_SQL = f"replace({SEARCH_TEXT_SQL}, '{_ch}', '')"
+SCHEMA = SCHEMA.replace("SEARCH_TEXT_SQL", SEARCH_TEXT_SQL)
+
+# Double quotes: Datasette recognises an FTS table of ``sentences`` only by content="sentences".
+# ``sentences_search`` (trigram over the text) comes first so Datasette's search box uses it: it
+# finds any run of 3+ characters (三公经费 in 三公经费支出) whatever jieba made of the sentence;
+# the bot keeps querying the segmented ``sentences_fts``.
 FTS = """
+CREATE VIRTUAL TABLE IF NOT EXISTS sentences_search USING fts5(
+    search_text, content="sentences", content_rowid="id", tokenize="trigram"
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
-    tokens, content='sentences', content_rowid='id'
+    tokens, content="sentences", content_rowid="id"
 );
 """
 
@@ -124,6 +139,8 @@ _CHILD_TABLES = (
     "performance_projects",
     "findings",
     "unplaced_lines",
+    "facts",
+    "catalog_aliases",
 )
 
 
@@ -227,13 +244,43 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         m = re.search(r"IF NOT EXISTS\s+(\w+)", stmt)
         return m.group(1) if m else ""
 
-    missing = [s for s in statements if name_of(s) not in existing]
-    if not missing:
+    statements += [s for s in (facts.SCHEMA + catalog.SCHEMA).split(";") if s.strip()]
+    if all(name_of(s) in existing for s in statements):
         return
+    migrate = "reports" in existing and "facts" not in existing
     with db.atomic():
-        for stmt in missing:
-            db.execute(stmt)
+        if migrate:
+            _migrate_index(db, existing)
+        for stmt in statements:
+            if name_of(stmt) not in existing:
+                db.execute(stmt)
+        if migrate:
+            db.execute("INSERT INTO sentences_search (sentences_search) VALUES ('rebuild')")
+            db.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild')")
+            facts.rebuild(db)
+            catalog.rebuild(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _migrate_index(db: sqlite_utils.Database, existing: set[str]) -> None:
+    """Once, for a knowledge base built before the cross-report index (no ``facts`` table): numeric
+    ``cells.amount`` (in SQL: at most 2 decimals and below 10^13 is exact through REAL), and the
+    segmented full-text index dropped so it is declared again with double quotes (Datasette only
+    sees content="sentences"), after the trigram index. The caller then creates and fills them,
+    the facts and the catalog from the stored rows."""
+    cols = {r[1] for r in db.execute("PRAGMA table_info(cells)").fetchall()}
+    if "amount" not in cols:
+        db.execute("ALTER TABLE cells ADD COLUMN amount INTEGER")
+        db.execute(
+            "UPDATE cells SET amount = CAST(ROUND(CAST(value AS REAL) * 100) AS INTEGER)"
+            " WHERE value IS NOT NULL AND value != '' AND value NOT LIKE '%.___%'"
+            " AND ABS(CAST(value AS REAL)) < 1e13"
+        )
+    if "search_text" not in {r[1] for r in db.execute("PRAGMA table_xinfo(sentences)").fetchall()}:
+        db.execute(f"ALTER TABLE sentences ADD COLUMN search_text TEXT GENERATED ALWAYS AS ({SEARCH_TEXT_SQL}) VIRTUAL")
+    if "sentences_fts" in existing:
+        db.execute("DROP TABLE sentences_fts")
+        existing.discard("sentences_fts")
 
 
 def sha256_text(text: str) -> str:
@@ -259,6 +306,11 @@ def find_report(db: sqlite_utils.Database, sha: str) -> int | None:
 
 
 def delete_report(db: sqlite_utils.Database, report_id: int) -> None:
+    catalog.remove_report(db, report_id)
+    db.execute(
+        "DELETE FROM sentences_search WHERE rowid IN (SELECT id FROM sentences WHERE report_id = ?)",
+        [report_id],
+    )
     db.execute(
         "DELETE FROM sentences_fts WHERE rowid IN (SELECT id FROM sentences WHERE report_id = ?)",
         [report_id],
@@ -269,9 +321,13 @@ def delete_report(db: sqlite_utils.Database, report_id: int) -> None:
 
 
 def store_report(
-    db: sqlite_utils.Database, report: ParsedReport, findings: list | None = None
+    db: sqlite_utils.Database,
+    report: ParsedReport,
+    findings: list | None = None,
+    tokens: dict[str, str] | None = None,
 ) -> IngestResult:
-    """Write one parsed report in a single transaction."""
+    """Write one parsed report in a single transaction. ``tokens`` (sentence → segmented text)
+    comes from a worker process that already segmented the sentences."""
     m = report.meta
     existing = find_report(db, m.sha256) if m.sha256 else None
     n_rows = sum(len(t.rows) for t in report.tables)
@@ -314,9 +370,11 @@ def store_report(
             ],
         )
         rid = cur.lastrowid
-        _write_tables(db, rid, report)
-        _write_narrative(db, rid, report)
+        ids = _write_tables(db, rid, report)
+        _write_narrative(db, rid, report, tokens)
         _write_performance(db, rid, report)
+        facts.write(db, rid, report, ids)
+        catalog.add_report(db, rid, m.department, m.region, catalog.report_words(report))
         db.conn.executemany(
             "INSERT INTO unplaced_lines (report_id, text, reason, line, page) VALUES (?,?,?,?,?)",
             [(rid, u.text, u.reason, u.source.line, u.source.page) for u in report.unplaced],
@@ -336,7 +394,9 @@ def store_report(
     )
 
 
-def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> None:
+def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> list[tuple[int, list[int]]]:
+    """Returns (table id, [row ids]) per table, for the facts that cite them."""
+    ids: list[tuple[int, list[int]]] = []
     for t in report.tables:
         cur = db.execute(
             "INSERT INTO report_tables (report_id, code, title, label, unit, layout, columns, notes, empty,"
@@ -358,6 +418,7 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
             ],
         )
         tid = cur.lastrowid
+        ids.append((tid, []))
         for pos, row in enumerate(t.rows):
             rcur = db.execute(
                 "INSERT INTO table_rows (report_id, table_id, position, code, name, level, parent_code, grp,"
@@ -379,13 +440,21 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
                 ],
             )
             row_id = rcur.lastrowid
+            ids[-1][1].append(row_id)
             db.conn.executemany(
-                "INSERT INTO cells (report_id, table_id, row_id, column_name, value, raw, unit) VALUES (?,?,?,?,?,?,?)",
-                [(rid, tid, row_id, c.column, _dec(c.value), c.raw, t.unit) for c in row.cells],
+                "INSERT INTO cells (report_id, table_id, row_id, column_name, value, raw, unit, amount)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (rid, tid, row_id, c.column, _dec(c.value), c.raw, t.unit, facts.cell_amount(c.value))
+                    for c in row.cells
+                ],
             )
+    return ids
 
 
-def _write_narrative(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> None:
+def _write_narrative(
+    db: sqlite_utils.Database, rid: int, report: ParsedReport, tokens_of: dict[str, str] | None = None
+) -> None:
     sentence_ids: dict[tuple[int, str], int] = {}
     for s in report.sections:
         cur = db.execute(
@@ -394,7 +463,9 @@ def _write_narrative(db: sqlite_utils.Database, rid: int, report: ParsedReport) 
         )
         sid = cur.lastrowid
         for pos, sent in enumerate(s.sentences):
-            tokens = segmented(sent.text)
+            tokens = tokens_of.get(sent.text) if tokens_of else None
+            if tokens is None:
+                tokens = segmented(sent.text)
             scur = db.execute(
                 "INSERT INTO sentences (report_id, section_id, position, text, tokens, line, page)"
                 " VALUES (?,?,?,?,?,?,?)",
@@ -402,6 +473,10 @@ def _write_narrative(db: sqlite_utils.Database, rid: int, report: ParsedReport) 
             )
             db.execute("INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)", [scur.lastrowid, tokens])
             sentence_ids.setdefault((sent.source.line, sent.text), scur.lastrowid)
+    db.execute(
+        "INSERT INTO sentences_search (rowid, search_text) SELECT id, search_text FROM sentences WHERE report_id = ?",
+        [rid],
+    )
     db.conn.executemany(
         "INSERT INTO terms (report_id, term, definition, line, page) VALUES (?,?,?,?,?)",
         [(rid, t.term, t.definition, t.source.line, t.source.page) for t in report.terms],
