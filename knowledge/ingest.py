@@ -239,7 +239,16 @@ def _prepared_in_pool(files: list[str], department, year, kind, jobs: int) -> It
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: the parent holds an open SQLite connection and maybe threads
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    from .segment import add_words, added_words
+
+    # the workers segment with the same domain words as this process, so the stored search
+    # column is the same whichever process segmented it
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=add_words,
+        initargs=(added_words(),),
+    ) as pool:
         pending: deque = deque()
         todo = iter(files)
         for f in todo:

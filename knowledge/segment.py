@@ -161,6 +161,12 @@ def add_words(words: Iterable[str], freq: int = 200000) -> None:
             _added.add(w)
 
 
+def added_words() -> tuple[str, ...]:
+    """The domain words added so far, in a stable order (for worker processes to add the same)."""
+    with _lock:
+        return tuple(sorted(_added))
+
+
 def cut(text: str) -> list[str]:
     return [t for t in tokenizer().lcut(text) if t.strip()]
 
