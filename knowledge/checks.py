@@ -458,6 +458,7 @@ def _unreliable_finding(ctx: _Ctx, t: Table) -> Finding:
 
 
 def _sum_finding(ctx, t, parent, column, kids, subject, what) -> Finding | None:
+    """A total that its listed items do not add up to; ``what`` names the items, ``{n}`` their count."""
     vals = [_val(k, column) for k in kids]
     if all(v is None for v in vals):
         return None
@@ -472,6 +473,8 @@ def _sum_finding(ctx, t, parent, column, kids, subject, what) -> Finding | None:
     diff = found - expected
     sev = _severity(diff, found, *vals)
     parts = " + ".join(_fmt(v) for v in vals if v is not None)
+    # the count names the addends listed, not every child row (blank ones add nothing)
+    what = what.format(n=sum(v is not None for v in vals))
     col = _col_tail(column) if column else ""
     msg = (
         f"{t.label}中“{subject}”{col}印为{_fmt(found)}{unit}，{what}之和为{_fmt(expected)}{unit}"
@@ -494,14 +497,14 @@ def _subject_totals(ctx: _Ctx, t: Table) -> list[Finding]:
             continue
         level = "款" if len(kids[0].code or "") == 5 else "项"
         for col in t.columns:
-            f = _sum_finding(ctx, t, row, col, kids, f"{code} {row.name}", f"其下{len(kids)}个{level}")
+            f = _sum_finding(ctx, t, row, col, kids, f"{code} {row.name}", "其下{n}个" + level)
             if f:
                 out.append(f)
     total = _total_row(t)
     top = [r for c, r in coded.items() if not _has_ancestor(c, coded)]
     if total is not None and top:
         for col in t.columns:
-            f = _sum_finding(ctx, t, total, col, top, total.name, f"{len(top)}个科目行")
+            f = _sum_finding(ctx, t, total, col, top, total.name, "{n}个科目行")
             if f:
                 out.append(f)
     return out
@@ -539,7 +542,7 @@ def _economic_totals(ctx: _Ctx, t: Table) -> list[Finding]:
             continue
         kids = [r for c, r in coded.items() if len(c) == 5 and c.startswith(code)]
         if kids:
-            f = _sum_finding(ctx, t, row, column, kids, f"{code} {row.name}", f"其下{len(kids)}个款")
+            f = _sum_finding(ctx, t, row, column, kids, f"{code} {row.name}", "其下{n}个款")
             if f:
                 out.append(f)
     classes = {c: r for c, r in coded.items() if len(c) == 3}
@@ -554,7 +557,7 @@ def _economic_totals(ctx: _Ctx, t: Table) -> list[Finding]:
         else:
             continue
         if members:
-            f = _sum_finding(ctx, t, total, column, members, total.name, f"{len(members)}个类")
+            f = _sum_finding(ctx, t, total, column, members, total.name, "{n}个类")
             if f:
                 out.append(f)
     return out

@@ -432,3 +432,26 @@ def test_shanghai_golden_rounding_hints():
     assert ("total_vs_items", "310 资本性支出", D("14.44"), D("14.43")) in got  # T5a
     assert ("total_vs_items", "公用经费合计", D("416.36"), D("416.37")) in got  # T5b
     assert all(f.severity == "warning" for f in out if f.check in ("total_vs_items", "cross_table"))
+
+
+def test_item_counts_name_the_addends_listed():
+    """'其下N个项之和' counts the items it lists (blank child rows add nothing and are not listed)."""
+    import re
+
+    from knowledge.ingest import read_report
+
+    files = [REFERENCE, *sorted(CORPUS.glob("*.pages.json"))]
+    sums = [
+        f
+        for path in files
+        if path.exists()
+        for f in run_checks(read_report(str(path)))
+        if f.check == "total_vs_items"
+    ]
+    counted = [f for f in sums if re.search(r"\d+个(?:项|款|类|科目行)之和", f.message)]
+    assert counted, "the real reports have sums that break"
+    for f in counted:
+        count = re.search(r"(\d+)个(?:项|款|类|科目行)之和", f.message)
+        listed = re.search(r"之和为[^（]*（([^）]*)）", f.message)
+        assert count and listed, f.message
+        assert int(count.group(1)) == len(listed.group(1).split(" + ")), f.message
