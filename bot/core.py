@@ -222,14 +222,15 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if ctx.conv is not None:
             ctx.conv.pending_question = text
         asked = _strip_report_words(text)
+        ordered = sorted(candidates, key=lambda r: (r.department, -(r.year or 0), r.kind))
         suggestions = [
             self.rules.templates["suggest_report"].format(
                 r_short=r.short, r_year=r.year, r_kind=r.kind, strip_report_words_text=asked
             )
-            for r in candidates[:8]
+            for r in ordered[:MAX_REPORT_CHOICES]
         ]
         return Answer(
-            "", "clarify", self.rules.templates["clarify_report"], intent=intent, suggestions=suggestions
+            "", "clarify", self.rules.templates[_missing_slot(candidates)], intent=intent, suggestions=suggestions
         )
 
     def _add_findings(self, answer: Answer, report, ctx: Context) -> None:
@@ -357,3 +358,19 @@ def ask(question: str, db: str | Path | None = None, conversation: Conversation 
     if _default_bot is None or (db is not None and Path(db) != _default_bot.db_path):
         _default_bot = Bot(db)
     return _default_bot.ask(question, conversation)
+
+
+# Every fitting report is offered (grouped by department, newest year first); the bound only keeps a
+# national knowledge base from listing thousands, and then the question names the slot to fill.
+MAX_REPORT_CHOICES = 40
+
+
+def _missing_slot(candidates) -> str:
+    """The template that asks for what tells the candidates apart: the year, the department, or the report."""
+    departments = {r.department for r in candidates}
+    periods = {(r.year, r.kind) for r in candidates}
+    if len(departments) == 1 and len(periods) > 1:
+        return "clarify_year"
+    if len(departments) > 1 and len(periods) == 1:
+        return "clarify_department"
+    return "clarify_report"

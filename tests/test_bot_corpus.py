@@ -140,3 +140,23 @@ def test_figures_of_different_years_or_kinds_are_never_added(many, question):
 def test_ranking_without_a_year_stays_within_one_year(many):
     a = many.ask("哪个部门三公经费最多")
     assert a.status == "answered" and "2025年" in a.text and "2024年决算" not in a.text, a.text
+
+
+def test_which_report_offers_every_report_grouped(many):
+    """三公经费多少 over the corpus: every report is offered (none cut off), grouped by department."""
+    a = many.ask("三公经费多少", Conversation())
+    assert a.status == "clarify"
+    assert len(a.suggestions) == 12
+    assert any("宜川路街道" in s for s in a.suggestions) and any("万里街道" in s for s in a.suggestions)
+    firsts = [s[:4] for s in a.suggestions]
+    assert all(firsts.index(x) == i or firsts[i - 1] == x for i, x in enumerate(firsts)), firsts
+
+
+def test_which_year_when_only_the_year_is_missing(many):
+    """One department with reports of several years: the bot asks for the year, and a year answers it."""
+    conv = Conversation()
+    a = many.ask("财政局三公经费多少", conv)
+    assert a.status == "clarify" and "哪一年" in a.text
+    assert all("财政局" in s for s in a.suggestions) and len(a.suggestions) == 2
+    b = many.ask("2024年的", conv)
+    assert b.status == "answered" and b.value is not None
