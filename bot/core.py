@@ -163,6 +163,9 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
             body = self.rules.templates["empty_question"].format(examples=self._examples())
             return Answer(raw[:MAX_QUESTION], "no_answer", body, intent="empty")
+        if self.rules.pattern("latin_only_question").search(text):
+            body = self.rules.templates["not_chinese"].format(examples=self._examples())
+            return Answer(raw[:MAX_QUESTION], "no_answer", body, intent="not_chinese")
         text, tokens, ents = self._parse(text, conv, trace)
         intent = choose_intent(text, ents, self.catalog, self.rules)
         ctx = Context(question=text, ents=ents, conv=conv, trace=trace, log=QueryLog(cache=self._rows))

@@ -124,3 +124,15 @@ def test_text_questions_answered_by_the_sentence_that_says_so(bot):
     a = bot.ask("公用经费主要包括什么")
     assert "商品和服务支出" in a.text
     assert bot.ask("火星上有多少人").status == "no_answer"
+
+
+@pytest.mark.parametrize("q", ["how much was spent on official receptions", "What is the budget?"])
+def test_a_question_without_chinese_is_told_so_in_both_languages(bot, q):
+    a = bot.ask(q)
+    assert a.status == "no_answer" and a.value is None
+    assert "中文" in a.text and "Chinese" in a.text and "三公经费多少" in a.text
+
+
+def test_a_chinese_question_with_latin_letters_is_still_read(bot):
+    a = bot.ask("PDF里办公费多少")
+    assert "Chinese" not in a.text
