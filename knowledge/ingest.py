@@ -8,7 +8,6 @@ failed (with the file, line and reason), and a failed file leaves the knowledge 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -16,11 +15,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .limits import check_json_depth, check_lines, check_size
+from .limits import check_size
 from .model import ParsedReport, ReportError
 from .store import store_report
 
-REPORT_SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".json"}
 BUNDLED_REPORT = Path(__file__).parent / "data" / "guiyang-12345-hotline-2024-final.md"
 
 
@@ -41,56 +39,30 @@ class Outcome:
         return dict(self.__dict__)
 
 
-def _decode(data: bytes, path: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise ReportError("不是文本文件，也不是 PDF (binary file, not a report)", path)
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ReportError("无法识别的文本编码 (unknown text encoding)", path)
-
-
 def read_report(path: str | os.PathLike, on_page: Callable[[int, int], None] | None = None) -> ParsedReport:
-    """Parse one file, whatever its format; raises ReportError naming the file and line.
-    ``on_page(done, pages)`` reports progress through a PDF's pages."""
+    """Parse one file, whatever its format (chosen by content, :mod:`knowledge.readers`); raises
+    ReportError naming the file and line. ``on_page(done, pages)`` reports progress through pages."""
+    from .readers import HEAD_BYTES, reader_for
+
     p = Path(path)
     name = str(p)
     if not p.exists():
         raise ReportError("文件不存在 (file not found)", name)
     if p.is_dir():
         raise ReportError("这是一个文件夹，不是报告文件 (a folder, not a report file)", name)
-    is_pdf = False
     with open(p, "rb") as f:
-        is_pdf = f.read(5) == b"%PDF-"
-    check_size(p.stat().st_size, name, pdf=is_pdf)  # before reading it into memory
+        head = f.read(HEAD_BYTES)
+    check_size(p.stat().st_size, name, pdf=head.startswith(b"%PDF-"))  # before reading it into memory
+    if not head.strip():
+        data = p.read_bytes()
+        if not data.strip():
+            raise ReportError("文件为空 (empty file)", name)
+    reader = reader_for(head, name)
     data = p.read_bytes()
-    if not data.strip():
-        raise ReportError("文件为空 (empty file)", name)
-    if data[:5] == b"%PDF-":
-        from .pdf import parse_pdf
-
-        report = parse_pdf(name, on_page)
-    else:
-        text = _decode(data, name)
-        stripped = text.lstrip()
-        if stripped.startswith("{"):
-            from .pages import parse_pages_json
-
-            check_json_depth(text, name)
-            try:
-                json.loads(text)
-            except json.JSONDecodeError as e:
-                raise ReportError(f"JSON 格式错误 (malformed JSON): {e.msg}", name, e.lineno) from None
-            report = parse_pages_json(text, name)
-        else:
-            from .markdown import parse_markdown
-
-            check_lines(text, name)
-            report = parse_markdown(text, name)
+    report = reader.parse(data, name, on_page)
     report.meta.sha256 = hashlib.sha256(data).hexdigest()
     report.meta.source_path = name
+    report.meta.source_format = report.meta.source_format or reader.name
     return report
 
 
@@ -102,13 +74,14 @@ def run_checks(report: ParsedReport) -> list:
 
 def expand(paths: Iterable[str | os.PathLike]) -> list[str]:
     """Files named, and report-like files found recursively in folders named, in a stable order."""
+    from .readers import report_suffixes
+
+    suffixes = report_suffixes()
     out: list[str] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            out += sorted(
-                str(f) for f in path.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
-            )
+            out += sorted(str(f) for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
         else:
             out.append(str(path))
     return out
@@ -183,7 +156,9 @@ def prepare(
     return Prepared(report, findings, tokens)
 
 
-def _pages_of(path: str, on_page: Callable[[str, int, int], None] | None) -> Callable[[int, int], None] | None:
+def _pages_of(
+    path: str, on_page: Callable[[str, int, int], None] | None
+) -> Callable[[int, int], None] | None:
     """The per-file page callback for ``on_page(path, done, total)``, or None."""
     if on_page is None:
         return None
@@ -289,9 +264,7 @@ def ingest(
     if jobs > 1 and len(files) > 1:
         results: Iterable[Prepared | Outcome] = _prepared_in_pool(files, department, year, kind, jobs)
     else:
-        results = (
-            prepare(f, department, year, kind, on_page=_pages_of(f, on_page)) for f in files
-        )
+        results = (prepare(f, department, year, kind, on_page=_pages_of(f, on_page)) for f in files)
     batch: list[Outcome] = []
     for f, parsed in zip(files, results, strict=True):
         if isinstance(parsed, Outcome):
