@@ -104,6 +104,17 @@ class Layout:
     header_rows: list[list[str]] = field(default_factory=list)  # raw header rows, to drop repeats
 
 
+def _repeats_header(row: list[str], lay: Layout) -> bool:
+    """A continuation page's repeat of the table's column header (项目 / 类 款 项 / 合计 基本支出…):
+    every filled cell is one of the header's own cells. Read as a wrapped name instead, it would be
+    glued onto the last row of the page before and change that row's figures."""
+    known = {_norm(c) for r in lay.header_rows for c in r if c and c.strip()} | {
+        _norm(n) for n in lay.header if n
+    }
+    filled = [_norm(c) for c in row if c and c.strip()]
+    return bool(filled) and all(c in known for c in filled)
+
+
 def _code_groups(rows: Grid) -> list[list[int]]:
     """Runs of adjacent columns headed 类 / 款 / 项 (split 科目编码), found in the first rows."""
     width = max((len(r) for r in rows), default=0)
@@ -370,7 +381,8 @@ class PageReader:
             if lay.kind != "ledger":
                 # a continuation page may repeat the column header: drop rows before the first data row
                 first = next((i for i, r in enumerate(rows) if _is_data_row(r)), len(rows))
-                rows = [r for r in rows[:first] if self._fragment(r, lay)] + rows[first:]
+                head = [r for r in rows[:first] if self._fragment(r, lay) and not _repeats_header(r, lay)]
+                rows = head + rows[first:]
             body = rows
         else:
             body = self._start(grid, src)

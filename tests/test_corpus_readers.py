@@ -262,3 +262,17 @@ def test_every_citation_has_a_page(reports):
         for t in r.tables:
             assert t.source.page and all(row.source.page for row in t.rows), (key, t.title)
         assert all(f.source.page for f in r.figures), key
+
+
+def test_repeated_header_on_a_continuation_page_leaves_the_last_row_alone(reports):
+    """A 功能分类/经济分类 table that continues on the next page repeats its column header there
+    (项目 … / 类 款 项). Read as a wrapped name, that header was glued onto the page's last row and
+    changed its figures (其他行政事业单位养老支出 基本支出 6440.00 read as 0.00)."""
+    justice = table(reports["justice2026"], "一般公共预算支出功能分类")
+    assert value(justice, "其他行政事业单位养老支出", "基本支出", code="2080599") == Decimal("6440.00")
+    assert value(justice, "其他行政事业单位养老支出", "项目支出", code="2080599") == Decimal("0.00")
+    wanli = table(reports["wanli2023"], "一般公共预算支出功能分类")
+    assert value(wanli, "公共安全支出", "项目支出", code="204") == Decimal("1252300")
+    assert value(wanli, "其他行政事业单位养老支出", "基本支出", code="2080599") == Decimal("3120")
+    finance = table(reports["finance2025"], "一般公共预算基本支出")
+    assert value(finance, "邮电费", "公用经费", code="30207") == Decimal("50000.00")

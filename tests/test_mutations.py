@@ -96,6 +96,7 @@ def assert_refused_or_stated(original: list[Fact], mutated_report_or_error, touc
         return
     touched_n = [_norm(t) for t in touched]
     before = {(f.key, f.value) for f in original}
+    original_value = {f.key: f.value for f in original}
     # the same figure of the same row (table, side, 科目编码, column), its wrapped name read in part
     by_row: dict[tuple, list[tuple[str, str | None]]] = {}
     by_figure: dict[tuple, list[str]] = {}
@@ -135,6 +136,9 @@ def assert_refused_or_stated(original: list[Fact], mutated_report_or_error, touc
                 continue  # the clause naming it is itself the damaged text
             if any(len(c) >= 4 and (c[-4:] == f.key[1][-4:] or c[:6] == f.key[1][:6]) for c in ctxs):
                 continue  # the same number under the same subject words; only words in between moved
+            words = re.findall(r"[\u4e00-\u9fff]+", f.key[1])
+            if words and any(all(w in c for w in words) for c in ctxs):
+                continue  # the same number and the same words about it; a damaged number inside moved
         if f.key[0] == "meta":
             # the identity as the damaged cover or title prints it (a typo'd year is refused elsewhere)
             assert any(str(f.key[2]) in t or _norm(f.key[1]) in t for t in touched_n), (
@@ -146,6 +150,15 @@ def assert_refused_or_stated(original: list[Fact], mutated_report_or_error, touc
             name = _norm(f.key[4] or "")[:4]
             if name in HEADER_WORDS:
                 continue  # a header line read as an empty row: no figure, nothing to answer
+            was = original_value.get(f.key)
+            if was and _printed(was, touched_n):
+                continue  # its own row was damaged (a row without a name of its own, e.g. 三公表's one row)
+            if any(
+                len(w) >= 4 and w in _norm(f.key[4] or "")
+                for t in touched_n
+                for w in re.findall(r"[\u4e00-\u9fff]+", t)
+            ):
+                continue  # a damaged row's name joined to its neighbour's (its code no longer reads as one)
             assert any(name and name in t for t in touched_n) or not touched_n, (
                 f"{label}: {f.key} became empty though its line was not damaged"
             )
