@@ -6,9 +6,13 @@ A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``cata
 from __future__ import annotations
 
 import re
+import sqlite3
 from decimal import ROUND_HALF_UP, Decimal
 
+from knowledge.facts import amount_of
 from knowledge.model import Citation
+from knowledge.stated import read_question
+from knowledge.stated import vocabulary as stated_vocabulary
 
 from .answer import Answer
 from .catalog import ReportInfo
@@ -22,6 +26,7 @@ from .query import (
     narrative_figure,
     sangong_figures,
     search_sentences,
+    stated_figures,
     table_figures,
 )
 from .wording import (
@@ -84,7 +89,7 @@ class FiguresMixin:
                 )
             )
         ):
-            return self._narrative_only(report, subject, measure, ctx, wording)
+            return self._from_text(report, subject, measure, ctx, wording)
         sangong_parts = {
             SANGONG,
             *self.rules.groups.get(SANGONG, []),
@@ -93,7 +98,7 @@ class FiguresMixin:
         if subject in sangong_parts:
             return (
                 sangong_figures(self.db, ctx, report, subject, m.label)
-                or self._narrative_only(report, subject, measure, ctx, wording)
+                or self._from_text(report, subject, measure, ctx, wording)
                 or table_figures(self.db, ctx, report, subject, columns, code)
             )
         figs = table_figures(self.db, ctx, report, subject, columns, code)
@@ -103,7 +108,76 @@ class FiguresMixin:
             figs = table_figures(self.db, ctx, report, other, columns)
             if figs:
                 return figs
+        return self._from_text(report, subject, measure, ctx, wording)
+
+    def _from_text(
+        self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
+    ) -> list[Figure]:
+        """No table row: what the 说明 states of the subject, read by its grammar
+        (knowledge/stated.py); the loose narrative match only for subjects that vocabulary does not
+        know, so a sentence about 财政拨款支出 never answers 财政拨款收入."""
+        stated = self._stated(report, subject, measure, ctx, wording)
+        if stated is not None:
+            return stated
         return self._narrative_only(report, subject, measure, ctx, wording)
+
+    def _stated(
+        self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
+    ) -> list[Figure] | None:
+        """Stated facts of the subject, measure and year asked; None when the subject is not one
+        the 说明 grammar knows (or the knowledge base predates stated facts). The question's own
+        words decide where they name one subject (一般公共预算财政拨款支出 is not 财政拨款收入, and
+        its 预算 asks no budget); a question using the other side's words (收入 vs 支出) gets none."""
+        vocab = stated_vocabulary()
+        names = [n for n, spec in vocab.subjects.items() if subject in spec.asked_as]
+        q = read_question(ctx.question, vocab) if wording and ctx.question else None
+        if q is not None and len(q.subjects) == 1:
+            names = list(q.subjects)
+        if not names:
+            return None
+        if q is not None and any(
+            vocab.subjects[n].side and q.sides and vocab.subjects[n].side not in q.sides for n in names
+        ):
+            return []
+        default = vocab.default_measure.get(report.kind, "")
+        asked = q.measure if q is not None else None
+        if asked is None and not (q is not None and q.subjects):
+            asked = vocab.budget_measures[0] if measure == "budget" and vocab.budget_measures else default
+        asked = asked or default
+        budget = vocab.budget_measures
+        measures = list(budget) if budget and asked == budget[0] else [asked]
+        try:
+            return stated_figures(self.db, ctx, report, names, measures, self._stated_year(report, ctx, q))
+        except sqlite3.OperationalError:
+            return None  # a knowledge base written before stated facts, opened read-only
+
+    def _stated_year(self, report: ReportInfo, ctx: Context, q) -> int:
+        """The year a stated figure must be about: the one the question names, 上年, or the report's."""
+        ents = ctx.ents
+        other = [y for y in (ents.years if ents else []) if y != report.year]
+        if other:
+            return other[0]
+        if (q is not None and q.previous) or (
+            ents and ents.relative_year in self.rules.word("figures_figures_2")
+        ):
+            return report.year - 1
+        return report.year
+
+    def _note_stated(self, ans: Answer, best: Figure, report: ReportInfo, measure: str, ctx: Context) -> None:
+        """A table answer whose 说明 states another figure: the table wins, and the answer says so."""
+        if best.stated or best.citation.table is None or self._other_year(report, ctx):
+            return
+        stated = [f for f in self._stated(report, best.subject, measure, ctx, wording=False) or [] if not f.derived]
+        shown = amount_of(best.value, best.unit)
+        other = next((f for f in stated if amount_of(f.value, f.unit)[1] == shown[1]), None)
+        if other is None or amount_of(other.value, other.unit) == shown:
+            return
+        note = self.rules.templates["stated_disagrees"].format(
+            value=_fmt(other.value, other.unit), unit=other.unit, source=_source_text(other.citation)
+        )
+        ans.notes.append(note)
+        ans.text += note
+        ans.citations.append(other.citation)
 
     def _wording(self, question: str, forms: list[str]) -> tuple[frozenset[str], frozenset[str]]:
         """The question's character pairs without the subject's names: all of them (measure words
@@ -391,7 +465,18 @@ class FiguresMixin:
             unit=best.unit,
             source=_source_text(best.citation),
         )
-        if best.citation.table is None:
+        if best.stated:
+            body = T["stated_figure_derived" if best.derived else "stated_figure"].format(
+                report=report.label,
+                year=best.year,
+                subject=best.subject,
+                measure=best.stated,
+                value=_fmt(best.value, best.unit),
+                unit=best.unit,
+                source=_source_text(best.citation),
+                sentence=best.citation.quote,
+            )
+        elif best.citation.table is None:
             body = T["narrative"].format(
                 report=report.label,
                 context=_clause(best),
@@ -412,6 +497,7 @@ class FiguresMixin:
         if best.empty_cell:
             ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
         self._note_other_tables(ans, best, figs)
+        self._note_stated(ans, best, report, measure, ctx)
         return ans
 
     def _other_year(self, report: ReportInfo, ctx: Context) -> bool:

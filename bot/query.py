@@ -32,6 +32,9 @@ class Figure:
     table_code: str | None = None
     empty_cell: bool = False  # the report printed nothing: zero
     table_title: str = ""
+    stated: str = ""  # a figure the 说明 states (knowledge/stated.py): its measure; '' otherwise
+    derived: str = ""  # a stated previous-year figure computed from a stated change ('change')
+    year: int | None = None  # the year a stated figure is about
 
 
 class QueryCache:
@@ -434,3 +437,37 @@ def findings_for(
         if cited & lines and r["message"] not in out:
             out.append(r["message"])
     return out
+
+
+def stated_figures(
+    db: sqlite_utils.Database,
+    log: QueryLog,
+    report: ReportInfo,
+    subjects: list[str],
+    measures: list[str],
+    year: int,
+) -> list[Figure]:
+    """Figures the report's 说明 states for these subjects, of the first measure (in the order
+    given) that has any, for one year; printed figures before ones computed from a stated change.
+    One figure per distinct value, in the order the report states them."""
+    if not subjects or not measures:
+        return []
+    marks = ",".join("?" * len(subjects))
+    for measure in measures:
+        rows = log.run(
+            db,
+            f"SELECT * FROM stated_facts WHERE report_id = ? AND subject IN ({marks}) AND measure = ? AND year = ?"
+            " ORDER BY derived != '', COALESCE(page, 0), line, id",
+            [report.id, *subjects, measure, int(year)],
+        )
+        out: dict[tuple[str, str], Figure] = {}
+        for r in rows:
+            c = sentence_citation(report, {**r, "sentence": r["quote"]})
+            f = Figure(
+                r["subject"], Decimal(r["value"]), r["unit"], c, column=measure, stated=measure,
+                derived=r["derived"] or "", year=r["year"],
+            )
+            out.setdefault((r["value"], r["unit"]), f)
+        if out:
+            return list(out.values())
+    return []
