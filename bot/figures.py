@@ -131,20 +131,28 @@ class FiguresMixin:
         vocab = stated_vocabulary()
         names = [n for n, spec in vocab.subjects.items() if subject in spec.asked_as]
         q = read_question(ctx.question, vocab) if wording and ctx.question else None
-        if q is not None and len(q.subjects) == 1:
-            names = list(q.subjects)
-        if not names:
-            return None
+        ents = ctx.ents
+        surfaces = [m.surface for m in ents.subjects] if ents else []
+        phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
+        if phrase and (not names or all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as):
+            names = list(q.subjects)  # the question's own, longer name
+        else:
+            phrase = ""
+        rest = [w for w in (ents.rest.split() if ents and wording else []) if w not in generic_words(self.rules)]
+        if not names or any(w not in phrase for w in rest):
+            return None  # words the subject does not explain (政府采购货物支出): not the total's figure
         if q is not None and any(
             vocab.subjects[n].side and q.sides and vocab.subjects[n].side not in q.sides for n in names
         ):
             return []
         default = vocab.default_measure.get(report.kind, "")
-        asked = q.measure if q is not None else None
-        if asked is None and not (q is not None and q.subjects):
-            asked = vocab.budget_measures[0] if measure == "budget" and vocab.budget_measures else default
-        asked = asked or default
         budget = vocab.budget_measures
+        asked = q.measure if q is not None else None
+        if asked is None and measure == "budget" and budget:
+            # a budget asked before (预算呢 → 三公经费的), not the 预算 inside a name (一般公共预算…)
+            worded = q is not None and any(w in ctx.question for w, m in vocab.measure_of.items() if m in budget)
+            asked = default if worded else budget[0]
+        asked = asked or default
         measures = list(budget) if budget and asked == budget[0] else [asked]
         try:
             return stated_figures(self.db, ctx, report, names, measures, self._stated_year(report, ctx, q))

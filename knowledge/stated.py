@@ -135,9 +135,11 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
     years = _alternation(_strings(data, "year_suffix", "stated.yaml"))
     compare = _alternation(_strings(data, "compare_before", "stated.yaml"))
     previous = _alternation(_strings(data, "previous_year", "stated.yaml"))
+    not_after = "".join(_strings(data, "not_after", "stated.yaml"))
+    not_after = f"(?<![{re.escape(not_after)}])" if not_after else ""
     token = re.compile(
         rf"(?P<cmp>(?:{compare})(?:(?P<prev>{previous})|(?P<cyear>(?:19|20)\d\d)(?:{years})))"
-        rf"|(?P<subj>{_alternation(phrase_subject)})(?:{_alternation(_strings(data, 'qualifiers', 'stated.yaml'))})*"
+        rf"|{not_after}(?P<subj>{_alternation(phrase_subject)})(?:{_alternation(_strings(data, 'qualifiers', 'stated.yaml'))})*"
         rf"|(?P<scope>{_alternation(_strings(data, 'scopes', 'stated.yaml'))})"
         rf"|(?P<year>(?:19|20)\d\d)(?:{years})"
         rf"|(?<![\d.])(?P<num>(?>\d+)(?:\.\d+)?)(?P<unit>{_alternation(units)})(?!次)"
@@ -518,12 +520,14 @@ class QuestionReading:
     measure: str | None
     sides: frozenset[str]
     previous: bool
+    phrases: tuple[str, ...] = ()  # the names as the question wrote them
 
 
 def read_question(text: str, vocab: Vocabulary | None = None) -> QuestionReading:
     v = vocab or vocabulary()
     s = normalise(text)
     subjects: list[str] = []
+    phrases: list[str] = []
     measure: str | None = None
     rest = []
     pos = 0
@@ -532,6 +536,7 @@ def read_question(text: str, vocab: Vocabulary | None = None) -> QuestionReading
         pos = m.end()
         if m.group("subj"):
             name = v.phrase_subject[m.group("subj")]
+            phrases.append(m.group(0))
             if name not in subjects:
                 subjects.append(name)
         elif m.lastgroup == "meas" and measure is None:
@@ -542,5 +547,5 @@ def read_question(text: str, vocab: Vocabulary | None = None) -> QuestionReading
     remainder = "".join(rest)
     sides = frozenset(side for side, words in v.question_sides.items() if any(w in remainder for w in words))
     return QuestionReading(
-        tuple(subjects), measure, sides, any(w in remainder for w in v.question_previous)
+        tuple(subjects), measure, sides, any(w in remainder for w in v.question_previous), tuple(phrases)
     )
