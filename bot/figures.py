@@ -171,9 +171,22 @@ class FiguresMixin:
             return report.year - 1
         return report.year
 
-    def _note_stated(self, ans: Answer, best: Figure, report: ReportInfo, measure: str, ctx: Context) -> None:
-        """A table answer whose 说明 states another figure: the table wins, and the answer says so."""
-        if best.stated or best.citation.table is None or self._other_year(report, ctx):
+    def _note_stated(
+        self, ans: Answer, best: Figure, figs: list[Figure], report: ReportInfo, measure: str, ctx: Context
+    ) -> None:
+        """A table answer whose 说明 states another figure: the table wins, and the answer says so.
+        A stated answer whose 说明 states another figure elsewhere: said too, with both sentences."""
+        if best.stated:
+            other = next((f for f in figs[1:] if f.stated == best.stated and not f.derived and not best.derived), None)
+            if other is not None:
+                note = self.rules.templates["stated_elsewhere"].format(
+                    value=_fmt(other.value, other.unit), unit=other.unit, source=_source_text(other.citation)
+                )
+                ans.notes.append(note)
+                ans.text += note
+                ans.citations.append(other.citation)
+            return
+        if best.citation.table is None or self._other_year(report, ctx):
             return
         stated = [f for f in self._stated(report, best.subject, measure, ctx, wording=False) or [] if not f.derived]
         shown = amount_of(best.value, best.unit)
@@ -505,7 +518,7 @@ class FiguresMixin:
         if best.empty_cell:
             ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
         self._note_other_tables(ans, best, figs)
-        self._note_stated(ans, best, report, measure, ctx)
+        self._note_stated(ans, best, figs, report, measure, ctx)
         return ans
 
     def _other_year(self, report: ReportInfo, ctx: Context) -> bool:

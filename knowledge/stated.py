@@ -143,6 +143,7 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         rf"|(?P<scope>{_alternation(_strings(data, 'scopes', 'stated.yaml'))})"
         rf"|(?P<year>(?:19|20)\d\d)(?:{years})"
         rf"|(?<![\d.])(?P<num>(?>\d+)(?:\.\d+)?)(?P<unit>{_alternation(units)})(?!次)"
+        rf"|(?P<neutral>{_alternation(_strings(data, 'neutral', 'stated.yaml'))})"
         rf"|(?P<meas>{_alternation(measure_of)})"
         rf"|(?P<dir>{_alternation(direction)})"
         rf"|(?P<within>{_alternation(_strings(data, 'within', 'stated.yaml'))})"
@@ -231,6 +232,7 @@ class _Reader:
     facts: list[StatedFact] = field(default_factory=list)
     by_subject: dict[str, StatedFact] = field(default_factory=dict)  # last figure of each, this section
     last: StatedFact | None = None  # last figure of the section
+    together: dict[StatedFact, tuple[StatedFact, ...]] = field(default_factory=dict)  # emitted at once
 
     def sentence(self, text: str, path: tuple[str, ...], line: int | None, page: int | None) -> None:
         st = _Sentence(self.year)
@@ -314,8 +316,15 @@ class _Reader:
         if spec is None or spec.unit != kind or not measure or (spec.general and st.scoped):
             return
         self._settle_change(st, text, path, line, page)
-        for name in spec.emits or (subject,):
-            self._add(StatedFact(name, measure, year, value, unit, raw + unit, text, path, line, page), st)
+        made = tuple(
+            StatedFact(name, measure, year, value, unit, raw + unit, text, path, line, page)
+            for name in spec.emits or (subject,)
+        )
+        for fact in made:
+            self._add(fact, st)
+        if len(made) > 1:
+            self.by_subject[subject] = made[-1]  # a change of 收支总计 speaks of both
+            self.together[made[-1]] = made
         c.subject = None  # the next figure of the clause needs its own name or measure word
         c.measure = None
 
@@ -328,12 +337,13 @@ class _Reader:
             self.by_subject[fact.subject] = fact
 
     def _target(self, st: _Sentence) -> StatedFact | None:
-        """The figure a change speaks of: the clause's subject's last figure, else the sentence's."""
+        """The figure a change speaks of: the clause's subject's last figure, else the sentence's,
+        else (a sentence naming nothing: "与上一年相比持平。") the section's last."""
         c = st.clause
         if c.subject is not None:
             target = self.by_subject.get(c.subject)
         else:
-            target = st.last or self.last
+            target = st.last or (None if st.named else self.last)
         if target is None or (c.measure and c.measure != target.measure):
             return None
         return target
@@ -350,13 +360,11 @@ class _Reader:
         if target is None:
             return
         year = st.compare_year or target.year - 1
-        self._add(
-            StatedFact(
-                target.subject, target.measure, year, target.value, target.unit, target.raw, text, path, line,
-                page, "unchanged",
-            ),
-            st,
-        )
+        for t in self.together.get(target, (target,)):
+            self._add(
+                StatedFact(t.subject, t.measure, year, t.value, t.unit, t.raw, text, path, line, page, "unchanged"),
+                st,
+            )
 
     def _settle_change(self, st: _Sentence, text, path, line, page) -> None:
         """The previous year's figure from a stated change, when nothing in the sentence contradicts it."""
@@ -382,13 +390,14 @@ class _Reader:
         year = st.compare_year or target.year - 1
         if year == target.year:
             return
-        self._add(
-            StatedFact(
-                target.subject, target.measure, year, previous, target.unit, str(previous) + target.unit, text,
-                path, line, page, "change",
-            ),
-            st,
-        )
+        for t in self.together.get(target, (target,)):
+            self._add(
+                StatedFact(
+                    t.subject, t.measure, year, previous, t.unit, str(previous) + t.unit, text, path, line, page,
+                    "change",
+                ),
+                st,
+            )
 
 
 def read_sentences(

@@ -98,10 +98,29 @@ def test_corpus_report_states_its_totals():
     from knowledge.ingest import read_report
     from knowledge.stated import from_report
 
-    facts = {(f.subject, f.measure, f.year, f.value) for f in from_report(read_report(CORPUS))}
-    subjects = {f[0] for f in facts}
-    assert {"三公经费", "机关运行经费"} <= subjects
-    # every stated figure is of the report's year or the one before (no year made up)
+    facts = {(f.subject, f.measure, f.year, f.value, f.derived) for f in from_report(read_report(CORPUS))}
+    # "上海市普陀区生态环境局 2025 年度收入支出总计 4733.14万元。"
+    assert ("收入总计", "决算", 2025, D("4733.14"), "") in facts
+    assert ("支出总计", "决算", 2025, D("4733.14"), "") in facts
+    # "与 2024 年度相比,收入支出总计增加 90.09 万元,增长1.94%。"
+    assert ("支出总计", "决算", 2024, D("4643.05"), "change") in facts
+    # "…财政拨款收入支出总计4733.14 万元" is the 财政拨款 part's, not the department's
+    assert ("财政拨款收入总计", "决算", 2025, D("4733.14"), "") in facts
+    assert ("基本支出", "决算", 2025, D("3365.38"), "") in facts
+    assert ("项目支出", "决算", 2025, D("1367.76"), "") in facts
+    assert ("人员经费", "决算", 2025, D("2949.02"), "") in facts
+    # "“三公”经费财政拨款支出年初预算为 21.00 万元,支出决算为 16.95 万元"
+    assert ("三公经费", "年初预算", 2025, D("21.00"), "") in facts
+    assert ("三公经费", "决算", 2025, D("16.95"), "") in facts
+    # "…决算数比 2024 年度增加5.07 万元,增长 42.68%": 16.95 − 5.07
+    assert ("三公经费", "决算", 2024, D("11.88"), "change") in facts
+    assert ("机关运行经费", "决算", 2025, D("185.41"), "") in facts
+    assert ("机关运行经费", "决算", 2024, D("180.73"), "change") in facts
+    assert ("政府采购支出总额", "决算", 2025, D("372.34"), "") in facts
+    # "共有车辆 9 辆"; "所属各预算单位…公务用车保有量为 9 辆" is no budget (预算单位)
+    assert ("车辆", "决算", 2025, D("9"), "") in facts
+    assert not [f for f in facts if f[0] in ("车辆", "公务用车保有量") and f[1] != "决算"]
+    # "公务接待费支出决算减少为 0.00万元,与 2024 年持平": 持平 is not 因公出国's of another sentence
     assert {f[2] for f in facts} <= {2024, 2025}
 
 
@@ -183,6 +202,7 @@ def test_sangong_parts_and_vehicles():
             "（二）公务用车购置及运行费3.58万元。",
             "其中：公务用车购置费0万元，2016年公务用车购置0辆。",
             "公务用车运行费3.58万元，主要用于公务用车燃油、维修、保险等方面支出，年末公务用车保有量1辆。",
+            "2016年末，本部门部门共有车辆1辆，其中：一般公务用车1辆、一般执法执勤用车0辆。",
             "2016年机关运行经费支出309.51万元，比2015年增长35.77万元，增长11.55%。",
             "2016年机关运行经费支出的主要内容是：维修费114.58万元，邮电费18.69万元。",
         ],
@@ -194,6 +214,7 @@ def test_sangong_parts_and_vehicles():
     assert ("公务用车购置及运行维护费", "决算", 2016, D("3.58"), "万元", "") in facts
     assert ("公务用车运行维护费", "决算", 2016, D("3.58"), "万元", "") in facts
     assert ("车辆", "决算", 2016, D("1"), "辆", "") in facts
+    assert ("公务用车保有量", "决算", 2016, D("1"), "辆", "") in facts
     # 机关运行经费 is 309.51 only: its parts after "主要内容是：" are not it, and 35.77 / 273.74 ≠ 11.55 %
     assert [f for f in facts if f[0] == "机关运行经费"] == [("机关运行经费", "决算", 2016, D("309.51"), "万元", "")]
 
