@@ -143,6 +143,7 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         rf"|(?P<scope>{_alternation(_strings(data, 'scopes', 'stated.yaml'))})"
         rf"|(?P<year>(?:19|20)\d\d)(?:{years})"
         rf"|(?<![\d.])(?P<num>(?>\d+)(?:\.\d+)?)(?P<unit>{_alternation(units)})(?!次)"
+        rf"|(?P<prevword>{previous})"
         rf"|(?P<neutral>{_alternation(_strings(data, 'neutral', 'stated.yaml'))})"
         rf"|(?P<meas>{_alternation(measure_of)})"
         rf"|(?P<dir>{_alternation(direction)})"
@@ -203,6 +204,7 @@ class _Clause:
     measure: str | None = None
     direction: int | None = None
     compared: bool = False
+    previous: bool = False  # names 上年 outside a comparison: its figures' year is not known
     start: int = 0  # where the clause starts in the normalised sentence
     subject_end: int = -1  # where its subject's name ends: "人员经费:108.27万元" keeps it
     measure_chars: int = 0  # characters of its measure words and years
@@ -273,6 +275,8 @@ class _Reader:
             st.clause.direction = self.vocab.direction[m.group("dir")]
             if st.clause.direction == 0 and st.clause.compared:
                 self._unchanged(st, text, path, line, page)
+        elif g == "prevword":
+            st.clause.previous = True
         elif g == "within":
             st.parent = st.last or self.last
         elif g == "brk":
@@ -298,7 +302,7 @@ class _Reader:
         if c.direction and (c.compared or st.compare_year is not None or st.change is not None):
             self._change(value, unit, st, (text, path, line, page))
             return
-        if c.compared or c.direction:
+        if c.compared or c.direction or c.previous:
             return  # a number in a comparison without its direction is not a figure of the year
         subject = c.subject
         if subject is None:
