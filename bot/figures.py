@@ -78,6 +78,8 @@ class FiguresMixin:
             m = self.rules.measures["budget"]
             columns = m.columns + [c for c in self.rules.measures["actual"].columns if c not in m.columns]
         ents = ctx.ents
+        if wording and self._names_other_side(subject, ctx):
+            return self._from_text(report, subject, measure, ctx, wording)  # not the other side's row
         if (
             ents
             and not own_year
@@ -158,6 +160,16 @@ class FiguresMixin:
             return stated_figures(self.db, ctx, report, names, measures, self._stated_year(report, ctx, q))
         except sqlite3.OperationalError:
             return None  # a knowledge base written before stated facts, opened read-only
+
+    def _names_other_side(self, subject: str, ctx: Context) -> bool:
+        """Does the question name one subject of the other side than the one matched ("财政拨款支出"
+        matched as 财政拨款收入 by its first four characters)? Then no row of the matched subject answers."""
+        vocab = stated_vocabulary()
+        sides = {vocab.subjects[n].side for n, spec in vocab.subjects.items() if subject in spec.asked_as}
+        q = read_question(ctx.question, vocab) if ctx.question and sides else None
+        if q is None or len(q.subjects) != 1 or not vocab.subjects[q.subjects[0]].side:
+            return False
+        return vocab.subjects[q.subjects[0]].side not in sides and "" not in sides
 
     def _stated_year(self, report: ReportInfo, ctx: Context, q) -> int:
         """The year a stated figure must be about: the one the question names, 上年, or the report's."""

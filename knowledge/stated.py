@@ -107,7 +107,9 @@ def _subjects(data: dict) -> tuple[dict[str, SubjectSpec], dict[str, str], set[s
             for phrase in _strings(spec, key, where):
                 phrase = nfkc(phrase)
                 if phrase_subject.get(phrase, name) != name:
-                    raise RulesError(f"{where}: “{phrase}” 也属于 {phrase_subject[phrase]} (one phrase, two subjects)")
+                    raise RulesError(
+                        f"{where}: “{phrase}” 也属于 {phrase_subject[phrase]} (one phrase, two subjects)"
+                    )
                 phrase_subject[phrase] = str(name)
                 if key == "weak":
                     weak.add(phrase)
@@ -235,6 +237,7 @@ class _Reader:
     by_subject: dict[str, StatedFact] = field(default_factory=dict)  # last figure of each, this section
     last: StatedFact | None = None  # last figure of the section
     together: dict[StatedFact, tuple[StatedFact, ...]] = field(default_factory=dict)  # emitted at once
+    heading_subject: str | None = None  # the one subject the section's heading names
 
     def sentence(self, text: str, path: tuple[str, ...], line: int | None, page: int | None) -> None:
         st = _Sentence(self.year)
@@ -306,11 +309,9 @@ class _Reader:
             return  # a number in a comparison without its direction is not a figure of the year
         subject = c.subject
         if subject is None:
-            if c.measure is None or st.last is None or st.since_last > 3:
-                return  # only the clause right after a figure continues its subject
-            if gap > self.vocab.continuation_chars:
-                return  # "基金预算财政拨款0万元" names something, just nothing known
-            subject = st.last.subject  # "…预算1.93万元，支出决算0.00万元": the same subject
+            subject = self._unnamed(st, gap)
+            if subject is None:
+                return
         parent = st.parent
         measure = c.measure or (parent.measure if parent else self.vocab.default_measure.get(self.kind, ""))
         year = parent.year if parent and st.year == self.year else st.year
@@ -331,6 +332,20 @@ class _Reader:
             self.together[made[-1]] = made
         c.subject = None  # the next figure of the clause needs its own name or measure word
         c.measure = None
+
+    def _unnamed(self, st: _Sentence, gap: int) -> str | None:
+        """Whose figure a clause without a name states: the figure's right before it when the clause
+        holds only a measure word ("…预算1.93万元，支出决算0.00万元"), or, for the section's first
+        figure in a sentence naming nothing, the heading's ("（二）公务接待费" / "2016年预算安排5万元")."""
+        if gap > self.vocab.continuation_chars:
+            return None  # "基金预算财政拨款0万元" names something, just nothing known
+        if st.last is not None:
+            if st.clause.measure is None or st.since_last > 3:
+                return None  # only the clause right after a figure continues its subject
+            return st.last.subject
+        if self.last is None and not st.named and self.heading_subject and st.clause.measure:
+            return self.heading_subject
+        return None
 
     def _add(self, fact: StatedFact, st: _Sentence) -> None:
         self.facts.append(fact)
@@ -366,7 +381,9 @@ class _Reader:
         year = st.compare_year or target.year - 1
         for t in self.together.get(target, (target,)):
             self._add(
-                StatedFact(t.subject, t.measure, year, t.value, t.unit, t.raw, text, path, line, page, "unchanged"),
+                StatedFact(
+                    t.subject, t.measure, year, t.value, t.unit, t.raw, text, path, line, page, "unchanged"
+                ),
                 st,
             )
 
@@ -389,7 +406,9 @@ class _Reader:
             if previous == 0:
                 if pct != 100:
                     return
-            elif abs(amount / previous * 100 - pct) > Decimal("0.5") * Decimal(10) ** -decimals + Decimal("0.01"):
+            elif abs(amount / previous * 100 - pct) > Decimal("0.5") * Decimal(10) ** -decimals + Decimal(
+                "0.01"
+            ):
                 return  # the stated rate does not fit the stated change
         year = st.compare_year or target.year - 1
         if year == target.year:
@@ -397,7 +416,16 @@ class _Reader:
         for t in self.together.get(target, (target,)):
             self._add(
                 StatedFact(
-                    t.subject, t.measure, year, previous, t.unit, str(previous) + t.unit, text, path, line, page,
+                    t.subject,
+                    t.measure,
+                    year,
+                    previous,
+                    t.unit,
+                    str(previous) + t.unit,
+                    text,
+                    path,
+                    line,
+                    page,
                     "change",
                 ),
                 st,
@@ -413,6 +441,9 @@ def read_sentences(
 ) -> list[StatedFact]:
     """The stated facts of one section's sentences ((text, line, page) in order)."""
     reader = _Reader(vocab or vocabulary(), year, kind)
+    if path:
+        named = read_question(path[-1], reader.vocab).subjects
+        reader.heading_subject = named[0] if len(named) == 1 else None
     for text, line, page in sentences:
         reader.sentence(text, tuple(path), line, page)
     return reader.facts

@@ -216,7 +216,38 @@ def test_sangong_parts_and_vehicles():
     assert ("车辆", "决算", 2016, D("1"), "辆", "") in facts
     assert ("公务用车保有量", "决算", 2016, D("1"), "辆", "") in facts
     # 机关运行经费 is 309.51 only: its parts after "主要内容是：" are not it, and 35.77 / 273.74 ≠ 11.55 %
-    assert [f for f in facts if f[0] == "机关运行经费"] == [("机关运行经费", "决算", 2016, D("309.51"), "万元", "")]
+    assert [f for f in facts if f[0] == "机关运行经费"] == [
+        ("机关运行经费", "决算", 2016, D("309.51"), "万元", "")
+    ]
+
+
+def test_heading_names_the_subject_of_its_first_figure():
+    # pingtan-beicuo-town-2016-budget.html: the part's name is the heading, its figure the sentence
+    facts = read_sentences(
+        [("2016年预算安排5万元。", 1, None), ("主要用于重大项目及招商引资等方面的接待活动。", 2, None)],
+        2016,
+        "预算",
+        ["七、一般公共预算“三公”经费支出情况", "（二）公务接待费"],
+    )
+    assert [(f.subject, f.measure, f.value) for f in facts] == [("公务接待费", "预算", D("5"))]
+    facts = read_sentences(
+        [
+            (
+                "在我区单位公务用车制度改革实施方案未出台前，2016年公务用车购置及运行费暂按年初预算数执行。",
+                1,
+                None,
+            ),
+            ("2016年预算安排车辆经费15万元，主要用于车辆运行及维修支出。", 2, None),
+        ],
+        2016,
+        "预算",
+        ["（三）公务用车购置及运行费"],
+    )
+    assert [(f.subject, f.value) for f in facts] == [("公务用车购置及运行维护费", D("15"))]
+    # a heading naming no one subject lends none
+    assert not read_sentences(
+        [("本年度授予中小企业合同金额22.02万元。", 1, None)], 2016, "决算", ["（二）政府采购支出情况"]
+    )
 
 
 def test_question_reading_keeps_subject_words_out_of_the_measure():
@@ -294,7 +325,8 @@ def test_without_tables_same_figure_or_decline(bot, narrative_bot, question):
 
 
 @pytest.mark.parametrize(
-    "question,value", [("基本支出是多少", "119.54"), ("三公经费是多少", "0.00"), ("三公经费预算是多少", "1.93")]
+    "question,value",
+    [("基本支出是多少", "119.54"), ("三公经费是多少", "0.00"), ("三公经费预算是多少", "1.93")],
 )
 def test_without_tables_answers_from_the_sentence(narrative_bot, question, value):
     a = narrative_bot.ask(question)
@@ -313,6 +345,13 @@ def test_without_tables_expenditure_never_answers_income(narrative_bot):
     assert a.status != "answered" or a.value == D("672.13")
     a = narrative_bot.ask("财政拨款花了多少")
     assert a.status != "answered" or a.value == D("672.13")
+
+
+def test_expenditure_question_never_answered_with_an_income_row(bot):
+    """With the tables, "财政拨款支出" (matched as 财政拨款收入 by its first four characters) is not
+    answered from the 财政拨款收入 column of the 收入决算表."""
+    a = bot.ask("财政拨款支出是多少")
+    assert a.status != "answered" or not any("收入" in (c.column or "") for c in a.citations), a.text
 
 
 def test_income_asked_of_a_text_stating_only_expenditure(tmp_path):
@@ -369,12 +408,16 @@ def test_migration_reads_stated_facts_of_an_older_knowledge_base(kb):
     from knowledge.store import open_db
 
     con = sqlite3.connect(kb)
-    before = con.execute("SELECT subject, measure, year, value, derived FROM stated_facts ORDER BY id").fetchall()
+    before = con.execute(
+        "SELECT subject, measure, year, value, derived FROM stated_facts ORDER BY id"
+    ).fetchall()
     con.execute("DROP TABLE stated_facts")
     con.execute("PRAGMA user_version = 2")
     con.commit()
     con.close()
     db = open_db(kb)
-    after = db.execute("SELECT subject, measure, year, value, derived FROM stated_facts ORDER BY id").fetchall()
+    after = db.execute(
+        "SELECT subject, measure, year, value, derived FROM stated_facts ORDER BY id"
+    ).fetchall()
     db.close()
     assert before and [tuple(r) for r in after] == [tuple(r) for r in before]
