@@ -449,7 +449,9 @@ def stated_figures(
 ) -> list[Figure]:
     """Figures the report's 说明 states for these subjects, of the first measure (in the order
     given) that has any, for one year; printed figures before ones computed from a stated change.
-    One figure per distinct value, in the order the report states them."""
+    One figure per distinct value: the value the report states most often first (a 说明 that says
+    1.53 once and 0 three times of one item contradicts itself; the answer notes the other), then
+    in the order stated."""
     if not subjects or not measures:
         return []
     marks = ",".join("?" * len(subjects))
@@ -460,14 +462,17 @@ def stated_figures(
             " ORDER BY derived != '', COALESCE(page, 0), line, id",
             [report.id, *subjects, measure, int(year)],
         )
-        out: dict[tuple[str, str], Figure] = {}
+        out: dict[tuple[Decimal, str], Figure] = {}
+        times: dict[tuple[Decimal, str], int] = {}
         for r in rows:
+            key = (Decimal(r["value"]), r["unit"])
+            times[key] = times.get(key, 0) + (0 if r["derived"] else 1)
             c = sentence_citation(report, {**r, "sentence": r["quote"]})
             f = Figure(
                 r["subject"], Decimal(r["value"]), r["unit"], c, column=measure, stated=measure,
                 derived=r["derived"] or "", year=r["year"],
             )
-            out.setdefault((r["value"], r["unit"]), f)
+            out.setdefault(key, f)
         if out:
-            return list(out.values())
+            return sorted(out.values(), key=lambda f: -times[(f.value, f.unit)])
     return []

@@ -354,6 +354,54 @@ def test_expenditure_question_never_answered_with_an_income_row(bot):
     assert a.status != "answered" or not any("收入" in (c.column or "") for c in a.citations), a.text
 
 
+CORPUS_QUESTIONS = [
+    "基本支出是多少",
+    "项目支出是多少",
+    "三公经费是多少",
+    "三公经费预算是多少",
+    "因公出国费是多少",
+    "公务用车购置及运行维护费是多少",
+    "公务接待费是多少",
+    "财政拨款收入是多少",
+    "财政拨款支出是多少",
+    "机关运行经费是多少",
+    "人员经费是多少",
+    "本年支出合计是多少",
+    "收入总计是多少",
+    "一般公共预算财政拨款支出是多少",
+    "有几辆车",
+    "上年三公经费是多少",
+]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+@pytest.mark.parametrize("name", ["ecology-environment-bureau", "shiquanlu-street"])
+def test_corpus_report_without_tables_answers_as_its_tables(tmp_path, name):
+    """A corpus report stored without its tables (as if they were attachments) answers what the
+    tables answer, or declines; never another figure."""
+    from bot import Bot
+    from knowledge.ingest import ingest_file, read_report
+    from knowledge.store import open_db, store_report
+
+    src = str(SHARED / "corpus" / f"shanghai-putuo-{name}-2025-final.pages.json")
+    full = open_db(tmp_path / "full.db")
+    ingest_file(full, src)
+    full.close()
+    report = read_report(src)
+    report.tables, report.performance = [], []
+    text = open_db(tmp_path / "text.db")
+    store_report(text, report)
+    text.close()
+    with_tables, without = Bot(tmp_path / "full.db"), Bot(tmp_path / "text.db")
+    answered = 0
+    for q in CORPUS_QUESTIONS:
+        a, b = with_tables.ask(q), without.ask(q)
+        if b.status == "answered":
+            answered += 1
+            assert a.status == "answered" and (b.value, b.unit) == (a.value, a.unit), (q, a.text, b.text)
+    assert answered >= len(CORPUS_QUESTIONS) - 2
+
+
 def test_income_asked_of_a_text_stating_only_expenditure(tmp_path):
     """A 说明 that states only 财政拨款支出: 财政拨款收入 is declined, never answered with it."""
     from bot import Bot
