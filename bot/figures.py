@@ -161,15 +161,17 @@ class FiguresMixin:
         except sqlite3.OperationalError:
             return None  # a knowledge base written before stated facts, opened read-only
 
-    def _names_other_side(self, subject: str, ctx: Context) -> bool:
-        """Does the question name one subject of the other side than the one matched ("财政拨款支出"
-        matched as 财政拨款收入 by its first four characters)? Then no row of the matched subject answers."""
+    def _names_other_side(self, subject: str, ctx: Context) -> str | None:
+        """The subject the question names when it is of the other side than the one matched
+        ("财政拨款支出" matched as 财政拨款收入 by its first four characters): then no row of the
+        matched subject answers, and a "not found" names what was asked."""
         vocab = stated_vocabulary()
         sides = {vocab.subjects[n].side for n, spec in vocab.subjects.items() if subject in spec.asked_as}
         q = read_question(ctx.question, vocab) if ctx.question and sides else None
         if q is None or len(q.subjects) != 1 or not vocab.subjects[q.subjects[0]].side:
-            return False
-        return vocab.subjects[q.subjects[0]].side not in sides and "" not in sides
+            return None
+        named = q.subjects[0]
+        return named if vocab.subjects[named].side not in sides and "" not in sides else None
 
     def _stated_year(self, report: ReportInfo, ctx: Context, q) -> int:
         """The year a stated figure must be about: the one the question names, 上年, or the report's."""
@@ -483,7 +485,7 @@ class FiguresMixin:
         figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
         mlabel = self.rules.measures[measure].label
         if not figs:
-            return self._not_found(subject, measure, mlabel, report, ctx, code)
+            return self._not_found(self._names_other_side(subject, ctx) or subject, measure, mlabel, report, ctx, code)
         best = figs[0]
         conf = (
             0.95

@@ -352,6 +352,7 @@ def test_expenditure_question_never_answered_with_an_income_row(bot):
     answered from the 财政拨款收入 column of the 收入决算表."""
     a = bot.ask("财政拨款支出是多少")
     assert a.status != "answered" or not any("收入" in (c.column or "") for c in a.citations), a.text
+    assert "财政拨款收入" not in a.text  # a decline names what was asked
 
 
 CORPUS_QUESTIONS = [
@@ -449,6 +450,26 @@ def test_stored_with_the_sentence_they_cite(built_db):
     ).fetchall()
     con.close()
     assert rows and rows[0][0] == "1.93" and "1.93" in rows[0][1]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+def test_merge_keeps_each_stated_fact_with_its_sentence(built_db, tmp_path):
+    from knowledge.ingest import ingest_file
+    from knowledge.merge import merge
+    from knowledge.store import open_db
+
+    other = open_db(tmp_path / "other.db")
+    ingest_file(other, str(CORPUS))
+    other.close()
+    merge([str(tmp_path / "other.db"), str(built_db)], str(tmp_path / "all.db"))
+    con = sqlite3.connect(tmp_path / "all.db")
+    n, cited = con.execute(
+        "SELECT COUNT(*), SUM(s.text = f.quote AND s.report_id = f.report_id) FROM stated_facts f"
+        " LEFT JOIN sentences s ON s.id = f.sentence_id"
+    ).fetchone()
+    reports = con.execute("SELECT COUNT(DISTINCT report_id) FROM stated_facts").fetchone()[0]
+    con.close()
+    assert n > 50 and cited == n and reports == 2
 
 
 def test_migration_reads_stated_facts_of_an_older_knowledge_base(kb):
