@@ -225,6 +225,9 @@ class _Sentence:
     change: tuple[StatedFact, int, Decimal] | None = None  # target, direction, amount
     since_last: int = 0  # clause breaks, years and other numbers read since the last figure
     scoped: bool = False  # a funding scope was named: whole-department subjects are not read
+    numbers: int = 0  # numbers read so far
+    covered: int = 0  # characters of measure words, years and breaks read so far
+    opens_with_compare: bool = False  # "与上一年相比持平。": it speaks of the section's last figure
     percent: tuple[int | None, Decimal, int] | None = None  # direction, value, decimals
 
 
@@ -251,9 +254,14 @@ class _Reader:
     def _token(self, m: re.Match, st: _Sentence, where: tuple) -> None:
         text, path, line, page = where
         g = m.lastgroup
+        if g in ("meas", "year", "brk", "neutral", "within"):
+            st.covered += len(m.group(0))
         if m.group("cmp"):
             st.compare_year = int(m.group("cyear")) if m.group("cyear") else None
             st.clause.compared = True
+            # nothing but measure words before it ("支出决算较上年减少0.69万元"): the figure before
+            opening = not st.numbers and m.start() - st.covered <= self.vocab.continuation_chars
+            st.opens_with_compare = st.opens_with_compare or opening
         elif m.group("subj"):
             phrase = m.group("subj")
             if phrase in self.vocab.weak and st.named:
@@ -269,6 +277,7 @@ class _Reader:
             st.clause.measure_chars += len(m.group(0))
         elif m.group("num"):
             st.since_last += 2
+            st.numbers += 1
             gap = m.start() - st.clause.start - st.clause.measure_chars
             self._number(m.group("num"), m.group("unit"), st, gap, where)
         elif g == "meas":
@@ -362,7 +371,7 @@ class _Reader:
         if c.subject is not None:
             target = self.by_subject.get(c.subject)
         else:
-            target = st.last or (None if st.named else self.last)
+            target = st.last or (self.last if st.opens_with_compare and not st.named else None)
         if target is None or (c.measure and c.measure != target.measure):
             return None
         return target
@@ -379,6 +388,8 @@ class _Reader:
         if target is None:
             return
         year = st.compare_year or target.year - 1
+        if year == target.year:
+            return  # "2026年…与2026年预算持平": a misprinted year says nothing of another
         for t in self.together.get(target, (target,)):
             self._add(
                 StatedFact(

@@ -221,6 +221,48 @@ def test_sangong_parts_and_vehicles():
     ]
 
 
+def test_budget_report_sentences_of_the_corpus():
+    # shanghai-putuo-finance-bureau-2025-budget.pdf p.7 and p.22, as its text layer reads
+    facts = facts_of(
+        [
+            "支出预算3,121.42万元,其中:财政拨款支出预算3,121.42万元,比2024年预算增加107.62万元。",
+            "政府性基金拨款支出预算0万元,与2024年预算持平;",
+            "2025年部门预算安排购置车辆0辆,其中:部级领导干部用车0辆、主要领导干部用车0辆。",
+        ],
+        2025,
+        "预算",
+    )
+    assert ("支出总计", "预算", 2025, D("3121.42"), "万元", "") in facts
+    assert ("财政拨款支出", "预算", 2024, D("3013.80"), "万元", "change") in facts
+    # the 政府性基金 part's zero is not the department's 支出总计
+    assert ("政府性基金预算财政拨款支出", "预算", 2025, D("0"), "万元", "") in facts
+    assert not [f for f in facts if f[0] == "支出总计" and f[3] == 0]
+    # vehicles to be bought are not the vehicles held
+    assert not [f for f in facts if f[0] == "车辆"]
+    assert ("购置车辆", "预算", 2025, D("0"), "辆", "") in facts
+
+
+def test_unchanged_only_of_the_figure_it_follows():
+    # shanghai-putuo-wanli-street-2023-budget.pdf p.29: a misprinted name (公务车用车运行费) is
+    # nobody's: its 持平 is not the previous sentence's 公务用车购置费
+    facts = facts_of(
+        [
+            "(二)、公务车购置及运行费21.56万元,其中:公务用车购置费0万元,比2022年预算持平。",
+            "公务车用车运行费21.56万元,比2022年预算持平,主要原因是车辆数不变。",
+            "(三)、公务接待费1.35万元。",
+            "比2022年预算持平,主要原因是公务接待费保持不变。",
+        ],
+        2023,
+        "预算",
+    )
+    assert [f for f in facts if f[5] == "unchanged"] == [
+        ("公务用车购置费", "预算", 2022, D("0"), "万元", "unchanged"),
+        ("公务接待费", "预算", 2022, D("1.35"), "万元", "unchanged"),
+    ]
+    # shanghai-putuo-justice-bureau-2026-budget.pdf p.8: "与2026年预算持平" in a 2026 budget
+    assert not [f for f in facts_of(["政府性基金拨款支出预算0万元,与2026年预算持平;"], 2026, "预算") if f[5]]
+
+
 def test_heading_names_the_subject_of_its_first_figure():
     # pingtan-beicuo-town-2016-budget.html: the part's name is the heading, its figure the sentence
     facts = read_sentences(
