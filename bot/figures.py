@@ -173,6 +173,15 @@ class FiguresMixin:
         named = q.subjects[0]
         return named if vocab.subjects[named].side not in sides and "" not in sides else None
 
+    def _other_side_not_found(self, subject: str, mlabel: str, ctx: Context) -> Answer | None:
+        """Not found, naming what was asked, when the question named the other side's subject: no
+        zero from an empty table or a "无…" sentence of the matched subject either."""
+        asked = self._names_other_side(subject, ctx)
+        if asked is None:
+            return None
+        body = self.rules.templates["not_found"].format(when="", subject=asked, mlabel=mlabel)
+        return Answer("", "no_answer", body, intent="lookup", suggestions=self.rules.examples[:3])
+
     def _stated_year(self, report: ReportInfo, ctx: Context, q) -> int:
         """The year a stated figure must be about: the one the question names, 上年, or the report's."""
         ents = ctx.ents
@@ -485,7 +494,9 @@ class FiguresMixin:
         figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
         mlabel = self.rules.measures[measure].label
         if not figs:
-            return self._not_found(self._names_other_side(subject, ctx) or subject, measure, mlabel, report, ctx, code)
+            return self._other_side_not_found(subject, mlabel, ctx) or self._not_found(
+                subject, measure, mlabel, report, ctx, code
+            )
         best = figs[0]
         conf = (
             0.95
