@@ -9,7 +9,7 @@ import re
 import sqlite3
 from decimal import ROUND_HALF_UP, Decimal
 
-from knowledge.facts import amount_of
+from knowledge.facts import MONEY, amount_of
 from knowledge.model import Citation
 from knowledge.stated import read_question
 from knowledge.stated import vocabulary as stated_vocabulary
@@ -516,7 +516,7 @@ class FiguresMixin:
                 report=report.label,
                 year=best.year,
                 subject=best.subject,
-                measure=best.stated,
+                measure=best.stated if best.unit in MONEY else "",  # 车辆 9辆, not 车辆决算 9辆
                 value=_fmt(best.value, best.unit),
                 unit=best.unit,
                 source=_source_text(best.citation),
