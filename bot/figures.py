@@ -6,9 +6,13 @@ A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``cata
 from __future__ import annotations
 
 import re
+import sqlite3
 from decimal import ROUND_HALF_UP, Decimal
 
+from knowledge.facts import MONEY, amount_of
 from knowledge.model import Citation
+from knowledge.stated import read_question
+from knowledge.stated import vocabulary as stated_vocabulary
 
 from .answer import Answer
 from .catalog import ReportInfo
@@ -22,6 +26,7 @@ from .query import (
     narrative_figure,
     sangong_figures,
     search_sentences,
+    stated_figures,
     table_figures,
 )
 from .wording import (
@@ -73,6 +78,8 @@ class FiguresMixin:
             m = self.rules.measures["budget"]
             columns = m.columns + [c for c in self.rules.measures["actual"].columns if c not in m.columns]
         ents = ctx.ents
+        if wording and self._names_other_side(subject, ctx):
+            return self._from_text(report, subject, measure, ctx, wording)  # not the other side's row
         if (
             ents
             and not own_year
@@ -84,7 +91,7 @@ class FiguresMixin:
                 )
             )
         ):
-            return self._narrative_only(report, subject, measure, ctx, wording)
+            return self._from_text(report, subject, measure, ctx, wording)
         sangong_parts = {
             SANGONG,
             *self.rules.groups.get(SANGONG, []),
@@ -93,7 +100,7 @@ class FiguresMixin:
         if subject in sangong_parts:
             return (
                 sangong_figures(self.db, ctx, report, subject, m.label)
-                or self._narrative_only(report, subject, measure, ctx, wording)
+                or self._from_text(report, subject, measure, ctx, wording)
                 or table_figures(self.db, ctx, report, subject, columns, code)
             )
         figs = table_figures(self.db, ctx, report, subject, columns, code)
@@ -103,7 +110,118 @@ class FiguresMixin:
             figs = table_figures(self.db, ctx, report, other, columns)
             if figs:
                 return figs
+        return self._from_text(report, subject, measure, ctx, wording)
+
+    def _from_text(
+        self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
+    ) -> list[Figure]:
+        """No table row: what the 说明 states of the subject, read by its grammar
+        (knowledge/stated.py); the loose narrative match only for subjects that vocabulary does not
+        know, so a sentence about 财政拨款支出 never answers 财政拨款收入."""
+        stated = self._stated(report, subject, measure, ctx, wording)
+        if stated is not None:
+            return stated
         return self._narrative_only(report, subject, measure, ctx, wording)
+
+    def _stated(
+        self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
+    ) -> list[Figure] | None:
+        """Stated facts of the subject, measure and year asked; None when the subject is not one
+        the 说明 grammar knows (or the knowledge base predates stated facts). The question's own
+        words decide where they name one subject (一般公共预算财政拨款支出 is not 财政拨款收入, and
+        its 预算 asks no budget); a question using the other side's words (收入 vs 支出) gets none."""
+        vocab = stated_vocabulary()
+        names = [n for n, spec in vocab.subjects.items() if subject in spec.asked_as]
+        q = read_question(ctx.question, vocab) if wording and ctx.question else None
+        ents = ctx.ents
+        surfaces = [m.surface for m in ents.subjects] if ents else []
+        phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
+        if phrase and (not names or all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as):
+            names = list(q.subjects)  # the question's own, longer name
+        else:
+            phrase = ""
+        rest = [w for w in (ents.rest.split() if ents and wording else []) if w not in generic_words(self.rules)]
+        if not names or any(w not in phrase for w in rest):
+            return None  # words the subject does not explain (政府采购货物支出): not the total's figure
+        if q is not None and any(
+            vocab.subjects[n].side and q.sides and vocab.subjects[n].side not in q.sides for n in names
+        ):
+            return []
+        default = vocab.default_measure.get(report.kind, "")
+        budget = vocab.budget_measures
+        asked = q.measure if q is not None else None
+        if asked is None and measure == "budget" and budget:
+            # a budget asked before (预算呢 → 三公经费的), not the 预算 inside a name (一般公共预算…)
+            worded = q is not None and any(w in ctx.question for w, m in vocab.measure_of.items() if m in budget)
+            asked = default if worded else budget[0]
+        asked = asked or default
+        measures = list(budget) if budget and asked == budget[0] else [asked]
+        try:
+            return stated_figures(self.db, ctx, report, names, measures, self._stated_year(report, ctx, q))
+        except sqlite3.OperationalError:
+            return None  # a knowledge base written before stated facts, opened read-only
+
+    def _names_other_side(self, subject: str, ctx: Context) -> str | None:
+        """The subject the question names when it is of the other side than the one matched
+        ("财政拨款支出" matched as 财政拨款收入 by its first four characters): then no row of the
+        matched subject answers, and a "not found" names what was asked."""
+        vocab = stated_vocabulary()
+        sides = {vocab.subjects[n].side for n, spec in vocab.subjects.items() if subject in spec.asked_as}
+        q = read_question(ctx.question, vocab) if ctx.question and sides else None
+        if q is None or len(q.subjects) != 1 or not vocab.subjects[q.subjects[0]].side:
+            return None
+        named = q.subjects[0]
+        return named if vocab.subjects[named].side not in sides and "" not in sides else None
+
+    def _other_side_not_found(self, subject: str, mlabel: str, ctx: Context) -> Answer | None:
+        """Not found, naming what was asked, when the question named the other side's subject: no
+        zero from an empty table or a "无…" sentence of the matched subject either."""
+        asked = self._names_other_side(subject, ctx)
+        if asked is None:
+            return None
+        body = self.rules.templates["not_found"].format(when="", subject=asked, mlabel=mlabel)
+        return Answer("", "no_answer", body, intent="lookup", suggestions=self.rules.examples[:3])
+
+    def _stated_year(self, report: ReportInfo, ctx: Context, q) -> int:
+        """The year a stated figure must be about: the one the question names, 上年, or the report's."""
+        ents = ctx.ents
+        other = [y for y in (ents.years if ents else []) if y != report.year]
+        if other:
+            return other[0]
+        if (q is not None and q.previous) or (
+            ents and ents.relative_year in self.rules.word("figures_figures_2")
+        ):
+            return report.year - 1
+        return report.year
+
+    def _note_stated(
+        self, ans: Answer, best: Figure, figs: list[Figure], report: ReportInfo, measure: str, ctx: Context
+    ) -> None:
+        """A table answer whose 说明 states another figure: the table wins, and the answer says so.
+        A stated answer whose 说明 states another figure elsewhere: said too, with both sentences."""
+        if best.stated:
+            other = next((f for f in figs[1:] if f.stated == best.stated and not f.derived and not best.derived), None)
+            if other is not None:
+                note = self.rules.templates["stated_elsewhere"].format(
+                    value=_fmt(other.value, other.unit), unit=other.unit, source=_source_text(other.citation)
+                )
+                ans.notes.append(note)
+                ans.text += note
+                ans.citations.append(other.citation)
+            return
+        if best.citation.table is None or self._other_year(report, ctx):
+            return
+        stated = [f for f in self._stated(report, best.subject, measure, ctx, wording=False) or [] if not f.derived]
+        shown = amount_of(best.value, best.unit)
+        other = next((f for f in stated if amount_of(f.value, f.unit)[1] == shown[1]), None)
+        if other is None or amount_of(other.value, other.unit) == shown:
+            return
+        note = self.rules.templates["stated_disagrees"].format(
+            value=_fmt(other.value, other.unit), unit=other.unit, source=_source_text(other.citation)
+        )
+        ans.notes.append(note)
+        ans.text += note
+        ans.citations.append(other.citation)
 
     def _wording(self, question: str, forms: list[str]) -> tuple[frozenset[str], frozenset[str]]:
         """The question's character pairs without the subject's names: all of them (measure words
@@ -376,7 +494,9 @@ class FiguresMixin:
         figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
         mlabel = self.rules.measures[measure].label
         if not figs:
-            return self._not_found(subject, measure, mlabel, report, ctx, code)
+            return self._other_side_not_found(subject, mlabel, ctx) or self._not_found(
+                subject, measure, mlabel, report, ctx, code
+            )
         best = figs[0]
         conf = (
             0.95
@@ -391,7 +511,18 @@ class FiguresMixin:
             unit=best.unit,
             source=_source_text(best.citation),
         )
-        if best.citation.table is None:
+        if best.stated:
+            body = T["stated_figure_derived" if best.derived else "stated_figure"].format(
+                report=report.label,
+                year=best.year,
+                subject=best.subject,
+                measure=best.stated if best.unit in MONEY else "",  # 车辆 9辆, not 车辆决算 9辆
+                value=_fmt(best.value, best.unit),
+                unit=best.unit,
+                source=_source_text(best.citation),
+                sentence=best.citation.quote,
+            )
+        elif best.citation.table is None:
             body = T["narrative"].format(
                 report=report.label,
                 context=_clause(best),
@@ -412,6 +543,7 @@ class FiguresMixin:
         if best.empty_cell:
             ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
         self._note_other_tables(ans, best, figs)
+        self._note_stated(ans, best, figs, report, measure, ctx)
         return ans
 
     def _other_year(self, report: ReportInfo, ctx: Context) -> bool:

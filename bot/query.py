@@ -32,6 +32,9 @@ class Figure:
     table_code: str | None = None
     empty_cell: bool = False  # the report printed nothing: zero
     table_title: str = ""
+    stated: str = ""  # a figure the 说明 states (knowledge/stated.py): its measure; '' otherwise
+    derived: str = ""  # a stated previous-year figure computed from a stated change ('change')
+    year: int | None = None  # the year a stated figure is about
 
 
 class QueryCache:
@@ -434,3 +437,42 @@ def findings_for(
         if cited & lines and r["message"] not in out:
             out.append(r["message"])
     return out
+
+
+def stated_figures(
+    db: sqlite_utils.Database,
+    log: QueryLog,
+    report: ReportInfo,
+    subjects: list[str],
+    measures: list[str],
+    year: int,
+) -> list[Figure]:
+    """Figures the report's 说明 states for these subjects, of the first measure (in the order
+    given) that has any, for one year; printed figures before ones computed from a stated change.
+    One figure per distinct value: the value the report states most often first (a 说明 that says
+    1.53 once and 0 three times of one item contradicts itself; the answer notes the other), then
+    in the order stated."""
+    if not subjects or not measures:
+        return []
+    marks = ",".join("?" * len(subjects))
+    for measure in measures:
+        rows = log.run(
+            db,
+            f"SELECT * FROM stated_facts WHERE report_id = ? AND subject IN ({marks}) AND measure = ? AND year = ?"
+            " ORDER BY derived != '', COALESCE(page, 0), line, id",
+            [report.id, *subjects, measure, int(year)],
+        )
+        out: dict[tuple[Decimal, str], Figure] = {}
+        times: dict[tuple[Decimal, str], int] = {}
+        for r in rows:
+            key = (Decimal(r["value"]), r["unit"])
+            times[key] = times.get(key, 0) + (0 if r["derived"] else 1)
+            c = sentence_citation(report, {**r, "sentence": r["quote"]})
+            f = Figure(
+                r["subject"], Decimal(r["value"]), r["unit"], c, column=measure, stated=measure,
+                derived=r["derived"] or "", year=r["year"],
+            )
+            out.setdefault(key, f)
+        if out:
+            return sorted(out.values(), key=lambda f: -times[(f.value, f.unit)])
+    return []

@@ -18,10 +18,9 @@ sum or a comparison across reports is one query over an index:
 * the citation: ``table_id``/``row_id`` (or ``sentence_id``), ``table_label``, ``row_label``,
   ``column_name``, ``quote`` (the printed line or sentence), ``line``, ``page``.
 
-``source`` is ``table`` for these rows; facts read from narrative sentences (subject, measure,
-side, year, unit, sentence) go into the same table with ``source = 'text'``, ``side`` set and
-``sentence_id``/``quote`` as the citation (see docs/schema.md). A report's facts are written in the
-report's transaction and deleted with it.
+``source`` is ``table`` for these rows. Figures the narrative states are in ``stated_facts``
+(``knowledge/stated.py``; see docs/schema.md for why they are kept apart). A report's facts are
+written in the report's transaction and deleted with it.
 """
 
 from __future__ import annotations

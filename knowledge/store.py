@@ -24,11 +24,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import catalog, facts
+from . import catalog, facts, stated
 from .model import ParsedReport
 from .segment import segmented
 
-SCHEMA_VERSION = 2  # 2: facts, catalog tables, cells.amount, FTS declared for Datasette
+SCHEMA_VERSION = 3  # 2: facts, catalog tables, cells.amount, FTS declared for Datasette; 3: stated_facts
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -141,6 +141,7 @@ _CHILD_TABLES = (
     "unplaced_lines",
     "facts",
     "catalog_aliases",
+    "stated_facts",
 )
 
 
@@ -244,10 +245,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         m = re.search(r"IF NOT EXISTS\s+(\w+)", stmt)
         return m.group(1) if m else ""
 
-    statements += [s for s in (facts.SCHEMA + catalog.SCHEMA).split(";") if s.strip()]
+    statements += [s for s in (facts.SCHEMA + catalog.SCHEMA + stated.SCHEMA).split(";") if s.strip()]
     if all(name_of(s) in existing for s in statements):
         return
     migrate = "reports" in existing and "facts" not in existing
+    restate = "reports" in existing and "stated_facts" not in existing  # version 2: read them once
     with db.atomic():
         if migrate:
             _migrate_index(db, existing)
@@ -259,6 +261,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild')")
             facts.rebuild(db)
             catalog.rebuild(db)
+        if restate:
+            stated.rebuild(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -371,7 +375,8 @@ def store_report(
         )
         rid = cur.lastrowid
         ids = _write_tables(db, rid, report)
-        _write_narrative(db, rid, report, tokens)
+        sentence_ids = _write_narrative(db, rid, report, tokens)
+        stated.write(db, rid, report, sentence_ids)
         _write_performance(db, rid, report)
         facts.write(db, rid, report, ids)
         catalog.add_report(db, rid, m.department, m.region, catalog.report_words(report))
@@ -454,7 +459,8 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
 
 def _write_narrative(
     db: sqlite_utils.Database, rid: int, report: ParsedReport, tokens_of: dict[str, str] | None = None
-) -> None:
+) -> dict[tuple[int, str], int]:
+    """Sections, sentences, terms and narrative figures; returns (line, sentence) → sentence id."""
     sentence_ids: dict[tuple[int, str], int] = {}
     for s in report.sections:
         cur = db.execute(
@@ -501,6 +507,7 @@ def _write_narrative(
             for f in report.figures
         ],
     )
+    return sentence_ids
 
 
 def _write_performance(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> None:
