@@ -277,7 +277,9 @@ def _migrate_index(db: sqlite_utils.Database, existing: set[str]) -> None:
             " AND ABS(CAST(value AS REAL)) < 1e13"
         )
     if "search_text" not in {r[1] for r in db.execute("PRAGMA table_xinfo(sentences)").fetchall()}:
-        db.execute(f"ALTER TABLE sentences ADD COLUMN search_text TEXT GENERATED ALWAYS AS ({SEARCH_TEXT_SQL}) VIRTUAL")
+        db.execute(
+            f"ALTER TABLE sentences ADD COLUMN search_text TEXT GENERATED ALWAYS AS ({SEARCH_TEXT_SQL}) VIRTUAL"
+        )
     if "sentences_fts" in existing:
         db.execute("DROP TABLE sentences_fts")
         existing.discard("sentences_fts")

@@ -1,0 +1,283 @@
+"""Word and Excel reports, and reports published as several files (bundles).
+
+Metamorphic round trips: the reference report and corpus reports are written out by the test
+itself into .docx (python-docx) and .xlsx (openpyxl), the way a department publishes them
+(headings, paragraphs, Word/Excel tables; the tables in a workbook and the 说明 in a Word file),
+and must read to exactly the same facts (tables, rows, cells, sentences, figures) as the originals.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from docx.enum.text import WD_BREAK
+from openpyxl.styles import Font
+
+from knowledge.ingest import read_report
+from knowledge.markdown import table_cells
+from knowledge.numbers import nfkc
+from knowledge.pages import UNIT, PageReader, _financial, is_table_title
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+REFERENCE = SHARED / "reports" / "guiyang-12345-hotline-2024-final.md"
+CORPUS = [
+    SHARED / "corpus" / "shanghai-putuo-ecology-environment-bureau-2025-final.pages.json",
+    SHARED / "corpus" / "shanghai-putuo-yichuanlu-street-2025-final.pages.json",
+]
+
+
+# -- the facts a report states, without where they stand -------------------------------------------
+
+
+def facts(r) -> dict:
+    tables = [
+        (
+            t.code,
+            t.title,
+            t.unit,
+            tuple(t.columns),
+            t.empty,
+            t.empty_reason,
+            tuple(t.notes),
+            tuple(
+                (
+                    row.name,
+                    row.code,
+                    row.group,
+                    row.row_no,
+                    row.is_total,
+                    tuple((c.column, c.raw, c.value) for c in row.cells),
+                )
+                for row in t.rows
+            ),
+        )
+        for t in r.tables
+    ]
+    sentences = [(tuple(s.path), tuple(x.text for x in s.sentences)) for s in r.sections if s.sentences]
+    return {
+        "meta": (r.meta.department, r.meta.year, r.meta.kind, r.meta.title, r.meta.region, r.meta.scope),
+        "tables": tables,
+        "sentences": sentences,
+        "figures": [
+            (f.context, f.value, f.unit, f.raw, f.sentence, tuple(f.section_path)) for f in r.figures
+        ],
+        "terms": [(t.term, t.definition) for t in r.terms],
+        "performance": [
+            (
+                p.project,
+                p.unit,
+                sorted(p.funds.items()),
+                [(i.name, i.target, i.actual, i.score) for i in p.indicators],
+            )
+            for p in r.performance
+        ],
+        "unplaced": sorted((u.text.strip(), u.reason) for u in r.unplaced),
+    }
+
+
+def assert_same_facts(got, want, skip: tuple[str, ...] = ()) -> None:
+    a, b = facts(got), facts(want)
+    for key in a:
+        if key in skip:
+            continue
+        assert a[key] == b[key], key
+
+
+# -- writers: what a department's Word / Excel file of the same report holds -------------------------
+
+
+def _docx_table(d, rows: list[list[str]], ragged: bool) -> None:
+    width = max(len(r) for r in rows)
+    t = d.add_table(rows=len(rows), cols=width)
+    for tr, cells in zip(t.rows, rows, strict=True):
+        tcs = tr.cells
+        for tc, text in zip(tcs, cells, strict=False):
+            if text:
+                tc.text = text
+        if ragged:  # a tab-separated line ends where it ends: so does the Word row
+            for tc in tr._tr.tc_lst[len(cells) :]:
+                tr._tr.remove(tc)
+
+
+def markdown_to_docx(text: str, keep=lambda raw: True) -> bytes:
+    """``#`` headings as Heading styles, paragraphs, tab-separated lines as Word tables."""
+    d = docx.Document()
+    rows: list[list[str]] = []
+    for raw in text.splitlines() + [""]:
+        cells = table_cells(raw)
+        if cells is not None and keep(raw):
+            if cells:
+                rows.append(cells)
+            continue
+        if rows:
+            _docx_table(d, rows, ragged=True)
+            rows = []
+        if not raw.strip() or not keep(raw):
+            continue
+        s = raw.strip()
+        if s.startswith("#"):
+            d.add_paragraph(s.lstrip("#").strip(), style=f"Heading {min(len(s) - len(s.lstrip('#')), 9)}")
+        else:
+            d.add_paragraph(raw)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def markdown_table_sections(text: str) -> tuple[list[list[str]], list[str]]:
+    """The reference split as a department splits it: each table's part (its title heading up to
+    the next heading) for the workbook, everything else (the 说明) for the Word file."""
+    tables: list[list[str]] = []
+    rest: list[str] = []
+    current: list[str] | None = None
+    for raw in text.splitlines():
+        s = raw.strip()
+        if s.startswith("#"):
+            title = s.lstrip("#").strip().replace(" ", "")
+            current = [raw] if title.endswith("表") and len(title) <= 40 and "目录" not in title else None
+            if current is not None:
+                tables.append(current)
+                continue
+        (current if current is not None else rest).append(raw)
+    return tables, rest
+
+
+def _put(ws, r: int, c: int, raw: str) -> None:
+    """A cell as Excel holds it: amounts as numbers with the format that shows them as printed."""
+    s = raw.strip()
+    m = re.fullmatch(r"-?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)", s)
+    cell = ws.cell(row=r, column=c)
+    if (
+        m
+        and raw == s
+        and (m.group(2) or "," in s or m.group(3))
+        and not s.startswith("0" + s[1:2])
+        or (
+            m
+            and raw == s
+            and not m.group(2)
+            and not m.group(3)
+            and "," not in s
+            and not s.startswith("0")
+            and len(s) < 12
+        )
+    ):
+        value = Decimal(s.rstrip("%").replace(",", ""))
+        digits = "0" + ("." + "0" * len(m.group(2)) if m.group(2) else "")
+        fmt = ("#,##" if "," in s else "") + digits + ("%" if m.group(3) else "")
+        if m.group(3):
+            value /= 100
+        cell.value = (
+            int(value)
+            if value == value.to_integral_value() and not m.group(2) and not m.group(3)
+            else float(value)
+        )
+        cell.number_format = fmt if (m.group(2) or "," in s or m.group(3)) else "General"
+    elif raw:
+        cell.value = raw
+
+
+def markdown_tables_to_xlsx(parts: list[list[str]]) -> bytes:
+    """One sheet per table: its title bold (a marked heading), then its lines and grid rows."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for i, lines in enumerate(parts, 1):
+        ws = wb.create_sheet(f"表{i}")
+        r = 0
+        for raw in lines:
+            cells = table_cells(raw)
+            if cells == [] or (cells is None and not raw.strip()):
+                continue
+            r += 1
+            if cells is None:
+                s = raw.strip()
+                ws.cell(row=r, column=1, value=s.lstrip("#").strip())
+                if s.startswith("#"):
+                    ws.cell(row=r, column=1).font = Font(bold=True)
+                continue
+            for c, text in enumerate(cells, 1):
+                _put(ws, r, c, text)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def page_layout(pages: list[str], tables: list[list[list[list[str]]]]):
+    """Each page as ('line', text) and ('grid', rows) in order: a grid stands where the page
+    text first prints one of its rows (the lines the page reader reads from that grid)."""
+    out = []
+    for text, grids in zip(pages, tables, strict=True):
+        lines = text.splitlines()
+        has_title = any(is_table_title(ln) for ln in lines)
+        grids = [g for g in grids if PageReader._usable(g) and (has_title or _financial(g))]
+        hay = [PageReader._haystack(g) for g in grids]
+        items, placed = [], set()
+        for ln in lines:
+            toks = nfkc(ln).split()
+            owner = next((gi for gi, h in enumerate(hay) if toks and all(t in h for t in toks)), None)
+            if owner is not None and not is_table_title(ln) and not UNIT.search(nfkc(ln)):
+                if owner not in placed:
+                    placed.add(owner)
+                    items.append(("grid", grids[owner]))
+                continue
+            items.append(("line", ln))
+        items += [("grid", g) for gi, g in enumerate(grids) if gi not in placed]
+        out.append(items)
+    return out
+
+
+def pages_to_docx(layout) -> bytes:
+    d = docx.Document()
+    for pno, items in enumerate(layout):
+        if pno:
+            d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        for kind, item in items:
+            if kind == "grid":
+                _docx_table(d, item, ragged=False)
+            else:
+                d.add_paragraph(item)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def _load(path: Path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data["page_texts"], data["page_tables"]
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+# -- round trips ---------------------------------------------------------------------------------------
+
+
+def test_reference_as_docx_reads_to_the_same_facts(tmp_path: Path) -> None:
+    original = read_report(REFERENCE)
+    p = _write(tmp_path, "guiyang.docx", markdown_to_docx(REFERENCE.read_text(encoding="utf-8")))
+    got = read_report(p)
+    assert got.meta.source_format == "docx"
+    assert_same_facts(got, original)
+    sangong = got.table("公开10表")
+    assert sangong is not None and len(got.tables) == len(original.tables) >= 10
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name.split("-")[2])
+def test_corpus_report_as_docx_reads_to_the_same_facts(tmp_path: Path, path: Path) -> None:
+    original = read_report(path)
+    pages, tables = _load(path)
+    p = _write(tmp_path, "report.docx", pages_to_docx(page_layout(pages, tables)))
+    got = read_report(p)
+    assert got.meta.source_format == "docx"
+    assert len(got.tables) >= 8
+    assert_same_facts(got, original)
