@@ -66,6 +66,94 @@ def read_report(path: str | os.PathLike, on_page: Callable[[int, int], None] | N
     return report
 
 
+def read_bundle(paths: Iterable[str | os.PathLike]) -> ParsedReport:
+    """One report published as several files (the tables as an .xlsx, the 说明 as a .docx, .html
+    or .md), read part by part and joined in the order given; every Source names its file.
+
+    The metadata comes from whichever part prints the title; a part that prints none (a workbook
+    of tables) is read under that title. Parts naming different reports are refused, never mixed.
+    A part that fails fails the bundle, naming the part."""
+
+    files = [str(Path(p)) for p in paths]
+    if len(files) < 1:
+        raise ReportError("报告组里没有文件 (a bundle needs at least one file)")
+    parts: list[ParsedReport | None] = []
+    for f in files:
+        try:
+            parts.append(read_report(f))
+        except ReportError as e:
+            if not e.message.startswith(NO_TITLE):
+                raise ReportError(f"{f}: {e.message}", f, e.line) from None
+            parts.append(None)
+    known = [p for p in parts if p is not None]
+    if not known:
+        raise ReportError(
+            f"报告组的文件都没有标题（年度和“决算/预算”）: {NO_TITLE} (no part names the report)", files[0]
+        )
+    meta = known[0].meta
+    for p in known[1:]:
+        if (p.meta.department, p.meta.year, p.meta.kind) != (meta.department, meta.year, meta.kind):
+            raise ReportError(
+                f"报告组的文件属于不同报告：{meta.department}{meta.year}年{meta.kind} 与 "
+                f"{p.meta.department}{p.meta.year}年{p.meta.kind} (the files are parts of different reports)",
+                p.meta.source_path,
+            )
+    hint = f"{meta.department}{meta.year}年度{meta.scope or '部门'}{meta.kind}"
+    for i, f in enumerate(files):
+        if parts[i] is None:
+            parts[i] = _read_part(f, hint)
+    return _join_parts(files, [p for p in parts if p is not None], meta)
+
+
+NO_TITLE = "不是部门预算/决算公开报告"
+
+
+def _read_part(path: str, title_hint: str) -> ParsedReport:
+    """A part without a title of its own, read under the bundle's (Word and Excel readers)."""
+    import inspect
+
+    from .readers import HEAD_BYTES, reader_for
+
+    data = Path(path).read_bytes()
+    reader = reader_for(data[:HEAD_BYTES], path)
+    if reader.parse is None or "title_hint" not in inspect.signature(reader.parse).parameters:
+        raise ReportError(f"{path}: {NO_TITLE}：这个文件没有标题，也不能借用报告组的标题 (no title)", path)
+    try:
+        report = reader.parse(data, path, None, title_hint=title_hint)
+    except ReportError as e:
+        raise ReportError(f"{path}: {e.message}", path, e.line) from None
+    report.meta.sha256 = hashlib.sha256(data).hexdigest()
+    return report
+
+
+def _join_parts(files: list[str], parts: list[ParsedReport], meta) -> ParsedReport:
+    from dataclasses import replace
+
+    from .assemble import _canonical_names, _declared_empty
+    from .docx_reader import each_source
+
+    joined = ParsedReport(meta=replace(meta))
+    for f, p in zip(files, parts, strict=True):
+        for src in each_source(p):
+            src.file = f
+        joined.tables += p.tables
+        joined.sections += p.sections
+        joined.terms += p.terms
+        joined.performance += p.performance
+        joined.figures += p.figures
+        joined.unplaced += p.unplaced
+    # what reads across the report: names completed from other tables, empty tables declared so
+    # in the 说明 (which is in another file)
+    _canonical_names(joined.tables)
+    for t in joined.tables:
+        if t.empty and not t.empty_reason:
+            t.empty_reason = _declared_empty(t, joined)
+    joined.meta.sha256 = hashlib.sha256(" ".join(p.meta.sha256 for p in parts).encode()).hexdigest()
+    joined.meta.source_path = " + ".join(files)
+    joined.meta.source_format = "+".join(p.meta.source_format for p in parts)
+    return joined
+
+
 def run_checks(report: ParsedReport) -> list:
     from .checks import run_checks as _run
 
@@ -121,13 +209,14 @@ def prepare(
     kind: str | None = None,
     segment: bool = False,
     on_page: Callable[[int, int], None] | None = None,
+    read: Callable[[str, Callable | None], ParsedReport] = read_report,
 ) -> Prepared | Outcome:
     """Everything of an ingest that needs no knowledge base: parse, validate, check (and, for a
     worker process, segment the sentences). A failure is returned as a ``failed`` Outcome."""
     from .validate import validate
 
     try:
-        report = read_report(path, on_page)
+        report = read(path, on_page)
     except ReportError as e:
         return Outcome(path, "failed", e.message, line=e.line)
     except RecursionError:
@@ -200,6 +289,26 @@ def _store(db: sqlite_utils.Database, path: str, p: Prepared, replace: bool) -> 
         findings=res.findings,
         unplaced=res.unplaced,
     )
+
+
+def ingest_bundle(
+    db: sqlite_utils.Database,
+    paths: Iterable[str | os.PathLike],
+    department: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    replace: bool = False,
+) -> Outcome:
+    """Ingest several files (or the report files of a folder) as the parts of one report
+    (:func:`read_bundle`); nothing is written unless the joined report passes."""
+    files = expand(paths)
+    name = " + ".join(files)
+    if not files:
+        return Outcome(name, "failed", "报告组里没有文件 (no files in the bundle)")
+    parsed = prepare(name, department, year, kind, read=lambda _name, _on_page: read_bundle(files))
+    if isinstance(parsed, Outcome):
+        return parsed
+    return _store(db, name, parsed, replace)
 
 
 def _prepare_job(args: tuple) -> Prepared | Outcome:

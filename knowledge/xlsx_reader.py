@@ -211,14 +211,19 @@ def _xls_text(book, cell, xf) -> str:
 # -- sheets into lines and grids ----------------------------------------------------------------------
 
 
-def _is_line(row: SheetRow, in_grid: bool) -> bool:
-    """A title, unit, 部门 or note row rather than a row of the table."""
+def _is_line(row: SheetRow, in_grid: bool, alone: bool) -> bool:
+    """A title, unit, 部门 or note row rather than a row of the table. A single short label
+    (项目, 合计, a header cell over merged columns) stays in the table unless a blank row
+    follows it (``alone``) or it is styled as a title."""
     filled = [c.strip() for c in row.cells if c.strip()]
     if all(_META.match(c.replace(" ", "")) for c in filled):
         return True
     if len(filled) != 1:
         return False
-    return not in_grid or is_table_title(filled[0]) or bool(re.search(r"[。；]", filled[0]))
+    text = filled[0]
+    if is_table_title(text) or re.search(r"[。；;]|[:：]\s*\S", text) or len(text) > 40:
+        return True  # a sentence, a title, or a 填报日期: / 联系人: line
+    return not in_grid and (row.bold or alone)
 
 
 def sheet_blocks(rows: list[SheetRow]) -> list[tuple[str, int, object]]:
@@ -230,7 +235,8 @@ def sheet_blocks(rows: list[SheetRow]) -> list[tuple[str, int, object]]:
         if not any(c.strip() for c in row.cells):
             grid = None
             continue
-        if _is_line(row, grid is not None):
+        alone = n == len(rows) or not any(c.strip() for c in rows[n].cells)
+        if _is_line(row, grid is not None, alone):
             grid = None
             out.append(("line", n, row))
             continue
@@ -269,8 +275,6 @@ def parse_sheets(
                     continue
                 for rn, row in zip(range(n, n + len(item)), _grid(item), strict=True):
                     cells = [" ".join(c.replace("\t", " ").split("\n")) for c in row]
-                    while cells and not cells[-1].strip():
-                        cells.pop()
                     lines.append("\t".join(cells) + ("\t" if len(cells) == 1 else ""))
                     where.append((sno, item[rn - n][0]))
         text = "\n".join(lines)
