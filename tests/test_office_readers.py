@@ -302,11 +302,11 @@ def test_reference_as_xlsx_tables_and_docx_text_bundle_reads_to_the_same_facts(t
     assert_same_facts(got, original, skip=("sentences",))
     # the same sentences; those of the 说明 under the same headings (the lines printed beside a
     # 自评表 stand in the workbook, under its headings: which part of the 说明 they were in is lost)
-    assert _sentences(got) == _sentences(original)
+    assert sorted(_sentences(got)) == sorted(_sentences(original))
     in_text = [
         (tuple(s.path), tuple(x.text for x in s.sentences))
         for s in got.sections
-        if s.source.file == str(text)
+        if s.source.file == str(text) and s.sentences
     ]
     assert set(in_text) <= set(facts(original)["sentences"]) and len(in_text) >= 20
     sangong = got.table("公开10表")
