@@ -42,6 +42,7 @@ _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 class SheetRow:
     cells: tuple[str, ...]
     bold: bool  # every filled cell bold: a marked title in a spreadsheet
+    extent: int = 0  # cells the file holds in this row (a bordered empty cell counts: a column)
 
 
 # -- numbers as shown -----------------------------------------------------------------------------
@@ -107,6 +108,7 @@ def _check_cells(path: str, sheet: str, rows: int, cols: int, total: int, limits
 def xlsx_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tuple[str, list[SheetRow]]]:
     """Each worksheet's name and rows, bounded by its declared dimension before any row is read."""
     import openpyxl
+    from openpyxl.cell.read_only import EmptyCell
 
     z = open_zip(data, path, "Excel")
     if "xl/workbook.xml" not in z.namelist():
@@ -131,7 +133,10 @@ def xlsx_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tup
             for n, row in enumerate(ws.iter_rows(), 1):
                 _check_cells(path, ws.title, n, len(row), total, limits)
                 cells = tuple(_text(c.value, getattr(c, "number_format", None)) for c in row)
-                out.append(SheetRow(cells, _bold(row, cells)))
+                extent = next(
+                    (i + 1 for i in range(len(row) - 1, -1, -1) if not isinstance(row[i], EmptyCell)), 0
+                )
+                out.append(SheetRow(cells, _bold(row, cells), extent))
             yield ws.title, out
     except ReportError:
         raise
@@ -183,7 +188,9 @@ def xls_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tupl
                 cells.append(_xls_text(book, cell, xf))
                 bolds.append(bool(xf and book.font_list[xf.font_index].bold))
             filled = [b for b, t in zip(bolds, cells, strict=True) if t.strip()]
-            out.append(SheetRow(tuple(cells), bool(filled) and len(filled) <= 2 and all(filled)))
+            held = [c for c in range(sh.ncols) if sh.cell_type(r, c) != xlrd.XL_CELL_EMPTY]
+            extent = held[-1] + 1 if held else 0
+            out.append(SheetRow(tuple(cells), bool(filled) and len(filled) <= 2 and all(filled), extent))
         book.unload_sheet(i)
         yield sh.name, out
 
@@ -248,7 +255,8 @@ def sheet_blocks(rows: list[SheetRow]) -> list[tuple[str, int, object]]:
 
 
 def _grid(rows: list[tuple[int, SheetRow]]) -> list[list[str]]:
-    width = max(max((i + 1 for i, c in enumerate(r.cells) if c.strip()), default=0) for _, r in rows)
+    width = max(max((i + 1 for i, c in enumerate(r.cells) if c.strip()), default=r.extent) for _, r in rows)
+    width = max(width, max(r.extent for _, r in rows))
     return [
         [c.replace("\r\n", "\n") for c in r.cells[:width]] + [""] * (width - len(r.cells[:width]))
         for _, r in rows

@@ -18,13 +18,14 @@ import docx
 import openpyxl
 import pytest
 from docx.enum.text import WD_BREAK
-from openpyxl.styles import Font
+from openpyxl.styles import Border, Font, Side
 
 from knowledge.ingest import read_bundle, read_report
 from knowledge.markdown import table_cells
 from knowledge.narrative import PART
 from knowledge.numbers import nfkc
-from knowledge.pages import UNIT, PageReader, _financial, is_table_title
+from knowledge.pages import _NOTE as NOTE
+from knowledge.pages import DEPT_LINE, UNIT, PageReader, _financial, is_table_title
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REFERENCE = SHARED / "reports" / "guiyang-12345-hotline-2024-final.md"
@@ -158,36 +159,21 @@ def markdown_table_sections(text: str) -> tuple[list[list[str]], list[str]]:
 
 
 def _put(ws, r: int, c: int, raw: str) -> None:
-    """A cell as Excel holds it: amounts as numbers with the format that shows them as printed."""
+    """A cell as Excel holds it: amounts as numbers with the format that shows them as printed
+    (4,733.14 under #,##0.00, 0.00 under 0.00, 100% under 0%), codes as integers, text as text."""
     s = raw.strip()
     m = re.fullmatch(r"-?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)", s)
     cell = ws.cell(row=r, column=c)
-    if (
-        m
-        and raw == s
-        and (m.group(2) or "," in s or m.group(3))
-        and not s.startswith("0" + s[1:2])
-        or (
-            m
-            and raw == s
-            and not m.group(2)
-            and not m.group(3)
-            and "," not in s
-            and not s.startswith("0")
-            and len(s) < 12
-        )
-    ):
+    if m and raw == s and not re.match(r"-?0\d", s) and len(m.group(1)) <= 12:
+        decimals, percent, comma = m.group(2) or "", m.group(3), "," in s
         value = Decimal(s.rstrip("%").replace(",", ""))
-        digits = "0" + ("." + "0" * len(m.group(2)) if m.group(2) else "")
-        fmt = ("#,##" if "," in s else "") + digits + ("%" if m.group(3) else "")
-        if m.group(3):
-            value /= 100
-        cell.value = (
-            int(value)
-            if value == value.to_integral_value() and not m.group(2) and not m.group(3)
-            else float(value)
-        )
-        cell.number_format = fmt if (m.group(2) or "," in s or m.group(3)) else "General"
+        if decimals or percent or comma:
+            cell.value = float(value / 100 if percent else value)
+            cell.number_format = (
+                ("#,##" if comma else "") + "0" + ("." + "0" * len(decimals) if decimals else "") + percent
+            )
+        else:
+            cell.value = int(value)
     elif raw:
         cell.value = raw
         cell.data_type = "s"  # text, even when it starts with = (=100%), not a formula
@@ -313,3 +299,58 @@ def test_reference_as_xlsx_tables_and_docx_text_bundle_reads_to_the_same_facts(t
     assert sangong is not None and sangong.source.file == str(xlsx) and sangong.source.page == 10
     sentence = next(s for sec in got.sections for s in sec.sentences if "672.13" in s.text)
     assert sentence.source.file == str(text)
+
+
+GRID = Border(*(Side(style="thin"),) * 4)
+
+
+def _table_matter(line: str) -> bool:
+    """A line printed with a table (its title, unit, 部门 line, note), not part of the 说明."""
+    n = nfkc(line)
+    return is_table_title(line) or bool(UNIT.search(n) or DEPT_LINE.match(n) or NOTE.match(n))
+
+
+def pages_to_xlsx(layout) -> bytes:
+    """Each page's tables, with their titles, units and notes, as one sheet (a blank row between)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for pno, items in enumerate(layout, 1):
+        ws = wb.create_sheet(f"第{pno}页")
+        r = 0
+        for kind, item in items:
+            if kind == "grid":
+                for cells in item:
+                    r += 1
+                    for c, text in enumerate(cells, 1):
+                        _put(ws, r, c, text)
+                        ws.cell(row=r, column=c).border = GRID  # a table's cells are ruled
+            elif item.strip() and _has_grid(items) and _table_matter(item):
+                r += 1
+                ws.cell(row=r, column=1, value=item.strip()).data_type = "s"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def narrative_only(layout):
+    return [
+        [(k, x) for k, x in items if k == "line" and not (_has_grid(items) and _table_matter(x))]
+        for items in layout
+    ]
+
+
+def _has_grid(items) -> bool:
+    return any(k == "grid" for k, _ in items)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name.split("-")[2])
+def test_corpus_report_as_xlsx_tables_and_docx_text_bundle_reads_to_the_same_facts(
+    tmp_path: Path, path: Path
+) -> None:
+    original = read_report(path)
+    layout = page_layout(*_load(path))
+    xlsx = _write(tmp_path, "tables.xlsx", pages_to_xlsx(layout))
+    text = _write(tmp_path, "说明.docx", pages_to_docx(narrative_only(layout)))
+    got = read_bundle([text, xlsx])
+    assert got.meta.source_format == "docx+xlsx"
+    assert_same_facts(got, original)
