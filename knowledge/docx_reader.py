@@ -365,7 +365,9 @@ def drop_page(report: ParsedReport, page: int) -> None:
 def parse_zip(data: bytes, path: str, on_page: Callable | None = None, title_hint: str | None = None):
     """A zip package, told apart by what it holds: a Word document, an Excel workbook, an
     OpenDocument file (refused: save as .docx/.xlsx) or an archive (refused: extract it)."""
-    names = set(open_zip(data, path, "zip").namelist())
+    suffix = path.rsplit(".", 1)[-1].lower()
+    kind = {"docx": "Word", "xlsx": "Excel", "xlsm": "Excel"}.get(suffix, "zip")
+    names = set(open_zip(data, path, kind).namelist())
     if "word/document.xml" in names:
         return parse_docx(data, path, on_page, title_hint)
     if "xl/workbook.xml" in names:

@@ -34,6 +34,7 @@ class Outcome:
     line: int | None = None
     findings: int = 0
     unplaced: int = 0
+    format: str | None = None  # the reader that read it (docx, xlsx, pdf, …; xlsx+docx for a bundle)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -288,6 +289,7 @@ def _store(db: sqlite_utils.Database, path: str, p: Prepared, replace: bool) -> 
         kind=res.kind,
         findings=res.findings,
         unplaced=res.unplaced,
+        format=report.meta.source_format or None,
     )
 
 

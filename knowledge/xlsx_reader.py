@@ -67,7 +67,8 @@ def number_text(value: float | int | Decimal, fmt: str | None) -> str:
     m = re.search(r"\.([0#?]+)", sec)
     places, least = (len(m.group(1)), m.group(1).count("0")) if m else (0, 0)
     q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    grouped = "," in sec.split(".")[0].replace(scale.group(1), "") if scale else "," in sec.split(".")[0]
+    head = sec.split(".")[0] if not scale else (sec[: scale.start(1)] + sec[scale.end(1) :]).split(".")[0]
+    grouped = "," in head
     s = format(q, ",f" if grouped else "f")
     if places > least and "." in s:
         keep = len(s) - (places - least)

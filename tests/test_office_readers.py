@@ -11,6 +11,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,12 +23,19 @@ import pytest
 from docx.enum.text import WD_BREAK
 from openpyxl.styles import Border, Font, Side
 
-from knowledge.ingest import read_bundle, read_report
+from knowledge.docx_reader import docx_blocks, open_zip
+from knowledge.ingest import ingest, read_bundle, read_report
+from knowledge.limits import Limits
 from knowledge.markdown import table_cells
+from knowledge.model import ReportError
 from knowledge.narrative import PART
 from knowledge.numbers import nfkc
 from knowledge.pages import _NOTE as NOTE
 from knowledge.pages import DEPT_LINE, UNIT, PageReader, _financial, is_table_title
+from knowledge.readers import OLE, reader_for
+from knowledge.store import open_db
+from knowledge.xlsx_reader import number_text, xlsx_sheets
+from tests.conftest import ROOT
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REFERENCE = SHARED / "reports" / "guiyang-12345-hotline-2024-final.md"
@@ -354,3 +364,205 @@ def test_corpus_report_as_xlsx_tables_and_docx_text_bundle_reads_to_the_same_fac
     got = read_bundle([text, xlsx])
     assert got.meta.source_format == "docx+xlsx"
     assert_same_facts(got, original)
+
+
+# -- old .xls (written with xlwt, read with xlrd) ------------------------------------------------------
+
+
+def markdown_tables_to_xls(parts: list[list[str]]) -> bytes:
+    """The workbook of :func:`markdown_tables_to_xlsx` in the Excel 97–2003 format."""
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook(encoding="utf-8")
+    bold = xlwt.easyxf("font: bold on")
+    styles: dict[str, object] = {}
+    for i, lines in enumerate(parts, 1):
+        ws = wb.add_sheet(f"表{i}")
+        r = -1
+        for raw in lines:
+            cells = table_cells(raw)
+            if cells == [] or (cells is None and not raw.strip()):
+                continue
+            r += 1
+            if cells is None:
+                s = raw.strip()
+                ws.write(r, 0, s.lstrip("#").strip(), bold if s.startswith("#") else xlwt.Style.default_style)
+                continue
+            for c, text in enumerate(cells):
+                s = text.strip()
+                m = re.fullmatch(r"-?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?", s)
+                if m and s == text and not re.match(r"-?0\d", s) and len(m.group(1)) <= 12:
+                    fmt = (
+                        ("#,##" if "," in s else "")
+                        + "0"
+                        + ("." + "0" * len(m.group(2)) if m.group(2) else "")
+                    )
+                    style = styles.setdefault(fmt, xlwt.easyxf(num_format_str=fmt))
+                    ws.write(r, c, float(s.replace(",", "")), style)
+                elif text:
+                    ws.write(r, c, text)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_reference_tables_as_old_xls_bundle_read_to_the_same_tables(tmp_path: Path) -> None:
+    original = read_report(REFERENCE)
+    tables, rest = markdown_table_sections(REFERENCE.read_text(encoding="utf-8"))
+    xls = _write(tmp_path, "公开表.xls", markdown_tables_to_xls(tables))
+    assert xls.read_bytes().startswith(OLE)
+    text = _write(tmp_path, "说明.docx", markdown_to_docx("\n".join(rest)))
+    got = read_bundle([xls, text])
+    assert got.meta.source_format == "xls+docx"
+    assert_same_facts(got, original, skip=("sentences",))
+    assert sorted(_sentences(got)) == sorted(_sentences(original))
+
+
+def test_xls_is_read_and_doc_still_refused_though_both_are_ole_files() -> None:
+    assert reader_for(OLE + b"\x00" * 600, "公开表.xls").name == "xls"
+    assert reader_for(OLE + b"\x00" * 100 + "Workbook".encode("utf-16-le"), "附件").name == "xls"
+    with pytest.raises(ReportError, match=r"\.docx"):
+        reader_for(OLE + b"\x00" * 600, "说明.doc")
+
+
+# -- the pieces: merged cells, numbers as shown ---------------------------------------------------------
+
+
+def test_docx_merged_cells_keep_their_text_once_and_their_columns() -> None:
+    d = docx.Document()
+    d.add_paragraph("一、收入支出决算总体情况说明", style="Heading 2")
+    t = d.add_table(rows=3, cols=4)
+    t.cell(0, 0).merge(t.cell(1, 0)).text = "项目"  # merged down
+    t.cell(0, 1).merge(t.cell(0, 3)).text = "本年支出"  # merged across
+    for c, text in zip(t.rows[1].cells[1:], ["合计", "基本支出", "项目支出"], strict=True):
+        c.text = text
+    for c, text in zip(t.rows[2].cells, ["合计", "1,234.50", "1,000.00", "234.50"], strict=True):
+        c.text = text
+    out = io.BytesIO()
+    d.save(out)
+    blocks = docx_blocks(out.getvalue(), "x.docx")
+    assert blocks[0].kind == "heading" and blocks[0].level == 2
+    assert [list(r) for r in blocks[1].rows] == [
+        ["项目", "本年支出", "", ""],
+        ["", "合计", "基本支出", "项目支出"],
+        ["合计", "1,234.50", "1,000.00", "234.50"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "shown"),
+    [
+        (115.4, "0.00", "115.40"),
+        (115.4, "General", "115.4"),
+        (0.1 + 0.2, "General", "0.3"),
+        (4733.14, "#,##0.00", "4,733.14"),
+        (2.675, "0.00", "2.68"),  # the decimal 2.675 Excel shows, not the float 2.67499…
+        (0.0024, "0.00%", "0.24%"),
+        (1234567.0, "#,##0,", "1,235"),  # thousands, scaled
+        (2080505, "General", "2080505"),
+        (-16.95, "#,##0.00;[Red]-#,##0.00", "-16.95"),
+        (3.0, "0.0#", "3.0"),
+    ],
+)
+def test_numbers_are_the_text_the_cell_shows(value, fmt, shown) -> None:
+    assert number_text(value, fmt) == shown
+
+
+# -- bad files: named, with the reason; the knowledge base untouched -----------------------------------
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def test_bad_office_files_fail_with_file_and_reason_and_the_kb_stays_byte_identical(
+    kb: Path, tmp_path: Path
+) -> None:
+    good = markdown_to_docx(REFERENCE.read_text(encoding="utf-8"))
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    files = {
+        "截断.docx": good[: len(good) // 2],  # cut off in the middle: no central directory
+        "坏表.xlsx": _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook><sheets"}),
+        "附件.zip": _zip({"说明.pdf": b"%PDF-1.7"}),
+        "说明.odt": _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}),
+        "说明.doc": OLE + b"\x00" * 600,
+    }
+    for name, data in files.items():
+        (bad / name).write_bytes(data)
+    before = kb.read_bytes()
+    db = open_db(kb)
+    outcomes = {Path(o.path).name: o for o in ingest(db, [bad / n for n in files])}
+    db.close()
+    assert kb.read_bytes() == before
+    assert all(o.status == "failed" for o in outcomes.values())
+    assert "Word" in outcomes["截断.docx"].message and "损坏" in outcomes["截断.docx"].message
+    assert "Excel" in outcomes["坏表.xlsx"].message and "损坏" in outcomes["坏表.xlsx"].message
+    assert "解压" in outcomes["附件.zip"].message
+    assert ".docx" in outcomes["说明.odt"].message and ".docx" in outcomes["说明.doc"].message
+
+
+def test_a_zip_bomb_and_a_huge_sheet_are_refused_before_they_are_inflated() -> None:
+    bomb = _zip({"word/document.xml": b"<w:document/>", "word/media/x.bin": b"\x00" * 2_000_000})
+    with pytest.raises(ReportError, match="解压后过大"):
+        open_zip(bomb, "bomb.docx", "Word", Limits(max_unzipped_bytes=1_000_000))
+    open_zip(bomb, "bomb.docx", "Word")  # under the real limit it opens
+    wb = openpyxl.Workbook()
+    wb.active.cell(row=5000, column=300, value=1)
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ReportError, match="过大"):
+        list(xlsx_sheets(out.getvalue(), "huge.xlsx"))
+
+
+# -- the command line ---------------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+
+
+def test_cli_folder_of_mixed_formats_prints_one_line_per_file_with_its_format(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "guiyang.md").write_bytes(REFERENCE.read_bytes())
+    layout = page_layout(*_load(CORPUS[0]))
+    (folder / "生态环境局.docx").write_bytes(pages_to_docx(layout))
+    (folder / "宜川路.pages.json").write_bytes(CORPUS[1].read_bytes())
+    (folder / "附件.zip").write_bytes(_zip({"a.pdf": b"%PDF-1.7"}))
+    (folder / "说明.doc").write_bytes(OLE + b"\x00" * 600)
+    r = _cli("--db", str(tmp_path / "kb.db"), "ingest", str(folder))
+    lines = [ln for ln in r.stderr.splitlines() if str(folder) in ln]
+    assert len(lines) == 5, r.stderr
+    by = {Path(ln.split(str(folder) + "/")[1].split()[0].rstrip(":")).name: ln for ln in lines}
+    assert (
+        "[markdown]" in by["guiyang.md"]
+        and "贵阳市12345政务服务便民热线事务中心 2024 决算" in by["guiyang.md"]
+    )
+    assert "[docx]" in by["生态环境局.docx"] and "上海市普陀区生态环境局 2025 决算" in by["生态环境局.docx"]
+    assert "[pages-json]" in by["宜川路.pages.json"]
+    assert "解压" in by["附件.zip"] and ".docx" in by["说明.doc"]
+
+
+def test_cli_bundle_ingests_the_parts_as_one_report(tmp_path: Path) -> None:
+    tables, rest = markdown_table_sections(REFERENCE.read_text(encoding="utf-8"))
+    parts = tmp_path / "贵阳12345"
+    parts.mkdir()
+    xlsx = _write(parts, "公开表.xlsx", markdown_tables_to_xlsx(tables))
+    text = _write(parts, "说明.docx", markdown_to_docx("\n".join(rest)))
+    kb = tmp_path / "kb.db"
+    r = _cli("--db", str(kb), "ingest", "--bundle", str(xlsx), str(text))
+    assert r.returncode == 0, r.stderr
+    assert "[xlsx+docx]" in r.stderr and "导入 ingested 1" in r.stderr
+    db = open_db(kb)
+    (report,) = list(db["reports"].rows)
+    db.close()
+    assert report["source_path"] == f"{xlsx} + {text}" and report["tables_count"] == 10
+    # a folder given with --bundle is one report's parts (its files in name order): same report
+    again = _cli("--db", str(kb), "ingest", "--bundle", str(parts))
+    assert "已存在 skipped" in again.stderr or "skipped 1" in again.stderr, again.stderr
