@@ -561,7 +561,10 @@ def test_cli_bundle_ingests_the_parts_as_one_report(tmp_path: Path) -> None:
     assert "[xlsx+docx]" in r.stderr and "导入 ingested 1" in r.stderr
     db = open_db(kb)
     (report,) = list(db["reports"].rows)
+    table_files = {r[0] for r in db.execute("SELECT DISTINCT file FROM report_tables")}
+    text_files = {r[0] for r in db.execute("SELECT DISTINCT file FROM sections")}
     db.close()
+    assert table_files == {str(xlsx)} and str(text) in text_files  # each citation can name its file
     assert report["source_path"] == f"{xlsx} + {text}" and report["tables_count"] == 10
     # a folder given with --bundle is one report's parts (its files in name order): same report
     again = _cli("--db", str(kb), "ingest", "--bundle", str(parts))
