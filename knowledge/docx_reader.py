@@ -279,6 +279,18 @@ def parse_blocks(
     """A report from blocks, read by the markdown reader when headings are marked, else by the
     page reader. ``title_hint`` (a bundle's title) stands in for a title the part does not print;
     it is read as a first line and every citation is shifted back so none points at it."""
+    try:
+        return _parse_blocks(blocks, path, fmt, None, marked)
+    except ReportError as e:
+        if not title_hint or not e.message.startswith(NO_TITLE):
+            raise
+    return _parse_blocks(blocks, path, fmt, title_hint, marked)
+
+
+NO_TITLE = "不是部门预算/决算公开报告"
+
+
+def _parse_blocks(blocks: list[Block], path: str, fmt: str, title_hint: str | None, marked: bool | None):
     from .markdown import parse_markdown
     from .pages import parse_pages
 

@@ -78,52 +78,82 @@ def read_bundle(paths: Iterable[str | os.PathLike]) -> ParsedReport:
     files = [str(Path(p)) for p in paths]
     if len(files) < 1:
         raise ReportError("报告组里没有文件 (a bundle needs at least one file)")
-    parts: list[ParsedReport | None] = []
-    for f in files:
+    # parts whose reader can borrow a title (Word, Excel) are read after the others, so each file
+    # is read once: with the title of the part that prints one, used only if it prints none itself
+    parts: dict[str, ParsedReport] = {}
+    untitled: list[str] = []
+    for f in sorted(files, key=_read_order):
+        known = next(iter(parts.values()), None)  # the first part read prints its own title
         try:
-            parts.append(read_report(f))
+            parts[f] = _read_part(f, _title_of(known.meta) if known else None)
         except ReportError as e:
-            if not e.message.startswith(NO_TITLE):
-                raise ReportError(f"{f}: {e.message}", f, e.line) from None
-            parts.append(None)
-    known = [p for p in parts if p is not None]
-    if not known:
+            if known is not None or NO_TITLE not in e.message or not _borrows_title(f):
+                raise
+            untitled.append(f)  # read again once a later part has named the report
+    if not parts:
         raise ReportError(
-            f"报告组的文件都没有标题（年度和“决算/预算”）: {NO_TITLE} (no part names the report)", files[0]
+            f"{NO_TITLE}：报告组里没有一个文件印有报告标题 (no part names the report)", files[0]
         )
-    meta = known[0].meta
-    for p in known[1:]:
+    for f in untitled:
+        parts[f] = _read_part(f, _title_of(next(iter(parts.values())).meta))
+    reports = [parts[f] for f in files]
+    meta = next(iter(parts.values())).meta
+    for p in reports:
         if (p.meta.department, p.meta.year, p.meta.kind) != (meta.department, meta.year, meta.kind):
             raise ReportError(
                 f"报告组的文件属于不同报告：{meta.department}{meta.year}年{meta.kind} 与 "
                 f"{p.meta.department}{p.meta.year}年{p.meta.kind} (the files are parts of different reports)",
                 p.meta.source_path,
             )
-    hint = f"{meta.department}{meta.year}年度{meta.scope or '部门'}{meta.kind}"
-    for i, f in enumerate(files):
-        if parts[i] is None:
-            parts[i] = _read_part(f, hint)
-    return _join_parts(files, [p for p in parts if p is not None], meta)
+    return _join_parts(files, reports, meta)
+
+
+def _title_of(meta) -> str:
+    return f"{meta.department}{meta.year}年度{meta.scope or '部门'}{meta.kind}"
+
+
+def _read_order(path: str) -> tuple[bool, bool]:
+    """Text parts first, then Word, then workbooks: the ones likeliest to print the title first."""
+    return _borrows_title(path), path.lower().endswith((".xlsx", ".xlsm", ".xls", ".et"))
+
+
+def _borrows_title(path: str) -> bool:
+    return "title_hint" in _parse_parameters(path)
+
+
+def _parse_parameters(path: str) -> tuple[str, ...]:
+    import inspect
+
+    from .readers import HEAD_BYTES, reader_for
+
+    try:
+        with open(path, "rb") as f:
+            reader = reader_for(f.read(HEAD_BYTES), path)
+    except (OSError, ReportError):
+        return ()
+    return tuple(inspect.signature(reader.parse).parameters) if reader.parse else ()
 
 
 NO_TITLE = "不是部门预算/决算公开报告"
 
 
-def _read_part(path: str, title_hint: str) -> ParsedReport:
-    """A part without a title of its own, read under the bundle's (Word and Excel readers)."""
-    import inspect
+def _read_part(path: str, title_hint: str | None) -> ParsedReport:
+    """One part; a Word or Excel part that prints no title is read under ``title_hint``."""
+    if title_hint is None or not _borrows_title(path):
+        try:
+            return read_report(path)
+        except ReportError as e:
+            raise ReportError(f"{path}: {e.message}", path, e.line) from None
+    from .readers import reader_for
 
-    from .readers import HEAD_BYTES, reader_for
-
+    check_size(Path(path).stat().st_size, path)
     data = Path(path).read_bytes()
-    reader = reader_for(data[:HEAD_BYTES], path)
-    if reader.parse is None or "title_hint" not in inspect.signature(reader.parse).parameters:
-        raise ReportError(f"{path}: {NO_TITLE}：这个文件没有标题，也不能借用报告组的标题 (no title)", path)
     try:
-        report = reader.parse(data, path, None, title_hint=title_hint)
+        report = reader_for(data[:8192], path).parse(data, path, None, title_hint=title_hint)
     except ReportError as e:
         raise ReportError(f"{path}: {e.message}", path, e.line) from None
     report.meta.sha256 = hashlib.sha256(data).hexdigest()
+    report.meta.source_path = path
     return report
 
 

@@ -267,10 +267,22 @@ def _grid(rows: list[tuple[int, SheetRow]]) -> list[list[str]]:
 def parse_sheets(
     sheets: Iterator[tuple[str, list[SheetRow]]], path: str, fmt: str, title_hint: str | None = None
 ) -> ParsedReport:
+    """A workbook's sheets as one report; ``title_hint`` stands in for a title no sheet prints."""
+    from .docx_reader import NO_TITLE
+
+    sheets_blocks = [sheet_blocks(rows) for _, rows in sheets]
+    try:
+        return _parse_sheet_blocks(sheets_blocks, path, fmt, None)
+    except ReportError as e:
+        if not title_hint or not e.message.startswith(NO_TITLE):
+            raise
+    return _parse_sheet_blocks(sheets_blocks, path, fmt, title_hint)
+
+
+def _parse_sheet_blocks(sheets_blocks, path: str, fmt: str, title_hint: str | None) -> ParsedReport:
     from .markdown import parse_markdown
     from .pages import parse_pages
 
-    sheets_blocks = [sheet_blocks(rows) for _, rows in sheets]
     marked = any(kind == "line" and row.bold for bl in sheets_blocks for kind, _, row in bl)
     if marked:
         lines: list[str] = ["# " + title_hint] if title_hint else []
