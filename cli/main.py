@@ -146,7 +146,7 @@ _STATUS_WORDS = {
 }
 
 
-@command("ingest", help="导入报告 (markdown / page-text JSON / PDF / folders)")
+@command("ingest", help="导入报告 (markdown / page-text JSON / PDF / Word / Excel / folders)")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--department", help="覆盖识别出的部门名称 (override the department)")
 @click.option("--year", type=int, help="覆盖识别出的年度 (override the year)")
