@@ -279,12 +279,39 @@ def parse_blocks(
     """A report from blocks, read by the markdown reader when headings are marked, else by the
     page reader. ``title_hint`` (a bundle's title) stands in for a title the part does not print;
     it is read as a first line and every citation is shifted back so none points at it."""
+    if marked is None:
+        marked = any(b.kind == "heading" for b in blocks)
     try:
-        return _parse_blocks(blocks, path, fmt, None, marked)
+        return best_reading(lambda m: _parse_blocks(blocks, path, fmt, None, m), marked)
     except ReportError as e:
         if not title_hint or not e.message.startswith(NO_TITLE):
             raise
-    return _parse_blocks(blocks, path, fmt, title_hint, marked)
+    return best_reading(lambda m: _parse_blocks(blocks, path, fmt, title_hint, m), marked)
+
+
+def best_reading(read: Callable[[bool], ParsedReport], marked: bool) -> ParsedReport:
+    """The reading by the reader the marks point to, unless it leaves lines unplaced and the
+    other reader places more of them without losing a table row.
+
+    Why: marks say how headings are meant, not how the tables are laid out. A styled Word file
+    whose tables have merged two-row headers (本年支出 over 合计/基本支出/项目支出) reads right only
+    with the page reader's grid handling; a markdown-converted report's tab grids only with the
+    markdown reader's. Which reading placed every line is the evidence, and it is cheap: the
+    second reading runs only when the first left something unplaced."""
+    first = read(marked)
+    if not first.unplaced:
+        return first
+    try:
+        other = read(not marked)
+    except ReportError:
+        return first
+
+    def rows(r: ParsedReport) -> int:
+        return sum(len(t.rows) for t in r.tables)
+
+    if len(other.unplaced) < len(first.unplaced) and rows(other) >= rows(first):
+        return other
+    return first
 
 
 NO_TITLE = "不是部门预算/决算公开报告"
@@ -294,8 +321,6 @@ def _parse_blocks(blocks: list[Block], path: str, fmt: str, title_hint: str | No
     from .markdown import parse_markdown
     from .pages import parse_pages
 
-    if marked is None:
-        marked = any(b.kind == "heading" for b in blocks)
     if marked:
         lines = markdown_lines(blocks)
         if title_hint:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .docx_reader import corrupt, open_zip, shift_sources
+from .docx_reader import best_reading, corrupt, open_zip, shift_sources
 from .limits import LIMITS, Limits, check_lines
 from .model import ParsedReport, ReportError
 from .pages import is_table_title
@@ -271,19 +271,21 @@ def parse_sheets(
     from .docx_reader import NO_TITLE
 
     sheets_blocks = [sheet_blocks(rows) for _, rows in sheets]
+    marked = any(kind == "line" and row.bold for bl in sheets_blocks for kind, _, row in bl)
     try:
-        return _parse_sheet_blocks(sheets_blocks, path, fmt, None)
+        return best_reading(lambda m: _parse_sheet_blocks(sheets_blocks, path, fmt, None, m), marked)
     except ReportError as e:
         if not title_hint or not e.message.startswith(NO_TITLE):
             raise
-    return _parse_sheet_blocks(sheets_blocks, path, fmt, title_hint)
+    return best_reading(lambda m: _parse_sheet_blocks(sheets_blocks, path, fmt, title_hint, m), marked)
 
 
-def _parse_sheet_blocks(sheets_blocks, path: str, fmt: str, title_hint: str | None) -> ParsedReport:
+def _parse_sheet_blocks(
+    sheets_blocks, path: str, fmt: str, title_hint: str | None, marked: bool
+) -> ParsedReport:
     from .markdown import parse_markdown
     from .pages import parse_pages
 
-    marked = any(kind == "line" and row.bold for bl in sheets_blocks for kind, _, row in bl)
     if marked:
         lines: list[str] = ["# " + title_hint] if title_hint else []
         where: list[tuple[int | None, int]] = [(None, 0)] if title_hint else []

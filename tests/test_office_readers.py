@@ -569,3 +569,90 @@ def test_cli_bundle_ingests_the_parts_as_one_report(tmp_path: Path) -> None:
     # a folder given with --bundle is one report's parts (its files in name order): same report
     again = _cli("--db", str(kb), "ingest", "--bundle", str(parts))
     assert "已存在 skipped" in again.stderr or "skipped 1" in again.stderr, again.stderr
+
+
+# -- files as departments make them: styled headings, merged two-row headers, a workbook of tables -------
+
+
+def _styled_docx_with_merged_header() -> bytes:
+    d = docx.Document()
+    d.add_heading("上海市普陀区生态环境局2025年度部门决算说明", 0)
+    d.add_heading("一、收入支出决算总体情况说明", 1)
+    d.add_paragraph("2025年度收入、支出决算总计1,234.50万元。与上年相比，增加100.00万元。")
+    d.add_paragraph("支出决算表")
+    d.add_paragraph("单位：万元")
+    t = d.add_table(rows=5, cols=5)
+    t.cell(0, 0).merge(t.cell(1, 1)).text = "项目"  # two rows × two columns
+    t.cell(0, 2).merge(t.cell(0, 4)).text = "本年支出"
+    rows = [
+        ["", "", "合计", "基本支出", "项目支出"],
+        ["科目编码", "科目名称", "", "", ""],
+        ["", "合计", "1,234.50", "1,000.00", "234.50"],
+        ["2110101", "行政运行", "1,000.00", "1,000.00", "0.00"],
+    ]
+    for tr, cells in zip(t.rows[1:], rows, strict=True):
+        for tc, text in zip(tr.cells, cells, strict=True):
+            if text and not tc.text:
+                tc.text = text
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def _workbook_of_one_table() -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "支出决算表"
+    ws["A1"].font = Font(bold=True, size=16)
+    ws.merge_cells("A1:E1")
+    ws["A2"], ws["E2"] = "编制单位：上海市普陀区生态环境局", "单位：万元"
+    ws["A3"], ws["C3"] = "项目", "本年支出"
+    ws.merge_cells("A3:B4")
+    ws.merge_cells("C3:E3")
+    ws["C4"], ws["D4"], ws["E4"] = "合计", "基本支出", "项目支出"
+    ws["A5"], ws["B5"] = "科目编码", "科目名称"
+    for r, row in enumerate([[None, "合计", 1234.5, 1000, 234.5], [2110101, "行政运行", 1000, 1000, 0]], 6):
+        for c, v in enumerate(row, 1):
+            ws.cell(row=r, column=c, value=v).number_format = "#,##0.00" if c > 2 else "General"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _expense_table_is_read(t) -> None:
+    assert t is not None and t.unit == "万元" and t.columns == ["合计", "基本支出", "项目支出"]
+    run = next(r for r in t.rows if r.code == "2110101")
+    assert run.name == "行政运行" and [c.raw for c in run.cells] == ["1,000.00", "1,000.00", "0.00"]
+    total = next(r for r in t.rows if r.is_total)
+    assert total.cell("合计").value == Decimal("1234.50") and total.cell("合计").raw == "1,234.50"
+
+
+def test_a_styled_word_report_with_a_merged_two_row_header_reads_its_table_and_text(tmp_path: Path) -> None:
+    r = read_report(_write(tmp_path, "说明.docx", _styled_docx_with_merged_header()))
+    assert (r.meta.department, r.meta.year, r.meta.kind) == ("上海市普陀区生态环境局", 2025, "决算")
+    _expense_table_is_read(r.table("支出决算表"))
+    assert "2025年度收入、支出决算总计1,234.50万元。" in _sentences(r)
+    assert not r.unplaced
+
+
+def test_a_workbook_of_tables_bundled_with_its_word_text(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_paragraph("上海市普陀区生态环境局2025年度部门决算说明")
+    d.add_paragraph("一、收入支出决算总体情况说明")
+    d.add_paragraph(
+        "2025年度收入、支出决算总计1,234.50万元。与上年相比，收入、支出决算总计各增加100.00万元，"
+        "增长8.8%，主要原因是本年度大气污染防治和环境监测项目经费增加。"
+    )
+    out = io.BytesIO()
+    d.save(out)
+    text = _write(tmp_path, "说明.docx", out.getvalue())
+    tables = _write(tmp_path, "附件.xlsx", _workbook_of_one_table())
+    with pytest.raises(ReportError, match="不是部门预算/决算公开报告"):
+        read_report(tables)  # alone it names no report: nothing is guessed
+    r = read_bundle([tables, text])
+    assert r.meta.department == "上海市普陀区生态环境局" and r.meta.year == 2025
+    t = r.table("支出决算表")
+    _expense_table_is_read(t)
+    assert t.source.file == str(tables) and t.source.page == 1 and t.source.line == 1
+    assert next(row for row in t.rows if row.code == "2110101").source.line == 7  # the Excel row
+    assert "2025年度收入、支出决算总计1,234.50万元。" in _sentences(r)
