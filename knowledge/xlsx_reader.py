@@ -182,38 +182,39 @@ def xls_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tupl
         _check_cells(path, sh.name, sh.nrows, sh.ncols, total, limits)
         out = []
         for r in range(sh.nrows):
-            cells, bolds = [], []
-            for c in range(sh.ncols):
-                cell = sh.cell(r, c)
-                xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
-                cells.append(_xls_text(book, cell, xf))
-                bolds.append(bool(xf and book.font_list[xf.font_index].bold))
-            filled = [b for b, t in zip(bolds, cells, strict=True) if t.strip()]
-            held = [c for c in range(sh.ncols) if sh.cell_type(r, c) != xlrd.XL_CELL_EMPTY]
-            extent = held[-1] + 1 if held else 0
-            out.append(SheetRow(tuple(cells), bool(filled) and len(filled) <= 2 and all(filled), extent))
+            types, values = sh.row_types(r), sh.row_values(r)
+            cells = [
+                _xls_text(book, sh, r, c, t, v) for c, (t, v) in enumerate(zip(types, values, strict=True))
+            ]
+            filled = [c for c, t in enumerate(cells) if t.strip()]
+            held = [c for c, t in enumerate(types) if t != xlrd.XL_CELL_EMPTY]
+            bold = 0 < len(filled) <= 2 and all(_xls_bold(book, sh.cell_xf_index(r, c)) for c in filled)
+            out.append(SheetRow(tuple(cells), bold, held[-1] + 1 if held else 0))
         book.unload_sheet(i)
         yield sh.name, out
 
 
-def _xls_text(book, cell, xf) -> str:
+def _xls_bold(book, xf_index: int) -> bool:
+    xf = book.xf_list[xf_index]
+    return bool(book.font_list[xf.font_index].bold)
+
+
+def _xls_text(book, sh, r: int, c: int, ctype: int, value) -> str:
     import xlrd
 
-    if cell.ctype == xlrd.XL_CELL_NUMBER:
-        fmt = (
-            book.format_map.get(xf.format_key).format_str if xf and xf.format_key in book.format_map else None
-        )
-        return _text(cell.value, fmt)
-    if cell.ctype == xlrd.XL_CELL_DATE:
+    if ctype == xlrd.XL_CELL_TEXT:
+        return value
+    if ctype == xlrd.XL_CELL_NUMBER:
+        fmt = book.format_map.get(book.xf_list[sh.cell_xf_index(r, c)].format_key)
+        return _text(value, fmt.format_str if fmt else None)
+    if ctype == xlrd.XL_CELL_DATE:
         try:
-            return _text(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode), None)
+            return _text(xlrd.xldate.xldate_as_datetime(value, book.datemode), None)
         except Exception:
-            return _text(cell.value, None)
-    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-        return _text(bool(cell.value), None)
-    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-        return ""
-    return str(cell.value)
+            return _text(value, None)
+    if ctype == xlrd.XL_CELL_BOOLEAN:
+        return _text(bool(value), None)
+    return ""  # empty, blank (formatted, no value), error
 
 
 # -- sheets into lines and grids ----------------------------------------------------------------------
