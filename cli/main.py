@@ -229,7 +229,7 @@ def ingest_cmd(
             output.line(
                 err,
                 (word, style),
-                f" {o.path} [{o.format}] → {o.department} {o.year} {o.kind}"
+                f" {o.path} → {o.department} {o.year} {o.kind} [{o.format}]"
                 f" (findings {o.findings}, unplaced lines {o.unplaced})",
             )
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_WORDS}
