@@ -284,9 +284,21 @@ def parse_blocks(
     try:
         return best_reading(lambda m: _parse_blocks(blocks, path, fmt, None, m), marked)
     except ReportError as e:
-        if not title_hint or not e.message.startswith(NO_TITLE):
+        if not e.message.startswith(NO_TITLE):
             raise
+        if not title_hint:
+            raise part_hint(e) from None
     return best_reading(lambda m: _parse_blocks(blocks, path, fmt, title_hint, m), marked)
+
+
+def part_hint(e: ReportError) -> ReportError:
+    """No title: perhaps one part of a report published as several files; say how to join them."""
+    return ReportError(
+        e.message + "。若它是报告的一部分（如表格或说明），请与其他部分一起用 ingest --bundle 导入"
+        " (if it is one part of a report, ingest it with the other parts: ingest --bundle FILE…)",
+        e.path,
+        e.line,
+    )
 
 
 def best_reading(read: Callable[[bool], ParsedReport], marked: bool) -> ParsedReport:

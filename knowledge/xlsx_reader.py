@@ -106,6 +106,23 @@ def _check_cells(path: str, sheet: str, rows: int, cols: int, total: int, limits
         )
 
 
+_FORMULA_WITHOUT_VALUE = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v>\s*</v>|<v/>)?\s*</c>")
+
+
+def _check_cached_values(z, path: str) -> None:
+    """Refuse formulas whose result was never saved (a workbook written by a program, not by
+    Excel/WPS): read as values they would be empty cells, and a 合计 read as empty is a wrong
+    answer waiting to happen."""
+    for name in z.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            if _FORMULA_WITHOUT_VALUE.search(z.read(name)):
+                raise ReportError(
+                    f"工作表 {name.rsplit('/', 1)[-1]} 有公式没有保存计算结果：请在 Excel/WPS 中打开并保存一次后再导入"
+                    " (formulas without saved values: open and save the file in Excel/WPS)",
+                    path,
+                )
+
+
 def xlsx_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tuple[str, list[SheetRow]]]:
     """Each worksheet's name and rows, bounded by its declared dimension before any row is read."""
     import openpyxl
@@ -114,6 +131,7 @@ def xlsx_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tup
     z = open_zip(data, path, "Excel")
     if "xl/workbook.xml" not in z.namelist():
         raise ReportError("Excel 文件中没有 xl/workbook.xml，不是有效的 .xlsx (not a valid .xlsx)", path)
+    _check_cached_values(z, path)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises whatever its XML or zip layer raised
@@ -269,15 +287,17 @@ def parse_sheets(
     sheets: Iterator[tuple[str, list[SheetRow]]], path: str, fmt: str, title_hint: str | None = None
 ) -> ParsedReport:
     """A workbook's sheets as one report; ``title_hint`` stands in for a title no sheet prints."""
-    from .docx_reader import NO_TITLE
+    from .docx_reader import NO_TITLE, part_hint
 
     sheets_blocks = [sheet_blocks(rows) for _, rows in sheets]
     marked = any(kind == "line" and row.bold for bl in sheets_blocks for kind, _, row in bl)
     try:
         return best_reading(lambda m: _parse_sheet_blocks(sheets_blocks, path, fmt, None, m), marked)
     except ReportError as e:
-        if not title_hint or not e.message.startswith(NO_TITLE):
+        if not e.message.startswith(NO_TITLE):
             raise
+        if not title_hint:
+            raise part_hint(e) from None
     return best_reading(lambda m: _parse_sheet_blocks(sheets_blocks, path, fmt, title_hint, m), marked)
 
 

@@ -505,6 +505,16 @@ def test_bad_office_files_fail_with_file_and_reason_and_the_kb_stays_byte_identi
     assert ".docx" in outcomes["说明.odt"].message and ".docx" in outcomes["说明.doc"].message
 
 
+def test_formulas_without_saved_results_are_refused_not_read_as_empty(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(_workbook_of_one_table()))
+    wb.active["C6"] = "=SUM(C7:C7)"  # openpyxl saves the formula, never its result
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ReportError, match="公式没有保存计算结果"):
+        list(xlsx_sheets(out.getvalue(), "公式.xlsx"))
+    list(xlsx_sheets(_workbook_of_one_table(), "值.xlsx"))  # values only: read
+
+
 def test_a_zip_bomb_and_a_huge_sheet_are_refused_before_they_are_inflated() -> None:
     bomb = _zip({"word/document.xml": b"<w:document/>", "word/media/x.bin": b"\x00" * 2_000_000})
     with pytest.raises(ReportError, match="解压后过大"):
@@ -644,8 +654,8 @@ def test_a_workbook_of_tables_bundled_with_its_word_text(tmp_path: Path) -> None
     d.save(out)
     text = _write(tmp_path, "说明.docx", out.getvalue())
     tables = _write(tmp_path, "附件.xlsx", _workbook_of_one_table())
-    with pytest.raises(ReportError, match="不是部门预算/决算公开报告"):
-        read_report(tables)  # alone it names no report: nothing is guessed
+    with pytest.raises(ReportError, match="不是部门预算/决算公开报告.*--bundle"):
+        read_report(tables)  # alone it names no report: nothing is guessed, the way out is named
     r = read_bundle([tables, text])
     assert r.meta.department == "上海市普陀区生态环境局" and r.meta.year == 2025
     t = r.table("支出决算表")
