@@ -99,13 +99,40 @@ def read_bundle(paths: Iterable[str | os.PathLike]) -> ParsedReport:
     reports = [parts[f] for f in files]
     meta = next(iter(parts.values())).meta
     for p in reports:
-        if (p.meta.department, p.meta.year, p.meta.kind) != (meta.department, meta.year, meta.kind):
+        if (p.meta.year, p.meta.kind) != (meta.year, meta.kind) or not _same_department(
+            p.meta.department, meta.department
+        ):
             raise ReportError(
                 f"报告组的文件属于不同报告：{meta.department}{meta.year}年{meta.kind} 与 "
                 f"{p.meta.department}{p.meta.year}年{p.meta.kind} (the files are parts of different reports)",
                 p.meta.source_path,
             )
+        if _specificity(p.meta.department) > _specificity(meta.department):
+            meta = p.meta  # the part that names the department in full (编制单位 vs a bare 普陀区)
     return _join_parts(files, reports, meta)
+
+
+def _split_department(name: str) -> tuple[str, str]:
+    from .meta import region_of
+
+    region = region_of(name) or ""
+    return region, name[len(region) :] if name.startswith(region) else name
+
+
+def _same_department(a: str, b: str) -> bool:
+    """Two parts' department names can be one department: equal, or one leaves out what the
+    other says (a region printed in full or not, a 说明 that names only the region), never two
+    different names (财政局 and 司法局)."""
+    if a == b:
+        return True
+    (ra, na), (rb, nb) = _split_department(a), _split_department(b)
+    regions = ra.startswith(rb) or rb.startswith(ra)
+    return regions and (na == nb or not na or not nb)
+
+
+def _specificity(name: str) -> tuple[int, int]:
+    region, proper = _split_department(name)
+    return len(proper), len(region)
 
 
 def _title_of(meta) -> str:

@@ -24,7 +24,7 @@ from docx.enum.text import WD_BREAK
 from openpyxl.styles import Border, Font, Side
 
 from knowledge.docx_reader import docx_blocks, open_zip
-from knowledge.ingest import ingest, read_bundle, read_report
+from knowledge.ingest import _same_department, ingest, ingest_bundle, read_bundle, read_report
 from knowledge.limits import Limits
 from knowledge.markdown import table_cells
 from knowledge.model import ReportError
@@ -665,3 +665,28 @@ def test_a_workbook_of_tables_bundled_with_its_word_text(tmp_path: Path) -> None
     assert t.source.file == str(tables) and t.source.page == 1 and t.source.line == 1
     assert next(row for row in t.rows if row.code == "2110101").source.line == 7  # the Excel row
     assert "2025年度收入、支出决算总计1,234.50万元。" in _sentences(r)
+
+
+def test_parts_of_different_reports_are_refused_and_nothing_is_written(kb: Path, tmp_path: Path) -> None:
+    layout = page_layout(*_load(CORPUS[0]))  # 上海市普陀区生态环境局 2025
+    tables = _write(tmp_path, "tables.xlsx", pages_to_xlsx(layout))
+    text = _write(tmp_path, "说明.docx", markdown_to_docx(REFERENCE.read_text(encoding="utf-8")))  # 贵阳 2024
+    before = kb.read_bytes()
+    db = open_db(kb)
+    outcome = ingest_bundle(db, [text, tables])
+    db.close()
+    assert outcome.status == "failed" and "不同报告" in outcome.message
+    assert kb.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("上海市普陀区规划和自然资源局", "上海市规划和自然资源局", True),  # the region printed in full or not
+        ("上海市普陀区", "上海市普陀区财政局", True),  # a 说明 whose title names only the region
+        ("上海市普陀区财政局", "上海市普陀区司法局", False),
+        ("上海市普陀区生态环境局", "上海市黄浦区生态环境局", False),
+    ],
+)
+def test_department_names_of_a_bundles_parts(a: str, b: str, same: bool) -> None:
+    assert _same_department(a, b) is same
