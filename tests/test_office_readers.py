@@ -31,7 +31,8 @@ from knowledge.model import ReportError
 from knowledge.narrative import PART
 from knowledge.numbers import nfkc
 from knowledge.pages import _NOTE as NOTE
-from knowledge.pages import DEPT_LINE, UNIT, PageReader, _financial, is_table_title
+from knowledge.pages import DEPT_LINE, UNIT, PageReader, _financial, is_table_title, parse_pages
+from knowledge.pdf import extract_pages
 from knowledge.readers import OLE, reader_for
 from knowledge.store import open_db
 from knowledge.xlsx_reader import number_text, xlsx_sheets
@@ -220,10 +221,12 @@ def page_layout(pages: list[str], tables: list[list[list[list[str]]]]):
     """Each page as ('line', text) and ('grid', rows) in order: a grid stands where the page
     text first prints one of its rows (the lines the page reader reads from that grid)."""
     out = []
+    table_open = False  # a table on the page before may continue here, as the page reader reads it
     for text, grids in zip(pages, tables, strict=True):
         lines = text.splitlines()
         has_title = any(is_table_title(ln) for ln in lines)
-        grids = [g for g in grids if PageReader._usable(g) and (has_title or _financial(g))]
+        grids = [g for g in grids if PageReader._usable(g) and (has_title or table_open or _financial(g))]
+        table_open = bool(grids)
         hay = [PageReader._haystack(g) for g in grids]
         items, placed = [], set()
         for ln in lines:
@@ -690,3 +693,23 @@ def test_parts_of_different_reports_are_refused_and_nothing_is_written(kb: Path,
 )
 def test_department_names_of_a_bundles_parts(a: str, b: str, same: bool) -> None:
     assert _same_department(a, b) is same
+
+
+PDFS = sorted((SHARED / "corpus").glob("*.pdf"))
+QUICK_PDFS = ("social-welfare-home", "wanli-street")  # the rest: -m slow (pdfplumber takes a while)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p if any(q in p.name for q in QUICK_PDFS) else pytest.param(p, marks=pytest.mark.slow) for p in PDFS],
+    ids=lambda p: p.name.split("-", 2)[2].rsplit(".", 1)[0],
+)
+def test_corpus_pdf_saved_as_word_reads_to_the_same_facts(tmp_path: Path, path: Path) -> None:
+    """A PDF saved as Word (one paragraph per printed line, the tables as Word tables, a page
+    break per page): the same facts as the PDF itself."""
+    texts, tables = extract_pages(str(path))
+    original = parse_pages(texts, tables, str(path), "pdf")
+    got = read_report(_write(tmp_path, "report.docx", pages_to_docx(page_layout(texts, tables))))
+    assert len(got.tables) >= 8
+    assert got.meta.source_format == "docx"
+    assert_same_facts(got, original)
