@@ -72,6 +72,16 @@ def open_zip(data: bytes, path: str, kind: str, limits: Limits = LIMITS) -> zipf
             f"{limits.max_unzipped_bytes} 字节 (unpacks too large: a zip bomb?)",
             path,
         )
+    # the XML parts are parsed whole in memory (images and fonts are not read at all): each is
+    # held to the limit of a text report
+    big = next(
+        (i for i in infos if i.filename.endswith(".xml") and i.file_size > limits.max_file_bytes), None
+    )
+    if big is not None:
+        raise ReportError(
+            f"{kind} 的 {big.filename} 解压后 {big.file_size} 字节，上限 {limits.max_file_bytes} (XML part too large)",
+            path,
+        )
     return z
 
 

@@ -525,6 +525,8 @@ def test_a_zip_bomb_and_a_huge_sheet_are_refused_before_they_are_inflated() -> N
     with pytest.raises(ReportError, match="解压后过大"):
         open_zip(bomb, "bomb.docx", "Word", Limits(max_unzipped_bytes=1_000_000))
     open_zip(bomb, "bomb.docx", "Word")  # under the real limit it opens
+    with pytest.raises(ReportError, match="XML"):
+        open_zip(bomb, "bomb.docx", "Word", Limits(max_file_bytes=10))  # word/document.xml itself
     wb = openpyxl.Workbook()
     wb.active.cell(row=5000, column=300, value=1)
     out = io.BytesIO()
