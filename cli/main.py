@@ -146,7 +146,7 @@ _STATUS_WORDS = {
 }
 
 
-@command("ingest", help="导入报告 (markdown / page-text JSON / PDF / folders)")
+@command("ingest", help="导入报告 (markdown / page-text JSON / PDF / Word / Excel / folders)")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--department", help="覆盖识别出的部门名称 (override the department)")
 @click.option("--year", type=int, help="覆盖识别出的年度 (override the year)")
@@ -155,6 +155,11 @@ _STATUS_WORDS = {
     "--replace",
     is_flag=True,
     help="允许用小得多的新文件替换知识库里的同一报告 (let a much smaller file replace the stored report)",
+)
+@click.option(
+    "--bundle",
+    is_flag=True,
+    help="所有文件（或文件夹里的文件）是同一报告的各部分，如表格 .xlsx 和说明 .docx (the files are the parts of one report)",
 )
 @click.option(
     "--jobs",
@@ -171,6 +176,7 @@ def ingest_cmd(
     year: int | None,
     kind: str | None,
     replace: bool,
+    bundle: bool,
     jobs: int,
     as_json: bool,
 ) -> int:
@@ -204,9 +210,14 @@ def ingest_cmd(
         def page(path: str, done_pages: int, pages: int) -> None:
             progress.update(task, description=f"{_reading(path)} 第{done_pages}/{pages}页")
 
-        outcomes = ingest(
-            db, list(paths), department, year, kind, progress=advance, on_page=page, replace=replace, jobs=jobs
-        )
+        if bundle:
+            from knowledge.ingest import ingest_bundle
+
+            outcomes = [ingest_bundle(db, list(paths), department, year, kind, replace=replace)]
+        else:
+            outcomes = ingest(
+                db, list(paths), department, year, kind, progress=advance, on_page=page, replace=replace, jobs=jobs
+            )
     for o in outcomes:
         word, style = _STATUS_WORDS.get(o.status, (o.status, ""))
         if o.status == "failed":
@@ -218,7 +229,8 @@ def ingest_cmd(
             output.line(
                 err,
                 (word, style),
-                f" {o.path} → {o.department} {o.year} {o.kind} (findings {o.findings}, unplaced lines {o.unplaced})",
+                f" {o.path} → {o.department} {o.year} {o.kind} [{o.format}]"
+                f" (findings {o.findings}, unplaced lines {o.unplaced})",
             )
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_WORDS}
     output.line(

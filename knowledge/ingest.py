@@ -34,6 +34,7 @@ class Outcome:
     line: int | None = None
     findings: int = 0
     unplaced: int = 0
+    format: str | None = None  # the reader that read it (docx, xlsx, pdf, …; xlsx+docx for a bundle)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -64,6 +65,151 @@ def read_report(path: str | os.PathLike, on_page: Callable[[int, int], None] | N
     report.meta.source_path = name
     report.meta.source_format = report.meta.source_format or reader.name
     return report
+
+
+def read_bundle(paths: Iterable[str | os.PathLike]) -> ParsedReport:
+    """One report published as several files (the tables as an .xlsx, the 说明 as a .docx, .html
+    or .md), read part by part and joined in the order given; every Source names its file.
+
+    The metadata comes from whichever part prints the title; a part that prints none (a workbook
+    of tables) is read under that title. Parts naming different reports are refused, never mixed.
+    A part that fails fails the bundle, naming the part."""
+
+    files = [str(Path(p)) for p in paths]
+    if len(files) < 1:
+        raise ReportError("报告组里没有文件 (a bundle needs at least one file)")
+    # parts whose reader can borrow a title (Word, Excel) are read after the others, so each file
+    # is read once: with the title of the part that prints one, used only if it prints none itself
+    parts: dict[str, ParsedReport] = {}
+    untitled: list[str] = []
+    for f in sorted(files, key=_read_order):
+        known = next(iter(parts.values()), None)  # the first part read prints its own title
+        try:
+            parts[f] = _read_part(f, _title_of(known.meta) if known else None)
+        except ReportError as e:
+            if known is not None or NO_TITLE not in e.message or not _borrows_title(f):
+                raise
+            untitled.append(f)  # read again once a later part has named the report
+    if not parts:
+        raise ReportError(
+            f"{NO_TITLE}：报告组里没有一个文件印有报告标题 (no part names the report)", files[0]
+        )
+    for f in untitled:
+        parts[f] = _read_part(f, _title_of(next(iter(parts.values())).meta))
+    reports = [parts[f] for f in files]
+    meta = next(iter(parts.values())).meta
+    for p in reports:
+        if (p.meta.year, p.meta.kind) != (meta.year, meta.kind) or not _same_department(
+            p.meta.department, meta.department
+        ):
+            raise ReportError(
+                f"报告组的文件属于不同报告：{meta.department}{meta.year}年{meta.kind} 与 "
+                f"{p.meta.department}{p.meta.year}年{p.meta.kind} (the files are parts of different reports)",
+                p.meta.source_path,
+            )
+        if _specificity(p.meta.department) > _specificity(meta.department):
+            meta = p.meta  # the part that names the department in full (编制单位 vs a bare 普陀区)
+    return _join_parts(files, reports, meta)
+
+
+def _split_department(name: str) -> tuple[str, str]:
+    from .meta import region_of
+
+    region = region_of(name) or ""
+    return region, name[len(region) :] if name.startswith(region) else name
+
+
+def _same_department(a: str, b: str) -> bool:
+    """Two parts' department names can be one department: equal, or one leaves out what the
+    other says (a region printed in full or not, a 说明 that names only the region), never two
+    different names (财政局 and 司法局)."""
+    if a == b:
+        return True
+    (ra, na), (rb, nb) = _split_department(a), _split_department(b)
+    regions = ra.startswith(rb) or rb.startswith(ra)
+    return regions and (na == nb or not na or not nb)
+
+
+def _specificity(name: str) -> tuple[int, int]:
+    region, proper = _split_department(name)
+    return len(proper), len(region)
+
+
+def _title_of(meta) -> str:
+    return f"{meta.department}{meta.year}年度{meta.scope or '部门'}{meta.kind}"
+
+
+def _read_order(path: str) -> tuple[bool, bool]:
+    """Text parts first, then Word, then workbooks: the ones likeliest to print the title first."""
+    return _borrows_title(path), path.lower().endswith((".xlsx", ".xlsm", ".xls", ".et"))
+
+
+def _borrows_title(path: str) -> bool:
+    return "title_hint" in _parse_parameters(path)
+
+
+def _parse_parameters(path: str) -> tuple[str, ...]:
+    import inspect
+
+    from .readers import HEAD_BYTES, reader_for
+
+    try:
+        with open(path, "rb") as f:
+            reader = reader_for(f.read(HEAD_BYTES), path)
+    except (OSError, ReportError):
+        return ()
+    return tuple(inspect.signature(reader.parse).parameters) if reader.parse else ()
+
+
+NO_TITLE = "不是部门预算/决算公开报告"
+
+
+def _read_part(path: str, title_hint: str | None) -> ParsedReport:
+    """One part; a Word or Excel part that prints no title is read under ``title_hint``."""
+    if title_hint is None or not _borrows_title(path):
+        try:
+            return read_report(path)
+        except ReportError as e:
+            raise ReportError(f"{path}: {e.message}", path, e.line) from None
+    from .readers import reader_for
+
+    check_size(Path(path).stat().st_size, path)
+    data = Path(path).read_bytes()
+    try:
+        report = reader_for(data[:8192], path).parse(data, path, None, title_hint=title_hint)
+    except ReportError as e:
+        raise ReportError(f"{path}: {e.message}", path, e.line) from None
+    report.meta.sha256 = hashlib.sha256(data).hexdigest()
+    report.meta.source_path = path
+    return report
+
+
+def _join_parts(files: list[str], parts: list[ParsedReport], meta) -> ParsedReport:
+    from dataclasses import replace
+
+    from .assemble import _canonical_names, _declared_empty
+    from .docx_reader import each_source
+
+    joined = ParsedReport(meta=replace(meta))
+    for f, p in zip(files, parts, strict=True):
+        for src in each_source(p):
+            src.file = f
+        joined.tables += p.tables
+        joined.sections += p.sections
+        joined.terms += p.terms
+        joined.performance += p.performance
+        joined.figures += p.figures
+        joined.unplaced += p.unplaced
+    # what reads across the report: names completed from other tables, empty tables declared so
+    # in the 说明 (which is in another file)
+    _canonical_names(joined.tables)
+    for t in joined.tables:
+        if t.empty and not t.empty_reason:
+            t.empty_reason = _declared_empty(t, joined)
+    joined.meta.sha256 = hashlib.sha256(" ".join(p.meta.sha256 for p in parts).encode()).hexdigest()
+    joined.meta.source_path = " + ".join(files)
+    joined.meta.source_format = "+".join(p.meta.source_format for p in parts)
+    return joined
 
 
 def run_checks(report: ParsedReport) -> list:
@@ -121,13 +267,14 @@ def prepare(
     kind: str | None = None,
     segment: bool = False,
     on_page: Callable[[int, int], None] | None = None,
+    read: Callable[[str, Callable | None], ParsedReport] = read_report,
 ) -> Prepared | Outcome:
     """Everything of an ingest that needs no knowledge base: parse, validate, check (and, for a
     worker process, segment the sentences). A failure is returned as a ``failed`` Outcome."""
     from .validate import validate
 
     try:
-        report = read_report(path, on_page)
+        report = read(path, on_page)
     except ReportError as e:
         return Outcome(path, "failed", e.message, line=e.line)
     except RecursionError:
@@ -199,7 +346,28 @@ def _store(db: sqlite_utils.Database, path: str, p: Prepared, replace: bool) -> 
         kind=res.kind,
         findings=res.findings,
         unplaced=res.unplaced,
+        format=report.meta.source_format or None,
     )
+
+
+def ingest_bundle(
+    db: sqlite_utils.Database,
+    paths: Iterable[str | os.PathLike],
+    department: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    replace: bool = False,
+) -> Outcome:
+    """Ingest several files (or the report files of a folder) as the parts of one report
+    (:func:`read_bundle`); nothing is written unless the joined report passes."""
+    files = expand(paths)
+    name = " + ".join(files)
+    if not files:
+        return Outcome(name, "failed", "报告组里没有文件 (no files in the bundle)")
+    parsed = prepare(name, department, year, kind, read=lambda _name, _on_page: read_bundle(files))
+    if isinstance(parsed, Outcome):
+        return parsed
+    return _store(db, name, parsed, replace)
 
 
 def _prepare_job(args: tuple) -> Prepared | Outcome:

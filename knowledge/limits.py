@@ -27,6 +27,14 @@ class Limits:
     max_json_depth: int = 12  # page_tables needs 5 (object → pages → tables → rows → cells)
     max_name_chars: int = 100  # one 科目名称 / row label (real ones stay under 40)
     max_rows: int = 200_000  # table rows in one report
+    # Word / Excel files are zip packages: refused before inflating when they would unpack past
+    # this (a zip bomb inflates 1000-fold; a real report's .docx/.xlsx unpacks to a few MB)
+    max_unzipped_bytes: int = 256 * 1024 * 1024
+    max_zip_members: int = 10_000
+    max_sheets: int = 200  # worksheets in one workbook (a report has ten or so)
+    max_sheet_rows: int = 100_000
+    max_sheet_cols: int = 200  # the widest real table (三公, two years side by side) has 14
+    max_sheet_cells: int = 4_000_000  # rows × columns over all sheets, from each sheet's dimension
 
 
 LIMITS = Limits()

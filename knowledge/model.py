@@ -16,10 +16,12 @@ from decimal import Decimal
 
 @dataclass
 class Source:
-    """Where something was printed: the line in the source text and, for PDFs, the page."""
+    """Where something was printed: the line in the source text and, for PDFs, the page; in a
+    report read from several files (a bundle: tables in .xlsx, 说明 in .docx), the file."""
 
     line: int
     page: int | None = None
+    file: str | None = None
 
 
 @dataclass

@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS reports (
 CREATE TABLE IF NOT EXISTS report_tables (
     id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), code TEXT,
     title TEXT, label TEXT, unit TEXT, layout TEXT, columns TEXT, notes TEXT, empty INTEGER,
-    empty_reason TEXT, heading_path TEXT, line INTEGER, page INTEGER
+    empty_reason TEXT, heading_path TEXT, line INTEGER, page INTEGER, file TEXT
 );
 CREATE TABLE IF NOT EXISTS table_rows (
     id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id),
@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS cells (
 );
 CREATE TABLE IF NOT EXISTS sections (
     id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), path TEXT,
-    heading TEXT, level INTEGER, text TEXT, line INTEGER, page INTEGER
+    heading TEXT, level INTEGER, text TEXT, line INTEGER, page INTEGER, file TEXT
 );
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id),
@@ -246,6 +246,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         return m.group(1) if m else ""
 
     statements += [s for s in (facts.SCHEMA + catalog.SCHEMA + stated.SCHEMA).split(";") if s.strip()]
+    _add_file_columns(db, existing)
     if all(name_of(s) in existing for s in statements):
         return
     migrate = "reports" in existing and "facts" not in existing
@@ -266,6 +267,14 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+def _add_file_columns(db: sqlite_utils.Database, existing: set[str]) -> None:
+    """A knowledge base from before bundles: its tables and sections gain the (empty) ``file``
+    that names which of a report's files (tables .xlsx, 说明 .docx) each was read from."""
+    for table in ("report_tables", "sections"):
+        if table in existing and "file" not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN file TEXT")
+
+
 def _migrate_index(db: sqlite_utils.Database, existing: set[str]) -> None:
     """Once, for a knowledge base built before the cross-report index (no ``facts`` table): numeric
     ``cells.amount`` (in SQL: at most 2 decimals and below 10^13 is exact through REAL), and the
@@ -281,7 +290,9 @@ def _migrate_index(db: sqlite_utils.Database, existing: set[str]) -> None:
             " AND ABS(CAST(value AS REAL)) < 1e13"
         )
     if "search_text" not in {r[1] for r in db.execute("PRAGMA table_xinfo(sentences)").fetchall()}:
-        db.execute(f"ALTER TABLE sentences ADD COLUMN search_text TEXT GENERATED ALWAYS AS ({SEARCH_TEXT_SQL}) VIRTUAL")
+        db.execute(
+            f"ALTER TABLE sentences ADD COLUMN search_text TEXT GENERATED ALWAYS AS ({SEARCH_TEXT_SQL}) VIRTUAL"
+        )
     if "sentences_fts" in existing:
         db.execute("DROP TABLE sentences_fts")
         existing.discard("sentences_fts")
@@ -405,7 +416,7 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
     for t in report.tables:
         cur = db.execute(
             "INSERT INTO report_tables (report_id, code, title, label, unit, layout, columns, notes, empty,"
-            " empty_reason, heading_path, line, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " empty_reason, heading_path, line, page, file) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 rid,
                 t.code,
@@ -420,6 +431,7 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
                 " > ".join(t.heading_path),
                 t.source.line,
                 t.source.page,
+                t.source.file,
             ],
         )
         tid = cur.lastrowid
@@ -464,8 +476,18 @@ def _write_narrative(
     sentence_ids: dict[tuple[int, str], int] = {}
     for s in report.sections:
         cur = db.execute(
-            "INSERT INTO sections (report_id, path, heading, level, text, line, page) VALUES (?,?,?,?,?,?,?)",
-            [rid, " > ".join(s.path), s.heading, s.level, s.text, s.source.line, s.source.page],
+            "INSERT INTO sections (report_id, path, heading, level, text, line, page, file)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [
+                rid,
+                " > ".join(s.path),
+                s.heading,
+                s.level,
+                s.text,
+                s.source.line,
+                s.source.page,
+                s.source.file,
+            ],
         )
         sid = cur.lastrowid
         for pos, sent in enumerate(s.sentences):
