@@ -243,7 +243,9 @@ class _Walker:
             grid = table_grid(el)
             if grid:
                 text = "\n".join(" ".join(c for c in r if c) for r in grid)
-                merged = any(_span(c.get("colspan")) > 1 or _span(c.get("rowspan")) > 1 for c in el.iter("td", "th"))
+                merged = any(
+                    _span(c.get("colspan")) > 1 or _span(c.get("rowspan")) > 1 for c in el.iter("td", "th")
+                )
                 self.blocks.append(Block("table", text, el.sourceline or self.line, grid, merged))
             return
         if tag == "br":
@@ -324,12 +326,7 @@ def table_grid(table) -> list[list[str]]:
             c += 1
         grid.append(out)
     width = max((len(r) for r in grid), default=0)
-    grid = [r + [""] * (width - len(r)) for r in grid]
-    grid = [r for r in grid if any(r)]
-    if grid:  # drop columns empty in every row (Word's zero-width spacer cells)
-        keep = [i for i in range(width) if any(r[i] for r in grid)]
-        grid = [[r[i] for i in keep] for r in grid]
-    return grid
+    return [r + [""] * (width - len(r)) for r in grid]
 
 
 def _span(v: str | None) -> int:

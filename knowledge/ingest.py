@@ -281,7 +281,9 @@ def ingest(
     if jobs > 1 and len(files) > 1:
         results: Iterable[Prepared | Outcome] = _prepared_in_pool(files, department, year, kind, jobs, region)
     else:
-        results = (prepare(f, department, year, kind, on_page=_pages_of(f, on_page), region=region) for f in files)
+        results = (
+            prepare(f, department, year, kind, on_page=_pages_of(f, on_page), region=region) for f in files
+        )
     batch: list[Outcome] = []
     for f, parsed in zip(files, results, strict=True):
         if isinstance(parsed, Outcome):

@@ -210,14 +210,23 @@ _CN = "一二三四五六七八九十"
 # a numbering mark that starts a heading or an item, where it follows a sentence end, a colon or
 # a space (or starts the line); the look-behind keeps "增长1、2" and "第1.5" whole
 _CUT = re.compile(
-    rf"(?:(?<=[。；;！？!?：:\s])|^)(?=第[{_CN}]+部分|[{_CN}]{{1,3}}、|[(（][{_CN}]{{1,3}}[)）]|"
-    r"\d{1,2}、|\d{1,2}[.．](?!\d)|[(（]\d{1,2}[)）])"
+    rf"(?:(?<=[。；;！？!?：:\s])|^)(?=第[{_CN}]+部分|[{_CN}]{{1,3}}、|\d{{1,2}}、|\d{{1,2}}[.．](?!\d)|[(（]\d{{1,2}}[)）])"
+    rf"|(?=[(（][{_CN}]{{1,3}}[)）])|(?<![{_CN}第、和及至或与])(?=[{_CN}]{{1,3}}、[\u4e00-\u9fff]{{2}})"
+    r"|(?<=[\u4e00-\u9fff])(?=\d{1,2}、[\u4e00-\u9fff])"
 )
 _RUN_IN = re.compile(rf"^(?:第[{_CN}]+部分|[{_CN}]{{1,3}}、|[(（][{_CN}]{{1,3}}[)）])")
 # the closing words of a heading (情况 / 说明 / 职责 …): where a heading run into its text ends
-_HEADING_END = re.compile(
-    r"^.{2,40}?(?:情况说明|情况|说明|职责|概况|概述|设置|解释|总结|事项|决算表|预算表|报告|"
-    r"基本信息|主要职能|名词解释|部门决算表|部门预算表|附件|附表)"
+_CLOSE = re.compile(
+    r"情况说明|情况|说明|职责|职能|概况|概述|设置|解释|总结|事项|任务|自评|评价|报告|基本信息|"
+    r"决算表|预算表|收入|支出|预算|决算|经费|费|附件|附表"
+)
+_STRONG_CLOSE = re.compile(
+    r"情况说明|情况|说明|职责|职能|概况|概述|设置|解释|总结|事项|任务|自评|基本信息|决算表|预算表"
+)
+# how the text after such a heading opens: a year, the report speaking of itself, "X的主要职责"
+_OPENING = re.compile(
+    r"(?:19|20)\d\d\s*年|本部门|本单位|本机关|我单位|我部门|我局|我委|我办|我乡|我镇|我所|我院|"
+    r"[\u4e00-\u9fff]{1,12}的?(?:主要职责|主要职能|主要任务)|[\u4e00-\u9fff]{1,12}(?:19|20)\d\d\s*年"
 )
 
 
@@ -238,20 +247,40 @@ def split_long_line(text: str) -> list[str]:
 
 
 def _cut_run_in(piece: str) -> list[str]:
-    """ "一、部门主要职责潭城镇的主要职责是：…" → the heading and its text, when the heading's own
-    clause is longer than a heading is and it ends in a heading's closing word."""
-    if not _RUN_IN.match(piece):
+    """ "一、部门主要职责潭城镇的主要职责是：…" → the heading and its text.
+
+    Cut at a space after the heading; else after a heading's closing word (职责, 情况, 任务 …)
+    that a sentence's opening follows (a year "2016年", 本部门/我单位, "X的主要职责"); else, for
+    a 第X部分 / 一、 heading whose clause states no amount, after its last closing word that only
+    ends headings (情况, 说明, 职责 — not 预算 or 支出, which a heading also holds inside). A
+    numbered item that states a figure ("二、2014年基本支出314.73万元，…") is never cut."""
+    mark = _RUN_IN.match(piece)
+    if not mark:
         return [piece]
-    clause = re.split(r"[，,。；;：:！？!?]", piece, maxsplit=1)[0]
-    space = re.match(r"^(\S{2,40})\s+(\S.*)$", piece, re.S)
-    if space and not re.search(r"[，,。；;：:]", space.group(1)):
-        return [space.group(1), space.group(2).strip()]
-    if len(clause) <= 24 and not re.search(r"\d+(\.\d+)?\s*(万元|元|%)", clause):
-        if clause == piece or len(clause) < len(piece) and piece[len(clause)] in "：:":
-            return [piece]  # the whole clause is the heading, or a "一、X：…" item
-    m = _HEADING_END.match(piece)
-    if m and m.end() < len(piece) and not re.search(r"[，,。；;：:]", m.group(0)):
-        return [m.group(0), piece[m.end() :].strip()]
+    body = piece[mark.end() :].lstrip()
+    space = re.match(r"^(\S{2,40})\s+(\S.*)$", body, re.S)
+    if (
+        space
+        and not re.search(r"[，,。；;：:]|\d$", space.group(1))
+        and not re.match(r"[年月日万元%]", space.group(2))
+    ):
+        return [piece[: mark.end()] + space.group(1), space.group(2).strip()]
+    punct = re.search(r"[，,。；;：:！？!?]", piece)
+    clause_end = punct.start() if punct else len(piece)
+    stop = min(clause_end, mark.end() + 40)
+    ends = [m.end() for m in _CLOSE.finditer(piece, mark.end(), stop) if m.end() < len(piece)]
+    opened = [c for c in ends if _OPENING.match(piece, c)]
+    if opened:  # the last: "四、2016年决算收支总体情况潭城镇2016年…" is cut after 情况, not 决算
+        return [piece[: opened[-1]], piece[opened[-1] :]]
+    strong = [m.end() for m in _STRONG_CLOSE.finditer(piece, mark.end(), stop) if m.end() < len(piece)]
+    amount = re.search(r"\d+(\.\d+)?\s*(万元|元|%)", piece[:clause_end])
+    if (
+        strong
+        and not amount
+        and not piece.startswith(("(", "（"))
+        and re.match(r"[\u4e00-\u9fff]", piece[strong[-1]])
+    ):
+        return [piece[: strong[-1]], piece[strong[-1] :]]
     return [piece]
 
 
