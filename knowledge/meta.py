@@ -50,7 +50,8 @@ _TOWN = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:镇|乡)(?:人民政府|政府)?$|
 
 @dataclass(frozen=True)
 class Title:
-    """What a title says: the department as printed there, the year, 决算/预算 and 部门/单位."""
+    """What a title says: the department as printed there, the year (0: the title names none),
+    决算/预算 and 部门/单位."""
 
     department: str
     year: int
@@ -70,7 +71,7 @@ def parse_title(line: str, table: bool = False) -> Title | None:
         return None
     y = _YEAR.search(t)
     if y is None:
-        return None
+        return _undated(t)
     k = _KIND.search(t, y.end())
     if k is None or k.start() - y.end() > 40:
         return None
@@ -81,6 +82,17 @@ def parse_title(line: str, table: bool = False) -> Title | None:
     mid = t[y.end() : k.start()]
     scope = "单位" if mid.endswith("单位") else "部门" if mid.endswith("部门") else None
     return Title(_department_from(lead, mid), int(y.group(1)), k.group(0), scope)
+
+
+def _undated(t: str) -> Title | None:
+    """A title without a year ("X部门预算公开说明"): department and kind, year 0 (unknown)."""
+    k = _KIND.search(t)
+    if k is None or not _TAIL.match(t[k.end() :]) or len(t) > 50:
+        return None
+    lead = t[: k.start()]
+    scope = "单位" if lead.endswith("单位") else "部门" if lead.endswith("部门") else None
+    name = _department_from("", lead)
+    return Title(name, 0, k.group(0), scope) if name else None
 
 
 def _department_from(lead: str, mid: str) -> str:
@@ -179,6 +191,7 @@ def _scan(lines: list[str]) -> _Found:
     f = _Found(depts=Counter())
     body_year: tuple[int, str] | None = None
     fallback: tuple[str, Title] | None = None
+    undated: tuple[str, Title] | None = None
     for raw in lines[:4000]:
         line = clean_label(nfkc(raw).lstrip("#").strip())
         m = _DEPT_LINE.match(line)
@@ -189,6 +202,10 @@ def _scan(lines: list[str]) -> _Found:
             continue
         if not f.title:
             t = parse_title(line)
+            if t and not t.year:
+                if undated is None:
+                    undated = (line, t)
+                continue
             if t:
                 f.title, f.year, f.kind, f.scope = line.replace(" ", ""), t.year, t.kind, t.scope
                 if len(t.department) >= 2:
@@ -205,8 +222,13 @@ def _scan(lines: list[str]) -> _Found:
         f.title, f.year, f.kind, f.scope = line.replace(" ", ""), t.year, t.kind, t.scope
         if len(t.department) >= 2:
             f.depts[t.department] += 2
+    if not f.title and undated:  # a title that names no year: its department and kind
+        line, t = undated
+        f.title, f.kind, f.scope = line.replace(" ", ""), t.kind, t.scope
+        f.depts[t.department] += 2
     if f.year is None and body_year:
-        f.year, f.kind = body_year  # "本部门2016年度部门决算…": the body says what the title does not
+        f.year = body_year[0]  # "本部门2016年度部门决算…": the body says what the title does not
+        f.kind = f.kind or body_year[1]
     return f
 
 
