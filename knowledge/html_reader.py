@@ -158,7 +158,7 @@ def _own_text(el) -> int:
     for c in el:
         if not isinstance(c.tag, str):
             continue
-        if c.tag not in _BLOCK_TAGS and c.tag != "a":
+        if c.tag not in _BLOCK_TAGS and c.tag not in ("a", "head", "body", "title"):
             n += len(re.findall(r"[\u4e00-\u9fff]", c.text_content()))
         n += len(re.findall(r"[\u4e00-\u9fff]", c.tail or ""))
     return n
@@ -180,7 +180,7 @@ def find_body(root):
             return max(found, key=_text_len)
     scores: dict = {}
     for el in root.iter():
-        if not isinstance(el.tag, str) or _is_chrome(el):
+        if not isinstance(el.tag, str) or el.tag in ("a", "title", "head") or _is_chrome(el):
             continue
         n = _own_text(el)
         if not n:
@@ -225,11 +225,21 @@ class _Walker:
 
     def add(self, text: str | None, line: int | None) -> None:
         if text:
-            if self.buf and _SPLIT_NUMBER.search(self.buf[-1]) and re.match(r"^\s+\d", text):
-                text = text.lstrip()  # a number split by markup: 58,</span>\n<span>451.40
+            if self.buf and re.match(r"^\s*\d", text):
+                self._join_number(text)
+                text = text if not self.buf or not _SPLIT_NUMBER.search(self.buf[-1]) else text.lstrip()
             if not "".join(self.buf).strip() and text.strip() and line:
                 self.line = line
             self.buf.append(text)
+
+    def _join_number(self, text: str) -> None:
+        """A number split by markup (58,</span>\n<span>451.40): drop the blank between its parts."""
+        i = len(self.buf) - 1
+        while i >= 0 and not self.buf[i].strip():
+            i -= 1
+        if i >= 0 and _SPLIT_NUMBER.search(self.buf[i].rstrip()):
+            del self.buf[i + 1 :]
+            self.buf[i] = self.buf[i].rstrip()
 
     def walk(self, el) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
