@@ -289,6 +289,8 @@ def _only_file_links(el) -> bool:
     """An attachment entry: a block whose text is all inside links to files (.xls, .doc, …)."""
     if not isinstance(el.tag, str) or el.tag not in ("p", "li", "div", "span", "a"):
         return False
+    if el.tag == "div" and any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el):
+        return False  # only a leaf block is an entry (so each element's links are looked at once)
     links = [a for a in el.iter("a") if _FILE_LINK.search(a.get("href") or "")]
     if not links:
         return False
@@ -386,9 +388,21 @@ def parse_html(text: str, path: str = "") -> ParsedReport:
     return report
 
 
+# a paragraph this long is a whole body run together (no <p> or <br> between its sections)
+RUN_TOGETHER = 1000
+
+
 def _title_first(art: Article) -> list[Block]:
-    """The blocks, with the page's own title in front when the body does not print it."""
-    blocks = list(art.blocks)
+    """The blocks, with the page's own title in front when the body does not print it, and a body
+    run together into one paragraph cut by structure as a one-line text body is."""
+    from .text_reader import split_long_line
+
+    blocks: list[Block] = []
+    for b in art.blocks:
+        if b.kind == "text" and len(b.text) >= RUN_TOGETHER:
+            blocks += [Block("text", piece, b.line) for piece in split_long_line(b.text, RUN_TOGETHER)]
+        else:
+            blocks.append(b)
     title = art.meta.title
     if title and not any(b.text.replace(" ", "") == title.replace(" ", "") for b in blocks[:5]):
         blocks.insert(0, Block("heading", title, 1))
@@ -413,8 +427,6 @@ def _paged(art: Article, path: str) -> ParsedReport:
             grids.append(b.grid)
         else:
             lines.append(b.text)
-    if art.meta.title and pages and art.meta.title.replace(" ", "") not in pages[0].replace(" ", ""):
-        pass  # a paged document carries its title on its cover page; the meta title is only metadata
     return parse_pages(pages, tables, path, source_format="html")
 
 

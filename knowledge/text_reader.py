@@ -230,10 +230,10 @@ _OPENING = re.compile(
 )
 
 
-def split_long_line(text: str) -> list[str]:
-    """The pieces of a long line: cut before each numbering mark that stands after a sentence end,
-    a colon or a space, and after a level 1–3 heading run into its text."""
-    if len(text) < LONG_LINE:
+def split_long_line(text: str, min_len: int = LONG_LINE) -> list[str]:
+    """The pieces of a line of ``min_len`` or more characters: cut before each numbering mark that
+    stands after a sentence end, a colon or a space, and after a level 1–3 heading run into its text."""
+    if len(text) < min_len:
         return [text]
     starts = [m.start() for m in _CUT.finditer(text)]
     if not starts or starts[0] != 0:

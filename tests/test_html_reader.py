@@ -453,3 +453,14 @@ def test_text_file_is_read_by_the_text_reader(tmp_path):
     assert "二、收入支出决算总体情况" in [s.heading for s in r.sections]
     cut = [s for sec in r.sections if sec.heading for s in sec.sentences]
     assert cut and all(s.source.line == 2 for s in cut)  # each piece cites the physical line it stood on
+
+
+@needs_pingtan
+def test_page_body_run_together_into_one_paragraph():
+    """A portal body pasted as one <p> (no <br> between sections) reads the same sections."""
+    lines = _body_lines("baiqing-township-2014-final")
+    by_line = parse_text("\n".join(lines), "lines.txt")
+    page = _html_page([f"<p>{html.escape(lines[0])}</p>", "<p>" + html.escape("".join(lines[1:])) + "</p>"])
+    r = parse_html(page, "one.html")
+    assert _sections(r) == _sections(by_line)
+    assert r.meta.department == "平潭综合实验区白青乡人民政府"
