@@ -175,9 +175,9 @@ def find_body(root):
         "//main",
         '//*[@id="zoom" or @id="content" or @id="article"]',
     ):
-        found = [e for e in root.xpath(xp) if _text_len(e) >= 20]
-        if found:
-            return max(found, key=_text_len)
+        sized = [(n, e) for e in root.xpath(xp) if (n := _text_len(e)) >= 20]
+        if sized:
+            return max(sized, key=lambda x: x[0])[1]
     scores: dict = {}
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("a", "title", "head") or _is_chrome(el):
@@ -199,7 +199,9 @@ def find_body(root):
 
 
 def _text_len(el) -> int:
-    return len(re.findall(r"[\u4e00-\u9fff]", el.text_content()))
+    """Characters of text (whitespace not counted) under the element."""
+    text = el.text_content()
+    return len(text) - sum(text.count(w) for w in (" ", "\n", "\t", "\r", "\xa0", "\u3000"))
 
 
 # -- blocks -------------------------------------------------------------------------------------------
@@ -214,8 +216,9 @@ class _Walker:
         self.ended = False
 
     def flush(self) -> None:
-        text = norm_space("".join(self.buf))
+        raw = "".join(self.buf)
         self.buf = []
+        text = norm_space(raw) if raw and not raw.isspace() else ""
         if text and not self.ended:
             if _END_OF_ARTICLE.match(text) and len(text) <= 80:
                 self.ended = True  # "来源：…": the article ends; what follows is the site's
@@ -287,7 +290,7 @@ class _Walker:
 
 def _only_file_links(el) -> bool:
     """An attachment entry: a block whose text is all inside links to files (.xls, .doc, …)."""
-    if not isinstance(el.tag, str) or el.tag not in ("p", "li", "div", "span", "a"):
+    if not isinstance(el.tag, str) or el.tag not in ("p", "li", "div", "a"):
         return False
     if el.tag == "div" and any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el):
         return False  # only a leaf block is an entry (so each element's links are looked at once)
