@@ -246,7 +246,7 @@ class _Walker:
 
     def walk(self, el) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.lower().split(":")[-1]
+        tag = tag.lower()  # Word's <o:p> is inline, not a <p>
         if self.ended:
             return
         if _is_chrome(el) or _only_file_links(el):

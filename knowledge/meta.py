@@ -125,6 +125,8 @@ def own_name(department: str, region: str | None = None) -> str:
     if region and name.startswith(region):
         name = name[len(region) :]
     rest = re.sub(r"^人民政府(?=.)", "", name)
+    if region and rest.startswith("委") and len(rest) > 1:
+        rest = region[-1] + rest  # 中共上海市普陀区委社会工作部 → 区委社会工作部
     return rest or department
 
 

@@ -137,6 +137,10 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
         src = Source(blk.line)
         if blk.kind == "page":
             continue
+        title_line = blk.kind == "text" and not b.seen_title and not b.stack and b.current is None
+        if title_line and clean_label(nfkc(blk.text)).replace(" ", "") == meta.title:
+            b.heading(clean_label(blk.text), src, marked=True)  # the report's title: metadata, not a sentence
+            continue
         if blk.kind == "heading":
             b.heading(clean_label(blk.text), src, marked=True)
             from_table = False

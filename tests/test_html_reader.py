@@ -464,3 +464,18 @@ def test_page_body_run_together_into_one_paragraph():
     r = parse_html(page, "one.html")
     assert _sections(r) == _sections(by_line)
     assert r.meta.department == "平潭综合实验区白青乡人民政府"
+
+
+def test_word_saved_html_markup():
+    """Word's "save as HTML": upper-case tags, <o:p> inside paragraphs, numbers split over spans."""
+    page = (
+        "<html><body><div class=WordSection1><P class=MsoNormal><SPAN>上海市某区财政局2024年度部门决算</SPAN>"
+        "<o:p></o:p></P>\n<P>一、部门主要职责<o:p></o:p></P><P><SPAN lang=EN-US>负责全区财政工作，本年支出</SPAN>"
+        "<SPAN>1,</SPAN>\n<SPAN>234.50</SPAN>万元。<o:p></o:p></P></div></body></html>"
+    )
+    r = parse_html(page, "word.html")
+    assert r.meta.department == "上海市某区财政局" and r.meta.level == "区"
+    assert [(s.heading, [x.text for x in s.sentences]) for s in r.sections] == [
+        ("一、部门主要职责", ["负责全区财政工作,本年支出1,234.50万元。"])
+    ]
+    assert [(f.context, f.value) for f in r.figures] == [("本年支出", Decimal("1234.50"))]
