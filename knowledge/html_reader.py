@@ -170,10 +170,11 @@ def find_body(root):
     and its grandparent half, so the container of many paragraphs wins over any one of them)."""
     for xp in (
         '//*[contains(concat(" ", normalize-space(@class), " "), " article_content ")]',
-        '//*[contains(@class, "TRS_Editor") or contains(@class, "trs_editor")]',
+        '//*[contains(@class, "TRS_Editor") or contains(@class, "trs_editor") or contains(@class, "TRS_UEDITOR")]',
+        '//*[@id="UCAP-CONTENT" or @id="zoom"]',  # the UCAP CMS and www.gov.cn templates
         "//article",
         "//main",
-        '//*[@id="zoom" or @id="content" or @id="article"]',
+        '//*[@id="content" or @id="article"]',
     ):
         sized = [(n, e) for e in root.xpath(xp) if (n := _text_len(e)) >= 20]
         if sized:

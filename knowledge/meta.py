@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import ReportError, ReportMeta
 from .numbers import clean_label, nfkc
@@ -187,6 +187,7 @@ class _Found:
     kind: str | None = None
     scope: str | None = None
     depts: Counter | None = None
+    titled: list[str] = field(default_factory=list)  # departments named by title lines, in order
 
 
 def _scan(lines: list[str]) -> _Found:
@@ -202,6 +203,8 @@ def _scan(lines: list[str]) -> _Found:
             if len(name) >= 3:
                 f.depts[name] += 1
             continue
+        if f.title and len(f.titled) < 5 and len(line) <= MAX_TITLE and (t := parse_title(line)) and t.year:
+            f.titled.append(t.department)  # the body's own title may name the department more fully
         if not f.title:
             t = parse_title(line)
             if t and not t.year:
@@ -210,6 +213,7 @@ def _scan(lines: list[str]) -> _Found:
                 continue
             if t:
                 f.title, f.year, f.kind, f.scope = line.replace(" ", ""), t.year, t.kind, t.scope
+                f.titled.append(t.department)
                 if len(t.department) >= 2:
                     f.depts[t.department] += 2
                 continue
@@ -234,6 +238,31 @@ def _scan(lines: list[str]) -> _Found:
     return f
 
 
+def _with_region(name: str, lines: list[str]) -> str:
+    """A short name without its region (县政协, 区财政局) completed from the body when the body
+    names it with one ("平潭县政协"): the region is what tells it from another region's namesake."""
+    if region_of(name) is not None or not re.match(r"^[县区市旗]", name):
+        return name
+    for line in lines[:4000]:
+        at = line.find(name)
+        while at > 0:
+            for start in range(max(0, at - 8), at):
+                candidate = line[start:at] + name
+                region = region_of(candidate)
+                prefix = line[start:at]
+                if (
+                    region
+                    and len(region) == len(prefix) + 1
+                    and re.fullmatch(r"(?![本我该全各此其])" + _CJK + "+", prefix)
+                    and not re.search(
+                        r"[年度月日的和与及在为是对由从]", prefix
+                    )  # a sentence's words, not a place
+                ):
+                    return candidate  # "平潭县" + "政协": the region ends where the short name's level is
+            at = line.find(name, at + 1)
+    return name
+
+
 def detect_meta(lines: list[str], path: str = "") -> ReportMeta | None:
     """Department, region, level, year and kind from the title, ``部门:`` lines and the body,
     completed by the operator's overrides; None when something is still unknown."""
@@ -251,6 +280,18 @@ def require_meta(lines: list[str], path: str = "") -> ReportMeta:
     year = o.year or f.year
     kind = o.kind or f.kind
     department = o.department or (f.depts.most_common(1)[0][0] if f.depts else "")
+    if department and not o.department:
+        fuller = [
+            d
+            for d in f.titled
+            if region_of(department) is None
+            and d.endswith(department)
+            and (r := region_of(d))
+            # the name with its region in front: 平潭县政协 for 县政协 (r = 平潭县), never a heading
+            and len(r) == len(d) - len(department) + 1
+            and not re.match(r"^第[一二三四五六七八九十]+部分", d)
+        ]
+        department = fuller[0] if fuller else _with_region(department, lines)
     missing = []
     if not year:
         missing.append("年度，请用 --year 指定 (year: give --year)")

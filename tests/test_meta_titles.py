@@ -114,6 +114,13 @@ def test_region_level_and_own_name(department, region, level, own):
     assert own_name(department) == own
 
 
+def test_a_short_name_gets_its_region_from_the_body():
+    m = require_meta(["县政协2015年财政决算", "2015年，平潭县政协主要任务是：每季度召开一次常委会。"])
+    assert (m.department, m.region, m.level) == ("平潭县政协", "平潭县", "县")
+    m = require_meta(["县政协2015年财政决算", "本县政协主要任务是：每季度召开一次常委会。"])
+    assert (m.department, m.region, m.level) == ("县政协", None, "县")
+
+
 def test_meta_from_the_body_when_the_title_has_no_year():
     m = require_meta(
         [
