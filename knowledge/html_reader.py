@@ -313,6 +313,9 @@ def _is_data_table(table) -> bool:
     return True
 
 
+MAX_COLSPAN = 64  # no disclosure table is wider; a larger colspan is damage, not layout
+
+
 def table_grid(table) -> list[list[str]]:
     """The table as a rectangular grid of cell texts; a cell spanning several rows or columns
     leaves the covered positions empty (as PDF extraction does), so columns line up."""
@@ -329,8 +332,9 @@ def table_grid(table) -> list[list[str]]:
                 out.append(pending.pop((r, c)))
                 c += 1
             text = _cell_text(cell)
-            colspan = _span(cell.get("colspan"))
-            rowspan = _span(cell.get("rowspan"))
+            # spans bounded by the table itself (a page may say rowspan="65534")
+            colspan = min(_span(cell.get("colspan")), MAX_COLSPAN)
+            rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
             out.append(text)
             out += [""] * (colspan - 1)
             for dr in range(1, rowspan):

@@ -25,9 +25,22 @@ from dataclasses import dataclass, field
 from .model import ReportError, ReportMeta
 from .numbers import clean_label, nfkc
 
-_DEPT_LINE = re.compile(
-    r"^(?:部门|单位|编制部门|编制单位|预算主管部门|预算单位|部门\(单位\))\s*[:：]\s*(.+?)\s*(?:单位\s*[:：].*)?$"
-)
+_DEPT_LINE = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算主管部门|预算单位|部门\(单位\))\s*[:：]\s*")
+_UNIT_LABEL = re.compile(r"单位\s*[:：]")
+
+
+def dept_line(line: str) -> str | None:
+    """The name on a "部门：X  单位：万元" line (without the unit label), or None. Linear: the old
+    single pattern's lazy name before an optional tail backtracked over the whole line."""
+    m = _DEPT_LINE.match(line)
+    if m is None:
+        return None
+    rest = line[m.end() :]
+    unit = _UNIT_LABEL.search(rest)
+    name = (rest[: unit.start()] if unit else rest).strip()
+    return name or None
+
+
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?:度)?")
 _KIND = re.compile(r"决算|预算")
 # what stands between a department's name and the kind word without being part of the name
@@ -197,9 +210,9 @@ def _scan(lines: list[str]) -> _Found:
     undated: tuple[str, Title] | None = None
     for raw in lines[:4000]:
         line = clean_label(nfkc(raw).lstrip("#").strip())
-        m = _DEPT_LINE.match(line)
-        if m:
-            name = clean_label(m.group(1)).replace(" ", "")
+        printed = dept_line(line)
+        if printed is not None:
+            name = clean_label(printed).replace(" ", "")
             if len(name) >= 3:
                 f.depts[name] += 1
             continue

@@ -480,3 +480,16 @@ def test_word_saved_html_markup():
         ("一、部门主要职责", ["负责全区财政工作,本年支出1,234.50万元。"])
     ]
     assert [(f.context, f.value) for f in r.figures] == [("本年支出", Decimal("1234.50"))]
+
+
+def test_absurd_spans_are_bounded_by_the_table():
+    import lxml.html
+
+    from knowledge.html_reader import table_grid
+
+    t = lxml.html.fromstring(
+        '<table><tr><td rowspan="65534" colspan="1000">项目</td><td>金额</td></tr><tr><td>1.00</td></tr></table>'
+    )
+    grid = table_grid(t)
+    assert len(grid) == 2 and all(len(r) == 65 for r in grid)
+    assert grid[1][64] == "1.00" and grid[0][64] == "金额"

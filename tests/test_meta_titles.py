@@ -184,3 +184,19 @@ def test_ingest_applies_overrides_before_the_title_check(tmp_path):
     row = db.execute("SELECT department, region, level, year, kind FROM reports").fetchone()
     assert tuple(row) == ("平潭综合实验区招商局", "平潭综合实验区", "区", 2016, "预算")
     db.close()
+
+
+@pytest.mark.parametrize(
+    "line,name",
+    [
+        ("部门(单位):平潭县人民检察院 单位:万元", "平潭县人民检察院"),
+        ("部门: 贵阳市12345政务服务便民热线事务中心", "贵阳市12345政务服务便民热线事务中心"),
+        ("编制单位：上海市普陀区财政局", "上海市普陀区财政局"),
+        ("部门：单位：万元", None),
+        ("本部门2016年度部门决算", None),
+    ],
+)
+def test_department_lines(line, name):
+    from knowledge.meta import dept_line
+
+    assert dept_line(line) == name
