@@ -49,7 +49,8 @@ _NOT_A_NAME = re.compile(r"收入|支出|拨款|经费|收支|项目|政府性�
 _ISSUER = re.compile(r"^.*?(?:关于)?(?:批复|批准|下达)")  # "财政金融局关于批复X…": X is the department
 # what may follow 决算/预算 in a report's title: 说明, 公开, 报告, 批复, 的通知, 支出计划 …
 _TAIL = re.compile(
-    r"^(?:的|情况|公开|说明|报告|批复|通知|草案|信息|编制|支出计划|收支计划|执行情况|批复表|公开表|\(草案\))*$"
+    r"^(?:的|及三公经费(?:决算|预算)?|和三公经费(?:决算|预算)?|情况|公开|说明|报告|批复|通知|草案|信息|编制|"
+    r"支出计划|收支计划|执行情况|批复表|公开表|\(草案\))*$"
 )
 MAX_TITLE = 80
 
@@ -112,7 +113,9 @@ def _department_from(lead: str, mid: str) -> str:
     """The department: the object of a 批复 (what is approved), else what stands before the year,
     else what stands between the year and the kind word (2016年北厝镇预算)."""
     lead = _ISSUER.sub("", lead) if _ISSUER.search(lead) else lead
-    lead = re.sub(r"^关于", "", re.sub(r"(?:关于|的|:|：)+$", "", lead))
+    lead = re.sub(r"^关于", "", re.sub(r"(?:的|:|：)+$", "", lead))
+    lead = re.sub(r"(?<=..)关于.*$", "", lead)  # "X关于公开" → X
+    lead = re.sub(r"(?<=...)(?:部门|单位)$", "", lead)  # "X局部门2023年度决算" → X局
     if len(lead) >= 2 and not _NOT_A_NAME.search(lead):
         return lead
     name = _SCOPE_TAIL.sub("", _ISSUER.sub("", mid) if _ISSUER.search(mid) else mid)
