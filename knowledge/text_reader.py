@@ -59,7 +59,7 @@ def grid_table(b: ReportBuilder, blk: Block, path: str, fmt: str) -> bool:
     if pending is not None:
         b.table = None
         pr.pending_unit = pending.unit
-    pr._table(1, blk.grid, blk.text.splitlines(), blk.line)
+    pr._table(None, blk.grid, blk.text.splitlines(), blk.line)  # a flowing page has no pages
     if pending is not None and b.table is not None:
         b.table.code = pending.code
     pr._close()

@@ -134,6 +134,8 @@ def test_procuratorate_sangong_approval_table(pages):
     assert rows["2040402"].cell("公务接待费").value == Decimal("6.02")
     assert rows["合计"].cell("“三公”经费公共财政拨款支出合计").value == Decimal("60.16")
     assert rows["204"].name == "公共安全支出" and rows["20404"].name == "检察"
+    # cited by the physical line of the page's source (the body is on one line); a web page has no pages
+    assert rows["2040401"].source.page is None and rows["2040401"].source.line == t.source.line > 100
 
 
 @needs_pingtan
