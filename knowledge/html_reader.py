@@ -385,7 +385,7 @@ def parse_html(text: str, path: str = "") -> ParsedReport:
         if len(b.text) > LIMITS.max_line_chars * 4:
             raise ReportError(f"段落过长：{len(b.text)} 个字符 (paragraph too long)", path, b.line)
     if not any(b.kind in ("text", "heading", "table") for b in art.blocks):
-        raise ReportError("网页里没有正文 (no article text in the page)", path, 1)
+        raise ReportError("不是部门预算/决算公开报告：网页里没有正文 (no article text in the page)", path, 1)
     if art.paged:
         report = _paged(art, path)
     else:

@@ -205,3 +205,25 @@ def test_department_lines(line, name):
     from knowledge.meta import dept_line
 
     assert dept_line(line) == name
+
+
+def test_cli_overrides_and_the_line_per_file(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    page = tmp_path / "r.txt"
+    page.write_text("招商局部门预算公开说明\n一、收入预算\n收入预算134.21万元。\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR", "COLUMNS")}
+
+    def run(*args):
+        argv = [sys.executable, "-m", "cli", "--db", str(tmp_path / "kb.db"), "ingest", str(page), *args]
+        return subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
+
+    r = run()
+    assert r.returncode == 1 and "无法确定年度，请用 --year 指定" in r.stderr
+    r = run("--year", "2016", "--region", "平潭综合实验区", "--department", "平潭综合实验区招商局")
+    assert r.returncode == 0, r.stderr
+    assert f"{page} → [text] 平潭综合实验区招商局 · 平潭综合实验区 · 2016 · 预算" in r.stderr
