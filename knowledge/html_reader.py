@@ -124,8 +124,33 @@ def page_meta(root) -> PageMeta:
     if not title:
         h1 = root.find(".//h1")
         title = norm_space(h1.text_content()) if h1 is not None else ""
+    if not title:
+        title = _title_in_page(root)
     date = first(_META_DATE)
     return PageMeta(title=title, published=date, url=first(_META_URL))
+
+
+_TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[\s_-])(bt|tit|tt)($|[\s_-])", re.I)
+
+
+def _title_in_page(root) -> str:
+    """A page without title metadata: the first element classed as a title (td.bt, div.title…)
+    whose text is a report title, else the report title inside ``<title>`` ("标题_网站名")."""
+    from .meta import parse_title
+
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _TITLE_CLASS.search(
+            f"{el.get('class') or ''} {el.get('id') or ''}"
+        ):
+            continue
+        text = norm_space(el.text_content())
+        if len(text) <= 100 and parse_title(text):
+            return text
+    head = root.find(".//title")
+    for part in re.split(r"\s*[_|｜—–-]+\s*", norm_space(head.text_content()) if head is not None else ""):
+        if parse_title(part):
+            return part
+    return ""
 
 
 def _clean(root) -> None:

@@ -495,3 +495,31 @@ def test_absurd_spans_are_bounded_by_the_table():
     grid = table_grid(t)
     assert len(grid) == 2 and all(len(r) == 65 for r in grid)
     assert grid[1][64] == "1.00" and grid[0][64] == "金额"
+
+
+def test_old_table_layout_portal_title_from_its_title_cell_or_title_tag():
+    side = "<table>" + "".join(
+        f"<tr><td><a href=/n{i}>某某区新闻标题第{i}条很长很长的标题</a></td></tr>" for i in range(30)
+    )
+    page = (
+        "<html><head><title>某某县门户</title></head><body><table width=980><tr><td width=200>"
+        + side
+        + "</table></td><td><table><tr><td class=bt>某某县农业农村局2023年度部门决算公开</td></tr>"
+        "<tr><td class=nr>一、部门主要职责<br>负责全县农业农村工作。<br>二、收入支出决算总体情况<br>"
+        "2023年度收入总计1,500.00万元，支出总计1,480.00万元。<br></td></tr></table></td></tr></table>"
+        "<div class=foot>版权所有 某某县人民政府 2023年度</div></body></html>"
+    )
+    r = parse_html(page, "old.html")
+    assert (r.meta.department, r.meta.year, r.meta.kind, r.meta.level) == (
+        "某某县农业农村局",
+        2023,
+        "决算",
+        "县",
+    )
+    assert [s.heading for s in r.sections] == ["一、部门主要职责", "二、收入支出决算总体情况"]
+    assert "新闻标题" not in "".join(s.text for s in r.sections)
+    in_title_tag = page.replace(
+        "<title>某某县门户", "<title>某某县农业农村局2023年度部门决算公开_某某县人民政府"
+    )
+    r = parse_html(in_title_tag.replace("class=bt", "class=x"), "old.html")
+    assert r.meta.department == "某某县农业农村局" and r.meta.title == "某某县农业农村局2023年度部门决算公开"
