@@ -157,10 +157,11 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
                 b.start_table(None, src)
                 opened = True
             for cells in blk.grid:
+                raw = blk.text if blk.kind == "row" else "\t".join(cells)  # a text line quotes as printed
                 if opened:
-                    b.grid_line(GridLine(cells=cells, source=src, raw="\t".join(cells)))
+                    b.grid_line(GridLine(cells=cells, source=src, raw=raw))
                 else:
-                    b.unplaced("\t".join(cells), "table line outside any table", src)
+                    b.unplaced(raw, "table line outside any table", src)
             from_table = blk.kind == "table" and opened
             continue
         stripped = blk.text.strip()

@@ -523,3 +523,18 @@ def test_old_table_layout_portal_title_from_its_title_cell_or_title_tag():
     )
     r = parse_html(in_title_tag.replace("class=bt", "class=x"), "old.html")
     assert r.meta.department == "某某县农业农村局" and r.meta.title == "某某县农业农村局2023年度部门决算公开"
+
+
+def test_text_reader_reads_the_reference_as_the_markdown_reader(reference_report):
+    """The same line rules: the reference saved as .txt gives the same rows (as printed, same
+    lines), sentences and figures as the markdown reader."""
+    r = parse_text(REFERENCE.read_text(encoding="utf-8"), "reference.txt")
+    assert facts(r) == facts(reference_report)
+
+    def rows(x):
+        return [(t.label, [(w.name, w.raw, w.source.line) for w in t.rows]) for t in x.tables]
+
+    assert rows(r) == rows(reference_report)
+    assert [(s.text, s.source.line) for sec in r.sections for s in sec.sentences] == [
+        (s.text, s.source.line) for sec in reference_report.sections for s in sec.sentences
+    ]
