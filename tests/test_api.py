@@ -116,12 +116,7 @@ def test_signed_but_malformed_conversation_is_refused(client):
 
 @pytest.mark.parametrize(
     "context,code",
-    [
-        ("x" * 5000, "token_too_large"),
-        ("not-a-token", "token_invalid"),
-        ("", "token_invalid"),
-        (123, "bad_request"),
-    ],
+    [("x" * 5000, "token_too_large"), ("not-a-token", "token_invalid"), ("", "token_invalid"), (123, "bad_request")],
 )
 def test_bad_tokens(client, context, code):
     r = client.post("/v1/ask", json={"question": "预算呢", "context": context})
@@ -329,11 +324,7 @@ def test_web_command_with_two_workers_shares_one_key(built_db, tmp_path):
         assert '<html lang="zh-CN">' in httpx.get(url + "/").text
         token = httpx.post(url + "/v1/ask", json={"question": "三公经费多少"}).json()["context"]
         for _ in range(6):  # a new connection each time: either worker may take it
-            r = httpx.post(
-                url + "/v1/ask",
-                json={"question": "预算呢", "context": token},
-                headers={"Connection": "close"},
-            )
+            r = httpx.post(url + "/v1/ask", json={"question": "预算呢", "context": token}, headers={"Connection": "close"})
             assert r.status_code == 200 and Decimal(r.json()["value"]) == Decimal("1.93")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -22,14 +22,7 @@ def test_follow_up_answers_the_same_after_a_json_round_trip(bot):
 
 @pytest.mark.parametrize(
     "bad",
-    [
-        [],
-        {"subjects": "办公费"},
-        {"report_id": "3"},
-        {"pending": 1},
-        {"history": [["only one"]]},
-        {"measure": 5},
-    ],
+    [[], {"subjects": "办公费"}, {"report_id": "3"}, {"pending": 1}, {"history": [["only one"]]}, {"measure": 5}],
 )
 def test_malformed_state_is_refused(bad):
     with pytest.raises(ValueError):

@@ -87,21 +87,15 @@ def test_generation_is_deterministic_and_every_question_carries_its_parts(index)
         assert tuple(p.slot for p in q.parts) == SLOTS
         own = convert(q.fact.value, q.fact.unit, q.unit_asked) if q.unit_asked else q.fact.value
         assert (own, q.unit_asked or q.fact.unit) in q.acceptable  # the fact's own figure, in the unit asked
-        assert q.text and all(
-            p.text in q.text
-            for p in q.parts
-            if p.slot in ("filler", "particle") and p.text and q.part("noise").label == "-"
-        )
+        assert q.text and all(p.text in q.text for p in q.parts if p.slot in ("filler", "particle") and p.text
+                              and q.part("noise").label == "-")
 
 
 def test_a_subject_with_several_figures_accepts_each_and_is_not_determinate(index):
     """The reference report's 三公 table is declared empty (budget 0) while its text states a 三公
     budget of 1.93万元: both are the report's answer, asking back is best, neither is wrong."""
-    qs = [
-        q
-        for q in generate(index, per_fact=20, seed=SEED)
-        if q.fact.key == "三公经费" and q.fact.measure == "budget" and not q.unit_asked
-    ]
+    qs = [q for q in generate(index, per_fact=20, seed=SEED)
+          if q.fact.key == "三公经费" and q.fact.measure == "budget" and not q.unit_asked]
     assert qs
     for q in qs:
         assert {a for a, _u in q.acceptable} == {Decimal("0"), Decimal("1.93")}
@@ -112,16 +106,10 @@ def test_a_subject_with_several_figures_accepts_each_and_is_not_determinate(inde
 
 
 def test_classification_is_strict_about_figures_and_units(index):
-    q = next(
-        q
-        for q in generate(index, per_fact=20, seed=SEED)
-        if q.unit_asked == "元" and q.fact.value and q.determinate
-    )
-    ((amount, unit),) = q.acceptable
+    q = next(q for q in generate(index, per_fact=20, seed=SEED) if q.unit_asked == "元" and q.fact.value and q.determinate)
+    (amount, unit), = q.acceptable
     assert classify(q, "answered", amount, unit).cls == "correct"
-    assert (
-        classify(q, "answered", q.fact.value, q.fact.unit).cls == "wrong"
-    )  # right amount, unit not as asked
+    assert classify(q, "answered", q.fact.value, q.fact.unit).cls == "wrong"  # right amount, unit not as asked
     assert classify(q, "answered", amount + Decimal("0.01"), unit).cls == "wrong"
     assert classify(q, "clarify", None, None).cls == "asked back"
     assert classify(q, "no_answer", None, None).cls == "declined"
@@ -131,31 +119,9 @@ def test_classification_is_strict_about_figures_and_units(index):
 def test_sample_covers_every_part(sample):
     assert len(sample) >= 1500
     table = markdown(sample, "sample")
-    for form in (
-        "abbr-guess",
-        "alias",
-        "digits",
-        "code",
-        "synonym",
-        "colloquial",
-        "年初预算",
-        "上年",
-        "万元",
-        "元",
-        "请问",
-        "一共",
-        "到底",
-        "呢",
-        "X是多少",
-        "X花了多少",
-        "多少X",
-        "X有多少",
-        "X多少钱",
-        "X是几",
-        "typo",
-        "繁体",
-        "全角",
-    ):
+    for form in ("abbr-guess", "alias", "digits", "code", "synonym", "colloquial", "年初预算", "上年",
+                 "万元", "元", "请问", "一共", "到底", "呢", "X是多少", "X花了多少", "多少X", "X有多少",
+                 "X多少钱", "X是几", "typo", "繁体", "全角"):
         assert f"| {form} |" in table, form
 
 
@@ -166,18 +132,13 @@ def test_sample_keeps_a_floor_of_correct_answers(sample):
     assert det > 1000 and good / det >= 0.55, (good, det)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the bot gives wrong figures on the CI sample: 165 of 1672 (tests/phrasing/FINDINGS.md)",
-)
+@pytest.mark.xfail(strict=True, reason="the bot gives wrong figures on the CI sample: 165 of 1672 (tests/phrasing/FINDINGS.md)")
 def test_sample_has_no_wrong_figure(sample):
     wrong = [r for r in sample if r.cls == "wrong"]
     assert not wrong, f"{len(wrong)} wrong figures\n" + findings(sample)[:4000]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="paraphrases of one fact get different figures: 14 facts (tests/phrasing/FINDINGS.md)"
-)
+@pytest.mark.xfail(strict=True, reason="paraphrases of one fact get different figures: 14 facts (tests/phrasing/FINDINGS.md)")
 def test_sample_paraphrases_agree(sample):
     assert not inconsistent(sample)
 
@@ -199,10 +160,7 @@ def test_corpus_sample_names_every_department(corpus_sample):
     assert all(r.question.part("dept").label != "none" for r in corpus_sample)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the bot gives wrong figures over several reports: 293 of 1853 (tests/phrasing/FINDINGS.md)",
-)
+@pytest.mark.xfail(strict=True, reason="the bot gives wrong figures over several reports: 293 of 1853 (tests/phrasing/FINDINGS.md)")
 def test_corpus_sample_has_no_wrong_figure(corpus_sample):
     assert not [r for r in corpus_sample if r.cls == "wrong"], findings(corpus_sample)[:4000]
 
@@ -223,9 +181,6 @@ def test_twenty_thousand_questions_are_generated(twenty_thousand):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #12 not done: 2919 wrong figures in 22 561 questions (README, phrasing coverage)",
-)
+@pytest.mark.xfail(strict=True, reason="issue #12 not done: 2919 wrong figures in 22 561 questions (README, phrasing coverage)")
 def test_twenty_thousand_questions_no_wrong_figure(twenty_thousand):
     assert counts(twenty_thousand)["wrong"] == 0, counts(twenty_thousand)

@@ -125,9 +125,7 @@ def test_ask_shows_the_figure_its_citation_and_the_cited_row(driver, site):
     assert "生态环境局" in text(turn.find_element(By.CSS_SELECTOR, ".cite-text"))
     assert "16.95" in text(turn.find_element(By.CSS_SELECTOR, ".answer-text"))
     # the new answer's heading takes the focus, so a screen reader reads it and Tab goes on from there
-    assert driver.switch_to.active_element.get_attribute("id") == turn.find_element(
-        By.CSS_SELECTOR, "h2"
-    ).get_attribute("id")
+    assert driver.switch_to.active_element.get_attribute("id") == turn.find_element(By.CSS_SELECTOR, "h2").get_attribute("id")
 
 
 def test_cited_table_row_is_text_with_the_cited_cell_marked(driver, site):

@@ -1,9 +1,9 @@
 """Print the coverage table (and optionally write the wrong figures) for a knowledge base.
 
-python -m tests.phrasing --reference [--per-fact 20] [--seed 12]
-python -m tests.phrasing --corpus [--json-only]
-python -m tests.phrasing --kb kb.db [--findings FILE]
-python -m tests.phrasing --all      # the slow test's 20 000+: reference ×40 and corpus ×12 per fact
+    python -m tests.phrasing --reference [--per-fact 20] [--seed 12]
+    python -m tests.phrasing --corpus [--json-only]
+    python -m tests.phrasing --kb kb.db [--findings FILE]
+    python -m tests.phrasing --all      # the slow test's 20 000+: reference ×40 and corpus ×12 per fact
 """
 
 from __future__ import annotations
@@ -26,12 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--kb", type=Path, help="an existing knowledge base (read only)")
     src.add_argument("--reference", action="store_true", help="build one from the reference report")
-    src.add_argument(
-        "--corpus", action="store_true", help="build one from the reference report and the corpus"
-    )
-    src.add_argument(
-        "--all", action="store_true", help="reference (40 per fact) and corpus (12 per fact) together"
-    )
+    src.add_argument("--corpus", action="store_true", help="build one from the reference report and the corpus")
+    src.add_argument("--all", action="store_true", help="reference (40 per fact) and corpus (12 per fact) together")
     ap.add_argument("--json-only", action="store_true", help="with --corpus: only the page-text JSON reports")
     ap.add_argument("--per-fact", type=int, default=20, help="questions per fact (zeros get a quarter)")
     ap.add_argument("--seed", type=int, default=12)
@@ -42,10 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.all:
-            runs = [
-                (build(Path(tmp) / "ref.db", [REFERENCE]), 40),
-                (build(Path(tmp) / "corpus.db", [REFERENCE, *corpus_sources()]), 12),
-            ]
+            runs = [(build(Path(tmp) / "ref.db", [REFERENCE]), 40),
+                    (build(Path(tmp) / "corpus.db", [REFERENCE, *corpus_sources()]), 12)]
         elif args.reference:
             runs = [(build(Path(tmp) / "kb.db", [REFERENCE]), args.per_fact)]
         elif args.corpus:
@@ -62,11 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             took += time.perf_counter() - start
             if args.findings:
                 diagnosis.update(
-                    {
-                        len(results) + i: diagnose(bot, index, r)
-                        for i, r in enumerate(these)
-                        if r.cls == "wrong"
-                    }
+                    {len(results) + i: diagnose(bot, index, r) for i, r in enumerate(these) if r.cls == "wrong"}
                 )
             results += these
     c = counts(results)
@@ -77,10 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         title = f"reference report and corpus, seed {args.seed}, {where}"
     print(markdown(results, title))
     print()
-    print(
-        f"{len(results)} questions in {took:.1f} s; wrong figures {c['wrong']}; "
-        f"determinate correct {good}/{det}; facts whose paraphrases disagree {len(inconsistent(results))}"
-    )
+    print(f"{len(results)} questions in {took:.1f} s; wrong figures {c['wrong']}; "
+          f"determinate correct {good}/{det}; facts whose paraphrases disagree {len(inconsistent(results))}")
     if args.findings:
         args.findings.write_text(findings(results, diagnosis or None), encoding="utf-8")
     return 0

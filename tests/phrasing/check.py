@@ -129,14 +129,4 @@ def answer_rate(results: list[Result]) -> tuple[int, int]:
     return sum(r.cls == "correct" for r in det), len(det)
 
 
-__all__ = [
-    "CLASSES",
-    "Result",
-    "answer_rate",
-    "classify",
-    "convert",
-    "counts",
-    "diagnose",
-    "inconsistent",
-    "run",
-]
+__all__ = ["CLASSES", "Result", "answer_rate", "classify", "convert", "counts", "diagnose", "inconsistent", "run"]

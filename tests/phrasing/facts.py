@@ -163,30 +163,12 @@ def _cells(con: sqlite3.Connection, reports: dict[int, Report]) -> list[Fact]:
         where = f"{tcode or ''} {title}（本表无数据），第{line}行".strip()
         for subj in (whole, *SANGONG_PARTS):
             for measure in ("actual", "budget"):
-                facts.append(
-                    Fact(
-                        rid,
-                        "cell",
-                        subj,
-                        subject_key(subj),
-                        "",
-                        measure,
-                        Decimal("0.00"),
-                        unit or "万元",
-                        where,
-                    )
-                )
+                facts.append(Fact(rid, "cell", subj, subject_key(subj), "", measure, Decimal("0.00"), unit or "万元", where))
     return facts
 
 
 # The parts a 三公 table prints (rules/lexicon.yaml groups say the same).
-SANGONG_PARTS = (
-    "因公出国(境)费",
-    "公务用车购置及运行维护费",
-    "公务用车购置费",
-    "公务用车运行维护费",
-    "公务接待费",
-)
+SANGONG_PARTS = ("因公出国(境)费", "公务用车购置及运行维护费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
 
 
 def _values_total_subject(title: str) -> str:
@@ -197,36 +179,13 @@ def _values_total_subject(title: str) -> str:
 
 
 # Words that make a narrative clause a change, a share or a comparison, not a subject's figure.
-_NOT_A_SUBJECT = (
-    "增加",
-    "减少",
-    "下降",
-    "增长",
-    "降低",
-    "上升",
-    "降幅",
-    "增幅",
-    "占",
-    "完成",
-    "较",
-    "比",
-    "其中",
-    "主要",
-    "包括",
-    "用于",
-    "情况",
-    "调减",
-    "调增",
-    "按",
-    "推进",
-)
+_NOT_A_SUBJECT = ("增加", "减少", "下降", "增长", "降低", "上升", "降幅", "增幅", "占", "完成", "较", "比", "其中", "主要", "包括", "用于",
+                  "情况", "调减", "调增", "按", "推进")
 # A clause that is only accounting words (支出收入, 本年合计) names no subject.
 _ONLY_ACCOUNTING = re.compile(r"^(?:支出|收入|本年|合计|总计|决算|预算)+$")
 _NARRATIVE_MEASURE = (("年初预算", "budget"), ("预算", "budget"), ("决算", "actual"))
 _FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
-_TRAILING = re.compile(
-    r"(?:决算数|决算|预算数|年初预算|全年预算|预算|支出决算|总额|合计)?(?:为|是|共|达|计)?$"
-)
+_TRAILING = re.compile(r"(?:决算数|决算|预算数|年初预算|全年预算|预算|支出决算|总额|合计)?(?:为|是|共|达|计)?$")
 _YEAR = re.compile(r"(\d{4})\s*年度?")
 
 
@@ -308,9 +267,7 @@ def _indicators(con: sqlite3.Connection) -> list[Fact]:
                 continue
             unit = m.group(3) or ""
             where = f"项目支出绩效自评表，{name}，{'实际完成值' if measure == 'actual' else '年度指标值'} {text}，第{line}行"
-            facts.append(
-                Fact(rid, "indicator", name, subject_key(name), "", measure, Decimal(m.group(2)), unit, where)
-            )
+            facts.append(Fact(rid, "indicator", name, subject_key(name), "", measure, Decimal(m.group(2)), unit, where))
     return facts
 
 
@@ -367,3 +324,4 @@ def load(path: str | Path) -> Index:
         {k: tuple(v) for k, v in by_key.items()},
         {k: tuple(v) for k, v in by_code.items()},
     )
+

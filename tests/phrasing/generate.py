@@ -150,9 +150,7 @@ def _measure_parts(fact: Fact, report: Report) -> list[Part]:
         words = MEASURE_WORDS[fact.measure]
         if fact.measure == "budget" and report.kind == "预算":
             words = ("-", *words)
-    return [
-        Part("measure", w.replace("{prev}", "Y-1"), w.replace("{prev}", str(report.year - 1))) for w in words
-    ]
+    return [Part("measure", w.replace("{prev}", "Y-1"), w.replace("{prev}", str(report.year - 1))) for w in words]
 
 
 def _frames(fact: Fact, measure: Part) -> list[tuple[str, str]]:
@@ -283,9 +281,7 @@ def generate(index: Index, per_fact: int, seed: int = 12) -> list[Question]:
     multi = len(index.reports) > 1
     out: list[Question] = []
     seen: set[str] = set()
-    facts = list(
-        {(f.report_id, f.key, f.code, f.measure, f.value, f.unit): f for f in reversed(index.facts)}.values()
-    )
+    facts = list({(f.report_id, f.key, f.code, f.measure, f.value, f.unit): f for f in reversed(index.facts)}.values())
     facts.reverse()  # one fact per figure: a subject printed in three tables is asked once
     for i, fact in enumerate(facts):
         rng = random.Random(f"{seed}:{i}:{fact.report_id}:{fact.key}:{fact.measure}")

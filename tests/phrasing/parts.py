@@ -79,25 +79,12 @@ COLLOQUIAL: dict[str, tuple[str, ...]] = {
     "基本支出": ("基本经费支出",),
 }
 
-FILLERS = (
-    Part("filler", "-", ""),
-    Part("filler", "请问", "请问"),
-    Part("filler", "我想知道", "我想知道"),
-    Part("filler", "想问一下", "想问一下"),
-)
-INFIXES = (
-    Part("infix", "-", ""),
-    Part("infix", "一共", "一共"),
-    Part("infix", "到底", "到底"),
-    Part("infix", "总共", "总共"),
-)
-PARTICLES = (
-    Part("particle", "-", ""),
-    Part("particle", "呢", "呢"),
-    Part("particle", "啊", "啊"),
-    Part("particle", "？", "？"),
-    Part("particle", "呀", "呀"),
-)
+FILLERS = (Part("filler", "-", ""), Part("filler", "请问", "请问"), Part("filler", "我想知道", "我想知道"),
+           Part("filler", "想问一下", "想问一下"))
+INFIXES = (Part("infix", "-", ""), Part("infix", "一共", "一共"), Part("infix", "到底", "到底"),
+           Part("infix", "总共", "总共"))
+PARTICLES = (Part("particle", "-", ""), Part("particle", "呢", "呢"), Part("particle", "啊", "啊"),
+             Part("particle", "？", "？"), Part("particle", "呀", "呀"))
 
 # Measure words by the measure a fact carries; "-" = none (the report's own kind is meant).
 MEASURE_WORDS: dict[str, tuple[str, ...]] = {

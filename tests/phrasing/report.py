@@ -39,15 +39,10 @@ def markdown(results: list[Result], title: str = "") -> str:
     c = counts(results)
     good, det = answer_rate(results)
     if title:
-        lines.append(
-            f"**{title}** — {len(results)} questions: "
-            + ", ".join(f"{k} {c[k]}" for k in CLASSES)
-            + f"; determinate answered correctly {good}/{det} ({100 * good / max(det, 1):.1f}%)"
-        )
+        lines.append(f"**{title}** — {len(results)} questions: " + ", ".join(f"{k} {c[k]}" for k in CLASSES)
+                     + f"; determinate answered correctly {good}/{det} ({100 * good / max(det, 1):.1f}%)")
         lines.append("")
-    lines.append(
-        "| part | form | generated | correct | wrong | rounded | no value | asked back | declined | correct of determinate |"
-    )
+    lines.append("| part | form | generated | correct | wrong | rounded | no value | asked back | declined | correct of determinate |")
     lines.append("|---|---|---|---|---|---|---|---|---|---|")
     table = coverage(results)
     for slot in SLOTS:
@@ -90,11 +85,7 @@ def _diagnosed(r: Result, slot: str) -> str:
     if slot == "subject":
         return f"subject form {part.label}"
     if slot == "unit":
-        return (
-            f"unit asked {part.label} not honoured"
-            if r.cause.startswith("unit")
-            else f"unit asked {part.label}"
-        )
+        return f"unit asked {part.label} not honoured" if r.cause.startswith("unit") else f"unit asked {part.label}"
     return f"{SLOT_NAMES[slot]} {part.label}"
 
 
@@ -114,11 +105,8 @@ def findings(results: list[Result], diagnosis: dict[int, str] | None = None) -> 
         out.append("|---|---|---|---|---|")
         for r in rs:
             exp = " / ".join(sorted(f"{a:f} {u}" for a, u in r.question.acceptable))
-            parts = ", ".join(
-                f"{x.slot}={x.label}" + (f"({x.text})" if x.slot in ("subject", "dept") else "")
-                for x in r.question.parts
-                if x.label not in ("-", "none")
-            )
+            parts = ", ".join(f"{x.slot}={x.label}" + (f"({x.text})" if x.slot in ("subject", "dept") else "")
+                              for x in r.question.parts if x.label not in ("-", "none"))
             f = r.question.fact
             out.append(f"| {r.question.text} | {exp} | {r.value} {r.unit} | {f.key} ({f.where}) | {parts} |")
         out.append("")
