@@ -146,7 +146,7 @@ _STATUS_WORDS = {
 }
 
 
-@command("ingest", help="导入报告 (markdown / page-text JSON / PDF / folders)")
+@command("ingest", help="导入报告 (markdown / text / web page / page-text JSON / PDF / folders)")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--department", help="覆盖识别出的部门名称 (override the department)")
 @click.option("--region", help="覆盖识别出的地区，如 上海市普陀区 (override the region)")
