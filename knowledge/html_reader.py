@@ -20,7 +20,9 @@ What is read:
   are only links to files) are dropped; Word's escaped conditional comments
   (``&lt;!--[if !supportLists]--&gt;``) shown as text are removed;
 * headings (``<h1>``–``<h6>``) are marked headings; every other block (``<p>``, ``<div>``,
-  ``<li>``, a ``<br>``-separated run) is a line of text; a data table is a grid.
+  ``<li>``, a ``<br>``-separated run) is a line of text; a data table is a grid, its cells as
+  displayed (an Excel export's ``x:num`` holds the unrounded value; the report states the shown
+  one), its ``<caption>`` read as the title line over it.
 
 A document that marks page breaks (``page-break-before/after`` — Word and PDF-to-HTML exports)
 is read page by page with the page reader the PDFs use; a flowing page goes through the same line
@@ -279,6 +281,12 @@ class _Walker:
             return
         if tag == "table" and _is_data_table(el):
             self.flush()
+            caption = el.find("caption")
+            if caption is not None and norm_space(caption.text_content()):
+                # the table's own title, read as the line over it (as a PDF prints it)
+                self.blocks.append(
+                    Block("text", norm_space(caption.text_content()), caption.sourceline or self.line)
+                )
             grid = table_grid(el)
             if grid:
                 text = "\n".join(" ".join(c for c in r if c) for r in grid)

@@ -229,7 +229,7 @@ GENERIC = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某某区�
 <p>2024年度收入总计<span>1,</span>
 <span>234.56</span>万元，支出总计1,234.56万元。&lt;!--[if !supportLists]--&gt;1．&lt;!--[endif]--&gt;基本支出&nbsp;&nbsp;800.00万元。</p>
 <p><a href="/files/a.xls">附件1：2024年部门决算公开表.xls</a></p>
-<table border="1"><tr><td rowspan="2">科目编码</td><td rowspan="2">科目名称</td><td colspan="2">本年支出</td></tr>
+<table border="1"><caption>一般公共预算财政拨款支出决算表</caption><tr><td rowspan="2">科目编码</td><td rowspan="2">科目名称</td><td colspan="2">本年支出</td></tr>
 <tr><td>基本支出</td><td>项目支出</td></tr>
 <tr><td>207</td><td>文化旅游体育与传媒支出</td><td x:num="800">800.00</td><td x:num="434.56">434.56</td></tr>
 <tr><td>20701</td><td>文化和旅游</td><td>800.00</td><td>434.56</td></tr></table>
@@ -250,6 +250,7 @@ def test_generic_portal_page_without_the_content_class():
     assert income.value == Decimal("1234.56")  # "1," and "234.56" in two spans
     assert any(f.value == Decimal("800.00") and "基本支出" in f.context for f in r.figures)
     (t,) = r.tables
+    assert t.title == "一般公共预算财政拨款支出决算表"  # its <caption>
     row = next(x for x in t.rows if x.code == "207")
     assert row.name == "文化旅游体育与传媒支出"
     assert [(c.column, c.value) for c in row.cells] == [
