@@ -390,8 +390,13 @@ def _span(v: str | None) -> int:
 
 
 def _cell_text(cell) -> str:
+    """A cell's text, its paragraphs joined by a space (the cell itself is never site chrome,
+    whatever its class: ``<td class="head">`` is a header cell)."""
     w = _Walker()
-    w.walk(cell)
+    w.add(cell.text, cell.sourceline)
+    for child in cell:
+        w.walk(child)
+        w.add(child.tail, None)
     w.flush()
     return " ".join(b.text for b in w.blocks if b.kind != "page")
 

@@ -230,7 +230,7 @@ GENERIC = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>某某区�
 <span>234.56</span>万元，支出总计1,234.56万元。&lt;!--[if !supportLists]--&gt;1．&lt;!--[endif]--&gt;基本支出&nbsp;&nbsp;800.00万元。</p>
 <p><a href="/files/a.xls">附件1：2024年部门决算公开表.xls</a></p>
 <table border="1"><caption>一般公共预算财政拨款支出决算表</caption><tr><td rowspan="2">科目编码</td><td rowspan="2">科目名称</td><td colspan="2">本年支出</td></tr>
-<tr><td>基本支出</td><td>项目支出</td></tr>
+<tr><td class="head">基本支出</td><td class="head">项目支出</td></tr>
 <tr><td>207</td><td>文化旅游体育与传媒支出</td><td x:num="800">800.00</td><td x:num="434.56">434.56</td></tr>
 <tr><td>20701</td><td>文化和旅游</td><td>800.00</td><td>434.56</td></tr></table>
 <p>来源：某某区文化和旅游局</p><p>【打印】【关闭】</p>
