@@ -146,9 +146,10 @@ _STATUS_WORDS = {
 }
 
 
-@command("ingest", help="导入报告 (markdown / page-text JSON / PDF / Word / Excel / folders)")
+@command("ingest", help="导入报告 (markdown / text / web page / page-text JSON / PDF / Word / Excel / folders)")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--department", help="覆盖识别出的部门名称 (override the department)")
+@click.option("--region", help="覆盖识别出的地区，如 上海市普陀区 (override the region)")
 @click.option("--year", type=int, help="覆盖识别出的年度 (override the year)")
 @click.option("--kind", type=click.Choice(["决算", "预算"]), help="覆盖识别出的报告类型 (override the kind)")
 @click.option(
@@ -173,6 +174,7 @@ _STATUS_WORDS = {
 def ingest_cmd(
     paths: tuple[str, ...],
     department: str | None,
+    region: str | None,
     year: int | None,
     kind: str | None,
     replace: bool,
@@ -213,10 +215,19 @@ def ingest_cmd(
         if bundle:
             from knowledge.ingest import ingest_bundle
 
-            outcomes = [ingest_bundle(db, list(paths), department, year, kind, replace=replace)]
+            outcomes = [ingest_bundle(db, list(paths), department, year, kind, replace=replace, region=region)]
         else:
             outcomes = ingest(
-                db, list(paths), department, year, kind, progress=advance, on_page=page, replace=replace, jobs=jobs
+                db,
+                list(paths),
+                department,
+                year,
+                kind,
+                progress=advance,
+                on_page=page,
+                replace=replace,
+                jobs=jobs,
+                region=region,
             )
     for o in outcomes:
         word, style = _STATUS_WORDS.get(o.status, (o.status, ""))
@@ -229,7 +240,7 @@ def ingest_cmd(
             output.line(
                 err,
                 (word, style),
-                f" {o.path} → {o.department} {o.year} {o.kind} [{o.format}]"
+                f" {o.path} → [{o.source_format or o.format}] {o.department} · {o.region or '地区未知 region ?'} · {o.year} · {o.kind}"
                 f" (findings {o.findings}, unplaced lines {o.unplaced})",
             )
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _STATUS_WORDS}
@@ -294,19 +305,19 @@ def reports_cmd(as_json: bool) -> int:
         [
             "id",
             "部门 department",
+            "地区 region",
             "年度 year",
             "类型 kind",
-            "表 tables",
-            "行 rows",
+            "表/行 tables/rows",
             "未归位 unplaced",
             "文件 file",
         ],
         (
-            [r["id"], r["department"], r["year"], r["kind"], r["tables_count"], r["rows_count"]]
-            + [r["unplaced_count"], r["source_path"]]
+            [r["id"], r["department"], r["region"] or "", r["year"], r["kind"]]
+            + [f"{r['tables_count']}/{r['rows_count']}", r["unplaced_count"], r["source_path"]]
             for r in rows
         ),
-        justify={0: "right", 4: "right", 5: "right", 6: "right"},
+        justify={0: "right", 5: "right", 6: "right"},
     )
     return 0
 

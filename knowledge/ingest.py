@@ -35,6 +35,8 @@ class Outcome:
     findings: int = 0
     unplaced: int = 0
     format: str | None = None  # the reader that read it (docx, xlsx, pdf, …; xlsx+docx for a bundle)
+    region: str | None = None
+    source_format: str | None = None  # the reader that read the file (html / pdf / markdown …)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -241,10 +243,11 @@ def ingest_file(
     kind: str | None = None,
     replace: bool = False,
     on_page: Callable[[int, int], None] | None = None,
+    region: str | None = None,
 ) -> Outcome:
     """Read, validate and store one file. Nothing is written unless the whole report passes
     :mod:`knowledge.validate`; ``replace=True`` lets a much smaller new version replace the old."""
-    parsed = prepare(path, department, year, kind, on_page=on_page)
+    parsed = prepare(path, department, year, kind, on_page=on_page, region=region)
     if isinstance(parsed, Outcome):
         return parsed
     return _store(db, path, parsed, replace)
@@ -268,13 +271,17 @@ def prepare(
     segment: bool = False,
     on_page: Callable[[int, int], None] | None = None,
     read: Callable[[str, Callable | None], ParsedReport] = read_report,
+    region: str | None = None,
 ) -> Prepared | Outcome:
     """Everything of an ingest that needs no knowledge base: parse, validate, check (and, for a
     worker process, segment the sentences). A failure is returned as a ``failed`` Outcome."""
+    from .meta import Overrides, overrides
     from .validate import validate
 
+    given = Overrides(department or None, region or None, int(year) if year else None, kind or None)
     try:
-        report = read(path, on_page)
+        with overrides(given):  # the operator's words fill in what the report does not say, before any check
+            report = read(path, on_page)
     except ReportError as e:
         return Outcome(path, "failed", e.message, line=e.line)
     except RecursionError:
@@ -283,6 +290,8 @@ def prepare(
         return Outcome(path, "failed", f"无法解析 (could not parse): {type(e).__name__}: {e}")
     if department:
         report.meta.department = department
+    if region:
+        report.meta.region = region
     if year:
         report.meta.year = int(year)
     if kind:
@@ -321,6 +330,8 @@ def _failed_report(path: str, e: ReportError, report: ParsedReport) -> Outcome:
         department=report.meta.department,
         year=report.meta.year,
         kind=report.meta.kind,
+        region=report.meta.region,
+        source_format=report.meta.source_format,
     )
 
 
@@ -347,6 +358,8 @@ def _store(db: sqlite_utils.Database, path: str, p: Prepared, replace: bool) -> 
         findings=res.findings,
         unplaced=res.unplaced,
         format=report.meta.source_format or None,
+        region=report.meta.region,
+        source_format=report.meta.source_format,
     )
 
 
@@ -357,6 +370,7 @@ def ingest_bundle(
     year: int | None = None,
     kind: str | None = None,
     replace: bool = False,
+    region: str | None = None,
 ) -> Outcome:
     """Ingest several files (or the report files of a folder) as the parts of one report
     (:func:`read_bundle`); nothing is written unless the joined report passes."""
@@ -364,17 +378,22 @@ def ingest_bundle(
     name = " + ".join(files)
     if not files:
         return Outcome(name, "failed", "报告组里没有文件 (no files in the bundle)")
-    parsed = prepare(name, department, year, kind, read=lambda _name, _on_page: read_bundle(files))
+    parsed = prepare(
+        name, department, year, kind, read=lambda _name, _on_page: read_bundle(files), region=region
+    )
     if isinstance(parsed, Outcome):
         return parsed
     return _store(db, name, parsed, replace)
 
 
 def _prepare_job(args: tuple) -> Prepared | Outcome:
-    return prepare(*args, segment=True)
+    path, department, year, kind, region = args
+    return prepare(path, department, year, kind, segment=True, region=region)
 
 
-def _prepared_in_pool(files: list[str], department, year, kind, jobs: int) -> Iterator[Prepared | Outcome]:
+def _prepared_in_pool(
+    files: list[str], department, year, kind, jobs: int, region=None
+) -> Iterator[Prepared | Outcome]:
     """Parse in ``jobs`` worker processes, yielding results in file order. At most 2 × jobs
     results wait for the writer, so memory stays bounded however many files there are."""
     import multiprocessing
@@ -395,14 +414,14 @@ def _prepared_in_pool(files: list[str], department, year, kind, jobs: int) -> It
         pending: deque = deque()
         todo = iter(files)
         for f in todo:
-            pending.append(pool.submit(_prepare_job, (f, department, year, kind)))
+            pending.append(pool.submit(_prepare_job, (f, department, year, kind, region)))
             if len(pending) >= 2 * jobs:
                 break
         while pending:
             fut = pending.popleft()
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(pool.submit(_prepare_job, (nxt, department, year, kind)))
+                pending.append(pool.submit(_prepare_job, (nxt, department, year, kind, region)))
             yield fut.result()
 
 
@@ -419,6 +438,7 @@ def ingest(
     replace: bool = False,
     on_page: Callable[[str, int, int], None] | None = None,
     jobs: int = 1,
+    region: str | None = None,
 ) -> list[Outcome]:
     """Ingest files and folders. In a folder, files that are not reports at all (a README, an
     annotation file) are ``ignored`` rather than ``failed``; a file named explicitly always counts.
@@ -430,9 +450,11 @@ def ingest(
     outcomes = []
     files = expand(paths)
     if jobs > 1 and len(files) > 1:
-        results: Iterable[Prepared | Outcome] = _prepared_in_pool(files, department, year, kind, jobs)
+        results: Iterable[Prepared | Outcome] = _prepared_in_pool(files, department, year, kind, jobs, region)
     else:
-        results = (prepare(f, department, year, kind, on_page=_pages_of(f, on_page)) for f in files)
+        results = (
+            prepare(f, department, year, kind, on_page=_pages_of(f, on_page), region=region) for f in files
+        )
     batch: list[Outcome] = []
     for f, parsed in zip(files, results, strict=True):
         if isinstance(parsed, Outcome):

@@ -11,8 +11,8 @@ import re
 
 from .assemble import ReportBuilder
 from .grid import GridLine
-from .meta import detect_meta
-from .model import ParsedReport, ReportError, Source
+from .meta import require_meta
+from .model import ParsedReport, Source
 from .numbers import clean_label, nfkc
 
 TABLE_CODE = re.compile(r"^公开\s*(\d{1,2})\s*表$")
@@ -47,13 +47,7 @@ def _looks_like_table_title(heading: str) -> bool:
 
 def parse_markdown(text: str, path: str = "") -> ParsedReport:
     lines = text.splitlines()
-    meta = detect_meta(lines, path)
-    if meta is None:
-        raise ReportError(
-            "不是部门预算/决算公开报告：找不到标题中的年度和“决算/预算” (not a budget disclosure report)",
-            path,
-            1,
-        )
+    meta = require_meta(lines, path)  # names what is missing and the flag that supplies it
     meta.source_format = "markdown"
     b = ReportBuilder(meta)
     for i, raw in enumerate(lines, 1):

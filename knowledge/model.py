@@ -167,9 +167,12 @@ class ReportMeta:
     title: str
     region: str | None = None
     source_path: str = ""
-    source_format: str = ""  # markdown / pages-json / pdf
+    source_format: str = ""  # markdown / pages-json / pdf / html / text
     sha256: str = ""
     scope: str | None = None  # 部门 / 单位
+    level: str | None = None  # 省 / 市 / 区 / 县 / 乡镇 / 街道 (knowledge.meta.level_of)
+    published: str | None = None  # a web page's publication date as it prints it (2017-08-08 08:05)
+    url: str | None = None  # a web page's own address (its meta Url)
 
 
 @dataclass

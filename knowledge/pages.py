@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from .assemble import ReportBuilder
 from .grid import HEADER_MISSING, ROW_NOT_IN_GRID, GridLine, _is_column_numbers
 from .limits import LIMITS, Limits, check_json_depth, check_lines
-from .meta import detect_meta
+from .meta import require_meta
 from .model import ParsedReport, ReportError, Source
 from .narrative import PART, TextLine, heading_level
 from .numbers import clean_label, nfkc, parse_amount
@@ -254,13 +254,7 @@ class PageReader:
                 break
         for text in self.pages:
             lines += text.splitlines()
-        meta = detect_meta(lines, self.path)
-        if meta is None:
-            raise ReportError(
-                "不是部门预算/决算公开报告：找不到标题中的年度和“决算/预算” (not a budget disclosure report)",
-                self.path,
-                1,
-            )
+        meta = require_meta(lines, self.path)  # names what is missing and the flag that supplies it
         meta.source_format = self.fmt
         return meta
 

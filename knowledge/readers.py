@@ -198,4 +198,4 @@ def _load_builtin() -> None:
 
 
 # modules that register readers on import (html, docx, xlsx, text readers)
-FORMAT_MODULES: tuple[str, ...] = ("docx_reader", "xlsx_reader")
+FORMAT_MODULES: tuple[str, ...] = ("html_reader", "text_reader", "docx_reader", "xlsx_reader")

@@ -34,7 +34,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY, department TEXT NOT NULL, region TEXT, year INTEGER NOT NULL,
     kind TEXT NOT NULL, scope TEXT, title TEXT, source_path TEXT, source_format TEXT,
-    sha256 TEXT UNIQUE, tables_count INTEGER, rows_count INTEGER, unplaced_count INTEGER
+    sha256 TEXT UNIQUE, tables_count INTEGER, rows_count INTEGER, unplaced_count INTEGER,
+    level TEXT, published TEXT, url TEXT
 );
 CREATE TABLE IF NOT EXISTS report_tables (
     id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), code TEXT,
@@ -239,6 +240,8 @@ def file_identity(path: str | Path) -> tuple[int, int, int, int] | None:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create what is missing; every statement is IF NOT EXISTS, so older files gain new indexes."""
     existing = {r[0] for r in db.execute("SELECT name FROM sqlite_master").fetchall()}
+    if "reports" in existing:
+        _migrate_report_columns(db)
     statements = [s for s in (SCHEMA + FTS).split(";") if s.strip()]
 
     def name_of(stmt: str) -> str:
@@ -273,6 +276,21 @@ def _add_file_columns(db: sqlite_utils.Database, existing: set[str]) -> None:
     for table in ("report_tables", "sections"):
         if table in existing and "file" not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
             db.execute(f"ALTER TABLE {table} ADD COLUMN file TEXT")
+
+
+# columns added to ``reports`` after the first schema: a report's level of government (乡镇 / 区 …)
+# and a web page's publication date and address
+REPORT_COLUMNS = ("level", "published", "url")
+
+
+def _migrate_report_columns(db: sqlite_utils.Database) -> None:
+    """Once, for a knowledge base built before these columns: add them (empty for old reports)."""
+    cols = {r[1] for r in db.execute("PRAGMA table_info(reports)").fetchall()}
+    missing = [c for c in REPORT_COLUMNS if c not in cols]
+    if missing:
+        with db.atomic():
+            for c in missing:
+                db.execute(f"ALTER TABLE reports ADD COLUMN {c} TEXT")
 
 
 def _migrate_index(db: sqlite_utils.Database, existing: set[str]) -> None:
@@ -368,7 +386,8 @@ def store_report(
             status = "replaced"
         cur = db.execute(
             "INSERT INTO reports (department, region, year, kind, scope, title, source_path, source_format,"
-            " sha256, tables_count, rows_count, unplaced_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " sha256, tables_count, rows_count, unplaced_count, level, published, url)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 m.department,
                 m.region,
@@ -382,6 +401,9 @@ def store_report(
                 len(report.tables),
                 n_rows,
                 len(report.unplaced),
+                m.level,
+                m.published,
+                m.url,
             ],
         )
         rid = cur.lastrowid

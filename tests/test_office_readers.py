@@ -557,8 +557,8 @@ def test_cli_folder_of_mixed_formats_prints_one_line_per_file_with_its_format(tm
     lines = [ln for ln in r.stderr.splitlines() if str(folder) in ln]
     assert len(lines) == 5, r.stderr
     by = {Path(ln.split(str(folder) + "/")[1].split()[0].rstrip(":")).name: ln for ln in lines}
-    assert "贵阳市12345政务服务便民热线事务中心 2024 决算 [markdown]" in by["guiyang.md"]
-    assert "上海市普陀区生态环境局 2025 决算 [docx]" in by["生态环境局.docx"]
+    assert "[markdown] 贵阳市12345政务服务便民热线事务中心 · 贵阳市 · 2024 · 决算" in by["guiyang.md"]
+    assert "[docx] 上海市普陀区生态环境局 · 上海市普陀区 · 2025 · 决算" in by["生态环境局.docx"]
     assert "[pages-json]" in by["宜川路.pages.json"]
     assert "解压" in by["附件.zip"] and ".docx" in by["说明.doc"]
 

@@ -1,0 +1,69 @@
+"""Web-page ingest time against lxml's own load of the same pages.
+
+    python benchmarks/html_ingest.py [--pages ../shared/pingtan] [--repeat 5]
+
+For each page: ``knowledge.ingest.read_report(path)`` (decode, parse, find the article, blocks,
+grids, the whole report with figures), against the floor ``lxml.html.document_fromstring(text)``
++ ``text_content()`` of the same decoded text. CPU time (process_time), median of ``--repeat``
+runs taking turns at going first. Target (issue 11): read_report ≤ 2 × the floor, in total.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def lxml_floor(path: Path) -> int:
+    import lxml.html
+
+    root = lxml.html.document_fromstring(path.read_bytes().decode("utf-8"))
+    return len(root.text_content())
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--pages", default=str(ROOT.parent / "shared" / "pingtan"))
+    p.add_argument("--repeat", type=int, default=5)
+    args = p.parse_args()
+    from knowledge.ingest import read_report
+
+    files = sorted(Path(args.pages).glob("*.html"))
+    if not files:
+        raise SystemExit(f"no HTML page in {args.pages}")
+    read_report(files[0])  # imports warm
+    lxml_floor(files[0])
+    rows = []
+    for f in files:
+        ours, floor = [], []
+        for i in range(args.repeat):
+            for which in ("floor", "ours") if i % 2 == 0 else ("ours", "floor"):
+                t = time.process_time()
+                if which == "floor":
+                    lxml_floor(f)
+                    floor.append(time.process_time() - t)
+                else:
+                    read_report(f)
+                    ours.append(time.process_time() - t)
+        o, fl = statistics.median(ours), statistics.median(floor)
+        rows.append({"file": f.name, "read_report_ms": round(o * 1000, 2), "lxml_ms": round(fl * 1000, 2)})
+        print(
+            f"{f.name:60s} read_report {o * 1000:7.2f} ms  lxml {fl * 1000:6.2f} ms  {o / fl:5.2f} ×",
+            file=sys.stderr,
+        )
+    total_o = sum(r["read_report_ms"] for r in rows)
+    total_f = sum(r["lxml_ms"] for r in rows)
+    print(
+        json.dumps({"files": rows, "total_ratio": round(total_o / total_f, 2)}, ensure_ascii=False, indent=2)
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,509 @@
+"""Read a report published as a web page (a government portal's article page, a Word "save as HTML").
+
+Why lxml: the pages are read by their structure — which element holds the article, which
+elements are paragraphs, headings and table cells — and lxml's HTML parser is libxml2's, the
+well-kept, fast, forgiving parser that repairs the unclosed tags and upper-case Word markup real
+portals serve. Content extractors (trafilatura, readability) guess the article too, but they
+rewrite or drop tables and merge cells, and the figures are in the tables and sentences, so the
+grid has to be read from the ``<table>`` itself (rowspan/colspan kept as empty cells, exactly as
+the PDF reader's cell grids).
+
+What is read:
+
+* the page's metadata: ``<meta name="ArticleTitle|PubDate|Url|…">`` (the portal's CMS tags),
+  else Open Graph / ``<h1>`` / ``<title>``; it goes into :class:`~knowledge.model.ReportMeta`
+  (``published``, ``url``) and its title is offered to the title parser first;
+* the article body: ``div.article_content`` (the TRS/portal template), else an ``<article>`` or
+  ``<main>``, else the element whose own paragraphs hold the most text (navigation, link lists
+  and footers hold little text of their own), up to the "来源：" line that ends the article;
+* scripts, styles, forms, iframes, navigation, share buttons and attachment lists (paragraphs that
+  are only links to files) are dropped; Word's escaped conditional comments
+  (``&lt;!--[if !supportLists]--&gt;``) shown as text are removed;
+* headings (``<h1>``–``<h6>``) are marked headings; every other block (``<p>``, ``<div>``,
+  ``<li>``, a ``<br>``-separated run) is a line of text; a data table is a grid, its cells as
+  displayed (an Excel export's ``x:num`` holds the unrounded value; the report states the shown
+  one), its ``<caption>`` read as the title line over it.
+
+A document that marks page breaks (``page-break-before/after`` — Word and PDF-to-HTML exports)
+is read page by page with the page reader the PDFs use; a flowing page goes through the same line
+logic as the markdown reader. Either way the narrative, grids and checks are the shared ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import ParsedReport, ReportError, ReportMeta
+from .readers import Reader, decode_text, is_text, register, text_head
+from .text_reader import Block
+
+# the portal CMS (TRS WCM and its clones) meta tags; Open Graph / Dublin Core as fall-backs
+_META_TITLE = ("ArticleTitle", "og:title", "dc.title", "title")
+_META_DATE = ("PubDate", "article:published_time", "dc.date", "publishdate", "pubdate")
+_META_URL = ("Url", "og:url")
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "iframe", "form", "nav", "button", "select", "input",
+    "textarea", "object", "embed", "svg", "canvas", "template", "audio", "video", "map",
+)  # fmt: skip
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+    "pre", "center", "address", "figure", "figcaption", "caption", "header", "footer", "aside",
+    "hr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "tbody", "thead", "tfoot",
+}  # fmt: skip
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# class/id words of site chrome: menus, share bars, breadcrumbs, footers, attachment lists
+_CHROME = re.compile(
+    r"(^|[\s_-])(nav|menu|share|bdshare|breadcrumb|crumb|footer|foot|header|head|sidebar|toolbar|"
+    r"print|fontsize|attach|fujian|download|related|comment|login|search|weather|banner)($|[\s_-])",
+    re.I,
+)
+_FILE_LINK = re.compile(r"\.(xls|xlsx|doc|docx|pdf|wps|et|zip|rar|7z)(\?|#|$)", re.I)
+_WORD_COMMENT = re.compile(r"<!--.*?-->|<!\[(?:end)?if[^\]]*\]>", re.S)
+_END_OF_ARTICLE = re.compile(r"^(来源|信息来源|责任编辑|【打印】|【关闭】|附件下载)\s*[:：]?")
+_SPLIT_NUMBER = re.compile(r"\d[,.]$")
+_PAGE_BREAK = re.compile(r"page-break-(?:before|after)\s*:\s*always", re.I)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the page says about itself (empty strings where it says nothing)."""
+
+    title: str = ""
+    published: str = ""
+    url: str = ""
+
+
+@dataclass
+class Article:
+    meta: PageMeta
+    blocks: list[Block]
+
+    @property
+    def paged(self) -> bool:
+        return any(b.kind == "page" for b in self.blocks)
+
+
+# -- text -------------------------------------------------------------------------------------------
+def norm_space(text: str) -> str:
+    """Text as a browser shows it: whitespace runs collapse to one space, nbsp included."""
+    text = _WORD_COMMENT.sub("", text)
+    text = re.sub(r"[\s\xa0\u3000\u200b\ufeff]+", " ", text)
+    return text.strip()
+
+
+def _is_chrome(el) -> bool:
+    cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(cls.strip()) and bool(_CHROME.search(cls)) and "content" not in cls.lower()
+
+
+def _parse_tree(text: str, path: str):
+    import lxml.etree
+    import lxml.html
+
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str with an encoding declaration
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise ReportError(f"无法解析的网页 (unreadable HTML): {e}", path, 1) from None
+    return root
+
+
+def page_meta(root) -> PageMeta:
+    """The page's own title, publication date and URL from its ``<meta>`` tags."""
+    found: dict[str, str] = {}
+    for m in root.iter("meta"):
+        key = (m.get("name") or m.get("property") or "").strip()
+        content = norm_space(m.get("content") or "")
+        if key and content:
+            found.setdefault(key.lower(), content)
+
+    def first(keys: tuple[str, ...]) -> str:
+        return next((found[k.lower()] for k in keys if found.get(k.lower())), "")
+
+    title = first(_META_TITLE)
+    if not title:
+        h1 = root.find(".//h1")
+        title = norm_space(h1.text_content()) if h1 is not None else ""
+    if not title:
+        title = _title_in_page(root)
+    date = first(_META_DATE)
+    return PageMeta(title=title, published=date, url=first(_META_URL))
+
+
+_TITLE_CLASS = re.compile(r"title|biaoti|headline|(^|[\s_-])(bt|tit|tt)($|[\s_-])", re.I)
+
+
+def _title_in_page(root) -> str:
+    """A page without title metadata: the first element classed as a title (td.bt, div.title…)
+    whose text is a report title, else the report title inside ``<title>`` ("标题_网站名")."""
+    from .meta import parse_title
+
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _TITLE_CLASS.search(
+            f"{el.get('class') or ''} {el.get('id') or ''}"
+        ):
+            continue
+        text = norm_space(el.text_content())
+        if len(text) <= 100 and parse_title(text):
+            return text
+    head = root.find(".//title")
+    for part in re.split(r"\s*[_|｜—–-]+\s*", norm_space(head.text_content()) if head is not None else ""):
+        if parse_title(part):
+            return part
+    return ""
+
+
+def _clean(root) -> None:
+    import lxml.etree
+
+    for el in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):
+        _remove(el)
+    for el in list(root.iter(*_DROP_TAGS)):
+        _remove(el)
+
+
+def _remove(el) -> None:
+    """Drop an element but keep the text that follows it (its tail belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail or ""
+    prev = el.getprevious()
+    if tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _own_text(el) -> int:
+    """CJK characters in the element's own text (not in links, not in child blocks)."""
+    n = len(re.findall(r"[\u4e00-\u9fff]", el.text or ""))
+    for c in el:
+        if not isinstance(c.tag, str):
+            continue
+        if c.tag not in _BLOCK_TAGS and c.tag not in ("a", "head", "body", "title"):
+            n += len(re.findall(r"[\u4e00-\u9fff]", c.text_content()))
+        n += len(re.findall(r"[\u4e00-\u9fff]", c.tail or ""))
+    return n
+
+
+def find_body(root):
+    """The element holding the article: the portal's content class, <article>/<main>, else the
+    element whose paragraphs hold the most text (a paragraph's text scores for its parent fully
+    and its grandparent half, so the container of many paragraphs wins over any one of them)."""
+    for xp in (
+        '//*[contains(concat(" ", normalize-space(@class), " "), " article_content ")]',
+        '//*[contains(@class, "TRS_Editor") or contains(@class, "trs_editor") or contains(@class, "TRS_UEDITOR")]',
+        '//*[@id="UCAP-CONTENT" or @id="zoom"]',  # the UCAP CMS and www.gov.cn templates
+        "//article",
+        "//main",
+        '//*[@id="content" or @id="article"]',
+    ):
+        sized = [(n, e) for e in root.xpath(xp) if (n := _text_len(e)) >= 20]
+        if sized:
+            return max(sized, key=lambda x: x[0])[1]
+    scores: dict = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("a", "title", "head") or _is_chrome(el):
+            continue
+        n = _own_text(el)
+        if not n:
+            continue
+        parent = el.getparent()
+        target = el if el.tag not in ("p", "span", "font", "li", "br", "td") else parent
+        if target is None:
+            continue
+        scores[target] = scores.get(target, 0) + n
+        up = target.getparent()
+        if up is not None:
+            scores[up] = scores.get(up, 0) + n / 2
+    if not scores:
+        return root.find("body") if root.find("body") is not None else root
+    return max(scores, key=scores.get)
+
+
+def _text_len(el) -> int:
+    """Characters of text (whitespace not counted) under the element."""
+    text = el.text_content()
+    return len(text) - sum(text.count(w) for w in (" ", "\n", "\t", "\r", "\xa0", "\u3000"))
+
+
+# -- blocks -------------------------------------------------------------------------------------------
+class _Walker:
+    """Flattens the body into blocks; linear in the size of the tree."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.buf: list[str] = []
+        self.line = 1
+        self.heading = False
+        self.ended = False
+
+    def flush(self) -> None:
+        raw = "".join(self.buf)
+        self.buf = []
+        text = norm_space(raw) if raw and not raw.isspace() else ""
+        if text and not self.ended:
+            if _END_OF_ARTICLE.match(text) and len(text) <= 80:
+                self.ended = True  # "来源：…": the article ends; what follows is the site's
+                return
+            self.blocks.append(Block("heading" if self.heading else "text", text, self.line))
+        self.heading = False
+
+    def add(self, text: str | None, line: int | None) -> None:
+        if text:
+            if self.buf and re.match(r"^\s*\d", text):
+                self._join_number(text)
+                text = text if not self.buf or not _SPLIT_NUMBER.search(self.buf[-1]) else text.lstrip()
+            if not "".join(self.buf).strip() and text.strip() and line:
+                self.line = line
+            self.buf.append(text)
+
+    def _join_number(self, text: str) -> None:
+        """A number split by markup (58,</span>\n<span>451.40): drop the blank between its parts."""
+        i = len(self.buf) - 1
+        while i >= 0 and not self.buf[i].strip():
+            i -= 1
+        if i >= 0 and _SPLIT_NUMBER.search(self.buf[i].rstrip()):
+            del self.buf[i + 1 :]
+            self.buf[i] = self.buf[i].rstrip()
+
+    def walk(self, el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()  # Word's <o:p> is inline, not a <p>
+        if self.ended:
+            return
+        if _is_chrome(el) or _only_file_links(el):
+            return
+        if tag == "table" and _is_data_table(el):
+            self.flush()
+            caption = el.find("caption")
+            if caption is not None and norm_space(caption.text_content()):
+                # the table's own title, read as the line over it (as a PDF prints it)
+                self.blocks.append(
+                    Block("text", norm_space(caption.text_content()), caption.sourceline or self.line)
+                )
+            grid = table_grid(el)
+            if grid:
+                text = "\n".join(" ".join(c for c in r if c) for r in grid)
+                merged = any(
+                    _span(c.get("colspan")) > 1 or _span(c.get("rowspan")) > 1 for c in el.iter("td", "th")
+                )
+                self.blocks.append(Block("table", text, el.sourceline or self.line, grid, merged))
+            return
+        if tag == "br":
+            if _PAGE_BREAK.search(el.get("style") or ""):
+                self.flush()
+                self.blocks.append(Block("page", "", el.sourceline or self.line))
+            else:
+                self.flush()
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.flush()
+            if _PAGE_BREAK.search(el.get("style") or "") and "before" in (el.get("style") or "").lower():
+                self.blocks.append(Block("page", "", el.sourceline or self.line))
+            self.heading = tag in _HEADINGS
+        self.add(el.text, el.sourceline)
+        for child in el:
+            self.walk(child)
+            if child.tail:
+                self.add(child.tail, None)
+        if block:
+            heading = tag in _HEADINGS
+            if heading:
+                self.heading = True
+            self.flush()
+            if _PAGE_BREAK.search(el.get("style") or "") and "after" in (el.get("style") or "").lower():
+                self.blocks.append(Block("page", "", el.sourceline or self.line))
+
+
+def _only_file_links(el) -> bool:
+    """An attachment entry: a block whose text is all inside links to files (.xls, .doc, …)."""
+    if not isinstance(el.tag, str) or el.tag not in ("p", "li", "div", "a"):
+        return False
+    if el.tag == "div" and any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el):
+        return False  # only a leaf block is an entry (so each element's links are looked at once)
+    links = [a for a in el.iter("a") if _FILE_LINK.search(a.get("href") or "")]
+    if not links:
+        return False
+    inside = sum(len(norm_space(a.text_content())) for a in links)
+    total = len(norm_space(el.text_content()))
+    return inside >= total - 8  # "附件1：" before the link is part of the entry
+
+
+def _is_data_table(table) -> bool:
+    """A table of data, not a layout table holding the page: no nested tables, no long prose cells."""
+    if table.find(".//table") is not None:
+        return False
+    for cell in table.iter("td", "th"):
+        if len(norm_space(cell.text_content())) > 300:
+            return False
+    return True
+
+
+MAX_COLSPAN = 64  # no disclosure table is wider; a larger colspan is damage, not layout
+
+
+def table_grid(table) -> list[list[str]]:
+    """The table as a rectangular grid of cell texts; a cell spanning several rows or columns
+    leaves the covered positions empty (as PDF extraction does), so columns line up."""
+    rows = [tr for tr in table.iter("tr")]
+    grid: list[list[str]] = []
+    pending: dict[tuple[int, int], str] = {}
+    for r, tr in enumerate(rows):
+        out: list[str] = []
+        c = 0
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
+                continue
+            while (r, c) in pending:
+                out.append(pending.pop((r, c)))
+                c += 1
+            text = _cell_text(cell)
+            # spans bounded by the table itself (a page may say rowspan="65534")
+            colspan = min(_span(cell.get("colspan")), MAX_COLSPAN)
+            rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
+            out.append(text)
+            out += [""] * (colspan - 1)
+            for dr in range(1, rowspan):
+                for dc in range(colspan):
+                    pending[(r + dr, c + dc)] = ""
+            c += colspan
+        while (r, c) in pending:
+            out.append(pending.pop((r, c)))
+            c += 1
+        grid.append(out)
+    width = max((len(r) for r in grid), default=0)
+    return [r + [""] * (width - len(r)) for r in grid]
+
+
+def _span(v: str | None) -> int:
+    try:
+        return max(1, min(int((v or "1").strip()), 1000))
+    except ValueError:
+        return 1
+
+
+def _cell_text(cell) -> str:
+    """A cell's text, its paragraphs joined by a space (the cell itself is never site chrome,
+    whatever its class: ``<td class="head">`` is a header cell)."""
+    w = _Walker()
+    w.add(cell.text, cell.sourceline)
+    for child in cell:
+        w.walk(child)
+        w.add(child.tail, None)
+    w.flush()
+    return " ".join(b.text for b in w.blocks if b.kind != "page")
+
+
+def read_article(text: str, path: str = "") -> Article:
+    root = _parse_tree(text, path)
+    meta = page_meta(root)
+    _clean(root)
+    body = find_body(root)
+    w = _Walker()
+    w.walk(body)
+    w.flush()
+    return Article(meta, w.blocks)
+
+
+# -- into a report -------------------------------------------------------------------------------------
+def parse_html(text: str, path: str = "") -> ParsedReport:
+    """A report from an HTML page: paged documents through the page reader, flowing ones through
+    the markdown reader's line logic, with the page's metadata in ``meta``."""
+    from .limits import LIMITS
+
+    art = read_article(text, path)
+    for b in art.blocks:
+        if len(b.text) > LIMITS.max_line_chars * 4:
+            raise ReportError(f"段落过长：{len(b.text)} 个字符 (paragraph too long)", path, b.line)
+    if not any(b.kind in ("text", "heading", "table") for b in art.blocks):
+        raise ReportError("不是部门预算/决算公开报告：网页里没有正文 (no article text in the page)", path, 1)
+    if art.paged:
+        report = _paged(art, path)
+    else:
+        from .text_reader import parse_blocks
+
+        report = parse_blocks(_title_first(art), path, "html")
+    _apply_page_meta(report.meta, art.meta)
+    return report
+
+
+# a paragraph this long is a whole body run together (no <p> or <br> between its sections)
+RUN_TOGETHER = 1000
+
+
+def _title_first(art: Article) -> list[Block]:
+    """The blocks, with the page's own title in front when the body does not print it, and a body
+    run together into one paragraph cut by structure as a one-line text body is."""
+    from .text_reader import split_long_line
+
+    blocks: list[Block] = []
+    for b in art.blocks:
+        if b.kind == "text" and len(b.text) >= RUN_TOGETHER:
+            blocks += [Block("text", piece, b.line) for piece in split_long_line(b.text, RUN_TOGETHER)]
+        else:
+            blocks.append(b)
+    title = art.meta.title
+    if title and not any(b.text.replace(" ", "") == title.replace(" ", "") for b in blocks[:5]):
+        blocks.insert(0, Block("heading", title, 1))
+    return blocks
+
+
+def _paged(art: Article, path: str) -> ParsedReport:
+    from .pages import parse_pages
+
+    pages: list[str] = []
+    tables: list[list[list[list[str]]]] = []
+    lines: list[str] = []
+    grids: list[list[list[str]]] = []
+    for b in art.blocks + [Block("page", "", 0)]:
+        if b.kind == "page":
+            if lines or grids:
+                pages.append("\n".join(lines))
+                tables.append(grids)
+            lines, grids = [], []
+        elif b.kind == "table":
+            lines += b.text.splitlines()
+            grids.append(b.grid)
+        else:
+            lines.append(b.text)
+    return parse_pages(pages, tables, path, source_format="html")
+
+
+def _apply_page_meta(meta: ReportMeta, page: PageMeta) -> None:
+    meta.source_format = "html"
+    if page.published:
+        meta.published = page.published
+    if page.url:
+        meta.url = page.url
+
+
+def _parse(data: bytes, path: str, on_page) -> ParsedReport:
+    return parse_html(decode_text(data, path), path)
+
+
+_HTML_HEAD = re.compile(
+    r"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body|\?xml[^>]*>\s*<html)", re.I | re.S
+)
+
+
+def sniff_html(head: bytes, suffix: str) -> bool:
+    """An HTML document by its first tag (``<!DOCTYPE html``, ``<html``), or a ``.htm(l)`` file whose
+    text holds a ``<body``/``<table``/``<p`` tag (a saved fragment)."""
+    if not is_text(head):
+        return False
+    t = text_head(head)
+    if _HTML_HEAD.match(t):
+        return True
+    return suffix in (".html", ".htm", ".shtml", ".xhtml") and bool(
+        re.search(r"<(body|table|p|div)\b", t, re.I)
+    )
+
+
+register(Reader("html", sniff_html, _parse, (".html", ".htm", ".shtml", ".xhtml"), priority=60))
