@@ -13,7 +13,8 @@ from rules import default_rules
 
 from .answer import Answer
 from .catalog import ReportInfo
-from .entities import Entities, department_index, generic_words
+from .departments import department_index
+from .entities import Entities, generic_words
 from .query import (
     Context,
     Figure,
@@ -51,6 +52,15 @@ class ReportsMixin:
         body = self.rules.templates["not_in_kb"].format(what=what, available=available)
         return None, Answer("", "no_answer", body, intent="not_in_kb"), []
 
+    def _decline_elsewhere(self, asked: str, loaded: list[ReportInfo]) -> tuple[None, Answer, list]:
+        """A department of a region (or level) not loaded, while a same-named one elsewhere is:
+        declined, naming the loaded ones, never answered with their figures."""
+        labels = "、".join(r.label for r in loaded[:20])
+        if len(loaded) > 20:
+            labels += self.rules.templates["and_more_reports"].format(len_reports=len(loaded))
+        body = self.rules.templates["department_elsewhere"].format(asked=asked, loaded=labels)
+        return None, Answer("", "no_answer", body, intent="not_in_kb"), []
+
     def _choose_report(
         self, text: str, ents: Entities, conv, report_id
     ) -> tuple[ReportInfo | None, Answer | None, list[ReportInfo]]:
@@ -63,6 +73,8 @@ class ReportsMixin:
                 Answer("", "no_answer", self.rules.templates["empty_kb"], intent="empty_kb"),
                 [],
             )
+        if ents.unknown_department and ents.elsewhere:
+            return self._decline_elsewhere(ents.unknown_department, ents.elsewhere)
         if ents.unknown_department:
             return decline(ents.unknown_department)
         if ents.relative_year in self.rules.word("reports_choose_report_2"):
@@ -249,7 +261,7 @@ class ReportsMixin:
         ranking = bool({"rank_max", "rank_min"} & set(ents.operations)) and (
             len(departments) >= 2 or re.search(self.rules.pattern("reports_across_6"), text)
         )
-        if len(named) >= 2 and not ranking:
+        if len(named) >= 2 and not ranking and not ents.ambiguous_department:
             return self._between_departments(text, ents, subject, measure, named, candidates, ctx)
         if not named and len(departments) >= 2 and "sum" in ents.operations and not ranking:
             if not _one_basis(candidates):
