@@ -58,11 +58,33 @@ def _writable(d: Path) -> bool:
         return False
 
 
+def import_jieba():
+    """jieba, imported without pkg_resources.
+
+    jieba's ``_compat`` imports pkg_resources (0.06–0.1 s, most of a cold start's imports) only to
+    open its own bundled files, and falls back to opening them by path when that import fails.
+    So the import is made to fail while jieba loads — only when nothing else has imported
+    pkg_resources, and undone right after so that any later ``import pkg_resources`` works."""
+    import sys
+
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if blocked and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 def _quiet_initialize(tok) -> None:
     """jieba's own load, without the traceback it logs when its cache cannot be written.
 
     An unwritable cache only costs the next start the build again; it is no error for a user."""
-    import jieba
+    jieba = import_jieba()
 
     logger = jieba.default_logger
     level = logger.level
@@ -125,7 +147,7 @@ def tokenizer():
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                import jieba
+                jieba = import_jieba()
 
                 jieba.setLogLevel(logging.WARNING)
                 if SMALL_DICT.exists():

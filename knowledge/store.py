@@ -21,8 +21,10 @@ import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported where a writer needs it: a bot reads through knowledge.sqlitedb
+    import sqlite_utils
 
 from . import catalog, facts
 from .model import ParsedReport
@@ -148,21 +150,39 @@ def _dec(v: Decimal | None) -> str | None:
     return None if v is None else str(v)
 
 
-def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
+def _no_plugins() -> None:
+    """The knowledge base uses no sqlite-utils plugins; looking for them scans every installed
+    package's entry points through importlib.metadata (~15 ms of each cold ``ask``)."""
+    from sqlite_utils import plugins
+
+    plugins._plugins_loaded = True
+
+
+def open_db(path: str | Path, readonly: bool = False, light: bool = False) -> sqlite_utils.Database:
     """Open (and create, unless read-only) a knowledge base.
 
     A read-only open recovers from a *hot journal* — the rollback journal an ingest leaves when it
     is killed mid-write, which a read-only connection cannot roll back ("attempt to write a
     readonly database"): see :func:`_open_readonly`.
     """
-    if readonly:
-        return sqlite_utils.Database(_open_readonly(Path(path)))
     import sqlite3
+
+    if light:  # a reader (the bot): no sqlite-utils import on a cold start
+        from .sqlitedb import Database
+
+        wrap = Database
+    else:
+        import sqlite_utils
+
+        _no_plugins()
+        wrap = sqlite_utils.Database
+    if readonly:
+        return wrap(_open_readonly(Path(path)))  # type: ignore[return-value]
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     # one Bot may answer from a worker thread; Bot serialises its own use with a lock
-    db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False))
-    ensure_schema(db)
+    db = wrap(sqlite3.connect(str(path), check_same_thread=False))
+    ensure_schema(db)  # type: ignore[arg-type]
     return db
 
 
