@@ -90,6 +90,36 @@ def _dept_aliases(dept: str, region: str | None) -> list[str]:
     return sorted(out, key=len, reverse=True)
 
 
+def _words(db) -> tuple[list[tuple[str, str]], set[str], set[str], set[str]]:
+    """(科目名称, 科目编码) pairs, 名词解释 terms, 绩效 indicators and projects of the knowledge base.
+
+    From the catalog ingest keeps (knowledge.catalog: a few thousand rows whatever the size), a
+    name printed by more reports first, so a 科目编码 printed under two names means the common one;
+    a knowledge base without that catalog (read-only, built before it) is scanned as it always was.
+    """
+    from knowledge import catalog as persisted
+
+    if persisted.available(db):
+        rows = db.execute("SELECT kind, word, code FROM catalog_words ORDER BY reports DESC, kind, word, code")
+        by_kind: dict[str, list[tuple[str, str]]] = {k: [] for k in persisted.KINDS}
+        for kind, word, code in rows.fetchall():
+            by_kind.setdefault(kind, []).append((word, code))
+        return (
+            by_kind["row"],
+            {w for w, _ in by_kind["term"]},
+            {w for w, _ in by_kind["indicator"]},
+            {w for w, _ in by_kind["project"]},
+        )
+    names = [
+        (r["name"], r["code"] or "")
+        for r in db.query("SELECT DISTINCT name, code FROM table_rows WHERE name IS NOT NULL AND name != ''")
+    ]
+    terms = {r["term"] for r in db.query("SELECT DISTINCT term FROM terms")}
+    indicators = {r["name"] for r in db.query("SELECT DISTINCT name FROM performance_indicators")}
+    projects = {r["project"] for r in db.query("SELECT DISTINCT project FROM performance_projects")}
+    return names, terms, indicators, projects
+
+
 def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
     reports = [
         ReportInfo(r["id"], r["department"], r["year"], r["kind"], r["title"] or "", r["region"])
@@ -109,15 +139,15 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
         if len(alias) >= 2:
             aliases.setdefault(alias, set()).add(subject)
 
-    for row in db.query("SELECT DISTINCT name, code FROM table_rows WHERE name IS NOT NULL AND name != ''"):
-        name = row["name"]
+    names, terms, indicators, projects = _words(db)
+    for name, code in names:
         subject = bare(name)
         if not subject or subject in default_rules().word("catalog_build_catalog_1") or len(subject) < 2:
             continue
         subjects.add(subject)
         add(subject, subject)
-        if row["code"]:
-            codes.setdefault(row["code"], subject)
+        if code:
+            codes.setdefault(code, subject)
     for subject in rules.synonyms.values():
         add(subject, subject)
         subjects.add(subject)
@@ -129,15 +159,12 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
         for p in parts:
             add(p, p)
             subjects.add(p)
-    terms = {r["term"] for r in db.query("SELECT DISTINCT term FROM terms")}
     for t in terms:
         add(bare(t), bare(t))
         subjects.add(bare(t))
-    indicators = {r["name"] for r in db.query("SELECT DISTINCT name FROM performance_indicators")}
     for i in indicators:
         add(i, i)
         subjects.add(i)
-    projects = {r["project"] for r in db.query("SELECT DISTINCT project FROM performance_projects")}
     for p in projects:
         add(p, p)
         subjects.add(p)

@@ -14,6 +14,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 _lock = threading.Lock()
@@ -181,6 +182,7 @@ def add_words(words: Iterable[str], freq: int = 200000) -> None:
         if 2 <= len(w) <= MAX_WORD_CHARS and w not in _added and " " not in w:
             tok.add_word(w, freq)
             _added.add(w)
+            _cut_cached.cache_clear()  # a new word may cut a sentence differently
 
 
 def added_words() -> tuple[str, ...]:
@@ -190,7 +192,20 @@ def added_words() -> tuple[str, ...]:
 
 
 def cut(text: str) -> list[str]:
+    """The text's tokens. Reports repeat sentences (名词解释, the standard 说明 paragraphs), so
+    short texts are memoised until the dictionary gains a word."""
+    if len(text) <= 500:
+        return list(_cut_cached(text))
+    return _cut(text)
+
+
+def _cut(text: str) -> list[str]:
     return [t for t in tokenizer().lcut(text) if t.strip()]
+
+
+@lru_cache(maxsize=1 << 14)
+def _cut_cached(text: str) -> tuple[str, ...]:
+    return tuple(_cut(text))
 
 
 def segmented(text: str) -> str:

@@ -417,6 +417,9 @@ def store_report(
 def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> list[tuple[int, list[int]]]:
     """Returns (table id, [row ids]) per table, for the facts that cite them."""
     ids: list[tuple[int, list[int]]] = []
+    (next_row,) = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM table_rows").fetchone()
+    rows: list[tuple] = []
+    cells: list[tuple] = []
     for t in report.tables:
         cur = db.execute(
             "INSERT INTO report_tables (report_id, code, title, label, unit, layout, columns, notes, empty,"
@@ -440,10 +443,12 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
         tid = cur.lastrowid
         ids.append((tid, []))
         for pos, row in enumerate(t.rows):
-            rcur = db.execute(
-                "INSERT INTO table_rows (report_id, table_id, position, code, name, level, parent_code, grp,"
-                " row_no, is_total, raw, line, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
+            row_id = next_row
+            next_row += 1
+            ids[-1][1].append(row_id)
+            rows.append(
+                (
+                    row_id,
                     rid,
                     tid,
                     pos,
@@ -457,18 +462,24 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
                     row.raw,
                     row.source.line,
                     row.source.page,
-                ],
+                )
             )
-            row_id = rcur.lastrowid
-            ids[-1][1].append(row_id)
-            db.conn.executemany(
-                "INSERT INTO cells (report_id, table_id, row_id, column_name, value, raw, unit, amount)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (rid, tid, row_id, c.column, _dec(c.value), c.raw, t.unit, facts.cell_amount(c.value))
-                    for c in row.cells
-                ],
-            )
+            cells += [
+                (rid, tid, row_id, c.column, _dec(c.value), c.raw, t.unit, facts.cell_amount(c.value))
+                for c in row.cells
+            ]
+    # one statement for all rows and one for all cells (a statement per row was half of an ingest's
+    # SQLite time); inside the report's transaction the ids are exactly the ones SQLite would assign
+    db.conn.executemany(
+        "INSERT INTO table_rows (id, report_id, table_id, position, code, name, level, parent_code, grp,"
+        " row_no, is_total, raw, line, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    db.conn.executemany(
+        "INSERT INTO cells (report_id, table_id, row_id, column_name, value, raw, unit, amount)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        cells,
+    )
     return ids
 
 
@@ -476,6 +487,8 @@ def _write_narrative(
     db: sqlite_utils.Database, rid: int, report: ParsedReport, tokens_of: dict[str, str] | None = None
 ) -> None:
     sentence_ids: dict[tuple[int, str], int] = {}
+    (next_id,) = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences").fetchone()
+    sentences: list[tuple] = []
     for s in report.sections:
         cur = db.execute(
             "INSERT INTO sections (report_id, path, heading, level, text, line, page) VALUES (?,?,?,?,?,?,?)",
@@ -486,13 +499,17 @@ def _write_narrative(
             tokens = tokens_of.get(sent.text) if tokens_of else None
             if tokens is None:
                 tokens = segmented(sent.text)
-            scur = db.execute(
-                "INSERT INTO sentences (report_id, section_id, position, text, tokens, line, page)"
-                " VALUES (?,?,?,?,?,?,?)",
-                [rid, sid, pos, sent.text, tokens, sent.source.line, sent.source.page],
-            )
-            db.execute("INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)", [scur.lastrowid, tokens])
-            sentence_ids.setdefault((sent.source.line, sent.text), scur.lastrowid)
+            sentences.append((next_id, rid, sid, pos, sent.text, tokens, sent.source.line, sent.source.page))
+            sentence_ids.setdefault((sent.source.line, sent.text), next_id)
+            next_id += 1
+    db.conn.executemany(  # ids as SQLite would assign them, inside the report's transaction
+        "INSERT INTO sentences (id, report_id, section_id, position, text, tokens, line, page)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        sentences,
+    )
+    db.conn.executemany(
+        "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)", [(x[0], x[5]) for x in sentences]
+    )
     db.execute(
         "INSERT INTO sentences_search (rowid, search_text) SELECT id, search_text FROM sentences WHERE report_id = ?",
         [rid],
