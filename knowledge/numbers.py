@@ -24,6 +24,9 @@ FUNCTION_LEVELS = {3: "类", 5: "款", 7: "项"}
 
 
 def nfkc(text: str) -> str:
+    """NFKC; ASCII is its own NFKC form (most cells are ASCII digits: skip the normalizer)."""
+    if text.isascii():
+        return text
     return unicodedata.normalize("NFKC", text)
 
 
@@ -43,6 +46,12 @@ def parse_amount(raw: str | None) -> Decimal | None:
     """
     if raw is None:
         return None
+    if len(raw) <= 40:
+        return _parse_amount_cached(raw)  # a Decimal is immutable: one parse per distinct cell text
+    return _parse_amount(raw)
+
+
+def _parse_amount(raw: str) -> Decimal | None:
     text = nfkc(raw).strip().replace(" ", "").replace("−", "-")
     if "," in text:
         if not _GROUPED.match(text):
@@ -56,6 +65,9 @@ def parse_amount(raw: str | None) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex already rules this out
         return None
+
+
+_parse_amount_cached = lru_cache(maxsize=1 << 16)(_parse_amount)
 
 
 def looks_like_amount(raw: str | None) -> bool:
