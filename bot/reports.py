@@ -26,6 +26,11 @@ from .wording import (
     _source_text,
 )
 
+# From this many candidates a ranking is read from the facts index (one query) rather than from
+# every report; below it every report is read, as it always was (the answers of a small knowledge
+# base are exactly those of reading each report).
+INDEXED_FROM = 200
+
 
 def _one_basis(reports: list[ReportInfo]) -> bool:
     """Do the reports share one year and one kind (预算/决算), so their figures may be added?"""
@@ -282,6 +287,11 @@ class ReportsMixin:
         note = ""
         if ranking:
             candidates, note = self._ranking_scope(text, ents, candidates)
+        if ranking and len(candidates) >= INDEXED_FROM:
+            indexed = self._indexed_ranking(candidates, subject, measure, ctx, "rank_min" in ents.operations)
+            if indexed is not None:
+                top, count = indexed
+                return self._rank_answer(top, len(candidates), subject, note, ents, count)
         found = self._across_figures(candidates, subject, measure, compare, bool(ranking), ctx)
         if len(found) < 2:
             return None
@@ -345,12 +355,79 @@ class ReportsMixin:
             found = [(r, f) for r, f in found if _unit_kind(f.unit, self.rules) == common]
         return found
 
+    def _indexed_ranking(
+        self, candidates: list[ReportInfo], subject: str, measure: str, ctx: Context, smallest: bool
+    ) -> tuple[list[tuple[ReportInfo, Figure]], int] | None:
+        """The first five of a ranking over many reports from the facts index, and how many reports
+        have the figure; None when the index cannot say it the way the reports do.
+
+        The column is the one a report's own figure is printed in (the first candidates are read as
+        every question reads them); the index gives every candidate's figure of that subject and
+        column (one indexed query per 500 reports); a candidate without one is read from its report
+        as before. Each of the five shown is read again from its report: a figure that differs from
+        the index's, or a ranking the index cannot give, falls back to reading every report.
+        """
+        from knowledge import facts
+
+        probe = None
+        for r in candidates[:5]:
+            figs = self._figures(r, subject, measure, ctx, own_year=True)
+            if figs and figs[0].column:
+                probe = figs[0]
+                break
+        if probe is None:
+            return None
+        base = facts.amount_of(probe.value, probe.unit)[1] or probe.unit
+        ids = {r.id for r in candidates}
+        rows = []
+        for column in dict.fromkeys([probe.column, probe.column.partition("·")[0]]):
+            rows = [f for f in facts.values(self.db, subject, column, sorted(ids)) if f.base_unit == base]
+            if rows:
+                break
+        if any(f.amount is None for f in rows):
+            return None
+        ranked: list[tuple[int, int, Figure | None]] = [(f.amount, f.report_id, None) for f in rows]  # type: ignore[misc]
+        values = {f.report_id: (f.value, f.unit) for f in rows}
+        for r in candidates:  # a report printing the subject elsewhere is read as it always was
+            if r.id not in values:
+                figs = self._figures(r, subject, measure, ctx, own_year=True)
+                if figs:
+                    amount, unit = facts.amount_of(figs[0].value, figs[0].unit)
+                    if amount is None or unit != base:
+                        return None
+                    ranked.append((amount, r.id, figs[0]))
+        if len(ranked) < 2:
+            return None
+        # as reading every report orders them: largest first, ties in report order (reversed for 最少)
+        ranked.sort(key=lambda x: (-x[0], x[1]))
+        if smallest:
+            ranked.reverse()
+        by_id = {r.id: r for r in candidates}
+        top: list[tuple[ReportInfo, Figure]] = []
+        for _, rid, fig in ranked[:5]:
+            if fig is None:
+                figs = self._figures(by_id[rid], subject, measure, ctx, own_year=True)
+                if not figs or (figs[0].value, figs[0].unit) != values[rid]:
+                    return None
+                fig = figs[0]
+            top.append((by_id[rid], fig))
+        return top, len(ranked)
+
     def _rank_answer(
-        self, found: list[tuple[ReportInfo, Figure]], asked: int, subject: str, note: str, ents: Entities
+        self,
+        found: list[tuple[ReportInfo, Figure]],
+        asked: int,
+        subject: str,
+        note: str,
+        ents: Entities,
+        count: int | None = None,
     ) -> Answer:
-        found.sort(key=lambda x: -_wan(x[1], self.rules))
-        if "rank_min" in ents.operations:
-            found.reverse()
+        """The ranking's answer; ``count`` when ``found`` is only its first five (from the index)."""
+        if count is None:
+            found.sort(key=lambda x: -_wan(x[1], self.rules))
+            if "rank_min" in ents.operations:
+                found.reverse()
+        count = len(found) if count is None else count
         top_r, top_f = found[0]
         listing = "；".join(
             self.rules.templates["ranked_report"].format(
@@ -366,7 +443,7 @@ class ReportsMixin:
             "reports_across_14" if "rank_min" in ents.operations else "reports_across_15"
         )
         body = self.rules.templates["ranking"].format(
-            len_found=len(found),
+            len_found=count,
             note=note,
             subject=subject,
             extreme=extreme,
@@ -378,8 +455,8 @@ class ReportsMixin:
             source_text_top_f_citation=_source_text(top_f.citation),
             listing=listing,
         )
-        if asked > len(found):
-            body += self.rules.templates["ranking_missing"].format(missing=asked - len(found))
+        if asked > count:
+            body += self.rules.templates["ranking_missing"].format(missing=asked - count)
         return Answer(
             "",
             "answered",
