@@ -378,10 +378,13 @@ class ReportsMixin:
         if probe is None:
             return None
         base = facts.amount_of(probe.value, probe.unit)[1] or probe.unit
-        ids = {r.id for r in candidates}
+        ids = sorted(r.id for r in candidates)
+        basis = {(r.year, r.kind) for r in candidates}
+        year, kind = next(iter(basis)) if len(basis) == 1 else (None, None)
         rows = []
         for column in dict.fromkeys([probe.column, probe.column.partition("·")[0]]):
-            rows = [f for f in facts.values(self.db, subject, column, sorted(ids)) if f.base_unit == base]
+            rows = facts.values(self.db, subject, column, ids, year=year, kind=kind)
+            rows = [f for f in rows if f.base_unit == base]
             if rows:
                 break
         if any(f.amount is None for f in rows):
