@@ -132,18 +132,15 @@ class DepartmentIndex:
         for region in self.regions:
             known |= set(region_parts(region))
         self.known_regions = sorted(known, key=len, reverse=True)
-        self.cores: dict[tuple[str, str | None], tuple[str, list[ReportInfo]]] = {}
-        self.owns: dict[tuple[str, str | None], tuple[str, ...]] = {}
+        self.known_set = frozenset(known)
+        self.known_longest = max((len(k) for k in known), default=0)
+        # reports grouped by department; a department's own name and regions (and the character
+        # index of abbreviations) are worked out when a question needs them, not for every report
+        self.keys: dict[tuple[str, str | None], list[ReportInfo]] = {}
         for r in catalog.reports:
-            key = (r.department, r.region)
-            if key not in self.cores:
-                own, core = self._own(r.department, r.region)
-                self.cores[key], self.owns[key] = (core, []), own
-            self.cores[key][1].append(r)
-        self.by_char: dict[str, set[tuple[str, str | None]]] = {}
-        for key, (core, _) in self.cores.items():
-            for ch in set(key[0]) | set(core):
-                self.by_char.setdefault(ch, set()).add(key)
+            self.keys.setdefault((r.department, r.region), []).append(r)
+        self._owns: dict[tuple[str, str | None], tuple[tuple[str, ...], str]] = {}
+        self._by_char: dict[str, set[tuple[str, str | None]]] | None = None
         self.same_region: dict[str, set[str]] = {}
         for pair in self.rules.word("region_equivalents"):
             names = set(pair.split("="))
@@ -151,6 +148,36 @@ class DepartmentIndex:
                 self.same_region.setdefault(n, set()).update(names)
         self._places: dict[str, bool] = {}
         self._shaped: dict[str, tuple[Shape, ...]] = {}
+
+    def core(self, key: tuple[str, str | None]) -> str:
+        """The department's own name (生态环境局 of 上海市普陀区生态环境局)."""
+        return self._own_of(key)[1]
+
+    def own(self, key: tuple[str, str | None]) -> tuple[str, ...]:
+        """The regions the department is in, outermost first (上海市, 普陀区)."""
+        return self._own_of(key)[0]
+
+    def _own_of(self, key: tuple[str, str | None]) -> tuple[tuple[str, ...], str]:
+        if key not in self._owns:
+            self._owns[key] = self._own(*key)
+        return self._owns[key]
+
+    def by_char(self) -> dict[str, set[tuple[str, str | None]]]:
+        """Departments by the characters of their names (built on the first abbreviation asked)."""
+        if self._by_char is None:
+            by_char: dict[str, set[tuple[str, str | None]]] = {}
+            for key in self.keys:
+                for ch in set(key[0]) | set(self.core(key)):
+                    by_char.setdefault(ch, set()).add(key)
+            self._by_char = by_char
+        return self._by_char
+
+    def _region_prefix(self, name: str) -> str | None:
+        """The longest known region the name starts with (leaving at least two characters)."""
+        for n in range(min(self.known_longest, len(name) - 2), 1, -1):
+            if name[:n] in self.known_set:
+                return name[:n]
+        return None
 
     def _own(self, department: str, region: str | None) -> tuple[tuple[str, ...], str]:
         """A department's regions and its own name. The regions its name starts with are its own
@@ -160,9 +187,7 @@ class DepartmentIndex:
         for prefix in self.rules.word("catalog_core_name_1"):
             name = name[len(prefix) :] if name.startswith(prefix) else name
         lead: list[str] = []
-        while part := next(
-            (k for k in self.known_regions if name.startswith(k) and len(name) > len(k) + 1), None
-        ):
+        while part := self._region_prefix(name):
             lead.append(part)
             name = name[len(part) :]
         core = core_name(department, region)
@@ -178,7 +203,7 @@ class DepartmentIndex:
 
     def place_known(self, place: str) -> bool:
         if place not in self._places:
-            self._places[place] = any(place in d or place in (reg or "") for d, reg in self.cores)
+            self._places[place] = any(place in d or place in (reg or "") for d, reg in self.keys)
         return self._places[place]
 
     def aliases_in(self, text: str) -> list[tuple[str, int]]:
@@ -199,13 +224,14 @@ class DepartmentIndex:
     def named_by(self, name: str) -> list[ReportInfo]:
         """Reports whose department the name is part of or an abbreviation of."""
         keys: set | None = None
+        by_char = self.by_char()
         for ch in set(name):
-            keys = self.by_char.get(ch, set()) if keys is None else keys & self.by_char.get(ch, set())
+            keys = by_char.get(ch, set()) if keys is None else keys & by_char.get(ch, set())
             if not keys:
                 return []
         out: list[ReportInfo] = []
         for key in keys or ():
-            core, reports = self.cores[key]
+            core, reports = self.core(key), self.keys[key]
             if name in key[0] or name in core or abbreviates(name, self._shapes(core)):
                 out += reports
         return sorted(out, key=lambda r: r.id)
@@ -233,7 +259,7 @@ class DepartmentIndex:
 
         Every region said must be the report's (or in its department's name), and the last one
         said must be the innermost of the report's: 上海市生态环境局 is not 普陀区's."""
-        own = list(self.owns.get((r.department, r.region), ()))
+        own = list(self.own((r.department, r.region)))
         if said:
             if not all(self._region_of(s, own) or s in r.department for s in said):
                 return False
@@ -303,7 +329,7 @@ def _placed(
     the same-named departments loaded elsewhere."""
     out, asked = [], ""
     for r in found:
-        core = idx.cores[(r.department, r.region)][0]
+        core = idx.core((r.department, r.region))
         lead = text[start:end]
         lead = lead[: lead.find(core)] if core in lead else ""
         said, level = idx.regions_before(text[:start] + lead)
