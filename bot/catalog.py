@@ -100,7 +100,9 @@ def _words(db) -> tuple[list[tuple[str, str]], set[str], set[str], set[str]]:
     from knowledge import catalog as persisted
 
     if persisted.available(db):
-        rows = db.execute("SELECT kind, word, code FROM catalog_words ORDER BY reports DESC, kind, word, code")
+        rows = db.execute(
+            "SELECT kind, word, code FROM catalog_words ORDER BY reports DESC, kind, word, code"
+        )
         by_kind: dict[str, list[tuple[str, str]]] = {k: [] for k in persisted.KINDS}
         for kind, word, code in rows.fetchall():
             by_kind.setdefault(kind, []).append((word, code))
@@ -120,13 +122,34 @@ def _words(db) -> tuple[list[tuple[str, str]], set[str], set[str], set[str]]:
     return names, terms, indicators, projects
 
 
+def _stored_aliases(db) -> dict[int, list[str]]:
+    """Each report's department aliases as ingest stored them (knowledge.catalog.department_aliases,
+    the same forms as :func:`_dept_aliases`): one indexed read instead of deriving them per report
+    at every start."""
+    from knowledge import catalog as persisted
+
+    if not persisted.available(db):
+        return {}
+    out: dict[int, list[str]] = {}
+    for rid, alias in db.execute("SELECT report_id, alias FROM catalog_aliases").fetchall():
+        out.setdefault(rid, []).append(alias)
+    return out
+
+
 def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
     reports = [
-        ReportInfo(r["id"], r["department"], r["year"], r["kind"], r["title"] or "", r["region"])
-        for r in db.query("SELECT id, department, year, kind, title, region FROM reports ORDER BY id")
+        ReportInfo(i, d, y, k, t or "", reg)
+        for i, d, y, k, t, reg in db.execute(
+            "SELECT id, department, year, kind, title, region FROM reports ORDER BY id"
+        ).fetchall()
     ]
+    stored = _stored_aliases(db)
     for r in reports:
-        r.aliases = _dept_aliases(r.department, r.region)
+        r.aliases = (
+            sorted(stored[r.id], key=len, reverse=True)
+            if r.id in stored
+            else _dept_aliases(r.department, r.region)
+        )
         for core, others in rules.department_aliases.items():
             if r.department.endswith(core) or core in r.department:
                 r.aliases = sorted(set(r.aliases) | set(others), key=len, reverse=True)
