@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from rules import Rules, default_rules
 
 from .catalog import Catalog, ReportInfo
@@ -260,7 +258,9 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
     if len(sound) > 1:
         e.ambiguous = sorted({s for s, _ in sound})
         return
-    # fuzzy: typos, scored on each residue piece
+    # fuzzy: typos, scored on each residue piece (rapidfuzz imported here: most questions never get here)
+    from rapidfuzz import fuzz
+
     scores: dict[str, float] = {}
     for piece in pieces:
         for form, subjects in catalog.aliases.items():
