@@ -76,7 +76,9 @@ def main() -> None:
     for label, part in (("markdown", md[: args.copies]), ("page-text JSON", md[args.copies :])):
         _run(part, 1, work, f"{label[:2]}-{len(part)}")
         part_cpu = _run.cpu  # type: ignore[attr-defined]
-        print(f"  {label} alone: {len(part)} reports, {part_cpu:.2f} s CPU = {len(part) / part_cpu:.1f} reports/s")
+        print(
+            f"  {label} alone: {len(part)} reports, {part_cpu:.2f} s CPU = {len(part) / part_cpu:.1f} reports/s"
+        )
     if args.skip_pdf:
         return
     pdfs = [str(f) for f in sorted(CORPUS.glob("*.pdf"))]
