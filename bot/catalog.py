@@ -34,6 +34,7 @@ class ReportInfo:
     title: str
     region: str | None
     aliases: list[str] = field(default_factory=list)
+    level: str | None = None  # 省/市/区/县/乡镇/街道, where the knowledge base records it
 
     @property
     def label(self) -> str:
@@ -137,10 +138,12 @@ def _stored_aliases(db) -> dict[int, list[str]]:
 
 
 def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(reports)").fetchall()}
+    level = "level" if "level" in columns else "NULL"  # a knowledge base from before the column has none
     reports = [
-        ReportInfo(i, d, y, k, t or "", reg)
-        for i, d, y, k, t, reg in db.execute(
-            "SELECT id, department, year, kind, title, region FROM reports ORDER BY id"
+        ReportInfo(i, d, y, k, t or "", reg, level=lv)
+        for i, d, y, k, t, reg, lv in db.execute(
+            f"SELECT id, department, year, kind, title, region, {level} FROM reports ORDER BY id"
         ).fetchall()
     ]
     stored = _stored_aliases(db)

@@ -268,7 +268,7 @@ class DepartmentIndex:
             return said[-1] in r.department
         if level:
             innermost = own[-1] if own else ""
-            return innermost.endswith(level) or (getattr(r, "level", None) or "").startswith(level)
+            return innermost.endswith(level) or (r.level or "").startswith(level)
         return True
 
     def _region_of(self, said: str, own: list[str]) -> bool:

@@ -148,3 +148,21 @@ def test_ambiguous_abbreviation_asks_back(tmp_path):
     assert any("生态环境局" in s for s in a.suggestions) and any("生态文明建设局" in s for s in a.suggestions)
     a = bot.ask("生态环境局2025年三公经费")
     assert a.status == "answered" and a.value == Decimal("16.95"), a.text
+
+
+def test_a_level_column_is_tolerated(corpus_bot, tmp_path):
+    """A knowledge base whose reports carry a ``level`` (区) answers and declines the same way."""
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "level.db"
+    shutil.copy(corpus_bot.db_path, path)
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE reports ADD COLUMN level TEXT")
+    con.execute("UPDATE reports SET level = '区' WHERE region = '上海市普陀区'")
+    con.commit()
+    con.close()
+    bot = Bot(path)
+    assert {r.level for r in bot.catalog.reports} == {"区", None}
+    assert bot.ask("区财政局2024年支出总计").value == Decimal("2995.39")
+    assert bot.ask("市财政局2024年支出总计").status == "no_answer"
