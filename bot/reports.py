@@ -378,21 +378,19 @@ class ReportsMixin:
         if probe is None:
             return None
         base = facts.amount_of(probe.value, probe.unit)[1] or probe.unit
-        ids = sorted(r.id for r in candidates)
+        ids = [r.id for r in candidates]
         basis = {(r.year, r.kind) for r in candidates}
         year, kind = next(iter(basis)) if len(basis) == 1 else (None, None)
-        rows = []
+        column, held = probe.column, {}
         for column in dict.fromkeys([probe.column, probe.column.partition("·")[0]]):
-            rows = facts.values(self.db, subject, column, ids, year=year, kind=kind)
-            rows = [f for f in rows if f.base_unit == base]
-            if rows:
+            held = facts.amounts(self.db, subject, column, ids, base, year=year, kind=kind)
+            if held:
                 break
-        if any(f.amount is None for f in rows):
+        if any(amount is None for amount in held.values()):
             return None
-        ranked: list[tuple[int, int, Figure | None]] = [(f.amount, f.report_id, None) for f in rows]  # type: ignore[misc]
-        values = {f.report_id: (f.value, f.unit) for f in rows}
+        ranked: list[tuple[int, int, Figure | None]] = [(amount, rid, None) for rid, amount in held.items()]  # type: ignore[misc]
         for r in candidates:  # a report printing the subject elsewhere is read as it always was
-            if r.id not in values:
+            if r.id not in held:
                 figs = self._figures(r, subject, measure, ctx, own_year=True)
                 if figs:
                     amount, unit = facts.amount_of(figs[0].value, figs[0].unit)
@@ -405,12 +403,15 @@ class ReportsMixin:
         ranked.sort(key=lambda x: (-x[0], x[1]))
         if smallest:
             ranked.reverse()
+        shown = ranked[:5]
+        printed = {f.report_id: f for f in facts.values(self.db, subject, column, [x[1] for x in shown])}
         by_id = {r.id: r for r in candidates}
         top: list[tuple[ReportInfo, Figure]] = []
-        for _, rid, fig in ranked[:5]:
+        for _, rid, fig in shown:
             if fig is None:
                 figs = self._figures(by_id[rid], subject, measure, ctx, own_year=True)
-                if not figs or (figs[0].value, figs[0].unit) != values[rid]:
+                f = printed.get(rid)
+                if not figs or f is None or (figs[0].value, figs[0].unit) != (f.value, f.unit):
                     return None
                 fig = figs[0]
             top.append((by_id[rid], fig))

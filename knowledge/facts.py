@@ -369,6 +369,35 @@ def values(
     return out
 
 
+def amounts(
+    db: sqlite_utils.Database,
+    subject: str,
+    measure: str,
+    report_ids: Sequence[int],
+    base_unit: str = "元",
+    year: int | None = None,
+    kind: str | None = None,
+) -> dict[int, int | None]:
+    """report id → amount (hundredths of ``base_unit``; None where not exact) of one subject and
+    measure, for the given reports: two integers a report, so ranking 100 000 reports costs one
+    index scan rather than 100 000 figures. One figure per report as in :func:`rank`."""
+    wanted = {int(i) for i in report_ids}
+    where = "subject = ? AND measure = ? AND base_unit = ? AND source = 'table' AND first = 1"
+    if year is not None and kind is not None:
+        rows = db.execute(
+            f"SELECT report_id, amount FROM facts WHERE {where} AND year = ? AND kind = ?",
+            [subject, measure, base_unit, int(year), kind],
+        ).fetchall()
+        return {rid: amount for rid, amount in rows if rid in wanted}
+    out: dict[int, int | None] = {}
+    ids = sorted(wanted)
+    for k in range(0, len(ids), 500):
+        chunk = ids[k : k + 500]
+        sql = f"SELECT report_id, amount FROM facts WHERE {where} AND report_id IN ({','.join('?' * len(chunk))})"
+        out.update(db.execute(sql, [subject, measure, base_unit, *chunk]).fetchall())
+    return out
+
+
 def total(
     db: sqlite_utils.Database,
     subject: str,
