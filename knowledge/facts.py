@@ -361,8 +361,9 @@ def values(
     ids = [int(i) for i in report_ids]
     for k in range(0, len(ids), 500):
         chunk = ids[k : k + 500]
-        sql = (
-            f"{_SELECT} WHERE f.subject = ? AND f.measure = ? AND f.source = ?"
+        sql = (  # by report first: the planner would otherwise walk every report's row of the subject
+            f"{_SELECT.replace('FROM facts f', 'FROM facts f INDEXED BY idx_facts_key')}"
+            f" WHERE f.subject = ? AND f.measure = ? AND f.source = ?"
             f" AND f.report_id IN ({','.join('?' * len(chunk))})" + pick + " ORDER BY f.report_id, f.id"
         )
         out += [_fact(r) for r in db.execute(sql, [subject, measure, source, *chunk, *picked]).fetchall()]
@@ -393,7 +394,8 @@ def amounts(
     ids = sorted(wanted)
     for k in range(0, len(ids), 500):
         chunk = ids[k : k + 500]
-        sql = f"SELECT report_id, amount FROM facts WHERE {where} AND report_id IN ({','.join('?' * len(chunk))})"
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT report_id, amount FROM facts INDEXED BY idx_facts_key WHERE {where} AND report_id IN ({marks})"
         out.update(db.execute(sql, [subject, measure, base_unit, *chunk]).fetchall())
     return out
 
