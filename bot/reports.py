@@ -388,16 +388,8 @@ class ReportsMixin:
                 break
         if any(amount is None for amount in held.values()):
             return None
-        ranked: list[tuple[int, int, Figure | None]] = [(amount, rid, None) for rid, amount in held.items()]  # type: ignore[misc]
-        for r in candidates:  # a report printing the subject elsewhere is read as it always was
-            if r.id not in held:
-                figs = self._figures(r, subject, measure, ctx, own_year=True)
-                if figs:
-                    amount, unit = facts.amount_of(figs[0].value, figs[0].unit)
-                    if amount is None or unit != base:
-                        return None
-                    ranked.append((amount, r.id, figs[0]))
-        if len(ranked) < 2:
+        ranked = self._with_unindexed(held, candidates, subject, measure, ctx, base)
+        if ranked is None or len(ranked) < 2:
             return None
         # as reading every report orders them: largest first, ties in report order (reversed for 最少)
         ranked.sort(key=lambda x: (-x[0], x[1]))
@@ -416,6 +408,25 @@ class ReportsMixin:
                 fig = figs[0]
             top.append((by_id[rid], fig))
         return top, len(ranked)
+
+    def _with_unindexed(
+        self, held: dict, candidates: list[ReportInfo], subject: str, measure: str, ctx: Context, base: str
+    ) -> list[tuple[int, int, Figure | None]] | None:
+        """(amount, report id, figure read) of every candidate: the index's amounts, and a
+        candidate the index has no figure for read from its report as it always was (None: a figure
+        that cannot be ranked with the others)."""
+        from knowledge import facts
+
+        ranked: list[tuple[int, int, Figure | None]] = [(amount, rid, None) for rid, amount in held.items()]
+        for r in candidates:
+            if r.id not in held:
+                figs = self._figures(r, subject, measure, ctx, own_year=True)
+                if figs:
+                    amount, unit = facts.amount_of(figs[0].value, figs[0].unit)
+                    if amount is None or unit != base:
+                        return None
+                    ranked.append((amount, r.id, figs[0]))
+        return ranked
 
     def _rank_answer(
         self,
