@@ -71,6 +71,9 @@ class Catalog:
     projects: set[str]
     subjects: set[str]
     rules: Rules | None = None  # the rules the catalog was indexed with (its language's words)
+    # the knowledge base, when department aliases are looked up there (catalog_aliases) rather
+    # than read for every report at start
+    db: object | None = None
 
     def report(self, report_id: int) -> ReportInfo | None:
         return next((r for r in self.reports if r.id == report_id), None)
@@ -123,18 +126,16 @@ def _words(db) -> tuple[list[tuple[str, str]], set[str], set[str], set[str]]:
     return names, terms, indicators, projects
 
 
-def _stored_aliases(db) -> dict[int, list[str]]:
-    """Each report's department aliases as ingest stored them (knowledge.catalog.department_aliases,
-    the same forms as :func:`_dept_aliases`): one indexed read instead of deriving them per report
-    at every start."""
-    from knowledge import catalog as persisted
-
-    if not persisted.available(db):
-        return {}
-    out: dict[int, list[str]] = {}
-    for rid, alias in db.execute("SELECT report_id, alias FROM catalog_aliases").fetchall():
-        out.setdefault(rid, []).append(alias)
-    return out
+def aliases_of(r: ReportInfo, rules: Rules) -> list[str]:
+    """The names a report's department goes by, longest first, worked out once when first needed:
+    its own forms (the ones ingest stores in catalog_aliases) and the rulebook's other names."""
+    if not r.aliases:
+        aliases = set(_dept_aliases(r.department, r.region))
+        for core, others in rules.department_aliases.items():
+            if r.department.endswith(core) or core in r.department:
+                aliases |= set(others)
+        r.aliases = sorted(aliases, key=len, reverse=True)
+    return r.aliases
 
 
 def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
@@ -146,16 +147,12 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
             f"SELECT id, department, year, kind, title, region, {level} FROM reports ORDER BY id"
         ).fetchall()
     ]
-    stored = _stored_aliases(db)
-    for r in reports:
-        r.aliases = (
-            sorted(stored[r.id], key=len, reverse=True)
-            if r.id in stored
-            else _dept_aliases(r.department, r.region)
-        )
-        for core, others in rules.department_aliases.items():
-            if r.department.endswith(core) or core in r.department:
-                r.aliases = sorted(set(r.aliases) | set(others), key=len, reverse=True)
+    from knowledge import catalog as persisted
+
+    indexed = persisted.available(db)
+    if not indexed:  # a knowledge base without catalog_aliases: every report's aliases in memory
+        for r in reports:
+            aliases_of(r, rules)
     aliases: dict[str, set[str]] = {}
     codes: dict[str, str] = {}
     subjects: set[str] = set()
@@ -194,4 +191,14 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
     for p in projects:
         add(p, p)
         subjects.add(p)
-    return Catalog(reports, aliases, codes, {bare(t) for t in terms}, indicators, projects, subjects, rules)
+    return Catalog(
+        reports,
+        aliases,
+        codes,
+        {bare(t) for t in terms},
+        indicators,
+        projects,
+        subjects,
+        rules,
+        db if indexed else None,
+    )

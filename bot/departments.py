@@ -122,11 +122,20 @@ class DepartmentIndex:
         self.catalog = catalog
         self.rules = _rules(catalog)
         self.by_alias: dict[str, list[ReportInfo]] = {}
-        for r in catalog.reports:
-            for a in r.aliases:
-                if len(a) >= 3:
-                    self.by_alias.setdefault(a, []).append(r)
-        self.maxlen = max((len(a) for a in self.by_alias), default=0)
+        self.db = catalog.db  # set: aliases are looked up in catalog_aliases, question by question
+        if self.db is None:
+            for r in catalog.reports:
+                for a in r.aliases:
+                    if len(a) >= 3:
+                        self.by_alias.setdefault(a, []).append(r)
+        self.rule_forms = {
+            form: core
+            for core, others in self.rules.department_aliases.items()
+            for form in others
+            if len(form) >= 3
+        }
+        self._rule_reports: dict[str, list[ReportInfo]] = {}
+        self._by_id: dict[int, ReportInfo] | None = None
         self.regions = {r.region for r in catalog.reports if r.region}
         known = set(self.rules.word("known_regions"))
         for region in self.regions:
@@ -206,13 +215,39 @@ class DepartmentIndex:
             self._places[place] = any(place in d or place in (reg or "") for d, reg in self.keys)
         return self._places[place]
 
-    def aliases_in(self, text: str) -> list[tuple[str, int]]:
+    def alias_reports(self, text: str) -> dict[str, list[ReportInfo]]:
+        """Aliases (3+ characters) that may occur in the text → the reports they name, in report
+        order: the in-memory dictionary, or one indexed query over the text's substrings
+        (knowledge.catalog.departments_named) plus the rulebook's other names."""
+        if self.db is None:
+            return self.by_alias
+        from knowledge.catalog import departments_named
+
+        if self._by_id is None:
+            self._by_id = {r.id: r for r in self.catalog.reports}
+        found: dict[str, set[int]] = {}
+        for alias, _, rid in departments_named(self.db, text):
+            found.setdefault(alias, set()).add(rid)
+        for form, core in self.rule_forms.items():
+            if form in text:
+                if form not in self._rule_reports:
+                    self._rule_reports[form] = [
+                        r for r in self.catalog.reports if r.department.endswith(core) or core in r.department
+                    ]
+                found.setdefault(form, set()).update(r.id for r in self._rule_reports[form])
+        return {a: [self._by_id[i] for i in sorted(ids) if i in self._by_id] for a, ids in found.items()}
+
+    def aliases_in(
+        self, text: str, present: dict[str, list[ReportInfo]] | None = None
+    ) -> list[tuple[str, int]]:
         """Known aliases in the text, longest first; a number (12345) only as a whole number."""
+        present = self.alias_reports(text) if present is None else present
+        maxlen = max((len(a) for a in present), default=0)
         found = []
         for i in range(len(text)):
-            for j in range(min(len(text), i + self.maxlen), i + 2, -1):
+            for j in range(min(len(text), i + maxlen), i + 2, -1):
                 a = text[i:j]
-                if a in self.by_alias:
+                if a in present:
                     if a.isdigit() and (
                         (i > 0 and text[i - 1].isdigit()) or (j < len(text) and text[j].isdigit())
                     ):
@@ -362,12 +397,13 @@ def departments(text: str, catalog: Catalog) -> Named:
     hits: list[ReportInfo] = []
     spans = named.spans
     taken = [False] * len(text)
-    for a, i in idx.aliases_in(text):
+    present = idx.alias_reports(text)
+    for a, i in idx.aliases_in(text, present):
         if any(taken[i : i + len(a)]):
             continue
         for k in range(i, i + len(a)):
             taken[k] = True
-        hits += [r for r in _placed(idx, text, i, i + len(a), idx.by_alias[a], named) if r not in hits]
+        hits += [r for r in _placed(idx, text, i, i + len(a), present[a], named) if r not in hits]
         spans.append((i, i + len(a)))
     unknown = None
     for m in rules.pattern("department_mention").finditer(text):

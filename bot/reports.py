@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from rules import default_rules
 
 from .answer import Answer
-from .catalog import ReportInfo
+from .catalog import ReportInfo, aliases_of
 from .departments import department_index
 from .entities import Entities, generic_words
 from .query import (
@@ -172,7 +172,13 @@ class ReportsMixin:
 
     def _named_at(self, text: str, dept: str, candidates: list[ReportInfo]) -> int:
         """Where the question first names the department, by full name, alias or abbreviation."""
-        spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
+        spots = [
+            text.find(a)
+            for r in candidates
+            if r.department == dept
+            for a in aliases_of(r, self.rules)
+            if a in text
+        ]
         index = department_index(self.catalog)
         for m in self.rules.pattern("department_mention").finditer(text):
             for i in range(m.start(), m.end() - 2):
