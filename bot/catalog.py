@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported where a writer needs it: a bot reads through knowledge.sqlitedb
+    import sqlite_utils
 
 from rules import Rules, default_rules
 
@@ -32,6 +34,7 @@ class ReportInfo:
     title: str
     region: str | None
     aliases: list[str] = field(default_factory=list)
+    level: str | None = None  # 省/市/区/县/乡镇/街道, where the knowledge base records it
 
     @property
     def label(self) -> str:
@@ -68,6 +71,9 @@ class Catalog:
     projects: set[str]
     subjects: set[str]
     rules: Rules | None = None  # the rules the catalog was indexed with (its language's words)
+    # the knowledge base, when department aliases are looked up there (catalog_aliases) rather
+    # than read for every report at start
+    db: object | None = None
 
     def report(self, report_id: int) -> ReportInfo | None:
         return next((r for r in self.reports if r.id == report_id), None)
@@ -88,16 +94,65 @@ def _dept_aliases(dept: str, region: str | None) -> list[str]:
     return sorted(out, key=len, reverse=True)
 
 
-def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
-    reports = [
-        ReportInfo(r["id"], r["department"], r["year"], r["kind"], r["title"] or "", r["region"])
-        for r in db.query("SELECT id, department, year, kind, title, region FROM reports ORDER BY id")
+def _words(db) -> tuple[list[tuple[str, str]], set[str], set[str], set[str]]:
+    """(科目名称, 科目编码) pairs, 名词解释 terms, 绩效 indicators and projects of the knowledge base.
+
+    From the catalog ingest keeps (knowledge.catalog: a few thousand rows whatever the size), a
+    name printed by more reports first, so a 科目编码 printed under two names means the common one;
+    a knowledge base without that catalog (read-only, built before it) is scanned as it always was.
+    """
+    from knowledge import catalog as persisted
+
+    if persisted.available(db):
+        rows = db.execute(
+            "SELECT kind, word, code FROM catalog_words ORDER BY reports DESC, kind, word, code"
+        )
+        by_kind: dict[str, list[tuple[str, str]]] = {k: [] for k in persisted.KINDS}
+        for kind, word, code in rows.fetchall():
+            by_kind.setdefault(kind, []).append((word, code))
+        return (
+            by_kind["row"],
+            {w for w, _ in by_kind["term"]},
+            {w for w, _ in by_kind["indicator"]},
+            {w for w, _ in by_kind["project"]},
+        )
+    names = [
+        (r["name"], r["code"] or "")
+        for r in db.query("SELECT DISTINCT name, code FROM table_rows WHERE name IS NOT NULL AND name != ''")
     ]
-    for r in reports:
-        r.aliases = _dept_aliases(r.department, r.region)
+    terms = {r["term"] for r in db.query("SELECT DISTINCT term FROM terms")}
+    indicators = {r["name"] for r in db.query("SELECT DISTINCT name FROM performance_indicators")}
+    projects = {r["project"] for r in db.query("SELECT DISTINCT project FROM performance_projects")}
+    return names, terms, indicators, projects
+
+
+def aliases_of(r: ReportInfo, rules: Rules) -> list[str]:
+    """The names a report's department goes by, longest first, worked out once when first needed:
+    its own forms (the ones ingest stores in catalog_aliases) and the rulebook's other names."""
+    if not r.aliases:
+        aliases = set(_dept_aliases(r.department, r.region))
         for core, others in rules.department_aliases.items():
             if r.department.endswith(core) or core in r.department:
-                r.aliases = sorted(set(r.aliases) | set(others), key=len, reverse=True)
+                aliases |= set(others)
+        r.aliases = sorted(aliases, key=len, reverse=True)
+    return r.aliases
+
+
+def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(reports)").fetchall()}
+    level = "level" if "level" in columns else "NULL"  # a knowledge base from before the column has none
+    reports = [
+        ReportInfo(i, d, y, k, t or "", reg, level=lv)
+        for i, d, y, k, t, reg, lv in db.execute(
+            f"SELECT id, department, year, kind, title, region, {level} FROM reports ORDER BY id"
+        ).fetchall()
+    ]
+    from knowledge import catalog as persisted
+
+    indexed = persisted.available(db)
+    if not indexed:  # a knowledge base without catalog_aliases: every report's aliases in memory
+        for r in reports:
+            aliases_of(r, rules)
     aliases: dict[str, set[str]] = {}
     codes: dict[str, str] = {}
     subjects: set[str] = set()
@@ -107,15 +162,15 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
         if len(alias) >= 2:
             aliases.setdefault(alias, set()).add(subject)
 
-    for row in db.query("SELECT DISTINCT name, code FROM table_rows WHERE name IS NOT NULL AND name != ''"):
-        name = row["name"]
+    names, terms, indicators, projects = _words(db)
+    for name, code in names:
         subject = bare(name)
         if not subject or subject in default_rules().word("catalog_build_catalog_1") or len(subject) < 2:
             continue
         subjects.add(subject)
         add(subject, subject)
-        if row["code"]:
-            codes.setdefault(row["code"], subject)
+        if code:
+            codes.setdefault(code, subject)
     for subject in rules.synonyms.values():
         add(subject, subject)
         subjects.add(subject)
@@ -127,16 +182,23 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
         for p in parts:
             add(p, p)
             subjects.add(p)
-    terms = {r["term"] for r in db.query("SELECT DISTINCT term FROM terms")}
     for t in terms:
         add(bare(t), bare(t))
         subjects.add(bare(t))
-    indicators = {r["name"] for r in db.query("SELECT DISTINCT name FROM performance_indicators")}
     for i in indicators:
         add(i, i)
         subjects.add(i)
-    projects = {r["project"] for r in db.query("SELECT DISTINCT project FROM performance_projects")}
     for p in projects:
         add(p, p)
         subjects.add(p)
-    return Catalog(reports, aliases, codes, {bare(t) for t in terms}, indicators, projects, subjects, rules)
+    return Catalog(
+        reports,
+        aliases,
+        codes,
+        {bare(t) for t in terms},
+        indicators,
+        projects,
+        subjects,
+        rules,
+        db if indexed else None,
+    )

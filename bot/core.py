@@ -61,7 +61,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             raise FileNotFoundError(self.rules.templates["no_knowledge_base"].format(db_path=db_path))
         self.db_path = Path(db_path)
         self.readonly = readonly
-        self.db = open_db(self.db_path, readonly=readonly)
+        self.db = open_db(self.db_path, readonly=readonly, light=True)
         self._seen = self._version()
         self.catalog: Catalog = build_catalog(self.db, self.rules)
         self._lock = threading.Lock()
@@ -90,7 +90,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         seen = self._version()
         if seen[0] != self._seen[0] and seen[0] is not None:
             self.db.conn.close()
-            self.db = open_db(self.db_path, readonly=self.readonly)
+            self.db = open_db(self.db_path, readonly=self.readonly, light=True)
             seen = self._version()
         elif seen == self._seen:
             return False

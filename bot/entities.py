@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from rules import Rules, default_rules
 
-from .catalog import Catalog, ReportInfo, core_name
+from .catalog import Catalog, ReportInfo
+from .departments import departments
 
 FUZZY_THRESHOLD = 74.0
 FUZZY_MARGIN = 6.0
@@ -41,6 +40,8 @@ class Entities:
     relative_year: str | None = None  # 去年 / 明年 / 今年 …
     reports: list[ReportInfo] = field(default_factory=list)
     unknown_department: str | None = None
+    elsewhere: list[ReportInfo] = field(default_factory=list)  # same-named departments of other regions
+    ambiguous_department: bool = False  # one mention fits several departments: ask which
     ambiguous: list[str] = field(default_factory=list)
     candidates: list[tuple[str, float]] = field(default_factory=list)
     rest: str = ""  # what no subject, measure or operation explained
@@ -92,167 +93,6 @@ def generic_words(rules: Rules) -> frozenset[str]:
     return frozenset(rules.word("generic_subject_words"))
 
 
-def _core(department: str, region: str | None) -> str:
-    return core_name(department, region)
-
-
-def _subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
-
-
-def _names_department(name: str, r: ReportInfo) -> bool:
-    """Does a mention (生态局, 规资局, 宜川路街道, 热线中心) name this report's department?
-
-    Abbreviations keep the characters of the full name in order and its last character
-    (生态环境局 → 生态局, 规划和自然资源局 → 规资局, 社会工作部 → 社工部).
-    """
-    core = _core(r.department, r.region)
-    if name in r.department or name in core:
-        return True
-    return len(name) >= 3 and name[-1] == core[-1] and _subsequence(name, core)
-
-
-class DepartmentIndex:
-    """Per-catalog lookups, so naming a department costs the same with 1 or 10 000 reports."""
-
-    def __init__(self, catalog: Catalog):
-        self.catalog = catalog
-        self.by_alias: dict[str, list[ReportInfo]] = {}
-        for r in catalog.reports:
-            for a in r.aliases:
-                if len(a) >= 3:
-                    self.by_alias.setdefault(a, []).append(r)
-        self.maxlen = max((len(a) for a in self.by_alias), default=0)
-        self.cores: dict[tuple[str, str | None], tuple[str, list[ReportInfo]]] = {}
-        for r in catalog.reports:
-            key = (r.department, r.region)
-            if key not in self.cores:
-                self.cores[key] = (_core(r.department, r.region), [])
-            self.cores[key][1].append(r)
-        self.by_char: dict[str, set[tuple[str, str | None]]] = {}
-        for key, (core, _) in self.cores.items():
-            for ch in set(key[0]) | set(core):
-                self.by_char.setdefault(ch, set()).add(key)
-        self.regions = {r.region for r in catalog.reports if r.region}
-        self.office = _rules(catalog).pattern("department_office_suffix")
-        self._places: dict[str, bool] = {}
-
-    def place_known(self, place: str) -> bool:
-        if place not in self._places:
-            self._places[place] = any(place in d or place in (reg or "") for d, reg in self.cores)
-        return self._places[place]
-
-    def aliases_in(self, text: str) -> list[tuple[str, int]]:
-        """Known aliases in the text, longest first; a number (12345) only as a whole number."""
-        found = []
-        for i in range(len(text)):
-            for j in range(min(len(text), i + self.maxlen), i + 2, -1):
-                a = text[i:j]
-                if a in self.by_alias:
-                    if a.isdigit() and (
-                        (i > 0 and text[i - 1].isdigit()) or (j < len(text) and text[j].isdigit())
-                    ):
-                        continue
-                    found.append((a, i))
-                    break
-        return sorted(found, key=lambda x: -len(x[0]))
-
-    def named_by(self, name: str) -> list[ReportInfo]:
-        keys: set | None = None
-        for ch in set(name):
-            keys = self.by_char.get(ch, set()) if keys is None else keys & self.by_char.get(ch, set())
-            if not keys:
-                return []
-        out: list[ReportInfo] = []
-        for key in keys or ():
-            core, reports = self.cores[key]
-            shorter = self.office.sub("", core)  # 宜川路街道办事处 → 宜川路街道 (宜川街道)
-            if (
-                name in key[0]
-                or name in core
-                or any(
-                    len(name) >= 3 and name[-1] == c[-1] and _subsequence(name, c) for c in {core, shorter}
-                )
-            ):
-                out += reports
-        return sorted(out, key=lambda r: r.id)
-
-
-def department_index(catalog: Catalog) -> DepartmentIndex:
-    idx = getattr(catalog, "_department_index", None)
-    if idx is None:
-        idx = DepartmentIndex(catalog)
-        catalog._department_index = idx  # type: ignore[attr-defined]
-    return idx
-
-
-def _department_name(mention: str, rules: Rules) -> str | None:
-    """The department a mention names, if it names one at all ("普陀区教育局", not "合同金额占政府")."""
-    name = rules.pattern("department_year_prefix").sub(
-        "", rules.pattern("department_function_words").sub("", mention)
-    )
-    if len(name) < 3:
-        return None
-    if rules.pattern("government_word").search(name) and not rules.pattern("government_name").search(name):
-        return None
-    return name
-
-
-def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | None, list[tuple[int, int]]]:
-    """Reports whose department the question names, an unknown department it names, and the spans.
-
-    A mention that is (part of) a subject name (公立医院 is a 科目) is not a department.
-    """
-    idx = department_index(catalog)
-    rules = _rules(catalog)
-    not_a_name = set(rules.word("department_not_a_name"))
-    for m in rules.pattern("place").finditer(text):
-        place = m.group(1)
-        if not idx.place_known(place):
-            return [], place, []
-    hits: list[ReportInfo] = []
-    spans: list[tuple[int, int]] = []
-    taken = [False] * len(text)
-    for a, i in idx.aliases_in(text):
-        if any(taken[i : i + len(a)]):
-            continue
-        for k in range(i, i + len(a)):
-            taken[k] = True
-        hits += [r for r in idx.by_alias[a] if r not in hits]
-        spans.append((i, i + len(a)))
-    unknown = None
-    for m in rules.pattern("department_mention").finditer(text):
-        mention = rules.pattern("department_lead").sub("", m.group(1))
-        start = m.end() - len(mention)
-        if any(i <= start < j for i, j in spans):
-            continue
-        if mention in not_a_name or len(mention) < 3 or rules.pattern("self_reference").match(mention):
-            continue
-        if mention in catalog.aliases or any(mention in a for a in catalog.aliases if len(a) > len(mention)):
-            continue
-        found: list[ReportInfo] = []
-        for i in range(0, len(mention) - 2):
-            tail = mention[i:]
-            found = idx.named_by(tail)
-            if found:
-                spans.append((m.end() - len(tail), m.end()))
-                break
-        if found:
-            hits += [r for r in found if r not in hits]
-        elif not hits:
-            name = _department_name(mention, rules)
-            if name:
-                unknown = name
-    if not hits and not unknown:
-        # a region alone ("贵阳市…收入总额") asks about the whole government, not a department here
-        for region in idx.regions:
-            if region in text:
-                unknown = rules.templates["region_as_a_whole"].format(region=region)
-                break
-    return hits, (None if hits else unknown), spans
-
-
 def _mask(text: str, i: int, j: int) -> str:
     return text[:i] + " " * (j - i) + text[j:]
 
@@ -265,8 +105,10 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.relative_year = next((w for w in rules.word("relative_years") if w in text), None)
     masked = text
     # the department's name says nothing about the subject ("…政务服务…" is not 服务, 司法局 is not 司法)
-    e.reports, e.unknown_department, spans = _departments(text, catalog)
-    for i, j in spans:
+    named = departments(text, catalog)
+    e.reports, e.unknown_department, e.elsewhere = named.reports, named.unknown, named.elsewhere
+    e.ambiguous_department = named.ambiguous
+    for i, j in named.spans:
         masked = _mask(masked, i, j)
     e.plain = rules.pattern("year_mention").sub(" ", masked)
     masked = _subjects(masked, catalog, rules, e)
@@ -416,7 +258,9 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
     if len(sound) > 1:
         e.ambiguous = sorted({s for s, _ in sound})
         return
-    # fuzzy: typos, scored on each residue piece
+    # fuzzy: typos, scored on each residue piece (rapidfuzz imported here: most questions never get here)
+    from rapidfuzz import fuzz
+
     scores: dict[str, float] = {}
     for piece in pieces:
         for form, subjects in catalog.aliases.items():

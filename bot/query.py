@@ -12,9 +12,10 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported where a writer needs it: a bot reads through knowledge.sqlitedb
+    import sqlite_utils
 
 from knowledge.model import Citation
 from rules import default_rules, table_layout

@@ -12,8 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from rules import default_rules
 
 from .answer import Answer
-from .catalog import ReportInfo
-from .entities import Entities, department_index, generic_words
+from .catalog import ReportInfo, aliases_of
+from .departments import department_index
+from .entities import Entities, generic_words
 from .query import (
     Context,
     Figure,
@@ -24,6 +25,11 @@ from .wording import (
     _kind_text,
     _source_text,
 )
+
+# From this many candidates a ranking is read from the facts index (one query) rather than from
+# every report; below it every report is read, as it always was (the answers of a small knowledge
+# base are exactly those of reading each report).
+INDEXED_FROM = 200
 
 
 def _one_basis(reports: list[ReportInfo]) -> bool:
@@ -51,6 +57,15 @@ class ReportsMixin:
         body = self.rules.templates["not_in_kb"].format(what=what, available=available)
         return None, Answer("", "no_answer", body, intent="not_in_kb"), []
 
+    def _decline_elsewhere(self, asked: str, loaded: list[ReportInfo]) -> tuple[None, Answer, list]:
+        """A department of a region (or level) not loaded, while a same-named one elsewhere is:
+        declined, naming the loaded ones, never answered with their figures."""
+        labels = "、".join(r.label for r in loaded[:20])
+        if len(loaded) > 20:
+            labels += self.rules.templates["and_more_reports"].format(len_reports=len(loaded))
+        body = self.rules.templates["department_elsewhere"].format(asked=asked, loaded=labels)
+        return None, Answer("", "no_answer", body, intent="not_in_kb"), []
+
     def _choose_report(
         self, text: str, ents: Entities, conv, report_id
     ) -> tuple[ReportInfo | None, Answer | None, list[ReportInfo]]:
@@ -63,6 +78,8 @@ class ReportsMixin:
                 Answer("", "no_answer", self.rules.templates["empty_kb"], intent="empty_kb"),
                 [],
             )
+        if ents.unknown_department and ents.elsewhere:
+            return self._decline_elsewhere(ents.unknown_department, ents.elsewhere)
         if ents.unknown_department:
             return decline(ents.unknown_department)
         if ents.relative_year in self.rules.word("reports_choose_report_2"):
@@ -155,7 +172,13 @@ class ReportsMixin:
 
     def _named_at(self, text: str, dept: str, candidates: list[ReportInfo]) -> int:
         """Where the question first names the department, by full name, alias or abbreviation."""
-        spots = [text.find(a) for r in candidates if r.department == dept for a in r.aliases if a in text]
+        spots = [
+            text.find(a)
+            for r in candidates
+            if r.department == dept
+            for a in aliases_of(r, self.rules)
+            if a in text
+        ]
         index = department_index(self.catalog)
         for m in self.rules.pattern("department_mention").finditer(text):
             for i in range(m.start(), m.end() - 2):
@@ -249,7 +272,7 @@ class ReportsMixin:
         ranking = bool({"rank_max", "rank_min"} & set(ents.operations)) and (
             len(departments) >= 2 or re.search(self.rules.pattern("reports_across_6"), text)
         )
-        if len(named) >= 2 and not ranking:
+        if len(named) >= 2 and not ranking and not ents.ambiguous_department:
             return self._between_departments(text, ents, subject, measure, named, candidates, ctx)
         if not named and len(departments) >= 2 and "sum" in ents.operations and not ranking:
             if not _one_basis(candidates):
@@ -270,6 +293,11 @@ class ReportsMixin:
         note = ""
         if ranking:
             candidates, note = self._ranking_scope(text, ents, candidates)
+        if ranking and len(candidates) >= INDEXED_FROM:
+            indexed = self._indexed_ranking(candidates, subject, measure, ctx, "rank_min" in ents.operations)
+            if indexed is not None:
+                top, count = indexed
+                return self._rank_answer(top, len(candidates), subject, note, ents, count)
         found = self._across_figures(candidates, subject, measure, compare, bool(ranking), ctx)
         if len(found) < 2:
             return None
@@ -333,12 +361,94 @@ class ReportsMixin:
             found = [(r, f) for r, f in found if _unit_kind(f.unit, self.rules) == common]
         return found
 
+    def _indexed_ranking(
+        self, candidates: list[ReportInfo], subject: str, measure: str, ctx: Context, smallest: bool
+    ) -> tuple[list[tuple[ReportInfo, Figure]], int] | None:
+        """The first five of a ranking over many reports from the facts index, and how many reports
+        have the figure; None when the index cannot say it the way the reports do.
+
+        The column is the one a report's own figure is printed in (the first candidates are read as
+        every question reads them); the index gives every candidate's figure of that subject and
+        column (one indexed query per 500 reports); a candidate without one is read from its report
+        as before. Each of the five shown is read again from its report: a figure that differs from
+        the index's, or a ranking the index cannot give, falls back to reading every report.
+        """
+        from knowledge import facts
+
+        probe = None
+        for r in candidates[:5]:
+            figs = self._figures(r, subject, measure, ctx, own_year=True)
+            if figs and figs[0].column:
+                probe = figs[0]
+                break
+        if probe is None:
+            return None
+        base = facts.amount_of(probe.value, probe.unit)[1] or probe.unit
+        ids = [r.id for r in candidates]
+        basis = {(r.year, r.kind) for r in candidates}
+        year, kind = next(iter(basis)) if len(basis) == 1 else (None, None)
+        column, held = probe.column, {}
+        for column in dict.fromkeys([probe.column, probe.column.partition("·")[0]]):
+            held = facts.amounts(self.db, subject, column, ids, base, year=year, kind=kind)
+            if held:
+                break
+        if any(amount is None for amount in held.values()):
+            return None
+        ranked = self._with_unindexed(held, candidates, subject, measure, ctx, base)
+        if ranked is None or len(ranked) < 2:
+            return None
+        # as reading every report orders them: largest first, ties in report order (reversed for 最少)
+        ranked.sort(key=lambda x: (-x[0], x[1]))
+        if smallest:
+            ranked.reverse()
+        shown = ranked[:5]
+        printed = {f.report_id: f for f in facts.values(self.db, subject, column, [x[1] for x in shown])}
+        by_id = {r.id: r for r in candidates}
+        top: list[tuple[ReportInfo, Figure]] = []
+        for _, rid, fig in shown:
+            if fig is None:
+                figs = self._figures(by_id[rid], subject, measure, ctx, own_year=True)
+                f = printed.get(rid)
+                if not figs or f is None or (figs[0].value, figs[0].unit) != (f.value, f.unit):
+                    return None
+                fig = figs[0]
+            top.append((by_id[rid], fig))
+        return top, len(ranked)
+
+    def _with_unindexed(
+        self, held: dict, candidates: list[ReportInfo], subject: str, measure: str, ctx: Context, base: str
+    ) -> list[tuple[int, int, Figure | None]] | None:
+        """(amount, report id, figure read) of every candidate: the index's amounts, and a
+        candidate the index has no figure for read from its report as it always was (None: a figure
+        that cannot be ranked with the others)."""
+        from knowledge import facts
+
+        ranked: list[tuple[int, int, Figure | None]] = [(amount, rid, None) for rid, amount in held.items()]
+        for r in candidates:
+            if r.id not in held:
+                figs = self._figures(r, subject, measure, ctx, own_year=True)
+                if figs:
+                    amount, unit = facts.amount_of(figs[0].value, figs[0].unit)
+                    if amount is None or unit != base:
+                        return None
+                    ranked.append((amount, r.id, figs[0]))
+        return ranked
+
     def _rank_answer(
-        self, found: list[tuple[ReportInfo, Figure]], asked: int, subject: str, note: str, ents: Entities
+        self,
+        found: list[tuple[ReportInfo, Figure]],
+        asked: int,
+        subject: str,
+        note: str,
+        ents: Entities,
+        count: int | None = None,
     ) -> Answer:
-        found.sort(key=lambda x: -_wan(x[1], self.rules))
-        if "rank_min" in ents.operations:
-            found.reverse()
+        """The ranking's answer; ``count`` when ``found`` is only its first five (from the index)."""
+        if count is None:
+            found.sort(key=lambda x: -_wan(x[1], self.rules))
+            if "rank_min" in ents.operations:
+                found.reverse()
+        count = len(found) if count is None else count
         top_r, top_f = found[0]
         listing = "；".join(
             self.rules.templates["ranked_report"].format(
@@ -354,7 +464,7 @@ class ReportsMixin:
             "reports_across_14" if "rank_min" in ents.operations else "reports_across_15"
         )
         body = self.rules.templates["ranking"].format(
-            len_found=len(found),
+            len_found=count,
             note=note,
             subject=subject,
             extreme=extreme,
@@ -366,8 +476,8 @@ class ReportsMixin:
             source_text_top_f_citation=_source_text(top_f.citation),
             listing=listing,
         )
-        if asked > len(found):
-            body += self.rules.templates["ranking_missing"].format(missing=asked - len(found))
+        if asked > count:
+            body += self.rules.templates["ranking_missing"].format(missing=asked - count)
         return Answer(
             "",
             "answered",

@@ -44,6 +44,12 @@ def _version() -> str:
         return "0+unknown"
 
 
+def _print_version(ctx: click.Context) -> None:
+    # read only when asked: importlib.metadata costs a cold ``ask`` 15 ms
+    click.echo(f"disclosure-bot, version {_version()}")
+    ctx.exit()
+
+
 def _remember_db(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
     # ctx.meta is shared by the group's context and the sub-command's: the last --db given wins.
     if value is not None:
@@ -71,7 +77,15 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
-@click.version_option(_version(), "--version", "-V", prog_name="disclosure-bot")
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _p, value: _print_version(ctx) if value and not ctx.resilient_parsing else None,
+    help="Show the version and exit.",
+)
 @db_option
 @click.pass_context
 def cli(ctx: click.Context) -> int | None:

@@ -10,22 +10,26 @@ neither crash rich's markup parser nor colour the output. Lines are never wrappe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:  # rich is imported when something is printed through it, not by ``ask``
+    from rich.console import Console
+    from rich.text import Text
 
 __all__ = ["console", "line", "table"]
 
 
 def console(stderr: bool = False) -> Console:
     """A console that never interprets markup or highlights numbers in printed values."""
+    from rich.console import Console
+
     return Console(stderr=stderr, markup=False, highlight=False, emoji=False)
 
 
 def line(out: Console, *parts: str | tuple[str, str]) -> None:
     """One unwrapped line; each part is plain text or ``(text, style)`` (the style is ours, the text never markup)."""
+    from rich.text import Text
+
     text = Text.assemble(*parts)
     if out.is_terminal:
         out.print(text, soft_wrap=True)
@@ -35,6 +39,8 @@ def line(out: Console, *parts: str | tuple[str, str]) -> None:
 
 
 def _cell(value: Any) -> Text:
+    from rich.text import Text
+
     return value if isinstance(value, Text) else Text("" if value is None else str(value))
 
 
@@ -58,6 +64,9 @@ def table(
         for r in rows:
             line(out, "\t".join("" if v is None else str(v) for v in r))
         return
+    from rich.table import Table
+    from rich.text import Text
+
     t = Table(
         title=Text(title, style="bold") if title else None, title_justify="left", expand=wide is not None
     )

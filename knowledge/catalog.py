@@ -23,8 +23,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported where a writer needs it: a bot reads through knowledge.sqlitedb
+    import sqlite_utils
 
 from .model import ParsedReport
 

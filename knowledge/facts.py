@@ -28,8 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported where a writer needs it: a bot reads through knowledge.sqlitedb
+    import sqlite_utils
 
 from .catalog import bare
 from .model import ParsedReport
@@ -336,22 +338,64 @@ def values(
     report_ids: Sequence[int],
     code: str | None = None,
     source: str = "table",
+    year: int | None = None,
+    kind: str | None = None,
 ) -> list[FactRow]:
     """The figure of one subject and measure in each of the given reports (for a comparison or a
     sum over named departments), in report order; a report without it is simply absent. One
-    figure per report, chosen as in :func:`rank`."""
+    figure per report, chosen as in :func:`rank`. Reports all of one ``year`` and ``kind`` are
+    read in one query over the ranking index (kept to the given reports here), however many."""
+    pick = " AND f.code = ?" if code is not None else " AND f.first = 1"
+    picked = [code] if code is not None else []
+    if year is not None and kind is not None:
+        wanted = {int(i) for i in report_ids}
+        sql = (
+            f"{_SELECT} WHERE f.subject = ? AND f.measure = ? AND f.year = ? AND f.kind = ? AND f.source = ?"
+            + pick
+            + " ORDER BY f.report_id, f.id"
+        )
+        rows = db.execute(sql, [subject, measure, int(year), kind, source, *picked]).fetchall()
+        return [_fact(r) for r in rows if r[0] in wanted]
     out: list[FactRow] = []
     ids = [int(i) for i in report_ids]
     for k in range(0, len(ids), 500):
         chunk = ids[k : k + 500]
-        sql = (
-            f"{_SELECT} WHERE f.subject = ? AND f.measure = ? AND f.source = ?"
-            f" AND f.report_id IN ({','.join('?' * len(chunk))})"
-            + (" AND f.code = ?" if code is not None else " AND f.first = 1")
-            + " ORDER BY f.report_id, f.id"
+        sql = (  # by report first: the planner would otherwise walk every report's row of the subject
+            f"{_SELECT.replace('FROM facts f', 'FROM facts f INDEXED BY idx_facts_key')}"
+            f" WHERE f.subject = ? AND f.measure = ? AND f.source = ?"
+            f" AND f.report_id IN ({','.join('?' * len(chunk))})" + pick + " ORDER BY f.report_id, f.id"
         )
-        params = [subject, measure, source, *chunk] + ([code] if code is not None else [])
-        out += [_fact(r) for r in db.execute(sql, params).fetchall()]
+        out += [_fact(r) for r in db.execute(sql, [subject, measure, source, *chunk, *picked]).fetchall()]
+    return out
+
+
+def amounts(
+    db: sqlite_utils.Database,
+    subject: str,
+    measure: str,
+    report_ids: Sequence[int],
+    base_unit: str = "元",
+    year: int | None = None,
+    kind: str | None = None,
+) -> dict[int, int | None]:
+    """report id → amount (hundredths of ``base_unit``; None where not exact) of one subject and
+    measure, for the given reports: two integers a report, so ranking 100 000 reports costs one
+    index scan rather than 100 000 figures. One figure per report as in :func:`rank`."""
+    wanted = {int(i) for i in report_ids}
+    where = "subject = ? AND measure = ? AND base_unit = ? AND source = 'table' AND first = 1"
+    if year is not None and kind is not None:
+        rows = db.execute(
+            f"SELECT report_id, amount FROM facts WHERE {where} AND year = ? AND kind = ?",
+            [subject, measure, base_unit, int(year), kind],
+        ).fetchall()
+        return {rid: amount for rid, amount in rows if rid in wanted}
+    out: dict[int, int | None] = {}
+    ids = sorted(wanted)
+    for k in range(0, len(ids), 500):
+        chunk = ids[k : k + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT report_id, amount FROM facts INDEXED BY idx_facts_key WHERE {where} AND report_id IN ({marks})"
+        out.update(db.execute(sql, [subject, measure, base_unit, *chunk]).fetchall())
     return out
 
 

@@ -12,6 +12,7 @@ Each check raises :class:`~knowledge.model.ReportError` with the file and (1-bas
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .model import ReportError
@@ -71,12 +72,27 @@ def check_lines(text: str, path: str, limits: Limits = LIMITS, page: int | None 
         line += 1
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def json_depth_ok(text: str, limits: Limits = LIMITS) -> tuple[bool, int]:
     """Nesting depth of a JSON text without parsing it (strings skipped): linear, no recursion.
 
     ``json.loads`` recurses once per level and raises RecursionError (or worse, runs out of C
     stack) on deeply nested input; this pass says no first. Returns (ok, line of the excess).
+    A first pass over the brackets alone (strings cut out by a regex) accepts nearly every file at
+    C speed; only a file it finds too deep is walked character by character for the exact line.
     """
+    depth = 0
+    for m in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        depth += 1 if m.group() in "[{" else -1
+        if depth > limits.max_json_depth:
+            return _json_depth_walk(text, limits)
+    return True, text.count("\n") + 1
+
+
+def _json_depth_walk(text: str, limits: Limits) -> tuple[bool, int]:
     depth = 0
     line = 1
     in_str = False

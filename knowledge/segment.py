@@ -14,6 +14,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 _lock = threading.Lock()
@@ -58,11 +59,33 @@ def _writable(d: Path) -> bool:
         return False
 
 
+def import_jieba():
+    """jieba, imported without pkg_resources.
+
+    jieba's ``_compat`` imports pkg_resources (0.06–0.1 s, most of a cold start's imports) only to
+    open its own bundled files, and falls back to opening them by path when that import fails.
+    So the import is made to fail while jieba loads — only when nothing else has imported
+    pkg_resources, and undone right after so that any later ``import pkg_resources`` works."""
+    import sys
+
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if blocked and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 def _quiet_initialize(tok) -> None:
     """jieba's own load, without the traceback it logs when its cache cannot be written.
 
     An unwritable cache only costs the next start the build again; it is no error for a user."""
-    import jieba
+    jieba = import_jieba()
 
     logger = jieba.default_logger
     level = logger.level
@@ -125,7 +148,7 @@ def tokenizer():
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                import jieba
+                jieba = import_jieba()
 
                 jieba.setLogLevel(logging.WARNING)
                 if SMALL_DICT.exists():
@@ -159,6 +182,7 @@ def add_words(words: Iterable[str], freq: int = 200000) -> None:
         if 2 <= len(w) <= MAX_WORD_CHARS and w not in _added and " " not in w:
             tok.add_word(w, freq)
             _added.add(w)
+            _cut_cached.cache_clear()  # a new word may cut a sentence differently
 
 
 def added_words() -> tuple[str, ...]:
@@ -168,7 +192,20 @@ def added_words() -> tuple[str, ...]:
 
 
 def cut(text: str) -> list[str]:
+    """The text's tokens. Reports repeat sentences (名词解释, the standard 说明 paragraphs), so
+    short texts are memoised until the dictionary gains a word."""
+    if len(text) <= 500:
+        return list(_cut_cached(text))
+    return _cut(text)
+
+
+def _cut(text: str) -> list[str]:
     return [t for t in tokenizer().lcut(text) if t.strip()]
+
+
+@lru_cache(maxsize=1 << 14)
+def _cut_cached(text: str) -> tuple[str, ...]:
+    return tuple(_cut(text))
 
 
 def segmented(text: str) -> str:

@@ -21,8 +21,10 @@ import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported where a writer needs it: a bot reads through knowledge.sqlitedb
+    import sqlite_utils
 
 from . import catalog, facts, stated
 from .model import ParsedReport
@@ -150,21 +152,39 @@ def _dec(v: Decimal | None) -> str | None:
     return None if v is None else str(v)
 
 
-def open_db(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
+def _no_plugins() -> None:
+    """The knowledge base uses no sqlite-utils plugins; looking for them scans every installed
+    package's entry points through importlib.metadata (~15 ms of each cold ``ask``)."""
+    from sqlite_utils import plugins
+
+    plugins._plugins_loaded = True
+
+
+def open_db(path: str | Path, readonly: bool = False, light: bool = False) -> sqlite_utils.Database:
     """Open (and create, unless read-only) a knowledge base.
 
     A read-only open recovers from a *hot journal* — the rollback journal an ingest leaves when it
     is killed mid-write, which a read-only connection cannot roll back ("attempt to write a
     readonly database"): see :func:`_open_readonly`.
     """
-    if readonly:
-        return sqlite_utils.Database(_open_readonly(Path(path)))
     import sqlite3
+
+    if light:  # a reader (the bot): no sqlite-utils import on a cold start
+        from .sqlitedb import Database
+
+        wrap = Database
+    else:
+        import sqlite_utils
+
+        _no_plugins()
+        wrap = sqlite_utils.Database
+    if readonly:
+        return wrap(_open_readonly(Path(path)))  # type: ignore[return-value]
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     # one Bot may answer from a worker thread; Bot serialises its own use with a lock
-    db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False))
-    ensure_schema(db)
+    db = wrap(sqlite3.connect(str(path), check_same_thread=False))
+    ensure_schema(db)  # type: ignore[arg-type]
     return db
 
 
@@ -435,6 +455,9 @@ def store_report(
 def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> list[tuple[int, list[int]]]:
     """Returns (table id, [row ids]) per table, for the facts that cite them."""
     ids: list[tuple[int, list[int]]] = []
+    (next_row,) = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM table_rows").fetchone()
+    rows: list[tuple] = []
+    cells: list[tuple] = []
     for t in report.tables:
         cur = db.execute(
             "INSERT INTO report_tables (report_id, code, title, label, unit, layout, columns, notes, empty,"
@@ -459,10 +482,12 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
         tid = cur.lastrowid
         ids.append((tid, []))
         for pos, row in enumerate(t.rows):
-            rcur = db.execute(
-                "INSERT INTO table_rows (report_id, table_id, position, code, name, level, parent_code, grp,"
-                " row_no, is_total, raw, line, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
+            row_id = next_row
+            next_row += 1
+            ids[-1][1].append(row_id)
+            rows.append(
+                (
+                    row_id,
                     rid,
                     tid,
                     pos,
@@ -476,18 +501,24 @@ def _write_tables(db: sqlite_utils.Database, rid: int, report: ParsedReport) -> 
                     row.raw,
                     row.source.line,
                     row.source.page,
-                ],
+                )
             )
-            row_id = rcur.lastrowid
-            ids[-1][1].append(row_id)
-            db.conn.executemany(
-                "INSERT INTO cells (report_id, table_id, row_id, column_name, value, raw, unit, amount)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (rid, tid, row_id, c.column, _dec(c.value), c.raw, t.unit, facts.cell_amount(c.value))
-                    for c in row.cells
-                ],
-            )
+            cells += [
+                (rid, tid, row_id, c.column, _dec(c.value), c.raw, t.unit, facts.cell_amount(c.value))
+                for c in row.cells
+            ]
+    # one statement for all rows and one for all cells (a statement per row was half of an ingest's
+    # SQLite time); inside the report's transaction the ids are exactly the ones SQLite would assign
+    db.conn.executemany(
+        "INSERT INTO table_rows (id, report_id, table_id, position, code, name, level, parent_code, grp,"
+        " row_no, is_total, raw, line, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    db.conn.executemany(
+        "INSERT INTO cells (report_id, table_id, row_id, column_name, value, raw, unit, amount)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        cells,
+    )
     return ids
 
 
@@ -496,6 +527,8 @@ def _write_narrative(
 ) -> dict[tuple[int, str], int]:
     """Sections, sentences, terms and narrative figures; returns (line, sentence) → sentence id."""
     sentence_ids: dict[tuple[int, str], int] = {}
+    (next_id,) = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sentences").fetchone()
+    sentences: list[tuple] = []
     for s in report.sections:
         cur = db.execute(
             "INSERT INTO sections (report_id, path, heading, level, text, line, page, file)"
@@ -516,13 +549,17 @@ def _write_narrative(
             tokens = tokens_of.get(sent.text) if tokens_of else None
             if tokens is None:
                 tokens = segmented(sent.text)
-            scur = db.execute(
-                "INSERT INTO sentences (report_id, section_id, position, text, tokens, line, page)"
-                " VALUES (?,?,?,?,?,?,?)",
-                [rid, sid, pos, sent.text, tokens, sent.source.line, sent.source.page],
-            )
-            db.execute("INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)", [scur.lastrowid, tokens])
-            sentence_ids.setdefault((sent.source.line, sent.text), scur.lastrowid)
+            sentences.append((next_id, rid, sid, pos, sent.text, tokens, sent.source.line, sent.source.page))
+            sentence_ids.setdefault((sent.source.line, sent.text), next_id)
+            next_id += 1
+    db.conn.executemany(  # ids as SQLite would assign them, inside the report's transaction
+        "INSERT INTO sentences (id, report_id, section_id, position, text, tokens, line, page)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        sentences,
+    )
+    db.conn.executemany(
+        "INSERT INTO sentences_fts (rowid, tokens) VALUES (?, ?)", [(x[0], x[5]) for x in sentences]
+    )
     db.execute(
         "INSERT INTO sentences_search (rowid, search_text) SELECT id, search_text FROM sentences WHERE report_id = ?",
         [rid],

@@ -39,7 +39,7 @@ def _big_report(tmp_path: Path) -> Path:
     end = next(i for i, ln in enumerate(lines) if ln.startswith("## 第二部分"))
     narrative = lines[start + 1 : end]
     extra = []
-    for k in range(400):
+    for k in range(1500):
         extra += [f"#### （{k}）补充说明"] + [ln + f"第{k}遍。" if ln.strip() else ln for ln in narrative]
     big = tmp_path / "big.md"
     big.write_text("\n".join(lines[:end] + extra + lines[end:]) + "\n", encoding="utf-8")

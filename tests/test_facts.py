@@ -150,3 +150,43 @@ def test_catalog_loads_without_the_data_tables(corpus_db):
     named = catalog.departments_named(db, "石泉路街道2025年三公经费多少")
     assert named[0] == ("石泉路街道", 0, shiquan)
     assert catalog.departments_named(db, "x" * 100_000) == []  # bounded
+
+
+RANKINGS = [
+    "2025年哪个部门三公经费最多",
+    "2025年哪个部门一般公共服务支出最多",
+    "2025年哪个部门本年支出合计最多",
+    "2025年哪个部门办公费最少",
+    "2025年哪个部门基本支出最多",
+]
+
+
+def test_ranking_from_the_index_answers_as_reading_every_report(corpus_db, monkeypatch):
+    """With the index used from 2 candidates on (it is used from INDEXED_FROM = 200 in the bot),
+    every ranking reads exactly as reading each report: text, figure and citations; and at least
+    one of them really came from the index."""
+    import bot.reports as reports
+    from bot import Bot
+
+    def answers(threshold: int) -> list[tuple]:
+        monkeypatch.setattr(reports, "INDEXED_FROM", threshold)
+        bot = Bot(corpus_db, readonly=True)
+        out = []
+        for q in RANKINGS:
+            a = bot.ask(q)
+            out.append((a.status, a.value, a.unit, a.text, [c.as_dict() for c in a.citations]))
+        return out
+
+    used = []
+    real = reports.ReportsMixin._indexed_ranking
+
+    def spy(self, *args, **kwargs):
+        result = real(self, *args, **kwargs)
+        used.append(result is not None)
+        return result
+
+    monkeypatch.setattr(reports.ReportsMixin, "_indexed_ranking", spy)
+    indexed = answers(2)
+    assert any(used), "no ranking was read from the index"
+    assert indexed == answers(10**9)
+    assert any(status == "answered" for status, *_ in indexed)
