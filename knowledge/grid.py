@@ -292,12 +292,37 @@ def _side_starts(main: list[str], anchor: str) -> list[int]:
     ]
 
 
+def _ledger_header_fits(main: list[str], starts: list[int]) -> bool:
+    """Each side of a ledger header reads 项目 [行次] amounts…, the first side in the first column.
+
+    Why: a header split or shuffled by damage (项 / 目 行次 金额 …, 行次 项目 金额) still names a
+    项目 somewhere, and read on, a side's rows would lose their amounts or take the 行次 as one.
+    """
+    if "行次" not in main:
+        return True  # no 行次: a form of 项目 details (项目名称 / 计划开始日期 …), not a numbered ledger
+    if any(main[: starts[0]]):
+        return False  # cells before the first 项目: the first side's 项目 is lost
+    # a side may print no 行次 (项目 | | 金额); where one is printed, it follows its side's 项目
+    nxt = [next((c for c in main[s + 1 :] if c), "") for s in starts]
+    return main.count("行次") == nxt.count("行次")
+
+
 def _parse_ledger(
-    header: list[list[str]], lines: list[GridLine], unplaced: list[Unplaced]
+    header: list[list[str]],
+    lines: list[GridLine],
+    unplaced: list[Unplaced],
+    header_lines: list[GridLine] | None = None,
 ) -> tuple[list[Row], list[str]]:
     idx = _main_header(header, "项目")
     main = header[idx] if idx is not None else []
     starts = _side_starts(main, "项目") or [0]
+    if idx is not None and not _ledger_header_fits([_norm(c) for c in main], starts):
+        # a split or shuffled 项目 / 行次 / 金额 header: its sides cannot be told, nor which cell is
+        # the 行次 and which the amount
+        src = header_lines[idx] if header_lines and idx < len(header_lines) else None
+        unplaced.append(
+            Unplaced(src.raw if src else " ".join(main), COLUMNS_SLID, src.source if src else Source(0))
+        )
     n_sides = len(starts)
     bounds = [(s, starts[i + 1] if i + 1 < n_sides else None) for i, s in enumerate(starts)]
     side_cols: list[list[str]] = []
@@ -488,10 +513,13 @@ def interpret(
     header = [gl.cells for gl in header_lines]
     layout = detect_layout(header, [gl.cells for gl in body])
     if layout == "values":
-        # amounts-only tables: every line after the column numbers with an amount is data
+        # amounts-only tables: every line after the column names with an amount is data. A number
+        # line above the first line naming columns is OCR junk over the header (1 221 7478), and a
+        # table with no column names at all has no figure anyone can name: neither is a row.
+        named = next((i for i, gl in enumerate(grid) if any(has_cjk(c) for c in gl.cells)), len(grid))
         body = [
             gl
-            for gl in grid
+            for gl in grid[named + 1 :]
             if not _is_column_numbers(gl.cells) and any(parse_amount(c) is not None for c in gl.cells)
         ]
         header = [gl.cells for gl in grid if gl not in body]
@@ -505,7 +533,7 @@ def interpret(
         columns = subject_columns(header)
         rows = _parse_subject(body, columns, unplaced)
     elif layout == "ledger":
-        rows, columns = _parse_ledger(header, body, unplaced)
+        rows, columns = _parse_ledger(header, body, unplaced, header_lines)
     elif layout == "economic":
         rows, columns = _parse_economic(header, body, unplaced)
     else:

@@ -115,6 +115,29 @@ def _repeats_header(row: list[str], lay: Layout) -> bool:
     return bool(filled) and all(c in known for c in filled)
 
 
+_HEADER_WORDS = ("项目", "科目", "行次", "栏次", "预算数", "决算数", "金额")
+
+
+def _own_header(grid: Grid, lay: Layout) -> bool:
+    """A grid on a page without a title that opens with a column header of its own, not the open
+    table's header repeated: a new table whose title line is lost. Read as the open table's
+    continuation, its rows would take that table's columns and its header would glue onto a row's
+    name (一、一般公共预算资金31,214,205.80一、一般公共服务支出 under 部门支出预算总表's 合计)."""
+    rows = [[c or "" for c in r] for r in grid]
+    if rows and len(rows[0]) == lay.width:
+        rows = [_apply_groups(r, lay.groups) for r in rows]  # 类 / 款 / 项 cells as the header joined them
+    first = next((i for i, r in enumerate(rows) if _is_data_row(r)), len(rows))
+    for r in rows[:first]:
+        filled = [_norm(c) for c in r if c.strip()]
+        if (
+            len(filled) >= 2
+            and any(w in c for c in filled for w in _HEADER_WORDS)
+            and not _repeats_header(r, lay)
+        ):
+            return True
+    return False
+
+
 def _code_groups(rows: Grid) -> list[list[int]]:
     """Runs of adjacent columns headed 类 / 款 / 项 (split 科目编码), found in the first rows."""
     width = max((len(r) for r in rows), default=0)
@@ -362,7 +385,7 @@ class PageReader:
         src = Source(line_no, pno)
         width = len(grid[0]) if grid else 0
         o = self.open
-        if self.pending_title is None and o is not None:
+        if self.pending_title is None and o is not None and not _own_header(grid, o.layout):
             lay = o.layout
             groups = lay.groups
             if width != lay.width and width == len(lay.groups):

@@ -544,3 +544,53 @@ def test_operator_named_year_and_department_are_trusted(tmp_path):
     assert ingest_file(db, str(p)).status == "failed"
     o = ingest_file(db, str(p), year=2024)
     assert o.status == "ingested" and o.year == 2024
+
+
+# -- regressions found by the slow run ----------------------------------------------------------------
+def test_number_line_above_a_table_header_is_no_row():
+    """OCR junk over a header (\\t\\t\\t\\t\\t1 221 7478 above 收入 / 支出) is no row of the table, in the
+    full report as in one cut just below it, where the table has nothing but that line and its
+    收入 / 支出 caption: no figure may come of it (it read as 合计·支出 = 12217478)."""
+    lines = _ref_lines()
+    junk = next(
+        i for i, ln in enumerate(lines) if "\t" in ln and re.fullmatch(r"[\d ]+", ln.strip()) and " " in ln.strip()
+    )
+    number = _norm(lines[junk].strip())
+    full = read_report(REFERENCE)
+    assert all(str(c.value) != number for t in full.tables for r in t.rows for c in r.cells)
+    for cut in (junk + 1, junk + 2):
+        out = _read("\n".join(lines[:cut]) + "\n", ".md")
+        assert not isinstance(out, ReportError)
+        assert all(str(c.value) != number for t in out.tables for r in t.rows for c in r.cells)
+        _markdown_case("truncate", cut, 0)
+
+
+def test_split_or_shuffled_ledger_header_is_refused_with_its_line():
+    """A 项目 / 行次 / 金额 header split over two lines or with its cells shuffled is refused, naming
+    the header's line, or read so that no figure moves (the property)."""
+    lines = _ref_lines()
+    headers = [i for i, ln in enumerate(lines) if ln.startswith("项目\t") and "\t行次\t" in ln]
+    assert len(headers) >= 2  # 公开01表 and 公开05表
+    for i in headers:
+        out = _read("\n".join([*lines[:i], "项", lines[i][1:], *lines[i + 1 :]]) + "\n", ".md")
+        assert isinstance(out, ReportError) and out.line == i + 2 and "行次" in out.message
+        for k in range(len(lines[i])):
+            _markdown_case("split", i, k)
+            _markdown_case("swap_cells", i, k)
+
+
+@needs_corpus
+def test_table_whose_title_line_is_lost_is_no_continuation_of_the_one_before():
+    """A page whose table title is dropped: its grid, with a header of its own, starts a table of its
+    own rather than continuing the previous page's (whose columns would take its figures)."""
+    for p in PAGE_JSONS:
+        data, base = _base_pages(p.name)
+        for pno, text in enumerate(data["page_texts"]):
+            lines = (text or "").splitlines()
+            t = next((j for j, ln in enumerate(lines) if is_table_title(ln)), None)
+            if t is None or not data["page_tables"][pno] or pno == 0 or not data["page_tables"][pno - 1]:
+                continue
+            damaged = copy.deepcopy(data)
+            damaged["page_texts"][pno] = "\n".join(lines[:t] + lines[t + 1 :])
+            out = _read(json.dumps(damaged, ensure_ascii=False), ".json")
+            assert_refused_or_stated(list(base), out, lines[max(0, t - 1) : t + 2], f"{p.name} page {pno + 1}")
