@@ -553,7 +553,9 @@ def test_number_line_above_a_table_header_is_no_row():
     收入 / 支出 caption: no figure may come of it (it read as 合计·支出 = 12217478)."""
     lines = _ref_lines()
     junk = next(
-        i for i, ln in enumerate(lines) if "\t" in ln and re.fullmatch(r"[\d ]+", ln.strip()) and " " in ln.strip()
+        i
+        for i, ln in enumerate(lines)
+        if "\t" in ln and re.fullmatch(r"[\d ]+", ln.strip()) and " " in ln.strip()
     )
     number = _norm(lines[junk].strip())
     full = read_report(REFERENCE)
@@ -593,4 +595,6 @@ def test_table_whose_title_line_is_lost_is_no_continuation_of_the_one_before():
             damaged = copy.deepcopy(data)
             damaged["page_texts"][pno] = "\n".join(lines[:t] + lines[t + 1 :])
             out = _read(json.dumps(damaged, ensure_ascii=False), ".json")
-            assert_refused_or_stated(list(base), out, lines[max(0, t - 1) : t + 2], f"{p.name} page {pno + 1}")
+            assert_refused_or_stated(
+                list(base), out, lines[max(0, t - 1) : t + 2], f"{p.name} page {pno + 1}"
+            )
