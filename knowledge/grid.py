@@ -43,7 +43,15 @@ COLUMNS_UNNAMED = (
 ROW_NOT_IN_GRID = "页面文字里有一行表格数字，表格单元格里却没有它（表格缺了一行？） (a table row in the page text is missing from the grid)"
 ROW_DOUBLED = "表格的一行与上一行一模一样：一行被重复了 (a table line is doubled)"
 HEADER_MISSING = "表格一开始就是数字，没有表头：读不出各栏是什么 (a table starts without its header)"
-FATAL_REASONS = (COLUMNS_SLID, COLUMNS_UNNAMED, ROW_NOT_IN_GRID, ROW_DOUBLED, HEADER_MISSING)
+GRID_TEXT_DIFFER = "页面文字与表格单元格印的数字不同：表格或文字被改动 (the page text and the table's cells print different digits)"
+FATAL_REASONS = (
+    COLUMNS_SLID,
+    COLUMNS_UNNAMED,
+    ROW_NOT_IN_GRID,
+    ROW_DOUBLED,
+    HEADER_MISSING,
+    GRID_TEXT_DIFFER,
+)
 
 _DECIMAL = re.compile(r"-?[\d,]*\.\s?\d+")
 

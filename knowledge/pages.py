@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from .assemble import ReportBuilder
-from .grid import HEADER_MISSING, ROW_NOT_IN_GRID, GridLine, _is_column_numbers
+from .grid import GRID_TEXT_DIFFER, HEADER_MISSING, ROW_NOT_IN_GRID, GridLine, _is_column_numbers
 from .limits import LIMITS, Limits, check_json_depth, check_lines
 from .meta import detect_meta
 from .model import ParsedReport, ReportError, Source
@@ -82,6 +82,11 @@ def _row_like(line: str) -> bool:
     if re.search(r"[。，；：:,;]|万元|元|%", re.sub(r"\d,\d", "", t)):
         return False
     return sum(1 for tok in t.split() if _AMOUNT_TOKEN.match(tok)) >= 2
+
+
+def _mask(text: str) -> str:
+    """Digits as 0: a page-text line and a grid cell that differ in digits only mask alike."""
+    return re.sub(r"\d", "0", text)
 
 
 def _first_label(row: list[str]) -> str:
@@ -481,6 +486,8 @@ class PageReader:
                         owner = gi
                         break
             covered_by.append(owner)
+        masked = [_mask(h) for h in hay]
+        toks_masked = [[_mask(t) for t in nfkc(ln).split()] if re.search(r"\d", ln) else [] for ln in lines]
         full = max((_width(ln) for ln, c in zip(lines, covered_by, strict=False) if c is None), default=0)
         emitted: set[int] = set()
         b = self.b
@@ -501,6 +508,14 @@ class PageReader:
             if owner is None and grids and _row_like(line):
                 # the grid lost a row the page prints: reading on would shift or drop its figures
                 b.unplaced(line, ROW_NOT_IN_GRID, src)
+            elif (
+                owner is None
+                and toks_masked[n - 1]
+                and any(all(t in h for t in toks_masked[n - 1]) for h in masked)
+            ):
+                # the page prints a table line the grid holds with other digits (15个 / 25个): the
+                # grid and the text disagree, and neither can be taken for the report's figure
+                b.unplaced(line, GRID_TEXT_DIFFER, src)
             if owner is not None and not is_table_title(line) and not UNIT.search(nfkc(line)):
                 if owner not in emitted:
                     emitted.add(owner)
