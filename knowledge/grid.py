@@ -439,6 +439,11 @@ def _parse_economic(
             if not code and not _label_ok(name):
                 continue
             raws = [c for c in part[2:]]
+            if main and len(part) > 2 and is_blank(part[2]) and any(not is_blank(c) for c in raws):
+                # the amount stands off its header's 决算数 column (a tab added to the header or the
+                # line): read on, the next group's 科目编码 would be taken for this row's amount
+                unplaced.append(Unplaced(gl.raw, COLUMNS_SLID, gl.source))
+                continue
             fitted = _fit(raws, 1)
             if fitted is None:
                 unplaced.append(Unplaced(gl.raw, "more amounts than columns", gl.source))

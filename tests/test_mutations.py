@@ -645,3 +645,18 @@ def test_grid_and_page_text_printing_other_digits_is_refused():
 
 def _label_cell(c: str) -> bool:
     return "\n" not in c and len(c) < 30 and bool(re.search(r"[\u4e00-\u9fff]{2}", c))
+
+
+def test_tab_added_to_an_economic_header_never_takes_a_code_for_an_amount():
+    """基本支出明细表 (科目编码 | 科目名称 | 决算数, three groups a line): a tab added between two groups
+    of the header moved the next group's 科目编码 under this row's 决算数 (伙食补助费 = 30204).
+    A row whose amount stands off its header's amount column is refused, naming its line."""
+    lines = _ref_lines()
+    i = next(k for k, ln in enumerate(lines) if ln.count("科目名称") >= 3 and ln.count("\t") >= 8)
+    tabs = [m.start() for m in re.finditer("\t", lines[i])]
+    out = _read(
+        "\n".join([*lines[:i], lines[i][: tabs[2]] + "\t" + lines[i][tabs[2] :], *lines[i + 1 :]]), ".md"
+    )
+    assert isinstance(out, ReportError) and "列对不上" in out.message and out.line > i + 1
+    for k in range(len(tabs)):
+        _markdown_case("extra_tab", i, k)
