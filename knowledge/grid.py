@@ -311,7 +311,7 @@ def _ledger_header_fits(main: list[str], starts: list[int]) -> bool:
     if any(main[: starts[0]]):
         return False  # cells before the first 项目: the first side's 项目 is lost
     # a side may print no 行次 (项目 | | 金额); where one is printed, it follows its side's 项目
-    nxt = [next((c for c in main[s + 1 :] if c), "") for s in starts]
+    nxt = [main[s + 1] if s + 1 < len(main) else "" for s in starts]
     return main.count("行次") == nxt.count("行次")
 
 

@@ -463,6 +463,8 @@ class PageReader:
         filled = [c for c in cells if c.strip()]
         if not filled or any(_is_money(c) or _is_code(c) for c in filled):
             return False
+        if any(re.fullmatch(r"[\d\s]+", nfkc(c)) for c in filled):
+            return False  # digits are a (damaged) 科目编码 of a row of its own, never a wrapped name
         text = "".join(filled)
         if "计" in text or heading_level(_norm(text)) is not None:
             return False

@@ -594,6 +594,7 @@ def test_split_or_shuffled_ledger_header_is_refused_with_its_line():
         for k in range(len(lines[i])):
             _markdown_case("split", i, k)
             _markdown_case("swap_cells", i, k)
+            _markdown_case("extra_tab", i, k)  # 项目 行次 "" 金额: 行次 read as an amount column
     for k in range(len(lines[income])):
         _markdown_case("split", income, k)  # 收入决算表: a header split inside a column name
 
@@ -660,3 +661,32 @@ def test_tab_added_to_an_economic_header_never_takes_a_code_for_an_amount():
     assert isinstance(out, ReportError) and "列对不上" in out.message and out.line > i + 1
     for k in range(len(tabs)):
         _markdown_case("extra_tab", i, k)
+
+
+@pytest.mark.skipif(not PDFS, reason="../shared/corpus not present")
+def test_space_inside_a_split_code_is_no_wrapped_name():
+    """A PDF's 类 | 款 code cells (310 | 01) with a space put into the 款 (0 1): the row, no longer
+    read as coded, was glued as a wrapped name onto the row above (资本性支出房屋建筑物购建 = 13.58,
+    the 310 类's figure under a name it does not have). Digits are never a name's fragment."""
+    name = "shanghai-putuo-finance-bureau-2024-final.pdf"
+    data, base = _pdf_pages(name)
+    where = [
+        (p, g, r, j)
+        for p, page in enumerate(data["page_tables"])
+        for g, grid in enumerate(page)
+        for r, row in enumerate(grid)
+        for j in range(1, len(row))
+        if re.fullmatch(r"\d{3}", row[j - 1].strip())
+        and re.fullmatch(r"\d{2}", row[j].strip())
+        and not any(_MONEY_CELL.fullmatch(c.strip()) for c in row)  # a 款 row without its own figure
+    ]
+    assert where
+    for p, g, r, j in where:
+        damaged = copy.deepcopy(data)
+        row = damaged["page_tables"][p][g][r]
+        row[j] = row[j][0] + " " + row[j][1:]
+        out = _read(json.dumps(damaged, ensure_ascii=False), ".json")
+        assert_refused_or_stated(list(base), out, [" ".join(row)], f"{name} code {row}")
+
+
+_MONEY_CELL = re.compile(r"-?[\d,]*\.\d+")
