@@ -384,6 +384,9 @@ def _parse_ledger(
         if not placed and any(parse_amount(c) is not None for c in gl.cells if c.strip()):
             if not all(c.strip().isdigit() for c in gl.cells if c.strip()):
                 unplaced.append(Unplaced(gl.raw, "amounts with no item", gl.source))
+    if idx is None and rows:
+        # no header line names the 项目 and its amounts (the header row lost): 金额 would be invented
+        unplaced.append(Unplaced(lines[0].raw, COLUMNS_UNNAMED, lines[0].source))
     columns: list[str] = []
     for g, cols in zip(groups, side_cols, strict=False):
         columns += [f"{g}·{c}" for c in cols]

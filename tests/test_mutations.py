@@ -86,6 +86,9 @@ def _printed(value: str, texts: list[str]) -> bool:
     candidates = {v}
     if "." in v:
         candidates.add(v.rstrip("0").rstrip("."))
+    if v.startswith("0."):
+        # the damaged line prints the fraction without its 0 (the report's own ".000%" → ".700%")
+        candidates |= {c[1:] for c in list(candidates) if c.startswith("0.")}
     return any(c and c in t for c in candidates for t in texts)
 
 
@@ -690,3 +693,27 @@ def test_space_inside_a_split_code_is_no_wrapped_name():
 
 
 _MONEY_CELL = re.compile(r"-?[\d,]*\.\d+")
+
+
+@pytest.mark.skipif(not PDFS, reason="../shared/corpus not present")
+def test_ledger_whose_header_row_is_lost_is_refused():
+    """A 收支总表 grid without its 项目 | 预算数 | 项目 | 预算数 row: its amounts were filed under an
+    invented 金额 column (二、事业收入's 预算数 read as 金额). A ledger no header line names is refused."""
+    name = "shanghai-putuo-finance-bureau-2025-budget.pdf"
+    data, base = _pdf_pages(name)
+    where = [
+        (p, g, r)
+        for p, page in enumerate(data["page_tables"])
+        for g, grid in enumerate(page)
+        for r, row in enumerate(grid[:4])
+        if sum(1 for c in row if c.strip() == "项目") >= 2
+    ]
+    assert where
+    refused = 0
+    for p, g, r in where:
+        damaged = copy.deepcopy(data)
+        row = damaged["page_tables"][p][g].pop(r)
+        out = _read(json.dumps(damaged, ensure_ascii=False), ".json")
+        refused += isinstance(out, ReportError) and "表头" in out.message
+        assert_refused_or_stated(list(base), out, [" ".join(row)], f"{name} page {p + 1}")
+    assert refused  # the 财务收支预算总表, whose other header line names no amount column
