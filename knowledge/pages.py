@@ -224,10 +224,19 @@ def _header_names(rows: Grid) -> list[str]:
         leaf = p[-1] if p else ""
         if leaf == "小计" and len(p) >= 2:
             leaf = p[-2]
-        elif leaf == "合计" and len(p) >= 2 and _span(paths, i, p[-2]) < _value_width(paths):
+        elif (
+            leaf == "合计"
+            and len(p) >= 2
+            and not _label_word(p[-2])  # 项目 / 科目 name the label columns, never an amount's group
+            and _span(paths, i, p[-2]) < _value_width(paths)
+        ):
             leaf = p[-2] + "合计"
         names.append(f"{group}·{leaf}" if group else leaf)
     return names
+
+
+def _label_word(name: str) -> bool:
+    return name == "项目" or "科目" in name
 
 
 def _span(paths: list[list[str]], i: int, parent: str) -> int:

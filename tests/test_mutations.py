@@ -717,3 +717,27 @@ def test_ledger_whose_header_row_is_lost_is_refused():
         refused += isinstance(out, ReportError) and "表头" in out.message
         assert_refused_or_stated(list(base), out, [" ".join(row)], f"{name} page {p + 1}")
     assert refused  # the 财务收支预算总表, whose other header line names no amount column
+
+
+@pytest.mark.skipif(not PDFS, reason="../shared/corpus not present")
+def test_header_caption_moved_right_never_names_a_project_total():
+    """A header caption (收入预算 over the amounts) moved one cell right leaves the 合计 column under
+    the merged 项目 cell: it was named 项目合计. 项目 / 科目 name the label columns, never a group of
+    amounts, so the column stays 合计."""
+    name = "shanghai-putuo-social-welfare-home-2024-unit-budget.pdf"
+    data, base = _pdf_pages(name)
+    where = [
+        (p, g, j)
+        for p, page in enumerate(data["page_tables"])
+        for g, grid in enumerate(page)
+        if grid and grid[0] and grid[0][0].strip() == "项目"
+        for j in range(1, len(grid[0]) - 1)
+        if grid[0][j].strip() and not grid[0][j + 1].strip()
+    ]
+    assert where
+    for p, g, j in where:
+        damaged = copy.deepcopy(data)
+        row = damaged["page_tables"][p][g][0]
+        row[j], row[j + 1] = row[j + 1], row[j]
+        out = _read(json.dumps(damaged, ensure_ascii=False), ".json")
+        assert_refused_or_stated(list(base), out, [" ".join(row)], f"{name} page {p + 1}")
