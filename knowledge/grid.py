@@ -252,6 +252,34 @@ def _label_parts(cells: list[str]) -> tuple[str | None, str]:
     return code, name
 
 
+def _amounts_under_labels(header: list[list[str]], body: list[GridLine]) -> list[Unplaced]:
+    """Amounts standing under the header cell that names the 科目名称 / 项目 column.
+
+    Why: a header whose cells were swapped (合计 | 科目名称) still names its amount columns, but
+    one place off; read on, every amount would take its neighbour's column name.
+    """
+    idx = _main_header(header, "科目名称")
+    if idx is None:
+        idx = _main_header(header, "项目")
+    if idx is None:
+        return []
+    names = [_norm(c) for c in header[idx]]
+    at = [j for j, c in enumerate(names) if "科目名称" in c or c == "项目"]
+    for gl in body:
+        for j in at:
+            c = gl.cells[j] if j < len(gl.cells) else ""
+            before = gl.cells[:j]
+            coded = any(_code_cell(x) for x in before) and any(
+                _label_ok(x) and not _code_cell(x) for x in before
+            )
+            # only a formatted amount (84.78, 2,620,000) after a row's own code and name cells:
+            # OCR'd totals rows, split codes (20103 | 50) and a code joined to its name stand off
+            # their header cells in real reports
+            if coded and re.search(r"\d[.,]\s?\d", c) and parse_amount(c) is not None:
+                return [Unplaced(gl.raw, COLUMNS_SLID, gl.source)]
+    return []
+
+
 def _parse_subject(lines: list[GridLine], columns: list[str], unplaced: list[Unplaced]) -> list[Row]:
     rows = []
     k = len(columns)
@@ -547,6 +575,7 @@ def interpret(
                 unplaced.append(Unplaced(gl.raw, "garbage line in table header", gl.source))
     if layout == "subject":
         columns = subject_columns(header)
+        unplaced += _amounts_under_labels(header, body)
         rows = _parse_subject(body, columns, unplaced)
     elif layout == "ledger":
         rows, columns = _parse_ledger(header, body, unplaced, header_lines)

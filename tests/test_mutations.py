@@ -741,3 +741,30 @@ def test_header_caption_moved_right_never_names_a_project_total():
         row[j], row[j + 1] = row[j + 1], row[j]
         out = _read(json.dumps(damaged, ensure_ascii=False), ".json")
         assert_refused_or_stated(list(base), out, [" ".join(row)], f"{name} page {p + 1}")
+
+
+@pytest.mark.skipif(not PDFS, reason="../shared/corpus not present")
+def test_swapped_name_and_total_header_cells_are_refused():
+    """科目名称 | 合计 swapped in a header: the amount columns were named one place off (事业收入's
+    2 620 000 read as 事业单位经营收入). An amount under the 科目名称 cell, after the row's own code
+    and name, is refused."""
+    name = "shanghai-putuo-social-welfare-home-2024-unit-budget.pdf"
+    data, base = _pdf_pages(name)
+    where = [
+        (p, g, r, j)
+        for p, page in enumerate(data["page_tables"])
+        for g, grid in enumerate(page)
+        for r, row in enumerate(grid[:4])
+        for j in range(len(row) - 1)
+        if "科目名称" in row[j] and row[j + 1].strip() == "合计"
+    ]
+    assert where
+    refused = 0
+    for p, g, r, j in where:
+        damaged = copy.deepcopy(data)
+        row = damaged["page_tables"][p][g][r]
+        row[j], row[j + 1] = row[j + 1], row[j]
+        out = _read(json.dumps(damaged, ensure_ascii=False), ".json")
+        refused += isinstance(out, ReportError) and "列对不上" in out.message
+        assert_refused_or_stated(list(base), out, [" ".join(row)], f"{name} page {p + 1}")
+    assert refused  # the 收入预算总表, whose rows print code, name and amounts in their own cells
