@@ -43,7 +43,15 @@ COLUMNS_UNNAMED = (
 ROW_NOT_IN_GRID = "页面文字里有一行表格数字，表格单元格里却没有它（表格缺了一行？） (a table row in the page text is missing from the grid)"
 ROW_DOUBLED = "表格的一行与上一行一模一样：一行被重复了 (a table line is doubled)"
 HEADER_MISSING = "表格一开始就是数字，没有表头：读不出各栏是什么 (a table starts without its header)"
-FATAL_REASONS = (COLUMNS_SLID, COLUMNS_UNNAMED, ROW_NOT_IN_GRID, ROW_DOUBLED, HEADER_MISSING)
+GRID_TEXT_DIFFER = "页面文字与表格单元格印的数字不同：表格或文字被改动 (the page text and the table's cells print different digits)"
+FATAL_REASONS = (
+    COLUMNS_SLID,
+    COLUMNS_UNNAMED,
+    ROW_NOT_IN_GRID,
+    ROW_DOUBLED,
+    HEADER_MISSING,
+    GRID_TEXT_DIFFER,
+)
 
 _DECIMAL = re.compile(r"-?[\d,]*\.\s?\d+")
 
@@ -244,6 +252,34 @@ def _label_parts(cells: list[str]) -> tuple[str | None, str]:
     return code, name
 
 
+def _amounts_under_labels(header: list[list[str]], body: list[GridLine]) -> list[Unplaced]:
+    """Amounts standing under the header cell that names the 科目名称 / 项目 column.
+
+    Why: a header whose cells were swapped (合计 | 科目名称) still names its amount columns, but
+    one place off; read on, every amount would take its neighbour's column name.
+    """
+    idx = _main_header(header, "科目名称")
+    if idx is None:
+        idx = _main_header(header, "项目")
+    if idx is None:
+        return []
+    names = [_norm(c) for c in header[idx]]
+    at = [j for j, c in enumerate(names) if "科目名称" in c or c == "项目"]
+    for gl in body:
+        for j in at:
+            c = gl.cells[j] if j < len(gl.cells) else ""
+            before = gl.cells[:j]
+            coded = any(_code_cell(x) for x in before) and any(
+                _label_ok(x) and not _code_cell(x) for x in before
+            )
+            # only a formatted amount (84.78, 2,620,000) after a row's own code and name cells:
+            # OCR'd totals rows, split codes (20103 | 50) and a code joined to its name stand off
+            # their header cells in real reports
+            if coded and re.search(r"\d[.,]\s?\d", c) and parse_amount(c) is not None:
+                return [Unplaced(gl.raw, COLUMNS_SLID, gl.source)]
+    return []
+
+
 def _parse_subject(lines: list[GridLine], columns: list[str], unplaced: list[Unplaced]) -> list[Row]:
     rows = []
     k = len(columns)
@@ -292,12 +328,37 @@ def _side_starts(main: list[str], anchor: str) -> list[int]:
     ]
 
 
+def _ledger_header_fits(main: list[str], starts: list[int]) -> bool:
+    """Each side of a ledger header reads 项目 [行次] amounts…, the first side in the first column.
+
+    Why: a header split or shuffled by damage (项 / 目 行次 金额 …, 行次 项目 金额) still names a
+    项目 somewhere, and read on, a side's rows would lose their amounts or take the 行次 as one.
+    """
+    if "行次" not in main:
+        return True  # no 行次: a form of 项目 details (项目名称 / 计划开始日期 …), not a numbered ledger
+    if any(main[: starts[0]]):
+        return False  # cells before the first 项目: the first side's 项目 is lost
+    # a side may print no 行次 (项目 | | 金额); where one is printed, it follows its side's 项目
+    nxt = [main[s + 1] if s + 1 < len(main) else "" for s in starts]
+    return main.count("行次") == nxt.count("行次")
+
+
 def _parse_ledger(
-    header: list[list[str]], lines: list[GridLine], unplaced: list[Unplaced]
+    header: list[list[str]],
+    lines: list[GridLine],
+    unplaced: list[Unplaced],
+    header_lines: list[GridLine] | None = None,
 ) -> tuple[list[Row], list[str]]:
     idx = _main_header(header, "项目")
     main = header[idx] if idx is not None else []
     starts = _side_starts(main, "项目") or [0]
+    if idx is not None and not _ledger_header_fits([_norm(c) for c in main], starts):
+        # a split or shuffled 项目 / 行次 / 金额 header: its sides cannot be told, nor which cell is
+        # the 行次 and which the amount
+        src = header_lines[idx] if header_lines and idx < len(header_lines) else None
+        unplaced.append(
+            Unplaced(src.raw if src else " ".join(main), COLUMNS_SLID, src.source if src else Source(0))
+        )
     n_sides = len(starts)
     bounds = [(s, starts[i + 1] if i + 1 < n_sides else None) for i, s in enumerate(starts)]
     side_cols: list[list[str]] = []
@@ -351,6 +412,9 @@ def _parse_ledger(
         if not placed and any(parse_amount(c) is not None for c in gl.cells if c.strip()):
             if not all(c.strip().isdigit() for c in gl.cells if c.strip()):
                 unplaced.append(Unplaced(gl.raw, "amounts with no item", gl.source))
+    if idx is None and rows:
+        # no header line names the 项目 and its amounts (the header row lost): 金额 would be invented
+        unplaced.append(Unplaced(lines[0].raw, COLUMNS_UNNAMED, lines[0].source))
     columns: list[str] = []
     for g, cols in zip(groups, side_cols, strict=False):
         columns += [f"{g}·{c}" for c in cols]
@@ -406,6 +470,11 @@ def _parse_economic(
             if not code and not _label_ok(name):
                 continue
             raws = [c for c in part[2:]]
+            if main and len(part) > 2 and is_blank(part[2]) and any(not is_blank(c) for c in raws):
+                # the amount stands off its header's 决算数 column (a tab added to the header or the
+                # line): read on, the next group's 科目编码 would be taken for this row's amount
+                unplaced.append(Unplaced(gl.raw, COLUMNS_SLID, gl.source))
+                continue
             fitted = _fit(raws, 1)
             if fitted is None:
                 unplaced.append(Unplaced(gl.raw, "more amounts than columns", gl.source))
@@ -488,10 +557,13 @@ def interpret(
     header = [gl.cells for gl in header_lines]
     layout = detect_layout(header, [gl.cells for gl in body])
     if layout == "values":
-        # amounts-only tables: every line after the column numbers with an amount is data
+        # amounts-only tables: every line after the column names with an amount is data. A number
+        # line above the first line naming columns is OCR junk over the header (1 221 7478), and a
+        # table with no column names at all has no figure anyone can name: neither is a row.
+        named = next((i for i, gl in enumerate(grid) if any(has_cjk(c) for c in gl.cells)), len(grid))
         body = [
             gl
-            for gl in grid
+            for gl in grid[named + 1 :]
             if not _is_column_numbers(gl.cells) and any(parse_amount(c) is not None for c in gl.cells)
         ]
         header = [gl.cells for gl in grid if gl not in body]
@@ -503,9 +575,10 @@ def interpret(
                 unplaced.append(Unplaced(gl.raw, "garbage line in table header", gl.source))
     if layout == "subject":
         columns = subject_columns(header)
+        unplaced += _amounts_under_labels(header, body)
         rows = _parse_subject(body, columns, unplaced)
     elif layout == "ledger":
-        rows, columns = _parse_ledger(header, body, unplaced)
+        rows, columns = _parse_ledger(header, body, unplaced, header_lines)
     elif layout == "economic":
         rows, columns = _parse_economic(header, body, unplaced)
     else:

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from .assemble import ReportBuilder
-from .grid import HEADER_MISSING, ROW_NOT_IN_GRID, GridLine, _is_column_numbers
+from .grid import GRID_TEXT_DIFFER, HEADER_MISSING, ROW_NOT_IN_GRID, GridLine, _is_column_numbers
 from .limits import LIMITS, Limits, check_json_depth, check_lines
 from .meta import require_meta
 from .model import ParsedReport, ReportError, Source
@@ -84,6 +84,11 @@ def _row_like(line: str) -> bool:
     return sum(1 for tok in t.split() if _AMOUNT_TOKEN.match(tok)) >= 2
 
 
+def _mask(text: str) -> str:
+    """Digits as 0: a page-text line and a grid cell that differ in digits only mask alike."""
+    return re.sub(r"\d", "0", text)
+
+
 def _first_label(row: list[str]) -> str:
     for c in row:
         if c.strip():
@@ -113,6 +118,29 @@ def _repeats_header(row: list[str], lay: Layout) -> bool:
     }
     filled = [_norm(c) for c in row if c and c.strip()]
     return bool(filled) and all(c in known for c in filled)
+
+
+_HEADER_WORDS = ("项目", "科目", "行次", "栏次", "预算数", "决算数", "金额")
+
+
+def _own_header(grid: Grid, lay: Layout) -> bool:
+    """A grid on a page without a title that opens with a column header of its own, not the open
+    table's header repeated: a new table whose title line is lost. Read as the open table's
+    continuation, its rows would take that table's columns and its header would glue onto a row's
+    name (一、一般公共预算资金31,214,205.80一、一般公共服务支出 under 部门支出预算总表's 合计)."""
+    rows = [[c or "" for c in r] for r in grid]
+    if rows and len(rows[0]) == lay.width:
+        rows = [_apply_groups(r, lay.groups) for r in rows]  # 类 / 款 / 项 cells as the header joined them
+    first = next((i for i, r in enumerate(rows) if _is_data_row(r)), len(rows))
+    for r in rows[:first]:
+        filled = [_norm(c) for c in r if c.strip()]
+        if (
+            len(filled) >= 2
+            and any(w in c for c in filled for w in _HEADER_WORDS)
+            and not _repeats_header(r, lay)
+        ):
+            return True
+    return False
 
 
 def _code_groups(rows: Grid) -> list[list[int]]:
@@ -196,10 +224,19 @@ def _header_names(rows: Grid) -> list[str]:
         leaf = p[-1] if p else ""
         if leaf == "小计" and len(p) >= 2:
             leaf = p[-2]
-        elif leaf == "合计" and len(p) >= 2 and _span(paths, i, p[-2]) < _value_width(paths):
+        elif (
+            leaf == "合计"
+            and len(p) >= 2
+            and not _label_word(p[-2])  # 项目 / 科目 name the label columns, never an amount's group
+            and _span(paths, i, p[-2]) < _value_width(paths)
+        ):
             leaf = p[-2] + "合计"
         names.append(f"{group}·{leaf}" if group else leaf)
     return names
+
+
+def _label_word(name: str) -> bool:
+    return name == "项目" or "科目" in name
 
 
 def _span(paths: list[list[str]], i: int, parent: str) -> int:
@@ -356,7 +393,7 @@ class PageReader:
         src = Source(line_no, pno)
         width = len(grid[0]) if grid else 0
         o = self.open
-        if self.pending_title is None and o is not None:
+        if self.pending_title is None and o is not None and not _own_header(grid, o.layout):
             lay = o.layout
             groups = lay.groups
             if width != lay.width and width == len(lay.groups):
@@ -429,6 +466,8 @@ class PageReader:
         filled = [c for c in cells if c.strip()]
         if not filled or any(_is_money(c) or _is_code(c) for c in filled):
             return False
+        if any(re.fullmatch(r"[\d\s]+", nfkc(c)) for c in filled):
+            return False  # digits are a (damaged) 科目编码 of a row of its own, never a wrapped name
         text = "".join(filled)
         if "计" in text or heading_level(_norm(text)) is not None:
             return False
@@ -452,6 +491,8 @@ class PageReader:
                         owner = gi
                         break
             covered_by.append(owner)
+        masked = [_mask(h) for h in hay]
+        toks_masked = [[_mask(t) for t in nfkc(ln).split()] if re.search(r"\d", ln) else [] for ln in lines]
         full = max((_width(ln) for ln, c in zip(lines, covered_by, strict=False) if c is None), default=0)
         emitted: set[int] = set()
         b = self.b
@@ -472,6 +513,14 @@ class PageReader:
             if owner is None and grids and _row_like(line):
                 # the grid lost a row the page prints: reading on would shift or drop its figures
                 b.unplaced(line, ROW_NOT_IN_GRID, src)
+            elif (
+                owner is None
+                and toks_masked[n - 1]
+                and any(all(t in h for t in toks_masked[n - 1]) for h in masked)
+            ):
+                # the page prints a table line the grid holds with other digits (15个 / 25个): the
+                # grid and the text disagree, and neither can be taken for the report's figure
+                b.unplaced(line, GRID_TEXT_DIFFER, src)
             if owner is not None and not is_table_title(line) and not UNIT.search(nfkc(line)):
                 if owner not in emitted:
                     emitted.add(owner)
