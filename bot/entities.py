@@ -225,8 +225,8 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
     for m in rules.pattern("department_mention").finditer(text):
         mention = rules.pattern("department_lead").sub("", m.group(1))
         start = m.end() - len(mention)
-        if any(i <= start < j for i, j in spans):
-            continue
+        if any(start < j and m.end() > i for i, j in spans):
+            continue  # part of a name already read ("想问一下上海市普陀区人民政府宜川路街道办事处")
         if mention in not_a_name or len(mention) < 3 or rules.pattern("self_reference").match(mention):
             continue
         if mention in catalog.aliases or any(mention in a for a in catalog.aliases if len(a) > len(mention)):
@@ -271,6 +271,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.plain = rules.pattern("year_mention").sub(" ", masked)
     masked = _subjects(masked, catalog, rules, e)
     rest = _measures_and_operations(text, masked, rules, e)
+    _emphasis_is_not_a_sum(masked, rules, e)
     e.rest = residue(rest, rules)
     if not e.subjects and not e.ambiguous:
         _fallback(rest, catalog, rules, e)
@@ -327,6 +328,24 @@ def _measures_and_operations(text: str, masked: str, rules: Rules, e: Entities) 
     for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
         rest = rest.replace(w, " ")
     return rest
+
+
+def _emphasis_is_not_a_sum(masked: str, rules: Rules, e: Entities) -> None:
+    """一共/总共/合计 with one thing asked is emphasis ("群众体育总共多少"), not a sum.
+
+    A sum needs parts joined in the question (和/与/、/加, with the subjects and department names
+    masked, so "社会保障和就业支出" joins nothing) or both of the last answer's parts ("两个一共");
+    two names side by side with nothing between them are one compound name
+    ("一般公共预算财政拨款基本支出一共多少" is 基本支出, not 672.13 + 119.54).
+    """
+    if "sum" not in e.operations:
+        return
+    sum_words = [w for w in rules.operations.get("sum", []) if w in masked]
+    if not sum_words or any(w not in rules.word("sum_emphasis_words") for w in sum_words):
+        return
+    if rules.pattern("joins_parts").search(masked) or rules.pattern("pair_words").search(masked):
+        return
+    e.operations.remove("sum")
 
 
 class SoundIndex:

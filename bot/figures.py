@@ -6,7 +6,7 @@ A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``cata
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from knowledge.model import Citation
 
@@ -28,14 +28,15 @@ from .wording import (
     CONTAINERS,
     SANGONG,
     TOTALS,
-    TWO,
     _bigrams,
     _clause,
     _fmt,
+    _fmt_exact,
     _prefix,
     _residue_word,
     _source_text,
     _year_of,
+    convert_money,
     requested_unit,
 )
 
@@ -593,28 +594,12 @@ class FiguresMixin:
         ):
             return answer  # 几个 counts people and things alike
         money = self.rules.word("figures_in_requested_unit_3")
-        if wanted == self.rules.one("figures_in_requested_unit_4") and answer.unit == self.rules.one(
-            "figures_in_requested_unit_5"
-        ):
-            answer.text += self.rules.one("figures_in_requested_unit_6")
-            return answer
         if wanted in money and answer.unit in money:
-            exact = (
-                answer.value * 10000
-                if wanted == self.rules.one("figures_in_requested_unit_7")
-                else answer.value / 10000
+            exact = convert_money(answer.value, answer.unit, wanted)
+            answer.text = answer.text.rstrip("。") + "。" + self.rules.templates["in_unit_asked"].format(
+                fmt_shown=_fmt_exact(exact), wanted=wanted, value=_fmt(answer.value), unit=answer.unit
             )
-            shown = exact.quantize(TWO, ROUND_HALF_UP)
-            answer.text += (
-                self.rules.templates["in_unit_asked"].format(fmt_shown=_fmt(shown), wanted=wanted)
-                + (
-                    ""
-                    if shown == exact
-                    else self.rules.templates["exact_in_unit_asked"].format(exact=exact, wanted=wanted)
-                )
-                + "。"
-            )
-            answer.value, answer.unit = shown, wanted
+            answer.value, answer.unit = exact, wanted
             return answer
         if wanted == "%" and answer.unit != "%" or wanted not in money and wanted != "%":
             found = self._narrative_match(text, ents, report, ctx, unit=wanted)

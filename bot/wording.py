@@ -51,6 +51,30 @@ def _fmt(v: Decimal, unit: str = "") -> str:
     )
 
 
+def convert_money(value: Decimal, unit: str, wanted: str) -> Decimal:
+    """Money in the unit asked, exactly: 万元 → 元 is ×10000, 元 → 万元 ÷10000 with every decimal
+    kept (3508644元 is 350.8644万元, never the 350.86 a report's text would round it to)."""
+    wan, yuan = default_rules().word("money_units")
+    if unit == wanted:
+        return value
+    if unit == wan and wanted == yuan:
+        return value * 10000  # keeps the cents: 9.37 → 93700.00
+    if unit == yuan and wanted == wan:
+        return value / Decimal(10000)  # exact: 3508644.00 → 350.8644
+    raise ValueError(unit + "->" + wanted)
+
+
+def _fmt_exact(v: Decimal) -> str:
+    """A converted amount with every decimal it has (at least two; trailing zeros beyond them
+    dropped): 93700.00, 350.8644."""
+    q = v.normalize()
+    if q.as_tuple().exponent >= -2:
+        return _fmt(v.quantize(TWO))
+    whole = f"{int(q):,}" if abs(q) >= 10000 else str(int(q))
+    sign = "-" if q < 0 and int(q) == 0 else ""
+    return sign + whole + "." + format(q, "f").split(".")[1]
+
+
 def _source_text(c: Citation) -> str:
     if c.table:
         parts = [c.table]

