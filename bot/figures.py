@@ -168,7 +168,7 @@ class FiguresMixin:
                 clause, pre, report, other_years, previous
             ):
                 continue
-            if re.search(self.rules.pattern("figures_narrative_only_6"), clause) and not previous:
+            if re.search(self.rules.pattern("figures_narrative_only_6"), clause):  # a change, not a year's figure
                 continue
             plain = clause.replace(self.rules.one("figures_narrative_only_7"), "")
             budget = (
