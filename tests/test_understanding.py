@@ -76,3 +76,46 @@ def test_two_joined_subjects_are_summed(bot):
 def test_a_department_name_after_a_filler_names_one_department(corpus):
     got = _figure(corpus, "想问一下上海市普陀区人民政府宜川路街道办事处2025年群众体育总共多少万元")
     assert got == (Decimal("20.00"), "万元")  # not 宜川路's and 石泉路's 20.00 added
+
+
+# 4. the year before
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        ("上一年年末在编人数是多少", "4", "人"),  # 2023's, not 2024's 11
+        ("前一年在编人数", "4", "人"),
+        ("上年年末在编人数是多少", "4", "人"),
+        ("上一年车辆费用是多少", "0.69", "万元"),  # not this year's 0.00
+        ("去年车辆费用是多少", "0.69", "万元"),
+    ],
+)
+def test_the_year_before_is_never_this_years_figure(bot, question, value, unit):
+    assert _figure(bot, question) == (Decimal(value), unit)
+
+
+def test_the_year_before_not_stated_is_not_this_years(bot):
+    a = bot.ask("上一年办公费是多少")
+    assert a.status != "answered" or a.value != Decimal("9.37"), a.text
+
+
+# 2. a typo beside a subject's name
+
+
+@pytest.mark.parametrize(
+    "question,value",
+    [
+        ("一般公攻预算财政拨款收入决算有多少万元", "672.13"),  # not 财政拨款收入's budget 576.61
+        ("一般工共预算财政拨款支出实际是多少万元", "672.13"),
+        ("多少奖励今决算数", "0.00"),  # 奖励金 (empty), not 奖金 25.42
+        ("其它工资福利支出决算", "0.00"),  # 其它 = 其他, not 工资福利支出 108.27
+    ],
+)
+def test_a_typo_beside_a_name_reads_the_longer_name(bot, question, value):
+    assert _figure(bot, question) == (Decimal(value), "万元")
+
+
+def test_a_typo_is_never_another_subjects_figure(bot):
+    a = bot.ask("2024年金贴一共多少")  # 年 is the year's; 金贴 is not 年金
+    assert a.value != Decimal("5.18"), a.text
