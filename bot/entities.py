@@ -21,6 +21,7 @@ from .catalog import Catalog, ReportInfo, core_name
 FUZZY_THRESHOLD = 74.0
 FUZZY_MARGIN = 6.0
 CONTAINED_MIN = 2
+SOUND_MIN = 2  # 三功 sounds like 三公: two characters said alike name a subject when nothing else does
 
 
 @dataclass
@@ -114,6 +115,17 @@ def _names_department(name: str, r: ReportInfo) -> bool:
     return len(name) >= 3 and name[-1] == core[-1] and _subsequence(name, core)
 
 
+def _region_forms(regions: set[str], rules: Rules) -> set[str]:
+    """How a question names a region of the knowledge base: 上海市普陀区, 上海市, 普陀区, 上海, 普陀,
+    上海普陀 — words that name where, never what (they are not left over as an unknown subject)."""
+    forms: set[str] = set()
+    for region in regions:
+        parts = [m.group(0) for m in rules.pattern("region_part").finditer(region)]
+        stems = [p[:-1] for p in parts if len(p) >= 3]
+        forms |= {region, "".join(stems), *parts, *stems}
+    return {f for f in forms if len(f) >= 2}
+
+
 class DepartmentIndex:
     """Per-catalog lookups, so naming a department costs the same with 1 or 10 000 reports."""
 
@@ -136,6 +148,7 @@ class DepartmentIndex:
             for ch in set(key[0]) | set(core):
                 self.by_char.setdefault(ch, set()).add(key)
         self.regions = {r.region for r in catalog.reports if r.region}
+        self.region_forms = sorted(_region_forms(self.regions, _rules(catalog)), key=len, reverse=True)
         self.office = _rules(catalog).pattern("department_office_suffix")
         self._places: dict[str, bool] = {}
 
@@ -269,6 +282,8 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.reports, e.unknown_department, spans = _departments(text, catalog)
     for i, j in spans:
         masked = _mask(masked, i, j)
+    for form in department_index(catalog).region_forms:
+        masked = masked.replace(form, " " * len(form))
     e.plain = rules.pattern("year_mention").sub(" ", masked)
     named = masked  # departments masked, subjects not yet: what a typo next to a subject is read in
     masked = _subjects(masked, catalog, rules, e)
@@ -353,15 +368,15 @@ def _emphasis_is_not_a_sum(masked: str, rules: Rules, e: Entities) -> None:
     e.operations.remove("sum")
 
 
-TYPO_CONTEXT = 8  # characters either side of an exact name that a typo may lie in
+TYPO_CONTEXT = 20  # characters either side of an exact name that the rest of a longer name may lie in
 _BESIDE_LEFT = re.compile(r"[\u4e00-\u9fff]{1,%d}$" % TYPO_CONTEXT)  # noqa: UP031
 _BESIDE_RIGHT = re.compile(r"[\u4e00-\u9fff]{1,%d}" % TYPO_CONTEXT)  # noqa: UP031
 YEAR_SHARED_MAX = 2  # a name this short starting with 年 never shares the 年 of a year before it
 
 
-def _extensions(named: str, m: Match, others: list[Match]) -> list[tuple[str, int, int]]:
-    """An exact name with the unexplained characters touching it ("一般公攻预算" + "财政拨款收入",
-    "奖励" + "今"), each length up to TYPO_CONTEXT, never reaching into another subject's name."""
+def _beside(named: str, m: Match, others: list[Match]) -> tuple[str, str]:
+    """The Chinese characters touching an exact name on its left and on its right, never reaching
+    into another subject's name (一般公共预算财政拨款|基本支出 are two names, not a typo)."""
     text = list(named)
     for o in others:
         for k in range(o.start, min(o.end, len(text))):
@@ -369,61 +384,97 @@ def _extensions(named: str, m: Match, others: list[Match]) -> list[tuple[str, in
     flat = "".join(text)
     left = _BESIDE_LEFT.search(flat[: m.start])
     right = _BESIDE_RIGHT.match(flat[m.end :])
-    out = []
-    if left:
-        run = left.group(0)
-        out += [(run[-k:] + m.surface, m.start - k, m.end) for k in range(1, len(run) + 1)]
-    if right:
-        run = right.group(0)
-        out += [(m.surface + run[:k], m.start, m.end + k) for k in range(1, len(run) + 1)]
-    return out
+    return (left.group(0) if left else ""), (right.group(0) if right else "")
 
 
 def _spelled_like(added: str, part: str) -> bool:
-    """Does what stands beside an exact name spell the rest of a longer name with one typo?
-    Said alike (奖励今 → 奖励金), or, for 3+ characters, one character off (一般公攻预算)."""
+    """Do the characters beside an exact name spell what a longer name has there, with one typo?
+    Nothing for nothing; said alike (奖励今 → 奖励金); for 3+ characters, one character off
+    (一般公攻预算 → 一般公共预算)."""
+    if not part:
+        return not added
+    if not added:
+        return False
     if syllables(added) == syllables(part):
         return True
     return len(part) >= 3 and Levenshtein.distance(added, part) <= 1
 
 
+def _longer_names(m: Match, catalog: Catalog) -> list[tuple[str, int]]:
+    """Names of other subjects that contain an exact name, with where they contain it."""
+    out = []
+    for form, subjects in catalog.aliases.items():
+        if m.subject in subjects or len(form) <= len(m.surface):
+            continue
+        at = form.find(m.surface)
+        while at >= 0:
+            out.append((form, at))
+            at = form.find(m.surface, at + 1)
+    return out
+
+
 def _typo_reading(named: str, m: Match, others: list[Match], catalog: Catalog) -> tuple[list[str], str, int, int]:
     """The subjects an exact name plus a typo beside it may be ("一般公攻预算财政拨款收入" is
-    一般公共预算财政拨款收入, not 财政拨款收入): a longer name that begins or ends with the exact one
-    and whose rest the characters beside it spell with one typo. Several such names: all are
-    returned (the question is asked back); a name ending another way ("年对个人…" is not
-    其他对个人…) is none."""
+    一般公共预算财政拨款收入, not 财政拨款收入): a longer name holding the exact one whose rest the
+    characters beside it spell with one typo on each side. Several such names: all are returned
+    (the question is asked back); a name that goes on another way ("年对个人…" is not 其他对个人…)
+    is none."""
+    left, right = _beside(named, m, others)
+    if not (left or right):
+        return [], "", 0, 0
     found: dict[str, tuple[int, str, int, int]] = {}
-    for ext, i, j in _extensions(named, m, others):
-        left = i < m.start
-        added = ext[: m.start - i] if left else ext[len(m.surface) :]
-        for form, subjects in catalog.aliases.items():
-            if m.subject in subjects or len(form) <= len(m.surface):
+    for form, at in _longer_names(m, catalog):
+        before, after = form[:at], form[at + len(m.surface) :]
+        for kl in {k for k in (len(before) - 1, len(before), len(before) + 1) if 0 <= k <= len(left)}:
+            added_l = left[len(left) - kl :] if kl else ""
+            if not _spelled_like(added_l, before):
                 continue
-            if left and form.endswith(m.surface):
-                part = form[: len(form) - len(m.surface)]
-            elif not left and form.startswith(m.surface):
-                part = form[len(m.surface) :]
-            else:
-                continue
-            if abs(len(part) - len(added)) <= 1 and _spelled_like(added, part):
-                for subject in subjects:
-                    found[subject] = max(found.get(subject, (0, "", 0, 0)), (len(ext), ext, i, j))
+            for kr in {k for k in (len(after) - 1, len(after), len(after) + 1) if 0 <= k <= len(right)}:
+                if _spelled_like(right[:kr], after):
+                    ext = added_l + m.surface + right[:kr]
+                    for subject in catalog.aliases[form]:
+                        found[subject] = max(
+                            found.get(subject, (0, "", 0, 0)), (len(ext), ext, m.start - kl, m.end + kr)
+                        )
     if not found:
         return [], "", 0, 0
     best = max(found.values())
     return sorted(found), best[1], best[2], best[3]
 
 
+def _part_of_unknown_name(named: str, m: Match, others: list[Match], catalog: Catalog, rules: Rules) -> list[str]:
+    """An exact name inside words the question does not explain ("对民间非营历组织…补贴",
+    "文化体育与传媒支出" around 补贴, 体育) is part of a longer name not understood: the subjects
+    whose names hold it, to ask back with. Words beside it that carry no subject (filler,
+    measures, operations, numbers) explain themselves."""
+    left, right = _beside(named, m, others)
+    explained = list(rules.word("filler")) + [w for ms in rules.measures.values() for w in ms.words] + [
+        w for ws in rules.operations.values() for w in ws
+    ] + list(rules.word("generic_subject_words"))
+    for w in sorted(explained, key=len, reverse=True):
+        left, right = left.replace(w, " "), right.replace(w, " ")
+    left = rules.pattern("year_or_number").sub(" ", left)
+    touching = left.split(" ")[-1] if not left.endswith(" ") else ""
+    touching_r = right.split(" ")[0] if not right.startswith(" ") else ""
+    if len(touching) < 2 and len(touching_r) < 2:
+        return []
+    return sorted({s for form, _ in _longer_names(m, catalog) for s in catalog.aliases[form]})
+
+
 def _reread_typos(named: str, masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
     """An exact name with a typo beside it names the longer subject the typo spells, or asks back
-    when several are as close; a shorter subject's figure is never the answer to a longer name."""
+    when several are as close or when it sits inside a longer name not understood; a shorter
+    subject's figure is never the answer to a longer name."""
     for m in list(e.subjects):
         if m.method != "exact":
             continue
         others = [o for o in e.subjects if o is not m]
         close, ext, i, j = _typo_reading(named, m, others, catalog)
         if not close:
+            longer = _part_of_unknown_name(named, m, others, catalog, rules)
+            if longer:
+                e.subjects.remove(m)
+                e.ambiguous = [m.subject, *longer][:8]
             continue
         e.subjects.remove(m)
         if len(close) == 1:
@@ -446,7 +497,7 @@ class SoundIndex:
     def __init__(self, catalog: Catalog):
         self.by_sound: dict[tuple[str, ...], set[str]] = {}
         for form, subjects in catalog.aliases.items():
-            if len(form) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", form):
+            if len(form) >= SOUND_MIN and re.fullmatch(r"[\u4e00-\u9fff]+", form):
                 self.by_sound.setdefault(tuple(syllables(form)), set()).update(subjects)
         self.longest = max((len(k) for k in self.by_sound), default=0)
 
@@ -478,7 +529,7 @@ def _by_sound(pieces: list[str], catalog: Catalog) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
     for piece in pieces:
         sounds = syllables(piece)
-        for n in range(min(len(piece), index.longest), 2, -1):
+        for n in range(min(len(piece), index.longest), SOUND_MIN - 1, -1):
             for i in range(len(piece) - n + 1):
                 for subject in index.by_sound.get(tuple(sounds[i : i + n]), ()):
                     found.setdefault(subject, piece[i : i + n])
@@ -493,6 +544,20 @@ def residue(text: str, rules: Rules) -> str:
     for w in sorted(rules.word("filler"), key=len, reverse=True):
         t = t.replace(w, " ")
     return re.sub(r"[\s\W_]+", " ", t).strip()
+
+
+def _one_typo_off(pieces: list[str], subject: str, catalog: Catalog) -> bool:
+    """Is some piece of the question one of the subject's names with at most one character in
+    four changed? A fuzzy score alone lets 缴款收入 read as 财政拨款收入 (another subject's figure)."""
+    forms = [f for f, subjects in catalog.aliases.items() if subject in subjects and len(f) >= 3]
+    for piece in pieces:
+        for form in forms:
+            allowed = max(1, len(form) // 4)
+            for n in range(max(1, len(form) - 1), len(form) + 2):
+                for i in range(0, max(1, len(piece) - n + 1)):
+                    if Levenshtein.distance(piece[i : i + n], form) <= allowed:
+                        return True
+    return False
 
 
 def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
@@ -538,7 +603,7 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
         return
     best, score = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
-    if score >= FUZZY_THRESHOLD and score - runner >= FUZZY_MARGIN:
+    if score >= FUZZY_THRESHOLD and score - runner >= FUZZY_MARGIN and _one_typo_off(pieces, best, catalog):
         e.subjects.append(Match(best, pieces[0], 0, 0, score, "fuzzy"))
     elif score >= FUZZY_THRESHOLD - 10:
         e.ambiguous = [s for s, v in ranked[:4] if v >= score - FUZZY_MARGIN]
