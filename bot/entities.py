@@ -21,6 +21,7 @@ from .catalog import Catalog, ReportInfo, core_name
 FUZZY_THRESHOLD = 74.0
 FUZZY_MARGIN = 6.0
 CONTAINED_MIN = 2
+SOUND_SCORE = 96.0  # the score of a name read by its sound
 SOUND_MIN = 2  # 三功 sounds like 三公: two characters said alike name a subject when nothing else does
 
 
@@ -285,11 +286,16 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     for form in department_index(catalog).region_forms:
         masked = masked.replace(form, " " * len(form))
     e.plain = rules.pattern("year_mention").sub(" ", masked)
+    masked, alike = _said_alike(masked, catalog)
     named = masked  # departments masked, subjects not yet: what a typo next to a subject is read in
     masked = _subjects(masked, catalog, rules, e)
+    for k, m in enumerate(e.subjects):
+        if m.method == "exact" and any(i < m.end and m.start < j for i, j in alike):
+            e.subjects[k] = Match(m.subject, text[m.start : m.end], m.start, m.end, SOUND_SCORE, "pinyin")
     masked = _reread_typos(named, masked, catalog, rules, e)
     rest = _measures_and_operations(text, masked, rules, e)
     _emphasis_is_not_a_sum(masked, rules, e)
+    _budget_named_wins(masked, rules, e)
     e.rest = residue(rest, rules)
     if not e.subjects and not e.ambiguous:
         _fallback(rest, catalog, rules, e)
@@ -348,6 +354,52 @@ def _measures_and_operations(text: str, masked: str, rules: Rules, e: Entities) 
     for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
         rest = rest.replace(w, " ")
     return rest
+
+
+def _said_alike(text: str, catalog: Catalog) -> tuple[str, list[tuple[int, int]]]:
+    """Words said like a known name but written otherwise become that name (公务拥车 → 公务用车,
+    体预 → 体育, 购职 → 购置), so the whole name around them is read exactly ("文化体预与传媒支出"
+    is 文化体育与传媒支出, not 体育). Characters that are already part of a known name never change
+    (a window may take them in only as they are), and the longest sound-alike window wins;
+    positions do not move (one syllable per character)."""
+    index = sound_index(catalog)
+    kept = [False] * len(text)
+    for _form, i, j in _scan(text, catalog.aliases):
+        for k in range(i, j):
+            kept[k] = True
+    chars = list(text)
+    changed: list[tuple[int, int]] = []
+    for run in re.finditer(r"[\u4e00-\u9fff]{%d,}" % SOUND_MIN, text):  # noqa: UP031
+        start, piece = run.start(), run.group(0)
+        sounds = syllables(piece)
+        for n in range(min(len(piece), index.longest), SOUND_MIN - 1, -1):
+            for i in range(len(piece) - n + 1):
+                if all(kept[start + i : start + i + n]):
+                    continue
+                forms = index.forms_by_sound.get(tuple(sounds[i : i + n]), ())
+                if len(forms) == 1:
+                    form = next(iter(forms))
+                    window = piece[i : i + n]
+                    if form != window and all(
+                        form[k] == window[k] for k in range(n) if kept[start + i + k]
+                    ):
+                        chars[start + i : start + i + n] = list(form)
+                        changed.append((start + i, start + i + n))
+                        for k in range(start + i, start + i + n):
+                            kept[k] = True
+    return "".join(chars), changed
+
+
+def _budget_named_wins(masked: str, rules: Rules, e: Entities) -> None:
+    """预算 named beside a word of spending ("三公花费预算", "开支预算数") asks for the budget: the
+    spending word says what the subject is, not which column. 决算/实际 named with 预算 stays both
+    (a comparison of the two)."""
+    if not {"actual", "budget"} <= set(e.measures):
+        return
+    actual_words = [w for w in rules.measures["actual"].words if w in masked]
+    spending = set(rules.word("spending_words"))
+    if actual_words and all(w in spending or any(w in s for s in spending) for w in actual_words):
+        e.measures.remove("actual")
 
 
 def _emphasis_is_not_a_sum(masked: str, rules: Rules, e: Entities) -> None:
@@ -496,9 +548,12 @@ class SoundIndex:
 
     def __init__(self, catalog: Catalog):
         self.by_sound: dict[tuple[str, ...], set[str]] = {}
+        self.forms_by_sound: dict[tuple[str, ...], set[str]] = {}
         for form, subjects in catalog.aliases.items():
             if len(form) >= SOUND_MIN and re.fullmatch(r"[\u4e00-\u9fff]+", form):
-                self.by_sound.setdefault(tuple(syllables(form)), set()).update(subjects)
+                sound = tuple(syllables(form))
+                self.by_sound.setdefault(sound, set()).update(subjects)
+                self.forms_by_sound.setdefault(sound, set()).add(form)
         self.longest = max((len(k) for k in self.by_sound), default=0)
 
 

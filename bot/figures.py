@@ -34,6 +34,7 @@ from .wording import (
     _fmt_exact,
     _prefix,
     _residue_word,
+    _sound_bigrams,
     _source_text,
     _year_of,
     convert_money,
@@ -150,7 +151,7 @@ class FiguresMixin:
         wants_rate = wording and bool(re.search(self.rules.pattern("figures_narrative_only_3"), ctx.question))
         generic = generic_words(self.rules)
         unexplained = (
-            _bigrams(" ".join(p for p in ents.rest.split() if p not in generic))
+            _sound_bigrams(" ".join(p for p in ents.rest.split() if p not in generic))
             if ents and wording
             else set()
         )
@@ -179,13 +180,13 @@ class FiguresMixin:
             score += 0.5 * len((worded - rest) & _bigrams(clause))
             # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
             score += 0.5 if subject in clause else 0.0
-            covered = bool(unexplained) and unexplained <= _bigrams(clause)
+            covered = bool(unexplained) and unexplained <= _sound_bigrams(clause)
             if (measure == "budget") != budget and not covered:
                 continue  # a budget is not an answer about spending, nor the other way round
             score += 0.5 if (measure == "budget") == budget else -2.0
             score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
             if unexplained:
-                score += 4.0 * len(unexplained & _bigrams(clause)) / len(unexplained)
+                score += 4.0 * len(unexplained & _sound_bigrams(clause)) / len(unexplained)
             scored.append((score, r))
         scored.sort(key=lambda x: -x[0])
         return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]

@@ -104,6 +104,19 @@ def _bigrams(text: str) -> frozenset[str]:
     return frozenset(p[i : i + 2] for p in parts for i in range(len(p) - 1))
 
 
+@lru_cache(maxsize=1 << 16)
+def _sound_bigrams(text: str) -> frozenset[tuple[str, str]]:
+    """The pinyin syllable pairs of a text's Chinese runs: words the question misspells by sound
+    (货务采购 for 货物采购, 腐务 for 服务) still meet the report's wording. Cached like _bigrams."""
+    from .entities import syllables
+
+    out: set[tuple[str, str]] = set()
+    for part in re.findall(r"[\u4e00-\u9fff]{2,}", text):
+        sounds = syllables(part)
+        out.update(zip(sounds, sounds[1:], strict=False))
+    return frozenset(out)
+
+
 def _prefix(sentence: str, raw: str) -> str:
     i = sentence.find(raw)
     return sentence[:i] if i >= 0 else sentence
