@@ -156,6 +156,49 @@ class ComputeMixin:
             "", "answered", body, intent="share", value=pct, unit="%", confidence=0.85, citations=cites
         )
 
+    def _rate_of_budget(self, name: str, report, ctx) -> Answer:
+        """完成预算的百分之几 for one subject: its 决算 ÷ its 预算, both cited; a zero budget is said,
+        never divided by."""
+        T = self.rules.templates
+        fa = [f for f in self._figures(report, name, "actual", ctx, wording=False) if f.unit != "%"]
+        fb = [f for f in self._figures(report, name, "budget", ctx, wording=False) if f.unit != "%"]
+        if not fa or not fb or fa[0].unit != fb[0].unit:
+            return Answer("", "no_answer", T["no_budget_and_actual"].format(names_0=name), intent="rate")
+        a, b = fa[0], fb[0]
+        if b.value == 0:
+            body = T["rate_budget_zero"].format(report=report.label, subject=name, a_value=_fmt(a.value), unit=a.unit)
+            return Answer("", "no_answer", body, intent="rate", citations=[b.citation, a.citation])
+        pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
+        body = T["rate_of_budget"].format(
+            report=report.label, subject=name, a_value=_fmt(a.value), b_value=_fmt(b.value), unit=a.unit, value=pct
+        ) + T["sources_of_two"].format(
+            source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
+        )
+        return Answer("", "answered", body, intent="rate", value=pct, unit="%", confidence=0.85,
+                      citations=[a.citation, b.citation])
+
+    def _shares_of_sum(self, names: list[str], measure: str, report, ctx) -> Answer:
+        """占比呢 after a sum of parts: each part's share of that sum, exact, each part cited."""
+        T = self.rules.templates
+        figs = []
+        for n in names[:6]:
+            f = [x for x in self._figures(report, n, measure, ctx, wording=False) if x.unit != "%"]
+            if not f:
+                return Answer("", "no_answer", T["no_figure_to_compute"].format(n=n), intent="share")
+            figs.append(f[0])
+        total = sum((f.value for f in figs), Decimal(0))
+        if len({f.unit for f in figs}) != 1 or total == 0:
+            return Answer("", "no_answer", T["units_differ_for_sum"], intent="share")
+        shares = [(f.value / total * 100).quantize(TWO, ROUND_HALF_UP) for f in figs]
+        parts = T["list_separator"].join(
+            T["share_of_sum_part"].format(part=n, part_value=_fmt(f.value), unit=f.unit, value=v)
+            for n, f, v in zip(names, figs, shares, strict=False)
+        )
+        body = T["shares_of_sum"].format(report=report.label, parts=parts, total=_fmt(total), unit=figs[0].unit)
+        body += T["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
+        return Answer("", "answered", body, intent="share", value=shares[0], unit="%", confidence=0.8,
+                      citations=[f.citation for f in figs])
+
     def _share_inside(self, names, measure, report, ctx) -> Answer | None:
         """A part inside a named whole ("政府采购里服务类占比"): the part is a narrative figure."""
         ents = ctx.ents

@@ -55,3 +55,12 @@ def short_follow_up(text: str, ents: Entities, rules: Rules) -> bool:
     return len(text) <= 14 and (
         bool(ents.measures or ents.operations) or rules.pattern("follow_up_words").search(text) is not None
     )
+
+
+def share_of_last_answer(ents: Entities, conv: Conversation | None) -> str | None:
+    """ "占比呢" after an answer about several parts: after their sum, each part's share of that sum
+    ("parts_of_sum"); after anything else the part and the whole are not said ("ask"). None when
+    the follow-up is not a share over several earlier parts."""
+    if conv is None or "share" not in ents.operations or ents.subjects or len(conv.subjects) < 2:
+        return None
+    return "parts_of_sum" if conv.operation == "sum" else "ask"

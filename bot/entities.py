@@ -237,6 +237,7 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
         hits += [r for r in idx.by_alias[a] if r not in hits]
         spans.append((i, i + len(a)))
     unknown = None
+    unresolved: list[tuple[str, int]] = []
     for m in rules.pattern("department_mention").finditer(text):
         mention = rules.pattern("department_lead").sub("", m.group(1))
         start = m.end() - len(mention)
@@ -255,10 +256,16 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
                 break
         if found:
             hits += [r for r in found if r not in hits]
-        elif not hits:
+            continue
+        unresolved.append((mention, m.end()))
+        if not hits:
             name = _department_name(mention, rules)
             if name:
                 unknown = name
+    for mention, end in unresolved:
+        joined = _joined_unknown(text, mention, end, spans, rules)
+        if joined and hits:
+            return [], joined, spans  # "生态局和教育局…差多少": 教育局 is not understood, said
     if not hits and not unknown:
         # a region alone ("贵阳市…收入总额") asks about the whole government, not a department here
         for region in idx.regions:
@@ -266,6 +273,20 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
                 unknown = rules.templates["region_as_a_whole"].format(region=region)
                 break
     return hits, (None if hits else unknown), spans
+
+
+def _joined_unknown(text: str, mention: str, end: int, spans: list[tuple[int, int]], rules: Rules) -> str | None:
+    """A department mention joined to a known one ("生态局和教育局", "教育局比生态局") that names
+    no report: its name, so the question is answered for neither rather than for one alone."""
+    name = _department_name(mention, rules)
+    if not name:
+        return None
+    start = end - len(name)
+    for i, j in spans:
+        between = text[j:start] if j <= start else text[end:i] if end <= i else None
+        if between is not None and rules.pattern("joins_departments").fullmatch(between):
+            return name
+    return None
 
 
 def _mask(text: str, i: int, j: int) -> str:

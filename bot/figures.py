@@ -13,7 +13,7 @@ from knowledge.model import Citation
 from .answer import Answer
 from .catalog import ReportInfo
 from .conversation import Conversation
-from .dialogue import pair_from_conversation, short_follow_up
+from .dialogue import pair_from_conversation, share_of_last_answer, short_follow_up
 from .entities import Entities, Match, generic_words
 from .query import (
     Context,
@@ -214,6 +214,13 @@ class FiguresMixin:
             ents.ambiguous = []
             subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
             follow_up = True
+            last = share_of_last_answer(ents, conv)
+            if last == "ask":
+                return Answer("", "clarify", self.rules.templates["ask_share_of_which"], intent="share",
+                              suggestions=[self.rules.templates["suggest_share_of_total"].format(names_0=n)
+                                           for n in conv.subjects[:4]], confidence=0.3)
+            if last == "parts_of_sum":
+                ctx.notes["shares_of_sum"] = True
         elif (
             subjects
             and conv
@@ -340,7 +347,7 @@ class FiguresMixin:
     ) -> Answer:
         """The operation asked over the subjects (share, change, difference, sum …), or one figure."""
         names = [m.subject for m in subjects]
-        specific = [n for n in names if n not in CONTAINERS]
+        specific = [n for n in names if n not in CONTAINERS and not self._holds_another(n, names)]
         combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
             self.rules.pattern("figures_lookup_21"), text
         )
@@ -358,6 +365,10 @@ class FiguresMixin:
                 return found
         if "rank_max" in ops or "rank_min" in ops:
             return self._rank(text, ops, report, ctx)
+        if "rate" in ops and len(names) == 1:
+            return self._rate_of_budget(names[0], report, ctx)  # 完成预算的百分之几: 决算 ÷ 预算
+        if "share" in ops and ctx.notes.get("shares_of_sum"):
+            return self._shares_of_sum(names, measure, report, ctx)
         if "share" in ops:
             return self._share(names, measure, report, ctx)
         if "change" in ops:
@@ -371,6 +382,19 @@ class FiguresMixin:
             return self._several(names, measure, report, ctx)
         code = subjects[0].surface if subjects[0].method == "code" else None
         return self._single(names[0], measure, report, ctx, code, subjects[0])
+
+    def _holds_another(self, name: str, names: list[str]) -> bool:
+        """Is this subject a whole that holds another one named ("三公经费里公务接待费")? Then the
+        question is about the part."""
+        seen, todo = set(), list(self.rules.groups.get(name, []))
+        while todo:
+            part = todo.pop()
+            if part in names:
+                return True
+            if part not in seen:
+                seen.add(part)
+                todo += self.rules.groups.get(part, [])
+        return False
 
     def _single(self, subject, measure, report, ctx, code=None, match: Match | None = None) -> Answer:
         """One figure of one report, cited; a note when another table prints a different value."""

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot import Bot
+from bot import Bot, Conversation
 from tests.phrasing.kb import CORPUS, REFERENCE, build, corpus_sources
 
 
@@ -119,3 +119,48 @@ def test_a_typo_beside_a_name_reads_the_longer_name(bot, question, value):
 def test_a_typo_is_never_another_subjects_figure(bot):
     a = bot.ask("2024年金贴一共多少")  # 年 is the year's; 金贴 is not 年金
     assert a.value != Decimal("5.18"), a.text
+
+
+# 6/7. a part inside a named whole, a department not understood
+
+
+def test_a_part_named_inside_its_whole_is_the_part(corpus):
+    # 公务接待费's own budget, not the 三公 total's 21.00
+    assert _figure(corpus, "生态环境局三公经费里公务接待费预算多少") == (Decimal("0.50"), "万元")
+
+
+def test_three_gong_spending_budget_is_the_budget(corpus):
+    assert _figure(corpus, "宜川路街道办事处三公花费预算数是多少万元") == (Decimal("31.47"), "万元")
+
+
+@pytest.mark.parametrize("question", ["生态局和教育局三公经费差多少", "教育局和生态局三公经费差多少"])
+def test_a_department_not_understood_is_named_never_one_departments_figure(corpus, question):
+    a = corpus.ask(question)
+    assert a.status == "no_answer" and a.value is None and "教育局" in a.text, a.text
+
+
+# 8. computations by meaning
+
+
+def test_share_asked_as_percent_of_a_named_whole(bot):
+    a = bot.ask("12345热线中心邮电费占公用经费的百分之多少")
+    assert (a.status, a.value, a.unit) == ("answered", Decimal("7.45"), "%"), a.text  # 0.84 ÷ 11.27
+
+
+def test_completion_of_budget_is_actual_over_budget(bot):
+    a = bot.ask("12345热线中心三公经费完成预算的百分之几")
+    assert (a.value, a.unit) == (Decimal("0.00"), "%"), a.text  # 0.00 ÷ 1.93
+    a = bot.ask("12345热线中心公务用车运行维护费完成预算的百分之几")
+    assert a.value is None and "公务用车运行维护费" in a.text and "“中心”" not in a.text, a.text  # no budget: said
+
+
+# 9. follow-ups against the last answer's parts
+
+
+def test_share_after_a_sum_is_each_parts_share_of_the_sum(bot):
+    conv = Conversation()
+    for q in ("12345热线中心办公费多少", "邮电费呢", "两个加起来多少"):
+        bot.ask(q, conv)
+    a = bot.ask("占比呢", conv)
+    assert (a.status, a.value, a.unit) == ("answered", Decimal("91.77"), "%"), a.text  # 9.37 ÷ 10.21
+    assert "8.23%" in a.text and "1115" not in a.text
