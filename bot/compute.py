@@ -5,6 +5,7 @@ A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``cata
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -433,6 +434,9 @@ class ComputeMixin:
             return Answer("", "no_answer", body, intent="change")
         r = chosen[0]
         fig = narrative_figure(report, r, subject)
+        true_sign = self._true_direction(report, r, fig, ctx)
+        if true_sign is not None:
+            return self._change_corrected(report, r, fig, true_sign)
         body = self.rules.templates["change_stated"].format(
             report_label=report.label,
             r_sentence=r["sentence"],
@@ -452,6 +456,40 @@ class ComputeMixin:
             confidence=0.75,
             citations=cites,
         )
+
+    def _true_direction(self, report: ReportInfo, r: dict, fig: Figure, ctx: Context) -> int | None:
+        """The sign the figures show for a change the report words the other way (its check found
+        "增加2042.46万元" while 2714.59 fell to 672.13): +1 / -1, or None when the report's word fits."""
+        rows = ctx.run(
+            self.db,
+            "SELECT expected, found, unit, citations FROM findings WHERE report_id = ? AND check_name = ?",
+            [report.id, self.rules.one("direction_check_name")],
+        )
+        for row in rows:
+            try:
+                quoted = json.loads(row["citations"] or "[]")[0].get("quote") or ""
+                expected, found = Decimal(row["expected"]), Decimal(row["found"])
+            except (ValueError, IndexError, AttributeError, ArithmeticError):
+                continue
+            if row["unit"] == fig.unit and abs(found) == fig.value and quoted and quoted in r["sentence"]:
+                return 1 if expected > 0 else -1
+        return None
+
+    def _change_corrected(self, report: ReportInfo, r: dict, fig: Figure, sign: int) -> Answer:
+        """A change stated with the wrong direction word: the bot says the direction the figures show
+        and quotes the report's word as the disagreement, never repeats it as its own."""
+        rise, fall = self.rules.word("direction_words_percent" if fig.unit == "%" else "direction_words")
+        body = self.rules.templates["change_stated_corrected"].format(
+            report_label=report.label,
+            r_sentence=r["sentence"],
+            true_word=rise if sign > 0 else fall,
+            value=_fmt(fig.value, fig.unit),
+            unit=fig.unit,
+            report_word=_direction(r["context"]),
+            source=_source_text(fig.citation),
+        )
+        return Answer("", "answered", body, intent="change", value=fig.value, unit=fig.unit,
+                      confidence=0.7, citations=[fig.citation])
 
     def _both_years(
         self, rows: list[dict], subject: str, forms: list[str], report: ReportInfo

@@ -127,6 +127,33 @@ def _region_forms(regions: set[str], rules: Rules) -> set[str]:
     return {f for f in forms if len(f) >= 2}
 
 
+def _region_left_out(before: str, department: str, rules: Rules) -> bool:
+    """Does the text before a department's short name say its region without the district that
+    comes next in its full name ("上海市" + 财政局 for 上海市普陀区财政局)?"""
+    levels = [m.group(0) for m in rules.pattern("region_part").finditer(department)]
+    before = before.rstrip()
+    for level, nxt in zip(levels, levels[1:], strict=False):
+        if before.endswith(nxt) or before.endswith(nxt[:-1]):
+            return False
+        if before.endswith(level) or (len(level) >= 3 and before.endswith(level[:-1])):
+            return True
+    return False
+
+
+def _skips_a_region(name: str, department: str, rules: Rules) -> bool:
+    """上海市财政局 is the city's bureau, not 上海市普陀区财政局: a mention that starts with the
+    department's region but leaves out the district after it names another level of government."""
+    levels = [m.group(0) for m in rules.pattern("region_part").finditer(department)]
+    at = 0
+    for level, nxt in zip(levels, levels[1:], strict=False):
+        if not department.startswith(level, at):
+            break
+        at += len(level)
+        if name.startswith(level) and not name[len(level) :].startswith((nxt, nxt[:-1])):
+            return True
+    return False
+
+
 class DepartmentIndex:
     """Per-catalog lookups, so naming a department costs the same with 1 or 10 000 reports."""
 
@@ -182,6 +209,8 @@ class DepartmentIndex:
         out: list[ReportInfo] = []
         for key in keys or ():
             core, reports = self.cores[key]
+            if _skips_a_region(name, key[0], _rules(self.catalog)):
+                continue
             shorter = self.office.sub("", core)  # 宜川路街道办事处 → 宜川路街道 (宜川街道)
             if (
                 name in key[0]
@@ -234,7 +263,10 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
             continue
         for k in range(i, i + len(a)):
             taken[k] = True
-        hits += [r for r in idx.by_alias[a] if r not in hits]
+        named = [r for r in idx.by_alias[a] if not _region_left_out(text[:i], r.department, rules)]
+        if not named:  # "上海市财政局": the city's bureau, not the district's
+            return [], _department_name(text[max(0, i - 6) : i + len(a)], rules) or a, []
+        hits += [r for r in named if r not in hits]
         spans.append((i, i + len(a)))
     unknown = None
     unresolved: list[tuple[str, int]] = []
@@ -438,6 +470,8 @@ def _emphasis_is_not_a_sum(masked: str, rules: Rules, e: Entities) -> None:
         return
     if rules.pattern("joins_parts").search(masked) or rules.pattern("pair_words").search(masked):
         return
+    if rules.pattern("several_departments").search(masked):
+        return  # "四个决算部门…合计": the parts are departments
     e.operations.remove("sum")
 
 

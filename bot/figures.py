@@ -6,7 +6,7 @@ A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``cata
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from knowledge.model import Citation
 
@@ -28,6 +28,7 @@ from .wording import (
     CONTAINERS,
     SANGONG,
     TOTALS,
+    TWO,
     _bigrams,
     _clause,
     _fmt,
@@ -383,6 +384,26 @@ class FiguresMixin:
         code = subjects[0].surface if subjects[0].method == "code" else None
         return self._single(names[0], measure, report, ctx, code, subjects[0])
 
+    def _printed_in_unit(self, report: ReportInfo, exact: Decimal, unit: str, ctx: Context) -> Figure | None:
+        """The report's own printing of an amount in the unit asked: a table's 31,214,205.80元 is
+        stated as 3121.42万元 in its text (rounded to 0.01万元). Only a non-zero amount the
+        conversion does not already give exactly."""
+        if not exact or exact == exact.quantize(TWO):
+            return None
+        near = {exact.quantize(TWO, ROUND_HALF_UP)}  # a figure cut rather than rounded is the report's slip
+        rows = ctx.run(
+            self.db,
+            "SELECT * FROM narrative_figures WHERE report_id = ? AND unit = ? ORDER BY COALESCE(page, 0), line, id",
+            [report.id, unit],
+        )
+        for r in rows:
+            try:
+                if Decimal(r["value"]) in near:
+                    return narrative_figure(report, r, r["context"] or "")
+            except ArithmeticError:
+                continue
+        return None
+
     def _holds_another(self, name: str, names: list[str]) -> bool:
         """Is this subject a whole that holds another one named ("三公经费里公务接待费")? Then the
         question is about the part."""
@@ -621,6 +642,15 @@ class FiguresMixin:
         money = self.rules.word("figures_in_requested_unit_3")
         if wanted in money and answer.unit in money:
             exact = convert_money(answer.value, answer.unit, wanted)
+            printed = self._printed_in_unit(report, exact, wanted, ctx)
+            if printed is not None:  # the report itself prints this amount in the unit asked
+                answer.text = answer.text.rstrip("。") + "。" + self.rules.templates["printed_in_unit_asked"].format(
+                    value=_fmt(printed.value), unit=wanted, source=_source_text(printed.citation),
+                    exact=_fmt_exact(exact),
+                )
+                answer.value, answer.unit = printed.value, wanted
+                answer.citations.append(printed.citation)
+                return answer
             answer.text = answer.text.rstrip("。") + "。" + self.rules.templates["in_unit_asked"].format(
                 fmt_shown=_fmt_exact(exact), wanted=wanted, value=_fmt(answer.value), unit=answer.unit
             )

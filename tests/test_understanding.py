@@ -40,12 +40,18 @@ def _figure(bot, question, conv=None):
         ("办公费几万元", "9.37", "万元"),
         ("办公费多少钱", "9.37", "万元"),  # 多少钱 names no unit: the report's own
         ("自评表里全年执行数(B)多少元", "5525938.78", "元"),  # printed in 元
-        ("自评表里全年执行数(B)多少万元", "552.593878", "万元"),  # exact, not 552.59
     ],
 )
 def test_unit_asked_is_the_answers_unit(bot, question, value, unit):
     got = _figure(bot, question)
     assert got == (Decimal(value), unit) or (got[0].normalize(), got[1]) == (Decimal(value).normalize(), unit), got
+
+
+def test_a_table_amount_in_wan_is_the_reports_printing_or_exact(bot):
+    """5,525,938.78元 asked in 万元: the report's text prints 552.59万元, so that is the answer (cited),
+    with the exact 552.593878 said; an amount the text does not print is converted exactly."""
+    a = bot.ask("自评表里全年执行数(B)多少万元")
+    assert (a.value, a.unit) == (Decimal("552.59"), "万元") and "552.593878" in a.text, a.text
 
 
 def test_unit_conversion_states_what_the_report_prints(bot):
@@ -164,3 +170,14 @@ def test_share_after_a_sum_is_each_parts_share_of_the_sum(bot):
     a = bot.ask("占比呢", conv)
     assert (a.status, a.value, a.unit) == ("answered", Decimal("91.77"), "%"), a.text  # 9.37 ÷ 10.21
     assert "8.23%" in a.text and "1115" not in a.text
+
+
+def test_a_budget_table_amount_in_wan_is_exact_when_the_text_cuts_it(tmp_path_factory):
+    from tests.conftest import SHARED
+
+    pdf = SHARED / "corpus" / "shanghai-putuo-finance-bureau-2025-budget.pdf"
+    if not pdf.exists():
+        pytest.skip("corpus PDF not available")
+    kb = Bot(build(tmp_path_factory.mktemp("fin") / "kb.db", [pdf]))
+    a = kb.ask("住房公积金预算是多少万元")  # table 2,049,197.00元; the text's 204.91万元 is cut, not rounded
+    assert (a.value, a.unit) == (Decimal("204.9197"), "万元"), a.text
