@@ -191,3 +191,26 @@ def requested_unit(text: str) -> str | None:
         if re.search(pattern, text):
             return unit
     return None
+
+
+def indicator_value(row, question: str, rules) -> tuple[Decimal | None, str | None]:
+    """The figure a question about a 绩效 indicator asks for, as value and unit: its 得分 or 分值
+    when asked, its 年度指标值 when the target is asked, else its 实际完成值 — "≥95.15%" is 95.15 %
+    (the ≥ stays in the answer's sentence), "≥5330条/天" is 5330 条/天. None when the cell is not
+    one number (a sentence, "优")."""
+    if re.search(rules.pattern("indicator_asks_score"), question):
+        text, unit = row["score"], rules.one("score_unit")
+    elif re.search(rules.pattern("indicator_asks_weight"), question):
+        text, unit = row["weight"], rules.one("score_unit")
+    elif re.search(rules.pattern("indicator_asks_target"), question):
+        text, unit = row["target"], None
+    else:
+        text, unit = row["actual"], None
+    m = rules.pattern("indicator_value").match(text or "")
+    if not m:
+        return None, None
+    try:
+        value = Decimal(m.group(2))
+    except ArithmeticError:
+        return None, None
+    return value, unit or (m.group(3) or "").strip() or None

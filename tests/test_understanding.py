@@ -181,3 +181,34 @@ def test_a_budget_table_amount_in_wan_is_exact_when_the_text_cuts_it(tmp_path_fa
     kb = Bot(build(tmp_path_factory.mktemp("fin") / "kb.db", [pdf]))
     a = kb.ask("住房公积金预算是多少万元")  # table 2,049,197.00元; the text's 204.91万元 is cut, not rounded
     assert (a.value, a.unit) == (Decimal("204.9197"), "万元"), a.text
+
+
+# 11. every answered figure has value and unit
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        ("接通率是多少", "95.15", "%"),  # ≥95.15%: the actual value, ≥ kept in the sentence
+        ("接通率的目标值是多少", "95", "%"),
+        ("接通话务量实际完成值", "5330", "条/天"),
+        ("接通率得分", "5", "分"),
+        ("工单办结满意度分值", "30", "分"),
+    ],
+)
+def test_indicator_answers_carry_value_and_unit(bot, question, value, unit):
+    a = bot.ask(question)
+    assert (a.status, a.value, a.unit) == ("answered", Decimal(value), unit), a.text
+    assert "≥" in a.text
+
+
+# 10. the report's wrong direction word is never the bot's statement
+
+
+def test_wrong_direction_word_is_quoted_not_repeated(bot):
+    """The report: "与2023年度相比，增加2042.46万元" while 2714.59 fell to 672.13."""
+    a = bot.ask("一般公共预算财政拨款支出比上年变化了多少")
+    assert (a.value, a.unit) == (Decimal("2042.46"), "万元"), a.text
+    stated = a.text.split("注意")[0]
+    assert "实为减少 2042.46万元" in stated and "“增加”" in stated
+    assert "相比增加" not in stated.replace("“", "")
