@@ -26,7 +26,7 @@ from .answer import Answer, Trace
 from .catalog import Catalog, build_catalog
 from .compute import ComputeMixin
 from .conversation import Conversation
-from .dialogue import pending_report
+from .dialogue import carry_subject, combine_parts, pending_report, question_parts
 from .entities import Entities, recognise
 from .figures import FiguresMixin
 from .intent import check_routing, choose_intent
@@ -166,6 +166,17 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if self.rules.pattern("latin_only_question").search(text):
             body = self.rules.templates["not_chinese"].format(examples=self._examples())
             return Answer(raw[:MAX_QUESTION], "no_answer", body, intent="not_chinese")
+        parts = question_parts(text, self.catalog, self.rules)
+        if len(parts) > 1:  # several questions in one message: each in turn, follow-ups resolved
+            local = conv if conv is not None else Conversation()
+            answers = []
+            for k, part in enumerate(parts):
+                if k:
+                    carry_subject(parts[k - 1], part, local, self.catalog, self.rules)
+                answers.append(self._ask(part, local, trace, report_id))
+            answer = combine_parts(parts, answers, self.rules)
+            answer.question = raw[:MAX_QUESTION]
+            return answer
         text, tokens, ents = self._parse(text, conv, trace)
         intent = choose_intent(text, ents, self.catalog, self.rules)
         ctx = Context(question=text, ents=ents, conv=conv, trace=trace, log=QueryLog(cache=self._rows))

@@ -565,7 +565,13 @@ def _part_of_unknown_name(named: str, m: Match, others: list[Match], catalog: Ca
     touching_r = right.split(" ")[0] if not right.startswith(" ") else ""
     if len(touching) < 2 and len(touching_r) < 2:
         return []
-    return sorted({s for form, _ in _longer_names(m, catalog) for s in catalog.aliases[form]})
+    out = set()
+    for form, at in _longer_names(m, catalog):
+        before, after = form[:at], form[at + len(m.surface) :]
+        # the words beside it must look like the rest of that name ("给人发" is not 其他…)
+        if (len(touching) >= 2 and set(before) & set(touching)) or (len(touching_r) >= 2 and set(after) & set(touching_r)):
+            out.update(catalog.aliases[form])
+    return sorted(out)
 
 
 def _reread_typos(named: str, masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:

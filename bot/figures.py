@@ -356,6 +356,11 @@ class FiguresMixin:
             keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
             names = keep
             subjects = [m for m in subjects if m.subject in keep]
+        missing = self._other_part_not_understood(names, ops, ents)
+        if missing:  # "办公费和飞机费差多少": never 办公费's figure alone
+            return Answer("", "no_answer", self.rules.templates["part_not_understood"].format(
+                parts="、".join(missing), known=names[0]), intent="compute",
+                suggestions=[self.rules.templates["suggest_how_much"].format(s=names[0])])
         if "average" in ops:
             return self._average(names, measure, report, ctx)
         if set(names) <= TOTALS | set(self.rules.word("figures_lookup_22")) and (
@@ -403,6 +408,21 @@ class FiguresMixin:
             except ArithmeticError:
                 continue
         return None
+
+    def _other_part_not_understood(self, names: list[str], ops: list[str], ents: Entities) -> list[str]:
+        """The words of a second part the question joins to the one subject understood ("和飞机费",
+        "比飞机费", "和电脑费各"), when it asks about both (a difference, a sum, each of them)."""
+        if len(names) != 1 or not ents.rest:
+            return []
+        joined = self.rules.pattern("other_part").findall(ents.rest)
+        asks_both = bool({"difference", "sum", "share"} & set(ops)) or bool(
+            self.rules.pattern("asks_each").search(ents.rest)
+        )
+        generic = generic_words(self.rules)
+        named = [names[0], *(m.surface for m in ents.subjects)]
+        return [
+            p for p in joined if len(p) >= 2 and p not in generic and not any(p in n for n in named)
+        ] if asks_both else []
 
     def _holds_another(self, name: str, names: list[str]) -> bool:
         """Is this subject a whole that holds another one named ("三公经费里公务接待费")? Then the

@@ -212,3 +212,37 @@ def test_wrong_direction_word_is_quoted_not_repeated(bot):
     stated = a.text.split("注意")[0]
     assert "实为减少 2042.46万元" in stated and "“增加”" in stated
     assert "相比增加" not in stated.replace("“", "")
+
+
+# 7. multi-part questions
+
+
+def test_each_part_of_a_message_is_answered(bot):
+    a = bot.ask("2024年收入多少，比2023年多还是少")
+    assert a.status == "answered" and "672.13" in a.text, a.text
+    second = a.text.split("\n")[1]
+    assert "实为减少 2042.46万元" in second  # the direction the figures show, not the report's 增加
+    a = bot.ask("办公费多少，邮电费多少")
+    assert "9.37万元" in a.text and "0.84万元" in a.text and a.value is None  # two figures: no one value
+
+
+def test_a_later_part_without_a_subject_is_about_the_earlier_parts(bot):
+    a = bot.ask("30113是什么，花了多少")
+    assert (a.value, a.unit) == (Decimal("9.69"), "万元") and "住房公积金" in a.text, a.text
+
+
+def test_context_clauses_do_not_spoil_the_question(bot):
+    a = bot.ask("我是做自媒体的，想问一下你们贵阳12345这个中心2024年全年总共花了多少钱，里面给人发工资福利的有多少？")
+    assert "672.13" in a.text and "108.27" in a.text, a.text
+
+
+def test_each_of_two_subjects(bot):
+    a = bot.ask("人员经费和公用经费各多少")
+    assert "108.27万元" in a.text and "11.27万元" in a.text
+
+
+@pytest.mark.parametrize("question", ["办公费和飞机费差多少", "办公费比飞机费多多少", "办公费和电脑费各多少"])
+def test_a_second_part_not_understood_is_named_never_the_first_alone(bot, question):
+    a = bot.ask(question)
+    assert a.status != "answered" and a.value is None, a.text
+    assert "飞机费" in a.text or "电脑费" in a.text
