@@ -27,7 +27,7 @@ from .catalog import Catalog, build_catalog
 from .compute import ComputeMixin
 from .conversation import Conversation
 from .dialogue import carry_subject, combine_parts, pending_report, question_parts
-from .entities import Entities, recognise
+from .entities import Entities, recognise, sound_index
 from .figures import FiguresMixin
 from .intent import check_routing, choose_intent
 from .normalise import MAX_QUESTION, encodable, normalise
@@ -64,6 +64,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self.db = open_db(self.db_path, readonly=readonly)
         self._seen = self._version()
         self.catalog: Catalog = build_catalog(self.db, self.rules)
+        sound_index(self.catalog)  # built now, not on the first question (reading by sound needs it)
         self._lock = threading.Lock()
         self._rows = QueryCache()  # rows of recent queries, for this version of the knowledge base
         self._words_loaded = False
@@ -96,6 +97,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             return False
         self._seen = seen
         self.catalog = build_catalog(self.db, self.rules)
+        sound_index(self.catalog)
         self._rows.clear()
         self._words_loaded = False  # the new report's names become tokenizer words too
         return True

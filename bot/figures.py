@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from knowledge.model import Citation
 
 from .answer import Answer
-from .catalog import ReportInfo
+from .catalog import ReportInfo, bare
 from .conversation import Conversation
 from .dialogue import pair_from_conversation, share_of_last_answer, short_follow_up
 from .entities import Entities, Match, generic_words
@@ -387,7 +387,19 @@ class FiguresMixin:
             # two subjects asked together: answer both, each cited
             return self._several(names, measure, report, ctx)
         code = subjects[0].surface if subjects[0].method == "code" else None
-        return self._single(names[0], measure, report, ctx, code, subjects[0])
+        name = self._name_of_code(report, code, ctx) if code else names[0]
+        return self._single(name, measure, report, ctx, code, subjects[0])
+
+    def _name_of_code(self, report: ReportInfo, code: str, ctx: Context) -> str:
+        """What this report calls a 科目编码: reports of different years print one code under
+        different names (30203 is 咨询费 in one classification, 水费 in another), so the catalog's
+        name for it is only the fallback."""
+        rows = ctx.run(
+            self.db,
+            "SELECT name FROM table_rows WHERE report_id = ? AND code = ? AND name IS NOT NULL ORDER BY id LIMIT 1",
+            [report.id, code],
+        )
+        return bare(rows[0]["name"]) if rows and bare(rows[0]["name"]) else self.catalog.codes.get(code, code)
 
     def _printed_in_unit(self, report: ReportInfo, exact: Decimal, unit: str, ctx: Context) -> Figure | None:
         """The report's own printing of an amount in the unit asked: a table's 31,214,205.80元 is
