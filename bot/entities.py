@@ -657,8 +657,13 @@ def _by_sound(pieces: list[str], catalog: Catalog) -> list[tuple[str, str]]:
 def residue(text: str, rules: Rules) -> str:
     """What is left of a text once years, numbers and filler words are gone (longest filler first)."""
     t = rules.pattern("year_or_number").sub(" ", text)
+    kept = [w for w in rules.word("residue_keep") if w in t]  # 共有 is a word, not 共 + 有
+    for k, w in enumerate(kept):
+        t = t.replace(w, f"\x00{k}\x00")
     for w in sorted(rules.word("filler"), key=len, reverse=True):
         t = t.replace(w, " ")
+    for k, w in enumerate(kept):
+        t = t.replace(f"\x00{k}\x00", w)
     return re.sub(r"[\s\W_]+", " ", t).strip()
 
 

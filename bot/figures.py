@@ -124,6 +124,12 @@ class FiguresMixin:
     ) -> bool:
         """Is a narrative figure about the year asked (the report's own unless another or 上年 is asked)?"""
         year = _year_of(clause, pre, report.year)
+        if (
+            year == report.year - 1
+            and report.kind == self.rules.one("figures_figures_1")
+            and re.search(self.rules.pattern("as_of_date"), pre)
+        ):
+            year = report.year  # a budget's "截至2025年8月31日，共有车辆3辆" is its own year's stock
         if other_years or previous:
             wanted = set(other_years) | ({report.year - 1} if previous else set())
             return year in wanted or bool(
@@ -436,6 +442,20 @@ class FiguresMixin:
             p for p in joined if len(p) >= 2 and p not in generic and not any(p in n for n in named)
         ] if asks_both else []
 
+    def _table_in_unit(self, report: ReportInfo, value: Decimal, unit: str, wanted: str, ctx: Context) -> Figure | None:
+        """The subject asked printed in a table in the unit asked: 9.98万元 of a 三公 table asked in 元
+        is the 99,750.00元 of the 基本支出 table, not 99,800 (the 万元 figure is rounded to 100元)."""
+        asked = ctx.notes.get("asked")
+        if not asked or not value:
+            return None
+        subject, measure, code = asked
+        columns = list(self.rules.measures[measure].columns)
+        step = convert_money(TWO, unit, wanted) if unit != wanted else None
+        for f in table_figures(self.db, ctx, report, subject, columns, code):
+            if f.unit == wanted and step is not None and abs(convert_money(value, unit, wanted) - f.value) < step:
+                return f
+        return None
+
     def _holds_another(self, name: str, names: list[str]) -> bool:
         """Is this subject a whole that holds another one named ("三公经费里公务接待费")? Then the
         question is about the part."""
@@ -453,6 +473,7 @@ class FiguresMixin:
         """One figure of one report, cited; a note when another table prints a different value."""
         T = self.rules.templates
         figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
+        ctx.notes["asked"] = (subject, measure, code)  # for the unit asked: the same subject printed in it
         mlabel = self.rules.measures[measure].label
         if not figs:
             return self._not_found(subject, measure, mlabel, report, ctx, code)
@@ -675,8 +696,11 @@ class FiguresMixin:
         if wanted in money and answer.unit in money:
             exact = convert_money(answer.value, answer.unit, wanted)
             printed = self._printed_in_unit(report, exact, wanted, ctx)
+            template = "printed_in_unit_asked"
+            if printed is None:
+                printed, template = self._table_in_unit(report, answer.value, answer.unit, wanted, ctx), "table_in_unit_asked"
             if printed is not None:  # the report itself prints this amount in the unit asked
-                answer.text = answer.text.rstrip("。") + "。" + self.rules.templates["printed_in_unit_asked"].format(
+                answer.text = answer.text.rstrip("。") + "。" + self.rules.templates[template].format(
                     value=_fmt(printed.value), unit=wanted, source=_source_text(printed.citation),
                     exact=_fmt_exact(exact),
                 )

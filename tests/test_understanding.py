@@ -246,3 +246,31 @@ def test_a_second_part_not_understood_is_named_never_the_first_alone(bot, questi
     a = bot.ask(question)
     assert a.status != "answered" and a.value is None, a.text
     assert "飞机费" in a.text or "电脑费" in a.text
+
+
+# the corpus PDFs: a budget report's own printing, its stock as of the year before, its codes
+
+
+@pytest.fixture(scope="module")
+def budgets(tmp_path_factory):
+    from tests.conftest import SHARED
+
+    pdfs = [SHARED / "corpus" / f"shanghai-putuo-{n}.pdf" for n in ("justice-bureau-2026-budget", "social-welfare-home-2024-unit-budget")]
+    if not all(p.exists() for p in pdfs):
+        pytest.skip("corpus PDFs not available")
+    return Bot(build(tmp_path_factory.mktemp("bud") / "kb.db", pdfs))
+
+
+def test_amount_asked_in_yuan_is_the_tables_yuan_not_a_rounded_wan(budgets):
+    # the 三公 table prints 9.98万元; the 基本支出 table prints 99,750.00元
+    assert _figure(budgets, "普陀区司法局2026年车辆运维费多少元") == (Decimal("99750.00"), "元")
+
+
+def test_a_budgets_stock_as_of_the_year_before_is_its_own(budgets):
+    # "截至2025年8月31日，…共有车辆3辆" in the 2026 budget; not the 0 辆 it plans to buy
+    assert _figure(budgets, "司法局共有车辆有多少辆") == (Decimal("3"), "辆")
+
+
+def test_a_code_is_read_by_the_reports_own_name_for_it(budgets):
+    # 30203 is 水费 in this report's classification (咨询费 in the others)
+    assert _figure(budgets, "社会福利院30203是多少") == (Decimal("60000.00"), "元")
