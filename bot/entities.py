@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -339,7 +340,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     for form in department_index(catalog).region_forms:
         masked = masked.replace(form, " " * len(form))
     e.plain = rules.pattern("year_mention").sub(" ", masked)
-    masked, alike = _said_alike(masked, catalog)
+    masked, alike = _said_alike(masked, catalog, rules)
     named = masked  # departments masked, subjects not yet: what a typo next to a subject is read in
     masked = _subjects(masked, catalog, rules, e)
     for k, m in enumerate(e.subjects):
@@ -409,12 +410,12 @@ def _measures_and_operations(text: str, masked: str, rules: Rules, e: Entities) 
     return rest
 
 
-def _said_alike(text: str, catalog: Catalog) -> tuple[str, list[tuple[int, int]]]:
+def _said_alike(text: str, catalog: Catalog, rules: Rules) -> tuple[str, list[tuple[int, int]]]:
     """Words said like a known name but written otherwise become that name (公务拥车 → 公务用车,
     体预 → 体育, 购职 → 购置), so the whole name around them is read exactly ("文化体预与传媒支出"
-    is 文化体育与传媒支出, not 体育). Characters that are already part of a known name never change
-    (a window may take them in only as they are), and the longest sound-alike window wins;
-    positions do not move (one syllable per character)."""
+    is 文化体育与传媒支出, not 体育). The longest sound-alike window wins; positions do not move
+    (one syllable per character). Characters of a known name change only when the new reading
+    leaves fewer characters unexplained (公基金预算 → 公积金 + 预算, while 公积金预算 stays)."""
     index = sound_index(catalog)
     kept = [False] * len(text)
     for _form, i, j in _scan(text, catalog.aliases):
@@ -427,20 +428,48 @@ def _said_alike(text: str, catalog: Catalog) -> tuple[str, list[tuple[int, int]]
         sounds = syllables(piece)
         for n in range(min(len(piece), index.longest), SOUND_MIN - 1, -1):
             for i in range(len(piece) - n + 1):
-                if all(kept[start + i : start + i + n]):
+                a, b = start + i, start + i + n
+                if all(kept[a:b]):
                     continue
                 forms = index.forms_by_sound.get(tuple(sounds[i : i + n]), ())
-                if len(forms) == 1:
-                    form = next(iter(forms))
-                    window = piece[i : i + n]
-                    if form != window and all(
-                        form[k] == window[k] for k in range(n) if kept[start + i + k]
-                    ):
-                        chars[start + i : start + i + n] = list(form)
-                        changed.append((start + i, start + i + n))
-                        for k in range(start + i, start + i + n):
-                            kept[k] = True
+                if len(forms) != 1:
+                    continue
+                form = next(iter(forms))
+                if form == "".join(chars[a:b]) or not _better_reading(chars, a, b, form, kept, catalog, rules):
+                    continue
+                chars[a:b] = list(form)
+                changed.append((a, b))
+                for k in range(a, b):
+                    kept[k] = True
     return "".join(chars), changed
+
+
+def _better_reading(
+    chars: list[str], a: int, b: int, form: str, kept: list[bool], catalog: Catalog, rules: Rules
+) -> bool:
+    """May the window [a, b) become ``form``? Yes when it changes no character of a known name;
+    else only when the run around it has fewer characters no word explains afterwards."""
+    if all(form[k - a] == chars[k] for k in range(a, b) if kept[k]):
+        return True
+    lo, hi = a, b
+    while lo > 0 and kept[lo - 1]:
+        lo -= 1
+    while hi < len(chars) and kept[hi]:
+        hi += 1
+    before = "".join(chars[lo:hi])
+    after = before[: a - lo] + form + before[b - lo :]
+    return _unexplained_count(after, catalog, rules) < _unexplained_count(before, catalog, rules)
+
+
+def _unexplained_count(text: str, catalog: Catalog, rules: Rules) -> int:
+    """Characters of a text that no known name, measure or operation word covers."""
+    words = dict.fromkeys(catalog.aliases, 0)
+    for ms in rules.measures.values():
+        words.update(dict.fromkeys(ms.words, 0))
+    for ws in rules.operations.values():
+        words.update(dict.fromkeys(ws, 0))
+    covered = sum(j - i for _w, i, j in _scan(text, words))
+    return len(text) - covered
 
 
 def _budget_named_wins(masked: str, rules: Rules, e: Entities) -> None:
@@ -620,12 +649,18 @@ class SoundIndex:
 
 def syllables(text: str) -> list[str]:
     """One pinyin syllable per character (a character pypinyin cannot read stands for itself)."""
+    return list(_syllables(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _syllables(text: str) -> tuple[str, ...]:
+    """Cached by text: a question's pieces are read by sound several times over."""
     from pypinyin import lazy_pinyin
 
     out = lazy_pinyin(text)
     if len(out) == len(text):
-        return out
-    return [s for ch in text for s in (lazy_pinyin(ch) or [ch])[:1]]
+        return tuple(out)
+    return tuple(s for ch in text for s in (lazy_pinyin(ch) or [ch])[:1])
 
 
 def sound_index(catalog: Catalog) -> SoundIndex:
@@ -657,6 +692,8 @@ def _by_sound(pieces: list[str], catalog: Catalog) -> list[tuple[str, str]]:
 def residue(text: str, rules: Rules) -> str:
     """What is left of a text once years, numbers and filler words are gone (longest filler first)."""
     t = rules.pattern("year_or_number").sub(" ", text)
+    for w in rules.word("residue_keep"):  # said alike (功有 for 共有) is the same word
+        t = _replace_said_alike(t, w)
     kept = [w for w in rules.word("residue_keep") if w in t]  # 共有 is a word, not 共 + 有
     for k, w in enumerate(kept):
         t = t.replace(w, f"\x00{k}\x00")
@@ -679,6 +716,21 @@ def _one_typo_off(pieces: list[str], subject: str, catalog: Catalog) -> bool:
                     if Levenshtein.distance(piece[i : i + n], form) <= allowed:
                         return True
     return False
+
+
+def _replace_said_alike(text: str, word: str) -> str:
+    """Every run of characters said like ``word`` becomes ``word``."""
+    if word in text or len(text) < len(word):
+        return text
+    target, n = syllables(word), len(word)
+    chars = list(text)
+    sounds = syllables(text)
+    if len(sounds) != len(text):
+        return text
+    for i in range(len(text) - n + 1):
+        if sounds[i : i + n] == target:
+            chars[i : i + n] = list(word)
+    return "".join(chars)
 
 
 def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
@@ -710,6 +762,7 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
         return
     # fuzzy: typos, scored on each residue piece
     scores: dict[str, float] = {}
+    where: dict[str, str] = {}  # the piece each subject scored best on
     for piece in pieces:
         for form, subjects in catalog.aliases.items():
             if abs(len(form) - len(piece)) > 2 or len(form) < 3:
@@ -718,13 +771,16 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
             for subject in subjects:
                 if s > scores.get(subject, 0):
                     scores[subject] = s
+                    where[subject] = piece
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     e.candidates = ranked[:5]
     if not ranked:
         return
     best, score = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
-    if score >= FUZZY_THRESHOLD and score - runner >= FUZZY_MARGIN and _one_typo_off(pieces, best, catalog):
-        e.subjects.append(Match(best, pieces[0], 0, 0, score, "fuzzy"))
+    # every other piece of the question explained: "浮属 缴款收入" is not 拨款收入 with 浮属 left over
+    alone = all(p == where[best] for p in pieces)
+    if score >= FUZZY_THRESHOLD and score - runner >= FUZZY_MARGIN and alone and _one_typo_off([where[best]], best, catalog):
+        e.subjects.append(Match(best, where[best], 0, 0, score, "fuzzy"))
     elif score >= FUZZY_THRESHOLD - 10:
         e.ambiguous = [s for s, v in ranked[:4] if v >= score - FUZZY_MARGIN]

@@ -6,6 +6,7 @@ A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``cata
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from knowledge.model import Citation
@@ -41,6 +42,10 @@ from .wording import (
     convert_money,
     requested_unit,
 )
+
+# Character pairs the question adds to a subject's name beyond which a narrative figure that meets
+# none of them is about something else.
+UNEXPLAINED_MIN = 3
 
 
 class FiguresMixin:
@@ -193,7 +198,10 @@ class FiguresMixin:
             score += 0.5 if (measure == "budget") == budget else -2.0
             score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
             if unexplained:
-                score += 4.0 * len(unexplained & _sound_bigrams(clause)) / len(unexplained)
+                met = len(unexplained & _sound_bigrams(clause))
+                if not met and len(unexplained) >= UNEXPLAINED_MIN:
+                    continue  # the words the question adds ("面向小微企业预留…") are not this figure's
+                score += 4.0 * met / len(unexplained)
             scored.append((score, r))
         scored.sort(key=lambda x: -x[0])
         return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
@@ -450,11 +458,28 @@ class FiguresMixin:
             return None
         subject, measure, code = asked
         columns = list(self.rules.measures[measure].columns)
+        if report.kind == self.rules.one("figures_figures_1"):  # a budget's tables: 合计 is its budget
+            columns += [c for c in self.rules.measures["actual"].columns if c not in columns]
         step = convert_money(TWO, unit, wanted) if unit != wanted else None
         for f in table_figures(self.db, ctx, report, subject, columns, code):
             if f.unit == wanted and step is not None and abs(convert_money(value, unit, wanted) - f.value) < step:
                 return f
         return None
+
+    def _previous_report(self, report: ReportInfo, ctx: Context) -> ReportInfo | None:
+        """The same department's report of the same kind for the year before, when the question
+        asks for the year before (上年, 上一年, 去年) and this report does not state it."""
+        ents = ctx.ents
+        if not ents or ents.relative_year not in self.rules.word("figures_single_1") or ents.years:
+            return None
+        return next(
+            (
+                r
+                for r in self.catalog.reports
+                if r.department == report.department and r.kind == report.kind and r.year == report.year - 1
+            ),
+            None,
+        )
 
     def _holds_another(self, name: str, names: list[str]) -> bool:
         """Is this subject a whole that holds another one named ("三公经费里公务接待费")? Then the
@@ -531,6 +556,10 @@ class FiguresMixin:
         T = self.rules.templates
         ents = ctx.ents
         other_year = self._other_year(report, ctx)
+        earlier = self._previous_report(report, ctx) if other_year else None
+        if earlier is not None:  # 上年 not stated in this report: the year before's own report
+            plain = replace(ents, relative_year=None, years=[earlier.year])
+            return self._single(subject, measure, earlier, replace(ctx, ents=plain), code)
         empty = None if other_year else empty_table_for(self.db, ctx, report, subject)
         if empty:
             why = empty["empty_reason"] or self.rules.one("figures_single_2")

@@ -274,3 +274,34 @@ def test_a_budgets_stock_as_of_the_year_before_is_its_own(budgets):
 def test_a_code_is_read_by_the_reports_own_name_for_it(budgets):
     # 30203 is 水费 in this report's classification (咨询费 in the others)
     assert _figure(budgets, "社会福利院30203是多少") == (Decimal("60000.00"), "元")
+
+
+def test_the_year_before_from_the_year_befores_report(tmp_path):
+    """A department with two years' reports: 上年 not stated in the newer one is the older one's."""
+    from tests.conftest import REFERENCE
+
+    newer = tmp_path / "hotline-2025-final.md"
+    text = REFERENCE.read_text(encoding="utf-8")
+    newer.write_text(text.replace("2024", "2025").replace("2023", "2024").replace("9. 37", "8. 88"), encoding="utf-8")
+    kb = Bot(build(tmp_path / "kb.db", [REFERENCE, newer]))
+    conv = Conversation()
+    assert _figure(kb, "热线中心2025年办公费是多少", conv) == (Decimal("8.88"), "万元")
+    a = kb.ask("上年办公费是多少", conv)
+    assert (a.status, a.value, a.unit) == ("answered", Decimal("9.37"), "万元"), a.text  # 2024's report
+    assert "2024" in a.text
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        ("普陀社福院2024年多少公基金预算啊", "335816", "元"),  # 公基金 said like 公积金, not 公 + 基金预算
+        ("想问一下社福院功有车辆一共多少呀", "2", "辆"),  # 功有 said like 共有
+    ],
+)
+def test_words_said_alike_in_a_budget_report(budgets, question, value, unit):
+    assert _figure(budgets, question) == (Decimal(value), unit)
+
+
+def test_a_fuzzy_reading_that_leaves_words_over_is_not_an_answer(bot):
+    a = bot.ask("12345热线中心2024年度浮属单位缴款收入实际总共多少钱")  # not 财政拨款收入's 672.13
+    assert a.value in (None, Decimal("0.00")), a.text
