@@ -347,6 +347,8 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
         if m.method == "exact" and any(i < m.end and m.start < j for i, j in alike):
             e.subjects[k] = Match(m.subject, text[m.start : m.end], m.start, m.end, SOUND_SCORE, "pinyin")
     masked = _reread_typos(named, masked, catalog, rules, e)
+    if not e.subjects and not e.ambiguous:
+        masked = _said_as_spending(masked, catalog, rules, e)
     rest = _measures_and_operations(text, masked, rules, e)
     _emphasis_is_not_a_sum(masked, rules, e)
     _budget_named_wins(masked, rules, e)
@@ -470,6 +472,25 @@ def _unexplained_count(text: str, catalog: Catalog, rules: Rules) -> int:
         words.update(dict.fromkeys(ws, 0))
     covered = sum(j - i for _w, i, j in _scan(text, words))
     return len(text) - covered
+
+
+def _said_as_spending(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
+    """A subject said by what is spent on it ("办公开支", "人员开支", "培训费用", "开会的钱"): the
+    stem with each ending a report gives such names (费, 经费, 支出 …), when exactly one is known."""
+    for m in rules.pattern("said_as_spending").finditer(masked):
+        stem = m.group(1)
+        for cut in range(len(stem) - 1):
+            part = stem[cut:]
+            found = {
+                s for end in rules.word("subject_endings") for s in catalog.aliases.get(part + end, ())
+            }
+            if len(found) == 1:
+                e.subjects.append(Match(found.pop(), m.group(0), m.start(), m.end(), 90.0, "contained"))
+                return _mask(masked, m.start(), m.end())
+            if len(found) > 1:
+                e.ambiguous = sorted(found)
+                return masked
+    return masked
 
 
 def _budget_named_wins(masked: str, rules: Rules, e: Entities) -> None:

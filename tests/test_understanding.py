@@ -305,3 +305,11 @@ def test_words_said_alike_in_a_budget_report(budgets, question, value, unit):
 def test_a_fuzzy_reading_that_leaves_words_over_is_not_an_answer(bot):
     a = bot.ask("12345热线中心2024年度浮属单位缴款收入实际总共多少钱")  # not 财政拨款收入's 672.13
     assert a.value in (None, Decimal("0.00")), a.text
+
+
+@pytest.mark.parametrize(
+    "question,value",
+    [("办公开支是多少", "9.37"), ("人员开支是多少", "108.27"), ("公用开支多少", "11.27"), ("人员费用多少", "108.27")],
+)
+def test_a_subject_said_by_what_is_spent_on_it(bot, question, value):
+    assert _figure(bot, question) == (Decimal(value), "万元")
