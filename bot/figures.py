@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from knowledge.model import Citation
@@ -210,6 +211,8 @@ class FiguresMixin:
         self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, ctx
     ) -> Answer:
         """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
+        if ents.relative_year == self.rules.one("reports_choose_report_4") and report.year == date.today().year - 1:
+            ents.relative_year = None  # 去年 by the calendar is this report's own year
         subjects = [m for m in ents.subjects]
         follow_up = False
         short = short_follow_up(text, ents, self.rules)
