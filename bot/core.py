@@ -173,9 +173,8 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             local = conv if conv is not None else Conversation()
             answers = []
             for k, part in enumerate(parts):
-                if k:
-                    carry_subject(parts[k - 1], part, local, self.catalog, self.rules)
-                answers.append(self._ask(part, local, trace, report_id))
+                asked = carry_subject(parts[k - 1], part, self.catalog, self.rules) if k else part
+                answers.append(self._ask(asked, local, trace, report_id))
             answer = combine_parts(parts, answers, self.rules)
             answer.question = raw[:MAX_QUESTION]
             return answer

@@ -139,12 +139,11 @@ def combine_parts(questions: list[str], answers: list[Answer], rules: Rules) -> 
     )
 
 
-def carry_subject(previous: str, part: str, conv: Conversation, catalog: Catalog, rules: Rules) -> None:
+def carry_subject(previous: str, part: str, catalog: Catalog, rules: Rules) -> str:
     """A later part that names no subject ("30113是什么，花了多少") is about the earlier part's:
-    the conversation is given it, whatever the earlier part's handler remembered."""
-    if recognise(part, catalog, rules).subjects:
-        return
-    named = [m.subject for m in recognise(previous, catalog, rules).subjects]
-    if named:
-        conv.subjects = named
-        conv.recent = [x for x in conv.recent if x not in named] + named
+    the part as asked of it (its surface put before the part: "30113花了多少")."""
+    ents = recognise(part, catalog, rules)
+    if ents.subjects or ents.ambiguous:
+        return part
+    named = recognise(previous, catalog, rules).subjects
+    return "".join(m.surface for m in named[:1]) + part if named else part

@@ -615,6 +615,9 @@ def _part_of_unknown_name(named: str, m: Match, others: list[Match], catalog: Ca
     touching_r = right.split(" ")[0] if not right.startswith(" ") else ""
     if len(touching) < 2 and len(touching_r) < 2:
         return []
+    own = [f for f, subjects in catalog.aliases.items() if m.subject in subjects]
+    if any(touching[-2:] + m.surface in f or m.surface + touching_r[:2] in f for f in own):
+        return []  # "养老保险缴费": the words beside it go on with this subject's own name
     out = set()
     for form, at in _longer_names(m, catalog):
         before, after = form[:at], form[at + len(m.surface) :]

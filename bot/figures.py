@@ -211,8 +211,10 @@ class FiguresMixin:
         self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, ctx
     ) -> Answer:
         """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
-        if ents.relative_year == self.rules.one("reports_choose_report_4") and report.year == date.today().year - 1:
-            ents.relative_year = None  # 去年 by the calendar is this report's own year
+        if (ents.relative_year == self.rules.one("reports_choose_report_4") and report.year == date.today().year - 1) or (
+            ents.relative_year and report.year in ents.years
+        ):
+            ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
         subjects = [m for m in ents.subjects]
         follow_up = False
         short = short_follow_up(text, ents, self.rules)
