@@ -5,6 +5,7 @@ A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``cata
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -155,6 +156,49 @@ class ComputeMixin:
         return Answer(
             "", "answered", body, intent="share", value=pct, unit="%", confidence=0.85, citations=cites
         )
+
+    def _rate_of_budget(self, name: str, report, ctx) -> Answer:
+        """完成预算的百分之几 for one subject: its 决算 ÷ its 预算, both cited; a zero budget is said,
+        never divided by."""
+        T = self.rules.templates
+        fa = [f for f in self._figures(report, name, "actual", ctx, wording=False) if f.unit != "%"]
+        fb = [f for f in self._figures(report, name, "budget", ctx, wording=False) if f.unit != "%"]
+        if not fa or not fb or fa[0].unit != fb[0].unit:
+            return Answer("", "no_answer", T["no_budget_and_actual"].format(names_0=name), intent="rate")
+        a, b = fa[0], fb[0]
+        if b.value == 0:
+            body = T["rate_budget_zero"].format(report=report.label, subject=name, a_value=_fmt(a.value), unit=a.unit)
+            return Answer("", "no_answer", body, intent="rate", citations=[b.citation, a.citation])
+        pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
+        body = T["rate_of_budget"].format(
+            report=report.label, subject=name, a_value=_fmt(a.value), b_value=_fmt(b.value), unit=a.unit, value=pct
+        ) + T["sources_of_two"].format(
+            source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
+        )
+        return Answer("", "answered", body, intent="rate", value=pct, unit="%", confidence=0.85,
+                      citations=[a.citation, b.citation])
+
+    def _shares_of_sum(self, names: list[str], measure: str, report, ctx) -> Answer:
+        """占比呢 after a sum of parts: each part's share of that sum, exact, each part cited."""
+        T = self.rules.templates
+        figs = []
+        for n in names[:6]:
+            f = [x for x in self._figures(report, n, measure, ctx, wording=False) if x.unit != "%"]
+            if not f:
+                return Answer("", "no_answer", T["no_figure_to_compute"].format(n=n), intent="share")
+            figs.append(f[0])
+        total = sum((f.value for f in figs), Decimal(0))
+        if len({f.unit for f in figs}) != 1 or total == 0:
+            return Answer("", "no_answer", T["units_differ_for_sum"], intent="share")
+        shares = [(f.value / total * 100).quantize(TWO, ROUND_HALF_UP) for f in figs]
+        parts = T["list_separator"].join(
+            T["share_of_sum_part"].format(part=n, part_value=_fmt(f.value), unit=f.unit, value=v)
+            for n, f, v in zip(names, figs, shares, strict=False)
+        )
+        body = T["shares_of_sum"].format(report=report.label, parts=parts, total=_fmt(total), unit=figs[0].unit)
+        body += T["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
+        return Answer("", "answered", body, intent="share", value=shares[0], unit="%", confidence=0.8,
+                      citations=[f.citation for f in figs])
 
     def _share_inside(self, names, measure, report, ctx) -> Answer | None:
         """A part inside a named whole ("政府采购里服务类占比"): the part is a narrative figure."""
@@ -390,6 +434,9 @@ class ComputeMixin:
             return Answer("", "no_answer", body, intent="change")
         r = chosen[0]
         fig = narrative_figure(report, r, subject)
+        true_sign = self._true_direction(report, r, fig, ctx)
+        if true_sign is not None:
+            return self._change_corrected(report, r, fig, true_sign)
         body = self.rules.templates["change_stated"].format(
             report_label=report.label,
             r_sentence=r["sentence"],
@@ -409,6 +456,40 @@ class ComputeMixin:
             confidence=0.75,
             citations=cites,
         )
+
+    def _true_direction(self, report: ReportInfo, r: dict, fig: Figure, ctx: Context) -> int | None:
+        """The sign the figures show for a change the report words the other way (its check found
+        "增加2042.46万元" while 2714.59 fell to 672.13): +1 / -1, or None when the report's word fits."""
+        rows = ctx.run(
+            self.db,
+            "SELECT expected, found, unit, citations FROM findings WHERE report_id = ? AND check_name = ?",
+            [report.id, self.rules.one("direction_check_name")],
+        )
+        for row in rows:
+            try:
+                quoted = json.loads(row["citations"] or "[]")[0].get("quote") or ""
+                expected, found = Decimal(row["expected"]), Decimal(row["found"])
+            except (ValueError, IndexError, AttributeError, ArithmeticError):
+                continue
+            if row["unit"] == fig.unit and abs(found) == fig.value and quoted and quoted in r["sentence"]:
+                return 1 if expected > 0 else -1
+        return None
+
+    def _change_corrected(self, report: ReportInfo, r: dict, fig: Figure, sign: int) -> Answer:
+        """A change stated with the wrong direction word: the bot says the direction the figures show
+        and quotes the report's word as the disagreement, never repeats it as its own."""
+        rise, fall = self.rules.word("direction_words_percent" if fig.unit == "%" else "direction_words")
+        body = self.rules.templates["change_stated_corrected"].format(
+            report_label=report.label,
+            r_sentence=r["sentence"],
+            true_word=rise if sign > 0 else fall,
+            value=_fmt(fig.value, fig.unit),
+            unit=fig.unit,
+            report_word=_direction(r["context"]),
+            source=_source_text(fig.citation),
+        )
+        return Answer("", "answered", body, intent="change", value=fig.value, unit=fig.unit,
+                      confidence=0.7, citations=[fig.citation])
 
     def _both_years(
         self, rows: list[dict], subject: str, forms: list[str], report: ReportInfo

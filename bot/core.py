@@ -26,8 +26,8 @@ from .answer import Answer, Trace
 from .catalog import Catalog, build_catalog
 from .compute import ComputeMixin
 from .conversation import Conversation
-from .dialogue import pending_report
-from .entities import Entities, recognise
+from .dialogue import carry_subject, combine_parts, pending_report, question_parts
+from .entities import Entities, recognise, sound_index
 from .figures import FiguresMixin
 from .intent import check_routing, choose_intent
 from .normalise import MAX_QUESTION, encodable, normalise
@@ -64,6 +64,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self.db = open_db(self.db_path, readonly=readonly, light=True)
         self._seen = self._version()
         self.catalog: Catalog = build_catalog(self.db, self.rules)
+        sound_index(self.catalog)  # built now, not on the first question (reading by sound needs it)
         self._lock = threading.Lock()
         self._rows = QueryCache()  # rows of recent queries, for this version of the knowledge base
         self._words_loaded = False
@@ -96,6 +97,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             return False
         self._seen = seen
         self.catalog = build_catalog(self.db, self.rules)
+        sound_index(self.catalog)
         self._rows.clear()
         self._words_loaded = False  # the new report's names become tokenizer words too
         return True
@@ -166,6 +168,16 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if self.rules.pattern("latin_only_question").search(text):
             body = self.rules.templates["not_chinese"].format(examples=self._examples())
             return Answer(raw[:MAX_QUESTION], "no_answer", body, intent="not_chinese")
+        parts = question_parts(text, self.catalog, self.rules)
+        if len(parts) > 1:  # several questions in one message: each in turn, follow-ups resolved
+            local = conv if conv is not None else Conversation()
+            answers = []
+            for k, part in enumerate(parts):
+                asked = carry_subject(parts[k - 1], part, self.catalog, self.rules) if k else part
+                answers.append(self._ask(asked, local, trace, report_id))
+            answer = combine_parts(parts, answers, self.rules)
+            answer.question = raw[:MAX_QUESTION]
+            return answer
         text, tokens, ents = self._parse(text, conv, trace)
         intent = choose_intent(text, ents, self.catalog, self.rules)
         ctx = Context(question=text, ents=ents, conv=conv, trace=trace, log=QueryLog(cache=self._rows))

@@ -406,6 +406,7 @@ def departments(text: str, catalog: Catalog) -> Named:
         hits += [r for r in _placed(idx, text, i, i + len(a), present[a], named) if r not in hits]
         spans.append((i, i + len(a)))
     unknown = None
+    unresolved: list[tuple[str, int]] = []
     for m in rules.pattern("department_mention").finditer(text):
         mention = rules.pattern("department_lead").sub("", m.group(1))
         start = m.end() - len(mention)
@@ -425,10 +426,16 @@ def departments(text: str, catalog: Catalog) -> Named:
                 break
         if found:
             hits += [r for r in found if r not in hits]
-        elif not hits and not named.elsewhere:
+            continue
+        unresolved.append((mention, m.end()))
+        if not hits and not named.elsewhere:
             name = _department_name(mention, rules)
             if name:
                 unknown = name
+    for mention, end in unresolved:
+        joined = _joined_unknown(text, mention, end, spans, rules)
+        if joined and hits:
+            return Named([], joined, spans)  # "生态局和教育局…差多少": 教育局 is not understood, said
     if not hits and not unknown and not named.elsewhere:
         # a region alone ("贵阳市…收入总额") asks about the whole government, not a department here
         for region in idx.regions:
@@ -439,3 +446,17 @@ def departments(text: str, catalog: Catalog) -> Named:
         return Named([], named.unknown, spans, named.elsewhere, named.ambiguous)
     named.reports, named.unknown = hits, (None if hits else unknown)
     return named
+
+
+def _joined_unknown(text: str, mention: str, end: int, spans: list[tuple[int, int]], rules: Rules) -> str | None:
+    """A department mention joined to a known one ("生态局和教育局", "教育局比生态局") that names
+    no report: its name, so the question is answered for neither rather than for one alone."""
+    name = _department_name(mention, rules)
+    if not name:
+        return None
+    start = end - len(name)
+    for i, j in spans:
+        between = text[j:start] if j <= start else text[end:i] if end <= i else None
+        if between is not None and rules.pattern("joins_departments").fullmatch(between):
+            return name
+    return None

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from rules import Rules
 
+from .answer import Answer
+from .catalog import Catalog
 from .conversation import Conversation
-from .entities import Entities, Match
+from .entities import Entities, Match, recognise
 
 
 @dataclass(frozen=True)
@@ -55,3 +57,93 @@ def short_follow_up(text: str, ents: Entities, rules: Rules) -> bool:
     return len(text) <= 14 and (
         bool(ents.measures or ents.operations) or rules.pattern("follow_up_words").search(text) is not None
     )
+
+
+def share_of_last_answer(ents: Entities, conv: Conversation | None) -> str | None:
+    """ "占比呢" after an answer about several parts: after their sum, each part's share of that sum
+    ("parts_of_sum"); after anything else the part and the whole are not said ("ask"). None when
+    the follow-up is not a share over several earlier parts."""
+    if conv is None or "share" not in ents.operations or ents.subjects or len(conv.subjects) < 2:
+        return None
+    return "parts_of_sum" if conv.operation == "sum" else "ask"
+
+
+def question_parts(text: str, catalog: Catalog, rules: Rules) -> list[str]:
+    """The questions one message asks, in order ("2024年收入多少，比2023年多还是少";
+    "30113是什么，花了多少"): clauses that ask something about a figure or a subject. A clause that
+    asks nothing ("你好", "我想查一下", "好给他解释") stays with the question after it (or before
+    it, at the end), so one question with commas stays one question."""
+    clauses = [c.strip() for c in rules.pattern("clause_separator").split(text) if c.strip()]
+    if len(clauses) < 2:
+        return [text]
+    parts: list[str] = []
+    lead = ""
+    for clause in clauses:
+        if _asks_a_part(clause, catalog, rules):
+            parts.append(lead + clause)
+            lead = ""
+        elif _names_where_or_when(clause, catalog, rules):  # "热线中心，2024年收入多少"
+            lead += clause + rules.one("clause_joiner")
+        # else: a clause of context ("我是做自媒体的", "好给他解释") asks nothing and names nothing
+    if lead and parts:
+        parts[-1] += rules.one("clause_joiner") + lead.rstrip(rules.one("clause_joiner"))
+    return parts if len(parts) > 1 else [text]
+
+
+def _names_where_or_when(clause: str, catalog: Catalog, rules: Rules) -> bool:
+    ents = recognise(clause, catalog, rules)
+    return bool(ents.reports or ents.years or ents.unknown_department or ents.subjects)
+
+
+def _asks_a_part(clause: str, catalog: Catalog, rules: Rules) -> bool:
+    """Does a clause ask a question of its own: a question word, and a subject, an operation, a
+    measure or an amount asked ("多少钱" after "30113是什么" asks about the same subject)?"""
+    if not rules.pattern("asks_something").search(clause):
+        return False
+    ents = recognise(clause, catalog, rules)
+    return bool(
+        ents.subjects or ents.ambiguous or ents.operations or ents.measures
+        or rules.pattern("asks_amount").search(clause)
+    )
+
+
+def combine_parts(questions: list[str], answers: list[Answer], rules: Rules) -> Answer:
+    """One answer to a message of several questions: each part's answer in turn, every citation
+    kept. ``value`` is set only when exactly one part gives a figure (the contract: one figure);
+    a part not understood is said as such in its turn, never dropped."""
+    T = rules.templates
+    seen: set[str] = set()
+    texts = []
+    for n, (q, a) in enumerate(zip(questions, answers, strict=False), 1):
+        body = a.text
+        for note in a.notes:
+            if note in seen:  # the same finding said once
+                body = body.replace(T["disagree_note"].format(message=note), "")
+            seen.add(note)
+        texts.append(T["part_answer"].format(n=n, question=q, text=body))
+    answered = [a for a in answers if a.status == "answered"]
+    valued = [a for a in answered if a.value is not None]
+    one = valued[0] if len(valued) == 1 else None
+    return Answer(
+        "",
+        "answered" if answered else answers[0].status,
+        T["parts_separator"].join(texts),
+        intent="multi",
+        value=one.value if one else None,
+        unit=one.unit if one else None,
+        confidence=min(a.confidence for a in answers),
+        citations=[c for a in answers for c in a.citations],
+        suggestions=[s for a in answers if a.status != "answered" for s in a.suggestions][:6],
+        notes=list(dict.fromkeys(n for a in answers for n in a.notes)),
+        report_id=next((a.report_id for a in reversed(answers) if a.report_id is not None), None),
+    )
+
+
+def carry_subject(previous: str, part: str, catalog: Catalog, rules: Rules) -> str:
+    """A later part that names no subject ("30113是什么，花了多少") is about the earlier part's:
+    the part as asked of it (its surface put before the part: "30113花了多少")."""
+    ents = recognise(part, catalog, rules)
+    if ents.subjects or ents.ambiguous:
+        return part
+    named = recognise(previous, catalog, rules).subjects
+    return "".join(m.surface for m in named[:1]) + part if named else part

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from rules import Rules, default_rules
 
@@ -19,6 +23,8 @@ from .departments import departments
 FUZZY_THRESHOLD = 74.0
 FUZZY_MARGIN = 6.0
 CONTAINED_MIN = 2
+SOUND_SCORE = 96.0  # the score of a name read by its sound
+SOUND_MIN = 2  # 三功 sounds like 三公: two characters said alike name a subject when nothing else does
 
 
 @dataclass
@@ -93,6 +99,27 @@ def generic_words(rules: Rules) -> frozenset[str]:
     return frozenset(rules.word("generic_subject_words"))
 
 
+def _region_forms(regions: set[str], rules: Rules) -> set[str]:
+    """How a question names a region of the knowledge base: 上海市普陀区, 上海市, 普陀区, 上海, 普陀,
+    上海普陀 — words that name where, never what (they are not left over as an unknown subject)."""
+    forms: set[str] = set()
+    for region in regions:
+        parts = [m.group(0) for m in rules.pattern("region_part").finditer(region)]
+        stems = [p[:-1] for p in parts if len(p) >= 3]
+        forms |= {region, "".join(stems), *parts, *stems}
+    return {f for f in forms if len(f) >= 2}
+
+
+def _catalog_region_forms(catalog: Catalog) -> list[str]:
+    """The region forms of the catalog's reports, longest first, worked out once per catalog."""
+    forms = getattr(catalog, "_region_forms", None)
+    if forms is None:
+        regions = {r.region for r in catalog.reports if r.region}
+        forms = sorted(_region_forms(regions, _rules(catalog)), key=len, reverse=True)
+        catalog._region_forms = forms  # type: ignore[attr-defined]
+    return forms
+
+
 def _mask(text: str, i: int, j: int) -> str:
     return text[:i] + " " * (j - i) + text[j:]
 
@@ -110,9 +137,21 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.ambiguous_department = named.ambiguous
     for i, j in named.spans:
         masked = _mask(masked, i, j)
+    for form in _catalog_region_forms(catalog):
+        masked = masked.replace(form, " " * len(form))
     e.plain = rules.pattern("year_mention").sub(" ", masked)
+    masked, alike = _said_alike(masked, catalog, rules)
+    named = masked  # departments masked, subjects not yet: what a typo next to a subject is read in
     masked = _subjects(masked, catalog, rules, e)
+    for k, m in enumerate(e.subjects):
+        if m.method == "exact" and any(i < m.end and m.start < j for i, j in alike):
+            e.subjects[k] = Match(m.subject, text[m.start : m.end], m.start, m.end, SOUND_SCORE, "pinyin")
+    masked = _reread_typos(named, masked, catalog, rules, e)
+    if not e.subjects and not e.ambiguous:
+        masked = _said_as_spending(masked, catalog, rules, e)
     rest = _measures_and_operations(text, masked, rules, e)
+    _emphasis_is_not_a_sum(masked, rules, e)
+    _budget_named_wins(masked, rules, e)
     e.rest = residue(rest, rules)
     if not e.subjects and not e.ambiguous:
         _fallback(rest, catalog, rules, e)
@@ -137,6 +176,8 @@ def _subjects(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
             masked = _mask(masked, m.start(), m.end())
     for form, i, j in _scan(masked, catalog.aliases):
         subjects = catalog.aliases[form]
+        if len(form) <= YEAR_SHARED_MAX and form[0] == rules.one("year_suffix") and masked[max(0, i - 4) : i].isdigit():
+            continue  # "2024年金贴": the 年 is the year's, not 年金's
         if len(subjects) == 1:
             e.subjects.append(Match(next(iter(subjects)), form, i, j, 100.0, "exact"))
         else:
@@ -171,6 +212,246 @@ def _measures_and_operations(text: str, masked: str, rules: Rules, e: Entities) 
     return rest
 
 
+def _said_alike(text: str, catalog: Catalog, rules: Rules) -> tuple[str, list[tuple[int, int]]]:
+    """Words said like a known name but written otherwise become that name (公务拥车 → 公务用车,
+    体预 → 体育, 购职 → 购置), so the whole name around them is read exactly ("文化体预与传媒支出"
+    is 文化体育与传媒支出, not 体育). The longest sound-alike window wins; positions do not move
+    (one syllable per character). Characters of a known name change only when the new reading
+    leaves fewer characters unexplained (公基金预算 → 公积金 + 预算, while 公积金预算 stays)."""
+    index = sound_index(catalog)
+    kept = [False] * len(text)
+    for _form, i, j in _scan(text, catalog.aliases):
+        for k in range(i, j):
+            kept[k] = True
+    chars = list(text)
+    changed: list[tuple[int, int]] = []
+    for run in re.finditer(r"[\u4e00-\u9fff]{%d,}" % SOUND_MIN, text):  # noqa: UP031
+        start, piece = run.start(), run.group(0)
+        sounds = syllables(piece)
+        for n in range(min(len(piece), index.longest), SOUND_MIN - 1, -1):
+            for i in range(len(piece) - n + 1):
+                a, b = start + i, start + i + n
+                if all(kept[a:b]):
+                    continue
+                forms = index.forms_by_sound.get(tuple(sounds[i : i + n]), ())
+                if len(forms) != 1:
+                    continue
+                form = next(iter(forms))
+                if form == "".join(chars[a:b]) or not _better_reading(chars, a, b, form, kept, catalog, rules):
+                    continue
+                chars[a:b] = list(form)
+                changed.append((a, b))
+                for k in range(a, b):
+                    kept[k] = True
+    return "".join(chars), changed
+
+
+def _better_reading(
+    chars: list[str], a: int, b: int, form: str, kept: list[bool], catalog: Catalog, rules: Rules
+) -> bool:
+    """May the window [a, b) become ``form``? Yes when it changes no character of a known name;
+    else only when the run around it has fewer characters no word explains afterwards."""
+    if all(form[k - a] == chars[k] for k in range(a, b) if kept[k]):
+        return True
+    lo, hi = a, b
+    while lo > 0 and kept[lo - 1]:
+        lo -= 1
+    while hi < len(chars) and kept[hi]:
+        hi += 1
+    before = "".join(chars[lo:hi])
+    after = before[: a - lo] + form + before[b - lo :]
+    return _unexplained_count(after, catalog, rules) < _unexplained_count(before, catalog, rules)
+
+
+def _unexplained_count(text: str, catalog: Catalog, rules: Rules) -> int:
+    """Characters of a text that no known name, measure or operation word covers."""
+    words = dict.fromkeys(catalog.aliases, 0)
+    for ms in rules.measures.values():
+        words.update(dict.fromkeys(ms.words, 0))
+    for ws in rules.operations.values():
+        words.update(dict.fromkeys(ws, 0))
+    covered = sum(j - i for _w, i, j in _scan(text, words))
+    return len(text) - covered
+
+
+def _said_as_spending(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
+    """A subject said by what is spent on it ("办公开支", "人员开支", "培训费用", "开会的钱"): the
+    stem with each ending a report gives such names (费, 经费, 支出 …), when exactly one is known."""
+    for m in rules.pattern("said_as_spending").finditer(masked):
+        stem = m.group(1)
+        for cut in range(len(stem) - 1):
+            part = stem[cut:]
+            found = {
+                s for end in rules.word("subject_endings") for s in catalog.aliases.get(part + end, ())
+            }
+            if len(found) == 1:
+                e.subjects.append(Match(found.pop(), m.group(0), m.start(), m.end(), 90.0, "contained"))
+                return _mask(masked, m.start(), m.end())
+            if len(found) > 1:
+                e.ambiguous = sorted(found)
+                return masked
+    return masked
+
+
+def _budget_named_wins(masked: str, rules: Rules, e: Entities) -> None:
+    """预算 named beside a word of spending ("三公花费预算", "开支预算数") asks for the budget: the
+    spending word says what the subject is, not which column. 决算/实际 named with 预算 stays both
+    (a comparison of the two)."""
+    if not {"actual", "budget"} <= set(e.measures):
+        return
+    actual_words = [w for w in rules.measures["actual"].words if w in masked]
+    spending = set(rules.word("spending_words"))
+    if actual_words and all(w in spending or any(w in s for s in spending) for w in actual_words):
+        e.measures.remove("actual")
+
+
+def _emphasis_is_not_a_sum(masked: str, rules: Rules, e: Entities) -> None:
+    """一共/总共/合计 with one thing asked is emphasis ("群众体育总共多少"), not a sum.
+
+    A sum needs parts joined in the question (和/与/、/加, with the subjects and department names
+    masked, so "社会保障和就业支出" joins nothing) or both of the last answer's parts ("两个一共");
+    two names side by side with nothing between them are one compound name
+    ("一般公共预算财政拨款基本支出一共多少" is 基本支出, not 672.13 + 119.54).
+    """
+    if "sum" not in e.operations:
+        return
+    sum_words = [w for w in rules.operations.get("sum", []) if w in masked]
+    if not sum_words or any(w not in rules.word("sum_emphasis_words") for w in sum_words):
+        return
+    if rules.pattern("joins_parts").search(masked) or rules.pattern("pair_words").search(masked):
+        return
+    if rules.pattern("several_departments").search(masked):
+        return  # "四个决算部门…合计": the parts are departments
+    e.operations.remove("sum")
+
+
+TYPO_CONTEXT = 20  # characters either side of an exact name that the rest of a longer name may lie in
+_BESIDE_LEFT = re.compile(r"[\u4e00-\u9fff]{1,%d}$" % TYPO_CONTEXT)  # noqa: UP031
+_BESIDE_RIGHT = re.compile(r"[\u4e00-\u9fff]{1,%d}" % TYPO_CONTEXT)  # noqa: UP031
+YEAR_SHARED_MAX = 2  # a name this short starting with 年 never shares the 年 of a year before it
+
+
+def _beside(named: str, m: Match, others: list[Match]) -> tuple[str, str]:
+    """The Chinese characters touching an exact name on its left and on its right, never reaching
+    into another subject's name (一般公共预算财政拨款|基本支出 are two names, not a typo)."""
+    text = list(named)
+    for o in others:
+        for k in range(o.start, min(o.end, len(text))):
+            text[k] = " "
+    flat = "".join(text)
+    left = _BESIDE_LEFT.search(flat[: m.start])
+    right = _BESIDE_RIGHT.match(flat[m.end :])
+    return (left.group(0) if left else ""), (right.group(0) if right else "")
+
+
+def _spelled_like(added: str, part: str) -> bool:
+    """Do the characters beside an exact name spell what a longer name has there, with one typo?
+    Nothing for nothing; said alike (奖励今 → 奖励金); for 3+ characters, one character off
+    (一般公攻预算 → 一般公共预算)."""
+    if not part:
+        return not added
+    if not added:
+        return False
+    if syllables(added) == syllables(part):
+        return True
+    return len(part) >= 3 and Levenshtein.distance(added, part) <= 1
+
+
+def _longer_names(m: Match, catalog: Catalog) -> list[tuple[str, int]]:
+    """Names of other subjects that contain an exact name, with where they contain it."""
+    out = []
+    for form, subjects in catalog.aliases.items():
+        if m.subject in subjects or len(form) <= len(m.surface):
+            continue
+        at = form.find(m.surface)
+        while at >= 0:
+            out.append((form, at))
+            at = form.find(m.surface, at + 1)
+    return out
+
+
+def _typo_reading(named: str, m: Match, others: list[Match], catalog: Catalog) -> tuple[list[str], str, int, int]:
+    """The subjects an exact name plus a typo beside it may be ("一般公攻预算财政拨款收入" is
+    一般公共预算财政拨款收入, not 财政拨款收入): a longer name holding the exact one whose rest the
+    characters beside it spell with one typo on each side. Several such names: all are returned
+    (the question is asked back); a name that goes on another way ("年对个人…" is not 其他对个人…)
+    is none."""
+    left, right = _beside(named, m, others)
+    if not (left or right):
+        return [], "", 0, 0
+    found: dict[str, tuple[int, str, int, int]] = {}
+    for form, at in _longer_names(m, catalog):
+        before, after = form[:at], form[at + len(m.surface) :]
+        for kl in {k for k in (len(before) - 1, len(before), len(before) + 1) if 0 <= k <= len(left)}:
+            added_l = left[len(left) - kl :] if kl else ""
+            if not _spelled_like(added_l, before):
+                continue
+            for kr in {k for k in (len(after) - 1, len(after), len(after) + 1) if 0 <= k <= len(right)}:
+                if _spelled_like(right[:kr], after):
+                    ext = added_l + m.surface + right[:kr]
+                    for subject in catalog.aliases[form]:
+                        found[subject] = max(
+                            found.get(subject, (0, "", 0, 0)), (len(ext), ext, m.start - kl, m.end + kr)
+                        )
+    if not found:
+        return [], "", 0, 0
+    best = max(found.values())
+    return sorted(found), best[1], best[2], best[3]
+
+
+def _part_of_unknown_name(named: str, m: Match, others: list[Match], catalog: Catalog, rules: Rules) -> list[str]:
+    """An exact name inside words the question does not explain ("对民间非营历组织…补贴",
+    "文化体育与传媒支出" around 补贴, 体育) is part of a longer name not understood: the subjects
+    whose names hold it, to ask back with. Words beside it that carry no subject (filler,
+    measures, operations, numbers) explain themselves."""
+    left, right = _beside(named, m, others)
+    explained = list(rules.word("filler")) + [w for ms in rules.measures.values() for w in ms.words] + [
+        w for ws in rules.operations.values() for w in ws
+    ] + list(rules.word("generic_subject_words"))
+    for w in sorted(explained, key=len, reverse=True):
+        left, right = left.replace(w, " "), right.replace(w, " ")
+    left = rules.pattern("year_or_number").sub(" ", left)
+    touching = left.split(" ")[-1] if not left.endswith(" ") else ""
+    touching_r = right.split(" ")[0] if not right.startswith(" ") else ""
+    if len(touching) < 2 and len(touching_r) < 2:
+        return []
+    own = [f for f, subjects in catalog.aliases.items() if m.subject in subjects]
+    if any(touching[-2:] + m.surface in f or m.surface + touching_r[:2] in f for f in own):
+        return []  # "养老保险缴费": the words beside it go on with this subject's own name
+    out = set()
+    for form, at in _longer_names(m, catalog):
+        before, after = form[:at], form[at + len(m.surface) :]
+        # the words beside it must look like the rest of that name ("给人发" is not 其他…)
+        if (len(touching) >= 2 and set(before) & set(touching)) or (len(touching_r) >= 2 and set(after) & set(touching_r)):
+            out.update(catalog.aliases[form])
+    return sorted(out)
+
+
+def _reread_typos(named: str, masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
+    """An exact name with a typo beside it names the longer subject the typo spells, or asks back
+    when several are as close or when it sits inside a longer name not understood; a shorter
+    subject's figure is never the answer to a longer name."""
+    for m in list(e.subjects):
+        if m.method != "exact":
+            continue
+        others = [o for o in e.subjects if o is not m]
+        close, ext, i, j = _typo_reading(named, m, others, catalog)
+        if not close:
+            longer = _part_of_unknown_name(named, m, others, catalog, rules)
+            if longer:
+                e.subjects.remove(m)
+                e.ambiguous = [m.subject, *longer][:8]
+            continue
+        e.subjects.remove(m)
+        if len(close) == 1:
+            e.subjects.append(Match(close[0], ext, i, j, 90.0, "typo"))
+        else:
+            e.ambiguous = close[:8]
+        masked = _mask(masked, i, j)
+    e.subjects.sort(key=lambda x: x.start)
+    return masked
+
+
 class SoundIndex:
     """Known forms (3+ Chinese characters) by their pinyin syllables, built once per catalog.
 
@@ -181,20 +462,29 @@ class SoundIndex:
 
     def __init__(self, catalog: Catalog):
         self.by_sound: dict[tuple[str, ...], set[str]] = {}
+        self.forms_by_sound: dict[tuple[str, ...], set[str]] = {}
         for form, subjects in catalog.aliases.items():
-            if len(form) >= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", form):
-                self.by_sound.setdefault(tuple(syllables(form)), set()).update(subjects)
+            if len(form) >= SOUND_MIN and re.fullmatch(r"[\u4e00-\u9fff]+", form):
+                sound = tuple(syllables(form))
+                self.by_sound.setdefault(sound, set()).update(subjects)
+                self.forms_by_sound.setdefault(sound, set()).add(form)
         self.longest = max((len(k) for k in self.by_sound), default=0)
 
 
 def syllables(text: str) -> list[str]:
     """One pinyin syllable per character (a character pypinyin cannot read stands for itself)."""
+    return list(_syllables(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _syllables(text: str) -> tuple[str, ...]:
+    """Cached by text: a question's pieces are read by sound several times over."""
     from pypinyin import lazy_pinyin
 
     out = lazy_pinyin(text)
     if len(out) == len(text):
-        return out
-    return [s for ch in text for s in (lazy_pinyin(ch) or [ch])[:1]]
+        return tuple(out)
+    return tuple(s for ch in text for s in (lazy_pinyin(ch) or [ch])[:1])
 
 
 def sound_index(catalog: Catalog) -> SoundIndex:
@@ -214,7 +504,7 @@ def _by_sound(pieces: list[str], catalog: Catalog) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
     for piece in pieces:
         sounds = syllables(piece)
-        for n in range(min(len(piece), index.longest), 2, -1):
+        for n in range(min(len(piece), index.longest), SOUND_MIN - 1, -1):
             for i in range(len(piece) - n + 1):
                 for subject in index.by_sound.get(tuple(sounds[i : i + n]), ()):
                     found.setdefault(subject, piece[i : i + n])
@@ -226,9 +516,45 @@ def _by_sound(pieces: list[str], catalog: Catalog) -> list[tuple[str, str]]:
 def residue(text: str, rules: Rules) -> str:
     """What is left of a text once years, numbers and filler words are gone (longest filler first)."""
     t = rules.pattern("year_or_number").sub(" ", text)
+    for w in rules.word("residue_keep"):  # said alike (功有 for 共有) is the same word
+        t = _replace_said_alike(t, w)
+    kept = [w for w in rules.word("residue_keep") if w in t]  # 共有 is a word, not 共 + 有
+    for k, w in enumerate(kept):
+        t = t.replace(w, f"\x00{k}\x00")
     for w in sorted(rules.word("filler"), key=len, reverse=True):
         t = t.replace(w, " ")
+    for k, w in enumerate(kept):
+        t = t.replace(f"\x00{k}\x00", w)
     return re.sub(r"[\s\W_]+", " ", t).strip()
+
+
+def _one_typo_off(pieces: list[str], subject: str, catalog: Catalog) -> bool:
+    """Is some piece of the question one of the subject's names with at most one character in
+    four changed? A fuzzy score alone lets 缴款收入 read as 财政拨款收入 (another subject's figure)."""
+    forms = [f for f, subjects in catalog.aliases.items() if subject in subjects and len(f) >= 3]
+    for piece in pieces:
+        for form in forms:
+            allowed = max(1, len(form) // 4)
+            for n in range(max(1, len(form) - 1), len(form) + 2):
+                for i in range(0, max(1, len(piece) - n + 1)):
+                    if Levenshtein.distance(piece[i : i + n], form) <= allowed:
+                        return True
+    return False
+
+
+def _replace_said_alike(text: str, word: str) -> str:
+    """Every run of characters said like ``word`` becomes ``word``."""
+    if word in text or len(text) < len(word):
+        return text
+    target, n = syllables(word), len(word)
+    chars = list(text)
+    sounds = syllables(text)
+    if len(sounds) != len(text):
+        return text
+    for i in range(len(text) - n + 1):
+        if sounds[i : i + n] == target:
+            chars[i : i + n] = list(word)
+    return "".join(chars)
 
 
 def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
@@ -259,9 +585,9 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
         e.ambiguous = sorted({s for s, _ in sound})
         return
     # fuzzy: typos, scored on each residue piece (rapidfuzz imported here: most questions never get here)
-    from rapidfuzz import fuzz
 
     scores: dict[str, float] = {}
+    where: dict[str, str] = {}  # the piece each subject scored best on
     for piece in pieces:
         for form, subjects in catalog.aliases.items():
             if abs(len(form) - len(piece)) > 2 or len(form) < 3:
@@ -270,13 +596,16 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
             for subject in subjects:
                 if s > scores.get(subject, 0):
                     scores[subject] = s
+                    where[subject] = piece
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     e.candidates = ranked[:5]
     if not ranked:
         return
     best, score = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
-    if score >= FUZZY_THRESHOLD and score - runner >= FUZZY_MARGIN:
-        e.subjects.append(Match(best, pieces[0], 0, 0, score, "fuzzy"))
+    # every other piece of the question explained: "浮属 缴款收入" is not 拨款收入 with 浮属 left over
+    alone = all(p == where[best] for p in pieces)
+    if score >= FUZZY_THRESHOLD and score - runner >= FUZZY_MARGIN and alone and _one_typo_off([where[best]], best, catalog):
+        e.subjects.append(Match(best, where[best], 0, 0, score, "fuzzy"))
     elif score >= FUZZY_THRESHOLD - 10:
         e.ambiguous = [s for s, v in ranked[:4] if v >= score - FUZZY_MARGIN]

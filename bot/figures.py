@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import replace
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from knowledge.facts import MONEY, amount_of
@@ -15,9 +17,9 @@ from knowledge.stated import read_question
 from knowledge.stated import vocabulary as stated_vocabulary
 
 from .answer import Answer
-from .catalog import ReportInfo
+from .catalog import ReportInfo, bare
 from .conversation import Conversation
-from .dialogue import pair_from_conversation, short_follow_up
+from .dialogue import pair_from_conversation, share_of_last_answer, short_follow_up
 from .entities import Entities, Match, generic_words
 from .query import (
     Context,
@@ -37,12 +39,19 @@ from .wording import (
     _bigrams,
     _clause,
     _fmt,
+    _fmt_exact,
     _prefix,
     _residue_word,
+    _sound_bigrams,
     _source_text,
     _year_of,
+    convert_money,
     requested_unit,
 )
+
+# Character pairs the question adds to a subject's name beyond which a narrative figure that meets
+# none of them is about something else.
+UNEXPLAINED_MIN = 3
 
 
 class FiguresMixin:
@@ -239,6 +248,12 @@ class FiguresMixin:
     ) -> bool:
         """Is a narrative figure about the year asked (the report's own unless another or 上年 is asked)?"""
         year = _year_of(clause, pre, report.year)
+        if (
+            year == report.year - 1
+            and report.kind == self.rules.one("figures_figures_1")
+            and re.search(self.rules.pattern("as_of_date"), pre)
+        ):
+            year = report.year  # a budget's "截至2025年8月31日，共有车辆3辆" is its own year's stock
         if other_years or previous:
             wanted = set(other_years) | ({report.year - 1} if previous else set())
             return year in wanted or bool(
@@ -267,7 +282,7 @@ class FiguresMixin:
         wants_rate = wording and bool(re.search(self.rules.pattern("figures_narrative_only_3"), ctx.question))
         generic = generic_words(self.rules)
         unexplained = (
-            _bigrams(" ".join(p for p in ents.rest.split() if p not in generic))
+            _sound_bigrams(" ".join(p for p in ents.rest.split() if p not in generic))
             if ents and wording
             else set()
         )
@@ -285,7 +300,7 @@ class FiguresMixin:
                 clause, pre, report, other_years, previous
             ):
                 continue
-            if re.search(self.rules.pattern("figures_narrative_only_6"), clause) and not previous:
+            if re.search(self.rules.pattern("figures_narrative_only_6"), clause):  # a change, not a year's figure
                 continue
             plain = clause.replace(self.rules.one("figures_narrative_only_7"), "")
             budget = (
@@ -296,13 +311,16 @@ class FiguresMixin:
             score += 0.5 * len((worded - rest) & _bigrams(clause))
             # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
             score += 0.5 if subject in clause else 0.0
-            covered = bool(unexplained) and unexplained <= _bigrams(clause)
+            covered = bool(unexplained) and unexplained <= _sound_bigrams(clause)
             if (measure == "budget") != budget and not covered:
                 continue  # a budget is not an answer about spending, nor the other way round
             score += 0.5 if (measure == "budget") == budget else -2.0
             score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
             if unexplained:
-                score += 4.0 * len(unexplained & _bigrams(clause)) / len(unexplained)
+                met = len(unexplained & _sound_bigrams(clause))
+                if not met and len(unexplained) >= UNEXPLAINED_MIN:
+                    continue  # the words the question adds ("面向小微企业预留…") are not this figure's
+                score += 4.0 * met / len(unexplained)
             scored.append((score, r))
         scored.sort(key=lambda x: -x[0])
         return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
@@ -311,6 +329,10 @@ class FiguresMixin:
         self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, ctx
     ) -> Answer:
         """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
+        if (ents.relative_year == self.rules.one("reports_choose_report_4") and report.year == date.today().year - 1) or (
+            ents.relative_year and report.year in ents.years
+        ):
+            ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
         subjects = [m for m in ents.subjects]
         follow_up = False
         short = short_follow_up(text, ents, self.rules)
@@ -330,6 +352,13 @@ class FiguresMixin:
             ents.ambiguous = []
             subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
             follow_up = True
+            last = share_of_last_answer(ents, conv)
+            if last == "ask":
+                return Answer("", "clarify", self.rules.templates["ask_share_of_which"], intent="share",
+                              suggestions=[self.rules.templates["suggest_share_of_total"].format(names_0=n)
+                                           for n in conv.subjects[:4]], confidence=0.3)
+            if last == "parts_of_sum":
+                ctx.notes["shares_of_sum"] = True
         elif (
             subjects
             and conv
@@ -456,7 +485,7 @@ class FiguresMixin:
     ) -> Answer:
         """The operation asked over the subjects (share, change, difference, sum …), or one figure."""
         names = [m.subject for m in subjects]
-        specific = [n for n in names if n not in CONTAINERS]
+        specific = [n for n in names if n not in CONTAINERS and not self._holds_another(n, names)]
         combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
             self.rules.pattern("figures_lookup_21"), text
         )
@@ -464,6 +493,11 @@ class FiguresMixin:
             keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
             names = keep
             subjects = [m for m in subjects if m.subject in keep]
+        missing = self._other_part_not_understood(names, ops, ents)
+        if missing:  # "办公费和飞机费差多少": never 办公费's figure alone
+            return Answer("", "no_answer", self.rules.templates["part_not_understood"].format(
+                parts="、".join(missing), known=names[0]), intent="compute",
+                suggestions=[self.rules.templates["suggest_how_much"].format(s=names[0])])
         if "average" in ops:
             return self._average(names, measure, report, ctx)
         if set(names) <= TOTALS | set(self.rules.word("figures_lookup_22")) and (
@@ -474,6 +508,10 @@ class FiguresMixin:
                 return found
         if "rank_max" in ops or "rank_min" in ops:
             return self._rank(text, ops, report, ctx)
+        if "rate" in ops and len(names) == 1:
+            return self._rate_of_budget(names[0], report, ctx)  # 完成预算的百分之几: 决算 ÷ 预算
+        if "share" in ops and ctx.notes.get("shares_of_sum"):
+            return self._shares_of_sum(names, measure, report, ctx)
         if "share" in ops:
             return self._share(names, measure, report, ctx)
         if "change" in ops:
@@ -486,12 +524,104 @@ class FiguresMixin:
             # two subjects asked together: answer both, each cited
             return self._several(names, measure, report, ctx)
         code = subjects[0].surface if subjects[0].method == "code" else None
-        return self._single(names[0], measure, report, ctx, code, subjects[0])
+        name = self._name_of_code(report, code, ctx) if code else names[0]
+        return self._single(name, measure, report, ctx, code, subjects[0])
+
+    def _name_of_code(self, report: ReportInfo, code: str, ctx: Context) -> str:
+        """What this report calls a 科目编码: reports of different years print one code under
+        different names (30203 is 咨询费 in one classification, 水费 in another), so the catalog's
+        name for it is only the fallback."""
+        rows = ctx.run(
+            self.db,
+            "SELECT name FROM table_rows WHERE report_id = ? AND code = ? AND name IS NOT NULL ORDER BY id LIMIT 1",
+            [report.id, code],
+        )
+        return bare(rows[0]["name"]) if rows and bare(rows[0]["name"]) else self.catalog.codes.get(code, code)
+
+    def _printed_in_unit(self, report: ReportInfo, exact: Decimal, unit: str, ctx: Context) -> Figure | None:
+        """The report's own printing of an amount in the unit asked: a table's 31,214,205.80元 is
+        stated as 3121.42万元 in its text (rounded to 0.01万元). Only a non-zero amount the
+        conversion does not already give exactly."""
+        if not exact or exact == exact.quantize(TWO):
+            return None
+        near = {exact.quantize(TWO, ROUND_HALF_UP)}  # a figure cut rather than rounded is the report's slip
+        rows = ctx.run(
+            self.db,
+            "SELECT * FROM narrative_figures WHERE report_id = ? AND unit = ? ORDER BY COALESCE(page, 0), line, id",
+            [report.id, unit],
+        )
+        for r in rows:
+            try:
+                if Decimal(r["value"]) in near:
+                    return narrative_figure(report, r, r["context"] or "")
+            except ArithmeticError:
+                continue
+        return None
+
+    def _other_part_not_understood(self, names: list[str], ops: list[str], ents: Entities) -> list[str]:
+        """The words of a second part the question joins to the one subject understood ("和飞机费",
+        "比飞机费", "和电脑费各"), when it asks about both (a difference, a sum, each of them)."""
+        if len(names) != 1 or not ents.rest:
+            return []
+        joined = self.rules.pattern("other_part").findall(ents.rest)
+        asks_both = bool({"difference", "sum", "share"} & set(ops)) or bool(
+            self.rules.pattern("asks_each").search(ents.rest)
+        )
+        generic = generic_words(self.rules)
+        named = [names[0], *(m.surface for m in ents.subjects)]
+        return [
+            p for p in joined if len(p) >= 2 and p not in generic and not any(p in n for n in named)
+        ] if asks_both else []
+
+    def _table_in_unit(self, report: ReportInfo, value: Decimal, unit: str, wanted: str, ctx: Context) -> Figure | None:
+        """The subject asked printed in a table in the unit asked: 9.98万元 of a 三公 table asked in 元
+        is the 99,750.00元 of the 基本支出 table, not 99,800 (the 万元 figure is rounded to 100元)."""
+        asked = ctx.notes.get("asked")
+        if not asked or not value:
+            return None
+        subject, measure, code = asked
+        columns = list(self.rules.measures[measure].columns)
+        if report.kind == self.rules.one("figures_figures_1"):  # a budget's tables: 合计 is its budget
+            columns += [c for c in self.rules.measures["actual"].columns if c not in columns]
+        step = convert_money(TWO, unit, wanted) if unit != wanted else None
+        for f in table_figures(self.db, ctx, report, subject, columns, code):
+            if f.unit == wanted and step is not None and abs(convert_money(value, unit, wanted) - f.value) < step:
+                return f
+        return None
+
+    def _previous_report(self, report: ReportInfo, ctx: Context) -> ReportInfo | None:
+        """The same department's report of the same kind for the year before, when the question
+        asks for the year before (上年, 上一年, 去年) and this report does not state it."""
+        ents = ctx.ents
+        if not ents or ents.relative_year not in self.rules.word("figures_single_1") or ents.years:
+            return None
+        return next(
+            (
+                r
+                for r in self.catalog.reports
+                if r.department == report.department and r.kind == report.kind and r.year == report.year - 1
+            ),
+            None,
+        )
+
+    def _holds_another(self, name: str, names: list[str]) -> bool:
+        """Is this subject a whole that holds another one named ("三公经费里公务接待费")? Then the
+        question is about the part."""
+        seen, todo = set(), list(self.rules.groups.get(name, []))
+        while todo:
+            part = todo.pop()
+            if part in names:
+                return True
+            if part not in seen:
+                seen.add(part)
+                todo += self.rules.groups.get(part, [])
+        return False
 
     def _single(self, subject, measure, report, ctx, code=None, match: Match | None = None) -> Answer:
         """One figure of one report, cited; a note when another table prints a different value."""
         T = self.rules.templates
         figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
+        ctx.notes["asked"] = (subject, measure, code)  # for the unit asked: the same subject printed in it
         mlabel = self.rules.measures[measure].label
         if not figs:
             return self._other_side_not_found(subject, mlabel, ctx) or self._not_found(
@@ -563,6 +693,10 @@ class FiguresMixin:
         T = self.rules.templates
         ents = ctx.ents
         other_year = self._other_year(report, ctx)
+        earlier = self._previous_report(report, ctx) if other_year else None
+        if earlier is not None:  # 上年 not stated in this report: the year before's own report
+            plain = replace(ents, relative_year=None, years=[earlier.year])
+            return self._single(subject, measure, earlier, replace(ctx, ents=plain), code)
         empty = None if other_year else empty_table_for(self.db, ctx, report, subject)
         if empty:
             why = empty["empty_reason"] or self.rules.one("figures_single_2")
@@ -725,28 +859,24 @@ class FiguresMixin:
         ):
             return answer  # 几个 counts people and things alike
         money = self.rules.word("figures_in_requested_unit_3")
-        if wanted == self.rules.one("figures_in_requested_unit_4") and answer.unit == self.rules.one(
-            "figures_in_requested_unit_5"
-        ):
-            answer.text += self.rules.one("figures_in_requested_unit_6")
-            return answer
         if wanted in money and answer.unit in money:
-            exact = (
-                answer.value * 10000
-                if wanted == self.rules.one("figures_in_requested_unit_7")
-                else answer.value / 10000
-            )
-            shown = exact.quantize(TWO, ROUND_HALF_UP)
-            answer.text += (
-                self.rules.templates["in_unit_asked"].format(fmt_shown=_fmt(shown), wanted=wanted)
-                + (
-                    ""
-                    if shown == exact
-                    else self.rules.templates["exact_in_unit_asked"].format(exact=exact, wanted=wanted)
+            exact = convert_money(answer.value, answer.unit, wanted)
+            printed = self._printed_in_unit(report, exact, wanted, ctx)
+            template = "printed_in_unit_asked"
+            if printed is None:
+                printed, template = self._table_in_unit(report, answer.value, answer.unit, wanted, ctx), "table_in_unit_asked"
+            if printed is not None:  # the report itself prints this amount in the unit asked
+                answer.text = answer.text.rstrip("。") + "。" + self.rules.templates[template].format(
+                    value=_fmt(printed.value), unit=wanted, source=_source_text(printed.citation),
+                    exact=_fmt_exact(exact),
                 )
-                + "。"
+                answer.value, answer.unit = printed.value, wanted
+                answer.citations.append(printed.citation)
+                return answer
+            answer.text = answer.text.rstrip("。") + "。" + self.rules.templates["in_unit_asked"].format(
+                fmt_shown=_fmt_exact(exact), wanted=wanted, value=_fmt(answer.value), unit=answer.unit
             )
-            answer.value, answer.unit = shown, wanted
+            answer.value, answer.unit = exact, wanted
             return answer
         if wanted == "%" and answer.unit != "%" or wanted not in money and wanted != "%":
             found = self._narrative_match(text, ents, report, ctx, unit=wanted)

@@ -27,6 +27,8 @@ _YEAR = _WORDS.one("year_suffix")
 # Words with numerals in them that are names, never numbers (三公 is not 3公).
 _KEEP = _WORDS.word("numeral_names")
 _YEAR_IN_NUMERALS = _WORDS.pattern("year_in_numerals")
+# Spellings people use for a report's word (其它 for 其他), each entry "variant=report's word".
+_VARIANTS = [tuple(w.split("=", 1)) for w in _WORDS.word("written_variants")]
 _AMOUNT_IN_NUMERALS = _WORDS.pattern("amount_in_numerals")
 
 
@@ -107,5 +109,7 @@ def normalise(question: str) -> str:
     text = _SPACES.sub(" ", text).strip()
     text = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
     text = re.sub(r"[?？!！。.,，~～]+$", "", text).strip()
+    for variant, word in _VARIANTS:
+        text = text.replace(variant, word)
     text = cn_numbers(text)
     return text[:MAX_QUESTION]

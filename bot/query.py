@@ -145,17 +145,13 @@ def table_figures(
     code: str | None = None,
 ) -> list[Figure]:
     """Cells of rows named ``subject`` (or with its 科目编码) in the measured columns."""
+    likes = [like.format(subject=subject) for like in default_rules().word("numbered_row_names")]
     rows = log.run(
         db,
         "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, r.is_total, t.code AS tcode, t.title, t.label,"
         " t.unit FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
-        " WHERE r.report_id = ? AND (r.name = ? OR r.name LIKE ? OR r.name LIKE ? OR r.code = ?)",
-        [
-            report.id,
-            subject,
-            *(like.format(subject=subject) for like in default_rules().word("numbered_row_names")),
-            code or "-",
-        ],
+        " WHERE r.report_id = ? AND (r.name = ? OR " + " OR ".join(["r.name LIKE ?"] * len(likes)) + " OR r.code = ?)",
+        [report.id, subject, *likes, code or "-"],
     )
     rows = [r for r in rows if bare(r["name"]) == subject or (code and r["code"] == code)]
     out: list[Figure] = []

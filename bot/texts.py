@@ -28,6 +28,7 @@ from .wording import (
     _pieces,
     _prefix,
     _source_text,
+    indicator_value,
 )
 
 
@@ -238,7 +239,9 @@ class TextsMixin:
                     r_score=r["score"],
                     source_text_c=_source_text(c),
                 )
-                return Answer("", "answered", body, intent="performance", confidence=0.9, citations=[c])
+                value, unit = indicator_value(r, ctx.question, self.rules)
+                return Answer("", "answered", body, intent="performance", confidence=0.9, citations=[c],
+                              value=value, unit=unit)
         return None
 
     def _project_funds(self, text, report, ctx) -> Answer | None:

@@ -51,6 +51,30 @@ def _fmt(v: Decimal, unit: str = "") -> str:
     )
 
 
+def convert_money(value: Decimal, unit: str, wanted: str) -> Decimal:
+    """Money in the unit asked, exactly: 万元 → 元 is ×10000, 元 → 万元 ÷10000 with every decimal
+    kept (3508644元 is 350.8644万元, never the 350.86 a report's text would round it to)."""
+    wan, yuan = default_rules().word("money_units")
+    if unit == wanted:
+        return value
+    if unit == wan and wanted == yuan:
+        return value * 10000  # keeps the cents: 9.37 → 93700.00
+    if unit == yuan and wanted == wan:
+        return value / Decimal(10000)  # exact: 3508644.00 → 350.8644
+    raise ValueError(unit + "->" + wanted)
+
+
+def _fmt_exact(v: Decimal) -> str:
+    """A converted amount with every decimal it has (at least two; trailing zeros beyond them
+    dropped): 93700.00, 350.8644."""
+    q = v.normalize()
+    if q.as_tuple().exponent >= -2:
+        return _fmt(v.quantize(TWO))
+    whole = f"{int(q):,}" if abs(q) >= 10000 else str(int(q))
+    sign = "-" if q < 0 and int(q) == 0 else ""
+    return sign + whole + "." + format(q, "f").split(".")[1]
+
+
 def _source_text(c: Citation) -> str:
     if c.table:
         parts = [c.table]
@@ -78,6 +102,19 @@ def _bigrams(text: str) -> frozenset[str]:
     """
     parts = re.findall(r"[\u4e00-\u9fff]{2,}", text)
     return frozenset(p[i : i + 2] for p in parts for i in range(len(p) - 1))
+
+
+@lru_cache(maxsize=1 << 16)
+def _sound_bigrams(text: str) -> frozenset[tuple[str, str]]:
+    """The pinyin syllable pairs of a text's Chinese runs: words the question misspells by sound
+    (货务采购 for 货物采购, 腐务 for 服务) still meet the report's wording. Cached like _bigrams."""
+    from .entities import syllables
+
+    out: set[tuple[str, str]] = set()
+    for part in re.findall(r"[\u4e00-\u9fff]{2,}", text):
+        sounds = syllables(part)
+        out.update(zip(sounds, sounds[1:], strict=False))
+    return frozenset(out)
 
 
 def _prefix(sentence: str, raw: str) -> str:
@@ -154,3 +191,26 @@ def requested_unit(text: str) -> str | None:
         if re.search(pattern, text):
             return unit
     return None
+
+
+def indicator_value(row, question: str, rules) -> tuple[Decimal | None, str | None]:
+    """The figure a question about a 绩效 indicator asks for, as value and unit: its 得分 or 分值
+    when asked, its 年度指标值 when the target is asked, else its 实际完成值 — "≥95.15%" is 95.15 %
+    (the ≥ stays in the answer's sentence), "≥5330条/天" is 5330 条/天. None when the cell is not
+    one number (a sentence, "优")."""
+    if re.search(rules.pattern("indicator_asks_score"), question):
+        text, unit = row["score"], rules.one("score_unit")
+    elif re.search(rules.pattern("indicator_asks_weight"), question):
+        text, unit = row["weight"], rules.one("score_unit")
+    elif re.search(rules.pattern("indicator_asks_target"), question):
+        text, unit = row["target"], None
+    else:
+        text, unit = row["actual"], None
+    m = rules.pattern("indicator_value").match(text or "")
+    if not m:
+        return None, None
+    try:
+        value = Decimal(m.group(2))
+    except ArithmeticError:
+        return None, None
+    return value, unit or (m.group(3) or "").strip() or None

@@ -1,0 +1,323 @@
+"""Questions as people ask them (issue #12), on the real reports: the unit asked, emphasis that is
+not a sum, the year before, typos that must not pick another subject, multi-part questions,
+computations by meaning, follow-ups, the report's own wrong direction word, value fields.
+
+Each test asserts the figure itself (value and unit), so a wrong figure fails it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot import Bot, Conversation
+from tests.phrasing.kb import CORPUS, REFERENCE, build, corpus_sources
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The reference report plus the corpus's page-text JSON reports (no PDF: quick to build)."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus not available")
+    return Bot(build(tmp_path_factory.mktemp("und") / "kb.db", [REFERENCE, *corpus_sources(json_only=True)]))
+
+
+def _figure(bot, question, conv=None):
+    a = bot.ask(question, conv)
+    assert a.status == "answered", (question, a.status, a.text)
+    return a.value, a.unit
+
+
+# 1. the unit asked, converted exactly
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        ("办公费多少元", "93700", "元"),  # 9.37万元 in the table
+        ("邮电费是多少元", "8400", "元"),
+        ("办公费几万元", "9.37", "万元"),
+        ("办公费多少钱", "9.37", "万元"),  # 多少钱 names no unit: the report's own
+        ("自评表里全年执行数(B)多少元", "5525938.78", "元"),  # printed in 元
+    ],
+)
+def test_unit_asked_is_the_answers_unit(bot, question, value, unit):
+    got = _figure(bot, question)
+    assert got == (Decimal(value), unit) or (got[0].normalize(), got[1]) == (Decimal(value).normalize(), unit), got
+
+
+def test_a_table_amount_in_wan_is_the_reports_printing_or_exact(bot):
+    """5,525,938.78元 asked in 万元: the report's text prints 552.59万元, so that is the answer (cited),
+    with the exact 552.593878 said; an amount the text does not print is converted exactly."""
+    a = bot.ask("自评表里全年执行数(B)多少万元")
+    assert (a.value, a.unit) == (Decimal("552.59"), "万元") and "552.593878" in a.text, a.text
+
+
+def test_unit_conversion_states_what_the_report_prints(bot):
+    a = bot.ask("办公费多少元")
+    assert "9.37万元" in a.text and "93,700.00元" in a.text
+
+
+# 3. 一共/总共 with one subject is emphasis
+
+
+@pytest.mark.parametrize(
+    "question,value",
+    [
+        ("一般公共预算财政拨款基本支出一共多少", "119.54"),  # not 672.13 + 119.54
+        ("一般公共预算财政拨款基本支出总共花了多少钱", "119.54"),
+        ("办公费一共多少", "9.37"),
+    ],
+)
+def test_emphasis_with_one_subject_is_not_a_sum(bot, question, value):
+    assert _figure(bot, question) == (Decimal(value), "万元")
+
+
+def test_two_joined_subjects_are_summed(bot):
+    assert _figure(bot, "人员经费和公用经费一共多少") == (Decimal("119.54"), "万元")
+    assert _figure(bot, "办公费、邮电费总共多少") == (Decimal("10.21"), "万元")
+
+
+def test_a_department_name_after_a_filler_names_one_department(corpus):
+    got = _figure(corpus, "想问一下上海市普陀区人民政府宜川路街道办事处2025年群众体育总共多少万元")
+    assert got == (Decimal("20.00"), "万元")  # not 宜川路's and 石泉路's 20.00 added
+
+
+# 4. the year before
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        ("上一年年末在编人数是多少", "4", "人"),  # 2023's, not 2024's 11
+        ("前一年在编人数", "4", "人"),
+        ("上年年末在编人数是多少", "4", "人"),
+        ("上一年车辆费用是多少", "0.69", "万元"),  # not this year's 0.00
+    ],
+)
+def test_the_year_before_is_never_this_years_figure(bot, question, value, unit):
+    assert _figure(bot, question) == (Decimal(value), unit)
+
+
+def test_last_year_is_the_calendars(bot):
+    """去年 is the year before today's: this 2024 report's own year in 2025, its year before later."""
+    from datetime import date
+
+    a = bot.ask("去年车辆费用是多少")
+    expected = Decimal("0.00") if date.today().year - 1 == 2024 else Decimal("0.69")
+    assert (a.status, a.value) == ("answered", expected), a.text
+
+
+def test_the_year_before_not_stated_is_not_this_years(bot):
+    a = bot.ask("上一年办公费是多少")
+    assert a.status != "answered" or a.value != Decimal("9.37"), a.text
+
+
+# 2. a typo beside a subject's name
+
+
+@pytest.mark.parametrize(
+    "question,value",
+    [
+        ("一般公攻预算财政拨款收入决算有多少万元", "672.13"),  # not 财政拨款收入's budget 576.61
+        ("一般工共预算财政拨款支出实际是多少万元", "672.13"),
+        ("多少奖励今决算数", "0.00"),  # 奖励金 (empty), not 奖金 25.42
+        ("其它工资福利支出决算", "0.00"),  # 其它 = 其他, not 工资福利支出 108.27
+    ],
+)
+def test_a_typo_beside_a_name_reads_the_longer_name(bot, question, value):
+    assert _figure(bot, question) == (Decimal(value), "万元")
+
+
+def test_a_typo_is_never_another_subjects_figure(bot):
+    a = bot.ask("2024年金贴一共多少")  # 年 is the year's; 金贴 is not 年金
+    assert a.value != Decimal("5.18"), a.text
+
+
+# 6/7. a part inside a named whole, a department not understood
+
+
+def test_a_part_named_inside_its_whole_is_the_part(corpus):
+    # 公务接待费's own budget, not the 三公 total's 21.00
+    assert _figure(corpus, "生态环境局三公经费里公务接待费预算多少") == (Decimal("0.50"), "万元")
+
+
+def test_three_gong_spending_budget_is_the_budget(corpus):
+    assert _figure(corpus, "宜川路街道办事处三公花费预算数是多少万元") == (Decimal("31.47"), "万元")
+
+
+@pytest.mark.parametrize("question", ["生态局和教育局三公经费差多少", "教育局和生态局三公经费差多少"])
+def test_a_department_not_understood_is_named_never_one_departments_figure(corpus, question):
+    a = corpus.ask(question)
+    assert a.status == "no_answer" and a.value is None and "教育局" in a.text, a.text
+
+
+# 8. computations by meaning
+
+
+def test_share_asked_as_percent_of_a_named_whole(bot):
+    a = bot.ask("12345热线中心邮电费占公用经费的百分之多少")
+    assert (a.status, a.value, a.unit) == ("answered", Decimal("7.45"), "%"), a.text  # 0.84 ÷ 11.27
+
+
+def test_completion_of_budget_is_actual_over_budget(bot):
+    a = bot.ask("12345热线中心三公经费完成预算的百分之几")
+    assert (a.value, a.unit) == (Decimal("0.00"), "%"), a.text  # 0.00 ÷ 1.93
+    a = bot.ask("12345热线中心公务用车运行维护费完成预算的百分之几")
+    assert a.value is None and "公务用车运行维护费" in a.text and "“中心”" not in a.text, a.text  # no budget: said
+
+
+# 9. follow-ups against the last answer's parts
+
+
+def test_share_after_a_sum_is_each_parts_share_of_the_sum(bot):
+    conv = Conversation()
+    for q in ("12345热线中心办公费多少", "邮电费呢", "两个加起来多少"):
+        bot.ask(q, conv)
+    a = bot.ask("占比呢", conv)
+    assert (a.status, a.value, a.unit) == ("answered", Decimal("91.77"), "%"), a.text  # 9.37 ÷ 10.21
+    assert "8.23%" in a.text and "1115" not in a.text
+
+
+def test_a_budget_table_amount_in_wan_is_exact_when_the_text_cuts_it(tmp_path_factory):
+    from tests.conftest import SHARED
+
+    pdf = SHARED / "corpus" / "shanghai-putuo-finance-bureau-2025-budget.pdf"
+    if not pdf.exists():
+        pytest.skip("corpus PDF not available")
+    kb = Bot(build(tmp_path_factory.mktemp("fin") / "kb.db", [pdf]))
+    a = kb.ask("住房公积金预算是多少万元")  # table 2,049,197.00元; the text's 204.91万元 is cut, not rounded
+    assert (a.value, a.unit) == (Decimal("204.9197"), "万元"), a.text
+
+
+# 11. every answered figure has value and unit
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        ("接通率是多少", "95.15", "%"),  # ≥95.15%: the actual value, ≥ kept in the sentence
+        ("接通率的目标值是多少", "95", "%"),
+        ("接通话务量实际完成值", "5330", "条/天"),
+        ("接通率得分", "5", "分"),
+        ("工单办结满意度分值", "30", "分"),
+    ],
+)
+def test_indicator_answers_carry_value_and_unit(bot, question, value, unit):
+    a = bot.ask(question)
+    assert (a.status, a.value, a.unit) == ("answered", Decimal(value), unit), a.text
+    assert "≥" in a.text
+
+
+# 10. the report's wrong direction word is never the bot's statement
+
+
+def test_wrong_direction_word_is_quoted_not_repeated(bot):
+    """The report: "与2023年度相比，增加2042.46万元" while 2714.59 fell to 672.13."""
+    a = bot.ask("一般公共预算财政拨款支出比上年变化了多少")
+    assert (a.value, a.unit) == (Decimal("2042.46"), "万元"), a.text
+    stated = a.text.split("注意")[0]
+    assert "实为减少 2042.46万元" in stated and "“增加”" in stated
+    assert "相比增加" not in stated.replace("“", "")
+
+
+# 7. multi-part questions
+
+
+def test_each_part_of_a_message_is_answered(bot):
+    a = bot.ask("2024年收入多少，比2023年多还是少")
+    assert a.status == "answered" and "672.13" in a.text, a.text
+    second = a.text.split("\n")[1]
+    assert "实为减少 2042.46万元" in second  # the direction the figures show, not the report's 增加
+    a = bot.ask("办公费多少，邮电费多少")
+    assert "9.37万元" in a.text and "0.84万元" in a.text and a.value is None  # two figures: no one value
+
+
+def test_a_later_part_without_a_subject_is_about_the_earlier_parts(bot):
+    a = bot.ask("30113是什么，花了多少")
+    assert (a.value, a.unit) == (Decimal("9.69"), "万元") and "住房公积金" in a.text, a.text
+
+
+def test_context_clauses_do_not_spoil_the_question(bot):
+    a = bot.ask("我是做自媒体的，想问一下你们贵阳12345这个中心2024年全年总共花了多少钱，里面给人发工资福利的有多少？")
+    assert "672.13" in a.text and "108.27" in a.text, a.text
+
+
+def test_each_of_two_subjects(bot):
+    a = bot.ask("人员经费和公用经费各多少")
+    assert "108.27万元" in a.text and "11.27万元" in a.text
+
+
+@pytest.mark.parametrize("question", ["办公费和飞机费差多少", "办公费比飞机费多多少", "办公费和电脑费各多少"])
+def test_a_second_part_not_understood_is_named_never_the_first_alone(bot, question):
+    a = bot.ask(question)
+    assert a.status != "answered" and a.value is None, a.text
+    assert "飞机费" in a.text or "电脑费" in a.text
+
+
+# the corpus PDFs: a budget report's own printing, its stock as of the year before, its codes
+
+
+@pytest.fixture(scope="module")
+def budgets(tmp_path_factory):
+    from tests.conftest import SHARED
+
+    pdfs = [SHARED / "corpus" / f"shanghai-putuo-{n}.pdf" for n in ("justice-bureau-2026-budget", "social-welfare-home-2024-unit-budget")]
+    if not all(p.exists() for p in pdfs):
+        pytest.skip("corpus PDFs not available")
+    return Bot(build(tmp_path_factory.mktemp("bud") / "kb.db", pdfs))
+
+
+def test_amount_asked_in_yuan_is_the_tables_yuan_not_a_rounded_wan(budgets):
+    # the 三公 table prints 9.98万元; the 基本支出 table prints 99,750.00元
+    assert _figure(budgets, "普陀区司法局2026年车辆运维费多少元") == (Decimal("99750.00"), "元")
+
+
+def test_a_budgets_stock_as_of_the_year_before_is_its_own(budgets):
+    # "截至2025年8月31日，…共有车辆3辆" in the 2026 budget; not the 0 辆 it plans to buy
+    assert _figure(budgets, "司法局共有车辆有多少辆") == (Decimal("3"), "辆")
+
+
+def test_a_code_is_read_by_the_reports_own_name_for_it(budgets):
+    # 30203 is 水费 in this report's classification (咨询费 in the others)
+    assert _figure(budgets, "社会福利院30203是多少") == (Decimal("60000.00"), "元")
+
+
+def test_the_year_before_from_the_year_befores_report(tmp_path):
+    """A department with two years' reports: 上年 not stated in the newer one is the older one's."""
+    from tests.conftest import REFERENCE
+
+    newer = tmp_path / "hotline-2025-final.md"
+    text = REFERENCE.read_text(encoding="utf-8")
+    newer.write_text(text.replace("2024", "2025").replace("2023", "2024").replace("9. 37", "8. 88"), encoding="utf-8")
+    kb = Bot(build(tmp_path / "kb.db", [REFERENCE, newer]))
+    conv = Conversation()
+    assert _figure(kb, "热线中心2025年办公费是多少", conv) == (Decimal("8.88"), "万元")
+    a = kb.ask("上年办公费是多少", conv)
+    assert (a.status, a.value, a.unit) == ("answered", Decimal("9.37"), "万元"), a.text  # 2024's report
+    assert "2024" in a.text
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        ("普陀社福院2024年多少公基金预算啊", "335816", "元"),  # 公基金 said like 公积金, not 公 + 基金预算
+        ("想问一下社福院功有车辆一共多少呀", "2", "辆"),  # 功有 said like 共有
+    ],
+)
+def test_words_said_alike_in_a_budget_report(budgets, question, value, unit):
+    assert _figure(budgets, question) == (Decimal(value), unit)
+
+
+def test_a_fuzzy_reading_that_leaves_words_over_is_not_an_answer(bot):
+    a = bot.ask("12345热线中心2024年度浮属单位缴款收入实际总共多少钱")  # not 财政拨款收入's 672.13
+    assert a.value in (None, Decimal("0.00")), a.text
+
+
+@pytest.mark.parametrize(
+    "question,value",
+    [("办公开支是多少", "9.37"), ("人员开支是多少", "108.27"), ("公用开支多少", "11.27"), ("人员费用多少", "108.27")],
+)
+def test_a_subject_said_by_what_is_spent_on_it(bot, question, value):
+    assert _figure(bot, question) == (Decimal(value), "万元")
