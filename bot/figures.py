@@ -24,6 +24,7 @@ from .query import (
     Figure,
     empty_table_for,
     narrative_figure,
+    row_column_figures,
     sangong_figures,
     search_sentences,
     stated_figures,
@@ -136,11 +137,19 @@ class FiguresMixin:
         ents = ctx.ents
         surfaces = [m.surface for m in ents.subjects] if ents else []
         phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
-        if phrase and (not names or all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as):
+        if phrase and (
+            not names
+            or all(x in phrase for x in surfaces)
+            or subject in vocab.subjects[q.subjects[0]].asked_as
+        ):
             names = list(q.subjects)  # the question's own, longer name
         else:
             phrase = ""
-        rest = [w for w in (ents.rest.split() if ents and wording else []) if w not in generic_words(self.rules)]
+        rest = [
+            w
+            for w in (ents.rest.split() if ents and wording else [])
+            if w not in generic_words(self.rules) and not _names_report(w, report)
+        ]
         if not names or any(w not in phrase for w in rest):
             return None  # words the subject does not explain (政府采购货物支出): not the total's figure
         if q is not None and any(
@@ -267,7 +276,9 @@ class FiguresMixin:
         wants_rate = wording and bool(re.search(self.rules.pattern("figures_narrative_only_3"), ctx.question))
         generic = generic_words(self.rules)
         unexplained = (
-            _bigrams(" ".join(p for p in ents.rest.split() if p not in generic))
+            _bigrams(
+                " ".join(p for p in ents.rest.split() if p not in generic and not _names_report(p, report))
+            )
             if ents and wording
             else set()
         )
@@ -485,6 +496,10 @@ class FiguresMixin:
         if len(names) >= 2 and re.search(self.rules.pattern("figures_lookup_23"), text) and "sum" not in ops:
             # two subjects asked together: answer both, each cited
             return self._several(names, measure, report, ctx)
+        if len(names) == 2 and not ops:
+            found = self._row_and_column(names, measure, report, ctx)
+            if found is not None:
+                return found
         code = subjects[0].surface if subjects[0].method == "code" else None
         return self._single(names[0], measure, report, ctx, code, subjects[0])
 
@@ -545,6 +560,53 @@ class FiguresMixin:
         self._note_other_tables(ans, best, figs)
         self._note_stated(ans, best, figs, report, measure, ctx)
         return ans
+
+    def _row_and_column(
+        self, names: list[str], measure: str, report: ReportInfo, ctx: Context
+    ) -> Answer | None:
+        """Two subjects, one a table row and the other a column of that row's table (行政运行 ×
+        公务接待费): the cell where they meet. A row whose table has no such column, while the other
+        name is no row either, cannot be resolved: ask back, never another column's figure."""
+        mlabel = self.rules.measures[measure].label
+        tried = [
+            (a, b, row_column_figures(self.db, ctx, report, a, b, mlabel))
+            for a, b in ((names[0], names[1]), (names[1], names[0]))
+        ]
+        hit = next(((a, b, f) for a, b, f in tried if f), None)
+        if hit is not None:
+            a, b, figs = hit
+            best = figs[0]
+            body = self.rules.templates["lookup"].format(
+                report=report.label,
+                subject=a + b,
+                measure=self._measure_word(best, mlabel, report),
+                value=_fmt(best.value, best.unit),
+                unit=best.unit,
+                source=_source_text(best.citation),
+            )
+            ans = Answer(
+                "",
+                "answered",
+                body,
+                intent="lookup",
+                value=best.value,
+                unit=best.unit,
+                confidence=0.9,
+                citations=[best.citation],
+            )
+            if best.empty_cell:
+                ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
+            return ans
+        if all(f is None for _, _, f in tried):
+            return None  # neither is a row: the narrative or a column total answers as before
+        return Answer(
+            "",
+            "clarify",
+            self.rules.templates["clarify"].format(subject=names[0] + names[1]),
+            intent="lookup",
+            suggestions=[self.rules.templates["suggest_how_much"].format(s=n) for n in names],
+            confidence=0.3,
+        )
 
     def _other_year(self, report: ReportInfo, ctx: Context) -> bool:
         """Does the question ask about another year than the report's own (2023, 上年)?"""
@@ -760,3 +822,11 @@ class FiguresMixin:
                 suggestions=self.rules.examples[:3],
             )
         return answer
+
+
+def _names_report(word: str, report: ReportInfo) -> bool:
+    """A leftover word that is part of the report's own name or region (平潭 of 平潭综合实验区…):
+    it says which report, not which figure, so it never turns a subject's figure away."""
+    return len(word) >= 2 and any(
+        word in s for s in (report.department, report.region or "", report.title or "")
+    )
