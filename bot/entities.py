@@ -199,6 +199,15 @@ def _department_name(mention: str, rules: Rules) -> str | None:
     return name
 
 
+def _other_region(lead: str, found: list[ReportInfo], rules: Rules) -> bool:
+    """A place named right before the department (黄浦区 of 黄浦区生态环境局) that is none of the
+    matched reports' region or name: another region's department, which no report here answers."""
+    lead = rules.pattern("department_year_prefix").sub("", lead)
+    if len(lead) < 2 or lead[-1] not in rules.word("region_suffixes"):
+        return False
+    return not any(lead in r.department or lead in (r.region or "") for r in found)
+
+
 def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | None, list[tuple[int, int]]]:
     """Reports whose department the question names, an unknown department it names, and the spans.
 
@@ -219,6 +228,8 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
             continue
         for k in range(i, i + len(a)):
             taken[k] = True
+        if _other_region(text[max(0, i - 2) : i], idx.by_alias[a], rules):
+            return [], _department_name(text[max(0, i - 4) : i + len(a)], rules), []
         hits += [r for r in idx.by_alias[a] if r not in hits]
         spans.append((i, i + len(a)))
     unknown = None
@@ -238,6 +249,10 @@ def _departments(text: str, catalog: Catalog) -> tuple[list[ReportInfo], str | N
             if found:
                 spans.append((m.end() - len(tail), m.end()))
                 break
+        if found and _other_region(mention[: len(mention) - len(tail)], found, rules):
+            found, hits = [], [r for r in hits if r not in found]
+            unknown = _department_name(mention, rules) or unknown
+            continue
         if found:
             hits += [r for r in found if r not in hits]
         elif not hits:

@@ -354,6 +354,10 @@ class FiguresMixin:
             if found is not None:
                 return found
         if ents.ambiguous and not subjects:
+            named = self._grammar_subject(ctx, ents.ambiguous)
+            if named is not None:
+                subjects = [Match(named, named, 0, 0, 100.0, "exact")]
+        if ents.ambiguous and not subjects:
             return Answer(
                 "",
                 "clarify",
@@ -378,6 +382,20 @@ class FiguresMixin:
         if conv is not None:
             self._remember(conv, subjects, measure, ops)
         return self._operate(text, ents, subjects, measure, ops, report, ctx)
+
+    def _grammar_subject(self, ctx: Context, ambiguous: list[str]) -> str | None:
+        """The one subject the 说明 grammar reads in the question where the words matched several
+        ("本年支出" split into 本年 + 支出; "支出预算" against unit-table rows): its bot name, the
+        one among the candidates if any is."""
+        vocab = stated_vocabulary()
+        q = read_question(ctx.question, vocab) if ctx.question else None
+        if q is None or len(q.subjects) != 1:
+            return None
+        asked = vocab.subjects[q.subjects[0]].asked_as
+        inside = [a for a in asked if a in ambiguous]
+        if len(inside) == 1:
+            return inside[0]
+        return asked[-1] if asked and not inside else None
 
     def _no_subject(
         self, text, tokens, ents: Entities, report: ReportInfo, conv, ctx
