@@ -22,8 +22,10 @@ from .entities import Entities, Match, generic_words
 from .query import (
     Context,
     Figure,
+    columns_named,
     empty_table_for,
     narrative_figure,
+    row_citation,
     row_column_figures,
     sangong_figures,
     search_sentences,
@@ -368,6 +370,8 @@ class FiguresMixin:
                 ],
                 confidence=0.3,
             )
+        if not subjects and self._staff_named(ctx):
+            subjects = [Match(self._staff_named(ctx), "", 0, 0, 100.0, "exact")]
         if not subjects:
             found = self._no_subject(text, tokens, ents, report, conv, ctx)
             if isinstance(found, Answer):
@@ -527,6 +531,9 @@ class FiguresMixin:
         figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
         mlabel = self.rules.measures[measure].label
         if not figs:
+            staff = self._staff_column(subject, report, ctx)
+            if staff is not None:
+                return staff
             return self._other_side_not_found(subject, mlabel, ctx) or self._not_found(
                 subject, measure, mlabel, report, ctx, code
             )
@@ -578,6 +585,49 @@ class FiguresMixin:
         self._note_other_tables(ans, best, figs)
         self._note_stated(ans, best, figs, report, measure, ctx)
         return ans
+
+    def _staff_named(self, ctx: Context) -> str:
+        """The staff count the 说明 grammar reads in a question no subject matched (在职人数)."""
+        vocab = stated_vocabulary()
+        q = read_question(ctx.question, vocab) if ctx.question else None
+        if q is None or len(q.subjects) != 1 or vocab.subjects[q.subjects[0]].unit != "staff":
+            return ""
+        return next(iter(vocab.subjects[q.subjects[0]].asked_as), "")
+
+    def _staff_column(self, subject: str, report: ReportInfo, ctx: Context) -> Answer | None:
+        """Staff counts printed as columns of a 单位基本情况 table (人员编制数 / 在职人数 by unit, no
+        total row): the one row's cell, or the row the question names; several rows and none named
+        ask back which unit — never one unit's count as the department's, nor a sum the page omits."""
+        vocab = stated_vocabulary()
+        names = {n for n, spec in vocab.subjects.items() if subject in spec.asked_as and spec.unit == "staff"}
+        q = read_question(ctx.question, vocab) if ctx.question else None
+        if q is not None and len(q.subjects) == 1 and vocab.subjects[q.subjects[0]].unit == "staff":
+            names, subject = {q.subjects[0]}, q.subjects[0]  # 在职人员 asked, not 在编 matched loosely
+        columns = [p for p, n in vocab.phrase_subject.items() if n in names]
+        cells = [c for c in columns_named(self.db, ctx, report, columns) if c["value"] is not None]
+        if not cells:
+            return None
+        named = [c for c in cells if len(bare_unit(c["name"])) >= 2 and bare_unit(c["name"]) in ctx.question]
+        cells = named or cells
+        if len(cells) > 1:
+            return Answer(
+                "",
+                "clarify",
+                self.rules.templates["clarify"].format(subject=subject),
+                intent="lookup",
+                suggestions=[
+                    self.rules.templates["suggest_how_much"].format(s=bare_unit(c["name"]) + subject)
+                    for c in cells[:6]
+                ],
+                confidence=0.3,
+            )
+        c = cells[0]
+        value, cite = Decimal(c["value"]), row_citation(report, c, c["column_name"])
+        body = self.rules.templates["lookup"].format(
+            report=report.label, subject=subject, measure="", value=_fmt(value, c["unit"]),
+            unit=c["unit"], source=_source_text(cite),
+        )
+        return Answer("", "answered", body, intent="lookup", value=value, unit=c["unit"], confidence=0.9, citations=[cite])
 
     def _row_and_column(
         self, names: list[str], measure: str, report: ReportInfo, ctx: Context
@@ -848,3 +898,9 @@ def _names_report(word: str, report: ReportInfo) -> bool:
     return len(word) >= 2 and any(
         word in s for s in (report.department, report.region or "", report.title or "")
     )
+
+
+def bare_unit(name: str) -> str:
+    """A 单位基本情况 row's unit name without the 经费性质 the table printed beside it
+    (政府机关（财政拨款） → 政府机关)."""
+    return re.split(r"[(\uff08]", name or "", maxsplit=1)[0].strip()

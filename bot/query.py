@@ -239,6 +239,24 @@ def row_column_figures(
     return out
 
 
+def columns_named(
+    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, columns: list[str]
+) -> list[dict]:
+    """Every cell of the report under one of ``columns`` (人员编制数, 在职人数 of a 单位基本情况
+    table), with its row and table, for subjects that are columns of a table without a total row."""
+    if not columns:
+        return []
+    marks = ",".join("?" * len(columns))
+    return log.run(
+        db,
+        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.title, t.label, t.unit,"
+        " c.column_name, c.value FROM cells c JOIN table_rows r ON r.id = c.row_id"
+        f" JOIN report_tables t ON t.id = r.table_id WHERE c.report_id = ? AND c.column_name IN ({marks})"
+        " ORDER BY r.id",
+        [report.id, *columns],
+    )
+
+
 def column_figures(
     db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, subject: str
 ) -> list[Figure]:
