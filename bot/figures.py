@@ -493,6 +493,10 @@ class FiguresMixin:
         combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
             self.rules.pattern("figures_lookup_21"), text
         )
+        if len(names) == 2 and not ops and set(names) & CONTAINERS and set(names) - CONTAINERS:
+            found = self._row_and_column(names, measure, report, ctx, container=True)
+            if found is not None:
+                return found  # 行政运行 × 基本支出: the cell, or ask back; never the row's total
         if len(names) > 1 and not combine:
             keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
             names = keep
@@ -515,7 +519,10 @@ class FiguresMixin:
             return self._difference(names, ents, report, ctx)
         if "sum" in ops and len(names) >= 2:
             return self._sum(names, measure, report, ctx)
-        if len(names) >= 2 and re.search(self.rules.pattern("figures_lookup_23"), text) and "sum" not in ops:
+        joined = text
+        for m in subjects:  # the 及 inside 公务用车购置及运行维护费 joins no two subjects
+            joined = joined.replace(m.surface, " ") if m.surface else joined
+        if len(names) >= 2 and re.search(self.rules.pattern("figures_lookup_23"), joined) and "sum" not in ops:
             # two subjects asked together: answer both, each cited
             return self._several(names, measure, report, ctx)
         if len(names) == 2 and not ops:
@@ -586,6 +593,14 @@ class FiguresMixin:
         self._note_stated(ans, best, figs, report, measure, ctx)
         return ans
 
+    def _container_holds(self, names: list[str], measure: str, report: ReportInfo, ctx: Context) -> bool:
+        """Is the specific subject a row of a table the container names (办公费 in the 基本支出
+        表), or has it no row at all? Then the container only narrows where to look."""
+        inner = [n for n in names if n not in CONTAINERS][0]
+        outer = [n for n in names if n in CONTAINERS][0]
+        figs = table_figures(self.db, ctx, report, inner, list(self.rules.measures[measure].columns))
+        return not figs or any(outer in (f.table_title or "") for f in figs)
+
     def _staff_named(self, ctx: Context) -> str:
         """The staff count the 说明 grammar reads in a question no subject matched (在职人数)."""
         vocab = stated_vocabulary()
@@ -630,7 +645,7 @@ class FiguresMixin:
         return Answer("", "answered", body, intent="lookup", value=value, unit=c["unit"], confidence=0.9, citations=[cite])
 
     def _row_and_column(
-        self, names: list[str], measure: str, report: ReportInfo, ctx: Context
+        self, names: list[str], measure: str, report: ReportInfo, ctx: Context, container: bool = False
     ) -> Answer | None:
         """Two subjects, one a table row and the other a column of that row's table (行政运行 ×
         公务接待费): the cell where they meet. A row whose table has no such column, while the other
@@ -667,6 +682,8 @@ class FiguresMixin:
             return ans
         if all(f is None for _, _, f in tried):
             return None  # neither is a row: the narrative or a column total answers as before
+        if container and self._container_holds(names, measure, report, ctx):
+            return None  # 基本支出中的办公费: the row of the 基本支出 table answers
         return Answer(
             "",
             "clarify",

@@ -1,0 +1,82 @@
+"""Questions over the real 平潭 portal pages, loaded beside the reference report and the Shanghai
+corpus: narrative-only 说明, 财政金融局 批复 notices, a 三公 批复表 by 科目 and 单位基本情况 tables."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot import Bot
+from tests.conftest import REFERENCE, SHARED
+
+PINGTAN = SHARED / "pingtan"
+CORPUS = SHARED / "corpus"
+QUESTIONS = Path(__file__).parent / "questions" / "pingtan.jsonl"
+pytestmark = pytest.mark.skipif(
+    not (PINGTAN.is_dir() and CORPUS.is_dir()), reason="../shared/pingtan or ../shared/corpus not available"
+)
+
+
+@pytest.fixture(scope="module")
+def pingtan(tmp_path_factory):
+    from knowledge.ingest import ingest
+    from knowledge.store import open_db
+
+    path = tmp_path_factory.mktemp("pingtan") / "kb.db"
+    db = open_db(path)
+    outcomes = ingest(db, [REFERENCE, CORPUS, PINGTAN])
+    db.close()
+    reports = [o for o in outcomes if o.status == "ingested"]
+    assert len(reports) == 22, [(o.path, o.status, o.message) for o in outcomes]
+    return Bot(path)
+
+
+def test_pingtan_question_set_gives_no_wrong_figure(pingtan):
+    from bot.evaluate import evaluate
+
+    results = evaluate(pingtan, str(QUESTIONS))
+    assert len(results) >= 100
+    wrong = sorted(r.id for r in results if r.outcome == "wrong")
+    assert not wrong, f"wrong figures: {wrong}"
+    assert sum(r.outcome == "correct" for r in results) >= 103
+
+
+def test_column_named_in_question_selects_the_cell(pingtan):
+    # the 三公 批复表 by 科目: 行政运行 row, 公务接待费 column — not the row's 三公 total 43.07
+    a = pingtan.ask("检察院行政运行公务接待费")
+    assert a.status == "answered" and a.value == Decimal("2.08"), a.text
+    assert a.citations[0].column == "公务接待费" and "行政运行" in a.citations[0].row
+
+
+def test_row_without_such_column_asks_back(pingtan):
+    # 行政运行 is a row of the 三公 table, which has no 基本支出 column: no other column's figure
+    a = pingtan.ask("检察院行政运行基本支出")
+    assert a.value is None and a.status in ("clarify", "no_answer"), a.text
+
+
+def test_figure_left_blank_is_not_invented(pingtan):
+    a = pingtan.ask("行政服务中心2014年结余分配")  # printed "结余分配万元"
+    assert a.status == "no_answer" and a.value is None, a.text
+    a = pingtan.ask("防护林场2014年结余分配")  # printed "结余分配24.34万元"
+    assert a.value == Decimal("24.34")
+
+
+def test_another_regions_department_is_declined(pingtan):
+    a = pingtan.ask("黄浦区生态环境局三公经费")
+    assert a.status == "no_answer" and "黄浦区" in a.text
+    a = pingtan.ask("普陀区生态环境局三公经费")
+    assert a.value == Decimal("16.95")
+
+
+def test_staff_of_a_unit_table(pingtan):
+    a = pingtan.ask("潭城镇农业服务中心在职人数")
+    assert (a.value, a.unit) == (Decimal("10"), "人")
+    a = pingtan.ask("白青乡在职人数")  # eight units, no total row: which one?
+    assert a.status == "clarify" and a.value is None
+    assert any("政府机关" in s for s in a.suggestions)
+
+
+def test_region_word_does_not_turn_a_stated_figure_away(pingtan):
+    # "平潭" names the report, not a part of 三公: the total, not the first part's 1.11
+    a = pingtan.ask("平潭行政服务中心2014年三公经费是多少")
+    assert a.value == Decimal("7.03"), a.text
