@@ -80,3 +80,32 @@ def test_region_word_does_not_turn_a_stated_figure_away(pingtan):
     # "平潭" names the report, not a part of 三公: the total, not the first part's 1.11
     a = pingtan.ask("平潭行政服务中心2014年三公经费是多少")
     assert a.value == Decimal("7.03"), a.text
+
+
+def test_web_page_citation_names_the_page(pingtan):
+    a = pingtan.ask("县政协2015年三公经费")
+    assert a.value == Decimal("21.08")
+    assert a.citations[0].url == (
+        "https://www.pingtan.gov.cn/zwgk/zdlyxxgk/czzj/bmyjsgk/bmjsgk/201612/t20161209_6119.htm"
+    )
+    assert a.as_dict()["citations"][0]["url"] == a.citations[0].url
+
+
+def test_bundle_part_citation_names_its_file(tmp_path):
+    from knowledge.ingest import ingest_bundle
+    from knowledge.store import open_db
+    from tests.test_office_readers import markdown_table_sections, markdown_tables_to_xlsx, markdown_to_docx
+
+    tables, rest = markdown_table_sections(REFERENCE.read_text(encoding="utf-8"))
+    xlsx = tmp_path / "公开表.xlsx"
+    xlsx.write_bytes(markdown_tables_to_xlsx(tables))
+    text = tmp_path / "说明.docx"
+    text.write_bytes(markdown_to_docx("\n".join(rest)))
+    db = open_db(tmp_path / "kb.db")
+    assert ingest_bundle(db, [xlsx, text]).status == "ingested"
+    db.close()
+    bot = Bot(tmp_path / "kb.db")
+    a = bot.ask("办公费花了多少")  # a table row: the workbook
+    assert a.value == Decimal("9.37") and a.citations[0].table and a.citations[0].file == str(xlsx)
+    a = bot.ask("三公经费多少")  # a sentence of the 说明: the Word file
+    assert a.citations[0].table is None and a.citations[0].file == str(text)
