@@ -38,7 +38,7 @@ def test_pingtan_question_set_gives_no_wrong_figure(pingtan):
     assert len(results) >= 100
     wrong = sorted(r.id for r in results if r.outcome == "wrong")
     assert not wrong, f"wrong figures: {wrong}"
-    assert sum(r.outcome == "correct" for r in results) >= 103
+    assert sum(r.outcome == "correct" for r in results) >= 105
 
 
 def test_column_named_in_question_selects_the_cell(pingtan):
@@ -109,3 +109,29 @@ def test_bundle_part_citation_names_its_file(tmp_path):
     assert a.value == Decimal("9.37") and a.citations[0].table and a.citations[0].file == str(xlsx)
     a = bot.ask("三公经费多少")  # a sentence of the 说明: the Word file
     assert a.citations[0].table is None and a.citations[0].file == str(text)
+
+
+@pytest.mark.parametrize(
+    "sentence,kind,facts",
+    [
+        # phrasings of other regions' 说明 (a budget's 收入预算为… / 相应安排支出预算…, 总预算, 上年结转)
+        ("2017年部门收支总预算为3000万元。", "预算", {("收入总计", "3000"), ("支出总计", "3000")}),
+        ("上年结转结余100万元。", "预算", {("年初结转和结余", "100")}),
+        ("2016年公共财政支出500万元", "预算", {("一般公共预算财政拨款支出", "500")}),
+        ("财政支出的安排2393.3万元，按财政功能科目列支是：", "预算", {("支出总计", "2393.3")}),
+        ("部门发展性项目支出：10万元。", "预算", set()),  # a kind of 项目支出, not all of it
+        ("用事业基金弥补收支差额万元，结余分配万元。", "决算", set()),  # printed blank: no figure
+        (
+            "2016年年初结转结余46.74万元，结余分配2.00万元。",
+            "决算",
+            {("年初结转和结余", "46.74"), ("结余分配", "2.00")},
+        ),
+    ],
+)
+def test_stated_phrasings_of_other_regions(sentence, kind, facts):
+    from knowledge.stated import read_sentences
+
+    got = read_sentences(
+        [(sentence, 1, None)], 2016 if "2017" not in sentence else 2017, kind, ("四、预算收支总体情况",)
+    )
+    assert {(f.subject, str(f.value)) for f in got} == facts
