@@ -541,6 +541,8 @@ class FiguresMixin:
             staff = self._staff_column(subject, report, ctx)
             if staff is not None:
                 return staff
+            if report.kind == self.rules.one("figures_figures_1"):
+                mlabel = self.rules.measures["budget"].label  # a budget report holds no 决算数
             return self._other_side_not_found(subject, mlabel, ctx) or self._not_found(
                 subject, measure, mlabel, report, ctx, code
             )
