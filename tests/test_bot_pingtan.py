@@ -38,7 +38,7 @@ def test_pingtan_question_set_gives_no_wrong_figure(pingtan):
     assert len(results) >= 100
     wrong = sorted(r.id for r in results if r.outcome == "wrong")
     assert not wrong, f"wrong figures: {wrong}"
-    assert sum(r.outcome == "correct" for r in results) >= 105
+    assert sum(r.outcome == "correct" for r in results) >= 109
 
 
 def test_column_named_in_question_selects_the_cell(pingtan):
@@ -135,3 +135,13 @@ def test_stated_phrasings_of_other_regions(sentence, kind, facts):
         [(sentence, 1, None)], 2016 if "2017" not in sentence else 2017, kind, ("四、预算收支总体情况",)
     )
     assert {(f.subject, str(f.value)) for f in got} == facts
+
+
+def test_a_scope_opening_the_sentence_owns_its_income_and_spending():
+    from knowledge.stated import read_question, read_sentences
+
+    s = "(一）公共预算财政拨款年初结转结余415.03万元，本年收入295.69万元，本年支出320.04万元。"
+    got = {(f.subject, str(f.value)) for f in read_sentences([(s, 1, None)], 2014, "决算")}
+    assert got == {("一般公共预算财政拨款收入", "295.69"), ("一般公共预算财政拨款支出", "320.04")}
+    assert read_question("政府性基金本年收入").subjects == ("政府性基金预算财政拨款收入",)
+    assert read_question("本年收入").subjects == ("本年收入合计",)
