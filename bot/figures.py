@@ -303,8 +303,8 @@ class FiguresMixin:
             plain = clause.replace(self.rules.one("figures_narrative_only_7"), "")
             budget = (
                 self.rules.one("figures_narrative_only_8") in plain
-                and self.rules.one("figures_narrative_only_9") not in plain
-            )
+                or report.kind == self.rules.one("figures_figures_1")  # a budget's 说明 speaks of budgets
+            ) and self.rules.one("figures_narrative_only_9") not in plain
             score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(clause))
             score += 0.5 * len((worded - rest) & _bigrams(clause))
             # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
