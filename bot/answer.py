@@ -62,3 +62,29 @@ class Answer:
             "suggestions": list(self.suggestions),
             "notes": list(self.notes),
         }
+
+
+def cite_sources(db, answer: Answer) -> None:
+    """Each citation names where its report was read from: the web page (reports.url) and, for a
+    bundle, the file holding the cited table or section, so a reader can open the very source.
+    Looked up after the answer is made, so no handler has to carry them."""
+    for c in answer.citations:
+        row = db.execute(
+            "SELECT id, url FROM reports WHERE title = ? OR id = ? ORDER BY title = ? DESC LIMIT 1",
+            [c.report, answer.report_id or -1, c.report],
+        ).fetchone()
+        if row is None:
+            continue
+        c.url = c.url or row[1]
+        if c.file is None and c.table:
+            hit = db.execute(
+                "SELECT file FROM report_tables WHERE report_id = ? AND (label = ? OR title = ?) LIMIT 1",
+                [row[0], c.table, c.table],
+            ).fetchone()
+            c.file = hit[0] if hit else None
+        elif c.file is None and c.line is not None:
+            hit = db.execute(
+                "SELECT file FROM sections WHERE report_id = ? AND line <= ? ORDER BY line DESC LIMIT 1",
+                [row[0], c.line],
+            ).fetchone()
+            c.file = hit[0] if hit else None

@@ -88,6 +88,8 @@ def _dept_aliases(dept: str, region: str | None) -> list[str]:
     core = dept[len(region) :] if region and dept.startswith(region) else dept
     core = re.sub(default_rules().pattern("catalog_dept_aliases_1"), "", core)
     out.add(core)
+    if region and len(core) < 3 and region[-1] in default_rules().word("region_suffixes"):
+        out.add(region[-1] + core)  # 县政协: a short name is said with its level
     for suffix in default_rules().word("catalog_dept_aliases_2"):
         if core.endswith(suffix) and len(core) > len(suffix) + 1:
             out.add(core[: -len(suffix)])

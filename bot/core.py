@@ -22,7 +22,7 @@ from knowledge.segment import add_words, cut
 from knowledge.store import open_db
 from rules import Rules, RulesError, default_rules
 
-from .answer import Answer, Trace
+from .answer import Answer, Trace, cite_sources
 from .catalog import Catalog, build_catalog
 from .compute import ComputeMixin
 from .conversation import Conversation
@@ -133,6 +133,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             with self._lock:
                 self.refresh()
                 answer = self._ask(question, conversation, trace, report_id)
+                cite_sources(self.db, answer)
         except Exception as e:  # never a traceback for a question
             answer = Answer(
                 question=str(question)[:MAX_QUESTION],

@@ -24,8 +24,11 @@ from .entities import Entities, Match, generic_words
 from .query import (
     Context,
     Figure,
+    columns_named,
     empty_table_for,
     narrative_figure,
+    row_citation,
+    row_column_figures,
     sangong_figures,
     search_sentences,
     stated_figures,
@@ -145,11 +148,19 @@ class FiguresMixin:
         ents = ctx.ents
         surfaces = [m.surface for m in ents.subjects] if ents else []
         phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
-        if phrase and (not names or all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as):
+        if phrase and (
+            not names
+            or all(x in phrase for x in surfaces)
+            or subject in vocab.subjects[q.subjects[0]].asked_as
+        ):
             names = list(q.subjects)  # the question's own, longer name
         else:
             phrase = ""
-        rest = [w for w in (ents.rest.split() if ents and wording else []) if w not in generic_words(self.rules)]
+        rest = [
+            w
+            for w in (ents.rest.split() if ents and wording else [])
+            if w not in generic_words(self.rules) and not _names_report(w, report)
+        ]
         if not names or any(w not in phrase for w in rest):
             return None  # words the subject does not explain (政府采购货物支出): not the total's figure
         if q is not None and any(
@@ -282,7 +293,9 @@ class FiguresMixin:
         wants_rate = wording and bool(re.search(self.rules.pattern("figures_narrative_only_3"), ctx.question))
         generic = generic_words(self.rules)
         unexplained = (
-            _sound_bigrams(" ".join(p for p in ents.rest.split() if p not in generic))
+            _sound_bigrams(
+                " ".join(p for p in ents.rest.split() if p not in generic and not _names_report(p, report))
+            )
             if ents and wording
             else set()
         )
@@ -305,8 +318,8 @@ class FiguresMixin:
             plain = clause.replace(self.rules.one("figures_narrative_only_7"), "")
             budget = (
                 self.rules.one("figures_narrative_only_8") in plain
-                and self.rules.one("figures_narrative_only_9") not in plain
-            )
+                or report.kind == self.rules.one("figures_figures_1")  # a budget's 说明 speaks of budgets
+            ) and self.rules.one("figures_narrative_only_9") not in plain
             score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(clause))
             score += 0.5 * len((worded - rest) & _bigrams(clause))
             # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
@@ -372,6 +385,10 @@ class FiguresMixin:
             if found is not None:
                 return found
         if ents.ambiguous and not subjects:
+            named = self._grammar_subject(ctx, ents.ambiguous)
+            if named is not None:
+                subjects = [Match(named, named, 0, 0, 100.0, "exact")]
+        if ents.ambiguous and not subjects:
             return Answer(
                 "",
                 "clarify",
@@ -382,6 +399,8 @@ class FiguresMixin:
                 ],
                 confidence=0.3,
             )
+        if not subjects and self._staff_named(ctx):
+            subjects = [Match(self._staff_named(ctx), "", 0, 0, 100.0, "exact")]
         if not subjects:
             found = self._no_subject(text, tokens, ents, report, conv, ctx)
             if isinstance(found, Answer):
@@ -396,6 +415,20 @@ class FiguresMixin:
         if conv is not None:
             self._remember(conv, subjects, measure, ops)
         return self._operate(text, ents, subjects, measure, ops, report, ctx)
+
+    def _grammar_subject(self, ctx: Context, ambiguous: list[str]) -> str | None:
+        """The one subject the 说明 grammar reads in the question where the words matched several
+        ("本年支出" split into 本年 + 支出; "支出预算" against unit-table rows): its bot name, the
+        one among the candidates if any is."""
+        vocab = stated_vocabulary()
+        q = read_question(ctx.question, vocab) if ctx.question else None
+        if q is None or len(q.subjects) != 1:
+            return None
+        asked = vocab.subjects[q.subjects[0]].asked_as
+        inside = [a for a in asked if a in ambiguous]
+        if len(inside) == 1:
+            return inside[0]
+        return asked[-1] if asked and not inside else None
 
     def _no_subject(
         self, text, tokens, ents: Entities, report: ReportInfo, conv, ctx
@@ -489,6 +522,10 @@ class FiguresMixin:
         combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
             self.rules.pattern("figures_lookup_21"), text
         )
+        if len(names) == 2 and not ops and set(names) & CONTAINERS and set(names) - CONTAINERS:
+            found = self._row_and_column(names, measure, report, ctx, container=True)
+            if found is not None:
+                return found  # 行政运行 × 基本支出: the cell, or ask back; never the row's total
         if len(names) > 1 and not combine:
             keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
             names = keep
@@ -520,9 +557,16 @@ class FiguresMixin:
             return self._difference(names, ents, report, ctx)
         if "sum" in ops and len(names) >= 2:
             return self._sum(names, measure, report, ctx)
-        if len(names) >= 2 and re.search(self.rules.pattern("figures_lookup_23"), text) and "sum" not in ops:
+        joined = text
+        for m in subjects:  # the 及 inside 公务用车购置及运行维护费 joins no two subjects
+            joined = joined.replace(m.surface, " ") if m.surface else joined
+        if len(names) >= 2 and re.search(self.rules.pattern("figures_lookup_23"), joined) and "sum" not in ops:
             # two subjects asked together: answer both, each cited
             return self._several(names, measure, report, ctx)
+        if len(names) == 2 and not ops:
+            found = self._row_and_column(names, measure, report, ctx)
+            if found is not None:
+                return found
         code = subjects[0].surface if subjects[0].method == "code" else None
         name = self._name_of_code(report, code, ctx) if code else names[0]
         return self._single(name, measure, report, ctx, code, subjects[0])
@@ -624,6 +668,11 @@ class FiguresMixin:
         ctx.notes["asked"] = (subject, measure, code)  # for the unit asked: the same subject printed in it
         mlabel = self.rules.measures[measure].label
         if not figs:
+            staff = self._staff_column(subject, report, ctx)
+            if staff is not None:
+                return staff
+            if report.kind == self.rules.one("figures_figures_1"):
+                mlabel = self.rules.measures["budget"].label  # a budget report holds no 决算数
             return self._other_side_not_found(subject, mlabel, ctx) or self._not_found(
                 subject, measure, mlabel, report, ctx, code
             )
@@ -675,6 +724,106 @@ class FiguresMixin:
         self._note_other_tables(ans, best, figs)
         self._note_stated(ans, best, figs, report, measure, ctx)
         return ans
+
+    def _container_holds(self, names: list[str], measure: str, report: ReportInfo, ctx: Context) -> bool:
+        """Is the specific subject a row of a table the container names (办公费 in the 基本支出
+        表), or has it no row at all? Then the container only narrows where to look."""
+        inner = [n for n in names if n not in CONTAINERS][0]
+        outer = [n for n in names if n in CONTAINERS][0]
+        figs = table_figures(self.db, ctx, report, inner, list(self.rules.measures[measure].columns))
+        return not figs or any(outer in (f.table_title or "") for f in figs)
+
+    def _staff_named(self, ctx: Context) -> str:
+        """The staff count the 说明 grammar reads in a question no subject matched (在职人数)."""
+        vocab = stated_vocabulary()
+        q = read_question(ctx.question, vocab) if ctx.question else None
+        if q is None or len(q.subjects) != 1 or vocab.subjects[q.subjects[0]].unit != "staff":
+            return ""
+        return next(iter(vocab.subjects[q.subjects[0]].asked_as), "")
+
+    def _staff_column(self, subject: str, report: ReportInfo, ctx: Context) -> Answer | None:
+        """Staff counts printed as columns of a 单位基本情况 table (人员编制数 / 在职人数 by unit, no
+        total row): the one row's cell, or the row the question names; several rows and none named
+        ask back which unit — never one unit's count as the department's, nor a sum the page omits."""
+        vocab = stated_vocabulary()
+        names = {n for n, spec in vocab.subjects.items() if subject in spec.asked_as and spec.unit == "staff"}
+        q = read_question(ctx.question, vocab) if ctx.question else None
+        if q is not None and len(q.subjects) == 1 and vocab.subjects[q.subjects[0]].unit == "staff":
+            names, subject = {q.subjects[0]}, q.subjects[0]  # 在职人员 asked, not 在编 matched loosely
+        columns = [p for p, n in vocab.phrase_subject.items() if n in names]
+        cells = [c for c in columns_named(self.db, ctx, report, columns) if c["value"] is not None]
+        if not cells:
+            return None
+        named = [c for c in cells if len(bare_unit(c["name"])) >= 2 and bare_unit(c["name"]) in ctx.question]
+        cells = named or cells
+        if len(cells) > 1:
+            return Answer(
+                "",
+                "clarify",
+                self.rules.templates["clarify"].format(subject=subject),
+                intent="lookup",
+                suggestions=[
+                    self.rules.templates["suggest_how_much"].format(s=bare_unit(c["name"]) + subject)
+                    for c in cells[:6]
+                ],
+                confidence=0.3,
+            )
+        c = cells[0]
+        value, cite = Decimal(c["value"]), row_citation(report, c, c["column_name"])
+        body = self.rules.templates["lookup"].format(
+            report=report.label, subject=subject, measure="", value=_fmt(value, c["unit"]),
+            unit=c["unit"], source=_source_text(cite),
+        )
+        return Answer("", "answered", body, intent="lookup", value=value, unit=c["unit"], confidence=0.9, citations=[cite])
+
+    def _row_and_column(
+        self, names: list[str], measure: str, report: ReportInfo, ctx: Context, container: bool = False
+    ) -> Answer | None:
+        """Two subjects, one a table row and the other a column of that row's table (行政运行 ×
+        公务接待费): the cell where they meet. A row whose table has no such column, while the other
+        name is no row either, cannot be resolved: ask back, never another column's figure."""
+        mlabel = self.rules.measures[measure].label
+        tried = [
+            (a, b, row_column_figures(self.db, ctx, report, a, b, mlabel))
+            for a, b in ((names[0], names[1]), (names[1], names[0]))
+        ]
+        hit = next(((a, b, f) for a, b, f in tried if f), None)
+        if hit is not None:
+            a, b, figs = hit
+            best = figs[0]
+            body = self.rules.templates["lookup"].format(
+                report=report.label,
+                subject=a + b,
+                measure=self._measure_word(best, mlabel, report),
+                value=_fmt(best.value, best.unit),
+                unit=best.unit,
+                source=_source_text(best.citation),
+            )
+            ans = Answer(
+                "",
+                "answered",
+                body,
+                intent="lookup",
+                value=best.value,
+                unit=best.unit,
+                confidence=0.9,
+                citations=[best.citation],
+            )
+            if best.empty_cell:
+                ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
+            return ans
+        if all(f is None for _, _, f in tried):
+            return None  # neither is a row: the narrative or a column total answers as before
+        if container and self._container_holds(names, measure, report, ctx):
+            return None  # 基本支出中的办公费: the row of the 基本支出 table answers
+        return Answer(
+            "",
+            "clarify",
+            self.rules.templates["clarify"].format(subject=names[0] + names[1]),
+            intent="lookup",
+            suggestions=[self.rules.templates["suggest_how_much"].format(s=n) for n in names],
+            confidence=0.3,
+        )
 
     def _other_year(self, report: ReportInfo, ctx: Context) -> bool:
         """Does the question ask about another year than the report's own (2023, 上年)?"""
@@ -890,3 +1039,18 @@ class FiguresMixin:
                 suggestions=self.rules.examples[:3],
             )
         return answer
+
+
+def _names_report(word: str, report: ReportInfo) -> bool:
+    """A leftover word that is part of the report's own name or region (平潭 of 平潭综合实验区…):
+    it says which report, not which figure, so it never turns a subject's figure away."""
+    if len(word) >= 2 and word in (report.region or ""):
+        return True
+    # a two-character word is as likely a subject's (服务 of 政府采购服务支出 and of 政务服务…中心)
+    return len(word) >= 3 and any(word in s for s in (report.department, report.title or ""))
+
+
+def bare_unit(name: str) -> str:
+    """A 单位基本情况 row's unit name without the 经费性质 the table printed beside it
+    (政府机关（财政拨款） → 政府机关)."""
+    return re.split(r"[(\uff08]", name or "", maxsplit=1)[0].strip()

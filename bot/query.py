@@ -184,6 +184,73 @@ def table_figures(
     return out
 
 
+def row_column_figures(
+    db: sqlite_utils.Database,
+    log: QueryLog,
+    report: ReportInfo,
+    row_subject: str,
+    column_subject: str,
+    measure_label: str = "",
+) -> list[Figure] | None:
+    """The cell where a row named ``row_subject`` meets a column naming ``column_subject``
+    (行政运行 × 公务接待费 in a 三公 table by 科目). None when no row has that name (the pair is not
+    row and column); [] when rows exist but none of their tables has such a column, so the caller
+    asks back rather than give another column's figure."""
+    likes = [like.format(subject=row_subject) for like in default_rules().word("numbered_row_names")]
+    rows = log.run(
+        db,
+        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, r.is_total, t.code AS tcode, t.title, t.label,"
+        " t.unit FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
+        " WHERE r.report_id = ? AND (r.name = ?" + " OR r.name LIKE ?" * len(likes) + ")",
+        [report.id, row_subject, *likes],
+    )
+    rows = [r for r in rows if bare(r["name"]) == row_subject]
+    if not rows:
+        return None
+    out: list[Figure] = []
+    for r in rows:
+        cells = log.run(db, "SELECT column_name, value, raw FROM cells WHERE row_id = ?", [r["id"]])
+        for c in cells:
+            prefix, _, col = (c["column_name"] or "").rpartition("·")
+            if prefix and prefix != measure_label:
+                continue
+            if col == column_subject or sangong_column(column_subject, col):
+                value = Decimal(c["value"]) if c["value"] is not None else Decimal("0.00")
+                cite = row_citation(report, r, c["column_name"])
+                out.append(
+                    Figure(
+                        column_subject,
+                        value,
+                        r["unit"],
+                        cite,
+                        c["column_name"],
+                        r["tcode"],
+                        c["value"] is None,
+                        r["title"],
+                    )
+                )
+                break
+    return out
+
+
+def columns_named(
+    db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, columns: list[str]
+) -> list[dict]:
+    """Every cell of the report under one of ``columns`` (人员编制数, 在职人数 of a 单位基本情况
+    table), with its row and table, for subjects that are columns of a table without a total row."""
+    if not columns:
+        return []
+    marks = ",".join("?" * len(columns))
+    return log.run(
+        db,
+        "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.title, t.label, t.unit,"
+        " c.column_name, c.value FROM cells c JOIN table_rows r ON r.id = c.row_id"
+        f" JOIN report_tables t ON t.id = r.table_id WHERE c.report_id = ? AND c.column_name IN ({marks})"
+        " ORDER BY r.id",
+        [report.id, *columns],
+    )
+
+
 def column_figures(
     db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, subject: str
 ) -> list[Figure]:

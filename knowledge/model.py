@@ -215,10 +215,14 @@ class Citation:
     quote: str = ""  # the cited line or sentence
     line: int | None = None
     page: int | None = None
+    url: str | None = None  # the web page the report was read from (reports.url)
+    file: str | None = None  # a bundle's part holding the table or section (report_tables.file)
 
     def as_dict(self) -> dict:
         return {
             "report": self.report,
+            "url": self.url,
+            "file": self.file,
             "table": self.table,
             "section": self.section,
             "row": self.row,

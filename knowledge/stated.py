@@ -74,6 +74,9 @@ class Vocabulary:
     skip_sections: tuple[str, ...]
     continuation_chars: int
     budget_measures: tuple[str, ...]
+    # scope word → {whole-department subject → that scope's own}: "公共预算财政拨款…本年收入" is
+    # 一般公共预算财政拨款收入, not the department's 本年收入
+    scoped: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _strings(data: dict, key: str, where: str) -> list[str]:
@@ -168,7 +171,22 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         tuple(_strings(data, "skip_sections", "stated.yaml")),
         int(data.get("continuation_chars") or 0),
         tuple(_strings(data, "question_budget", "stated.yaml")),
+        _scoped(data, subjects),
     )
+
+
+def _scoped(data: dict, subjects: dict[str, SubjectSpec]) -> dict[str, dict[str, str]]:
+    """``scoped_subjects``: each family's scope words and what its general subjects become."""
+    out: dict[str, dict[str, str]] = {}
+    for i, family in enumerate(data.get("scoped_subjects") or []):
+        where = f"stated.yaml: scoped_subjects[{i}]"
+        mapping = {str(k): str(v) for k, v in ((family or {}).get("subjects") or {}).items()}
+        unknown = [n for pair in mapping.items() for n in pair if n not in subjects]
+        if unknown:
+            raise ValueError(f"{where}: unknown subject {unknown[0]}")
+        for word in _strings(family, "scopes", where):
+            out[nfkc(word)] = mapping
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +243,7 @@ class _Sentence:
     change: tuple[StatedFact, int, Decimal] | None = None  # target, direction, amount
     since_last: int = 0  # clause breaks, years and other numbers read since the last figure
     scoped: bool = False  # a funding scope was named: whole-department subjects are not read
+    scope: str = ""  # the scope word, whose own subjects the general ones become (scoped_subjects)
     numbers: int = 0  # numbers read so far
     covered: int = 0  # characters of measure words, years and breaks read so far
     opens_with_compare: bool = False  # "与上一年相比持平。": it speaks of the section's last figure
@@ -271,6 +290,7 @@ class _Reader:
             st.named = st.named or phrase not in self.vocab.weak
         elif g == "scope":
             st.scoped = st.scoped or (st.last is None and not st.named)  # it opens the sentence
+            st.scope = m.group("scope") if st.scoped else st.scope
         elif m.group("year"):
             st.year = int(m.group("year"))
             st.since_last += 2
@@ -327,6 +347,9 @@ class _Reader:
         if parent:
             subject = self.vocab.children.get((parent.subject, subject), subject)
         spec = self.vocab.subjects.get(subject)
+        if spec is not None and spec.general and st.scoped:
+            subject = self.vocab.scoped.get(st.scope, {}).get(subject, subject)
+            spec = self.vocab.subjects.get(subject)
         if spec is None or spec.unit != kind or not measure or (spec.general and st.scoped):
             return
         self._settle_change(st, text, path, line, page)
@@ -586,12 +609,19 @@ def read_question(text: str, vocab: Vocabulary | None = None) -> QuestionReading
     measure: str | None = None
     rest = []
     pos = 0
+    scope = None
     for m in v.token.finditer(s):
         rest.append(s[pos : m.start()])
         pos = m.end()
+        if m.lastgroup == "scope":
+            scope = m
+            continue
         if m.group("subj"):
             name = v.phrase_subject[m.group("subj")]
-            phrases.append(m.group(0))
+            own = v.scoped.get(scope.group(0), {}).get(name) if scope is not None else None
+            name = own or name  # 公共预算财政拨款本年收入: the scope's 收入, not the department's
+            phrases.append(s[scope.start() : m.end()] if own else m.group(0))
+            scope = None
             if name not in subjects:
                 subjects.append(name)
         elif m.lastgroup == "meas" and measure is None:

@@ -143,8 +143,13 @@ def test_thousands_separators_and_blank_figures():
     assert ("本年收入合计", "决算", 2014, D("77831.16"), "万元", "") in facts
     assert ("年初结转和结余", "决算", 2014, D("6814.81"), "万元", "") in facts
     assert ("项目支出", "决算", 2014, D("58136.66"), "万元", "") in facts
-    # the 公共预算财政拨款 sentence speaks of that part of the funds only, and its 预算 is no budget
-    assert not [f for f in facts if f[3] in (D("42900.24"), D("42904.15"), D("5065.11"))]
+    # the 公共预算财政拨款 sentence speaks of that part of the funds only (its own 收入/支出, never the
+    # department's), and its 预算 is no budget; its 年初结转结余 has no scoped subject: not read
+    scoped = {f for f in facts if f[3] in (D("42900.24"), D("42904.15"), D("5065.11"))}
+    assert scoped == {
+        ("一般公共预算财政拨款收入", "决算", 2014, D("42900.24"), "万元", ""),
+        ("一般公共预算财政拨款支出", "决算", 2014, D("42904.15"), "万元", ""),
+    }
     # a blank figure (项目支出万元) is not zero: nothing stated
     assert not [f for f in facts if f[0] == "上缴上级支出"]
 

@@ -66,6 +66,8 @@ class AskRequest(BaseModel):
 
 class CitationOut(BaseModel):
     report: str
+    url: str | None = None  # the web page the report was read from
+    file: str | None = None  # the bundle part holding the table or section
     table: str | None = None
     section: str | None = None
     row: str | None = None
