@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 from rules import Rules, default_rules
 
 from .catalog import Catalog, ReportInfo
-from .departments import departments
+from .departments import departments, region_parts
 
 FUZZY_THRESHOLD = 74.0
 FUZZY_MARGIN = 6.0
@@ -99,12 +99,12 @@ def generic_words(rules: Rules) -> frozenset[str]:
     return frozenset(rules.word("generic_subject_words"))
 
 
-def _region_forms(regions: set[str], rules: Rules) -> set[str]:
+def _region_forms(regions: set[str]) -> set[str]:
     """How a question names a region of the knowledge base: 上海市普陀区, 上海市, 普陀区, 上海, 普陀,
     上海普陀 — words that name where, never what (they are not left over as an unknown subject)."""
     forms: set[str] = set()
     for region in regions:
-        parts = [m.group(0) for m in rules.pattern("region_part").finditer(region)]
+        parts = region_parts(region)  # the department stage's own reading of a region
         stems = [p[:-1] for p in parts if len(p) >= 3]
         forms |= {region, "".join(stems), *parts, *stems}
     return {f for f in forms if len(f) >= 2}
@@ -115,7 +115,7 @@ def _catalog_region_forms(catalog: Catalog) -> list[str]:
     forms = getattr(catalog, "_region_forms", None)
     if forms is None:
         regions = {r.region for r in catalog.reports if r.region}
-        forms = sorted(_region_forms(regions, _rules(catalog)), key=len, reverse=True)
+        forms = sorted(_region_forms(regions), key=len, reverse=True)
         catalog._region_forms = forms  # type: ignore[attr-defined]
     return forms
 
