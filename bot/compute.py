@@ -9,6 +9,7 @@ import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from . import figures, texts
 from .answer import Answer
 from .catalog import ReportInfo
 from .entities import Entities, generic_words
@@ -32,592 +33,619 @@ from .wording import (
 )
 
 
-class ComputeMixin:
-    def _average(self, names, measure, report, ctx) -> Answer:
-        """人均: an amount divided by the staff count the report states (在编人数)."""
-        money = next((n for n in names if n != self.rules.one("compute_average_1")), None)
-        if money is None:
-            return Answer("", "no_answer", self.rules.templates["ask_average_of_what"], intent="average")
-        amount = self._figures(report, money, measure, ctx)
-        people = [
-            f
-            for f in self._narrative_only(report, self.rules.one("compute_average_3"), "actual", ctx)
-            if f.unit == self.rules.one("compute_average_4")
-        ]
-        if (
-            not amount
-            or amount[0].unit not in self.rules.word("compute_average_5")
-            or not people
-            or not people[0].value
-        ):
-            return Answer(
-                "",
-                "no_answer",
-                self.rules.templates["no_average_figures"].format(money=money),
-                intent="average",
-            )
-        a, p = amount[0], people[0]
-        exact = a.value / p.value
-        shown = exact.quantize(TWO, ROUND_HALF_UP)
-        people_unit = self.rules.one("unit_people")
-        body = self.rules.templates["compute_average_per_person"].format(
-            report=report.label,
-            money=money,
-            amount=_fmt(a.value),
-            unit=a.unit,
-            people=_fmt(p.value, people_unit),
-            people_unit=people_unit,
-            value=_fmt(shown),
-            source_amount=_source_text(a.citation),
-            source_people=_source_text(p.citation),
-        )
+def average(ctx: Context, names, measure, report) -> Answer:
+    """人均: an amount divided by the staff count the report states (在编人数)."""
+    money = next((n for n in names if n != ctx.rules.one("compute_average_1")), None)
+    if money is None:
+        return Answer("", "no_answer", ctx.rules.templates["ask_average_of_what"], intent="average")
+    amount = figures.find_figures(ctx, report, money, measure)
+    people = [
+        f
+        for f in figures.narrative_only(ctx, report, ctx.rules.one("compute_average_3"), "actual")
+        if f.unit == ctx.rules.one("compute_average_4")
+    ]
+    if (
+        not amount
+        or amount[0].unit not in ctx.rules.word("compute_average_5")
+        or not people
+        or not people[0].value
+    ):
         return Answer(
             "",
-            "answered",
-            body,
+            "no_answer",
+            ctx.rules.templates["no_average_figures"].format(money=money),
             intent="average",
-            value=shown,
-            unit=a.unit,
-            confidence=0.7,
-            citations=[a.citation, p.citation],
         )
+    a, p = amount[0], people[0]
+    exact = a.value / p.value
+    shown = exact.quantize(TWO, ROUND_HALF_UP)
+    people_unit = ctx.rules.one("unit_people")
+    body = ctx.rules.templates["compute_average_per_person"].format(
+        report=report.label,
+        money=money,
+        amount=_fmt(a.value),
+        unit=a.unit,
+        people=_fmt(p.value, people_unit),
+        people_unit=people_unit,
+        value=_fmt(shown),
+        source_amount=_source_text(a.citation),
+        source_people=_source_text(p.citation),
+    )
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="average",
+        value=shown,
+        unit=a.unit,
+        confidence=0.7,
+        citations=[a.citation, p.citation],
+    )
 
-    def _pair(self, names, measure, report, ctx) -> tuple[Figure, Figure] | Answer:
-        got = []
-        for n in names[:2]:
-            figs = [f for f in self._figures(report, n, measure, ctx, wording=False) if f.unit != "%"]
-            if not figs:
-                return Answer(
-                    "",
-                    "no_answer",
-                    self.rules.templates["no_figure_to_compute"].format(n=n),
-                    intent="compute",
-                )
-            got.append(figs[0])
-        if got[0].unit != got[1].unit:
-            return Answer("", "no_answer", self.rules.templates["units_differ"], intent="compute")
-        return got[0], got[1]
 
-    def _share(self, names, measure, report, ctx) -> Answer:
-        """A part's share of a whole (占比), exact, both figures cited."""
-        T = self.rules.templates
-        ents = ctx.ents
-        generic = generic_words(self.rules)
-        unexplained = [p for p in (ents.rest.split() if ents else []) if len(p) >= 2 and p not in generic]
-        if len(names) == 1 and names[0] in CONTAINERS and unexplained:
-            inside = self._share_inside(names, measure, report, ctx)
-            if inside is not None:
-                return inside
-        if unexplained and len(names) == 1:
-            # words the subject does not explain ("服务类"): computing the subject's own share would
-            # answer another question
+def _pair(ctx: Context, names, measure, report) -> tuple[Figure, Figure] | Answer:
+    got = []
+    for n in names[:2]:
+        figs = [f for f in figures.find_figures(ctx, report, n, measure, wording=False) if f.unit != "%"]
+        if not figs:
             return Answer(
                 "",
                 "no_answer",
-                self.rules.templates["no_figure_for_share"].format(join_unexplained="、".join(unexplained)),
-                intent="share",
-                suggestions=[self.rules.templates["suggest_share_of_total"].format(names_0=names[0])],
+                ctx.rules.templates["no_figure_to_compute"].format(n=n),
+                intent="compute",
             )
-        part_name, whole_name = self._share_parts(names, ctx)
-        if part_name == whole_name:
-            return Answer(
-                "",
-                "clarify",
-                self.rules.templates["ask_share_of_what"].format(whole_name=whole_name),
-                intent="share",
-                suggestions=[
-                    self.rules.templates["suggest_basic_share"].format(whole_name=whole_name),
-                    self.rules.templates["suggest_project_share"].format(whole_name=whole_name),
-                ],
-                confidence=0.3,
-            )
-        pair = self._pair([part_name, whole_name], measure, report, ctx)
-        if isinstance(pair, Answer):
-            return pair
-        a, b = pair
-        if b.value == 0:
-            body = self.rules.templates["share_of_zero"].format(whole_name=whole_name)
-            return Answer("", "no_answer", body, intent="share")
-        pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-        body = T["share"].format(
-            report=report.label,
-            part=part_name,
-            measure="",
-            part_value=_fmt(a.value),
-            unit=a.unit,
-            whole=whole_name,
-            whole_value=_fmt(b.value),
+        got.append(figs[0])
+    if got[0].unit != got[1].unit:
+        return Answer("", "no_answer", ctx.rules.templates["units_differ"], intent="compute")
+    return got[0], got[1]
+
+
+def share(ctx: Context, names, measure, report) -> Answer:
+    """A part's share of a whole (占比), exact, both figures cited."""
+    T = ctx.rules.templates
+    ents = ctx.ents
+    generic = generic_words(ctx.rules)
+    unexplained = [p for p in (ents.rest.split() if ents else []) if len(p) >= 2 and p not in generic]
+    if len(names) == 1 and names[0] in CONTAINERS and unexplained:
+        inside = _share_inside(ctx, names, measure, report)
+        if inside is not None:
+            return inside
+    if unexplained and len(names) == 1:
+        # words the subject does not explain ("服务类"): computing the subject's own share would
+        # answer another question
+        return Answer(
+            "",
+            "no_answer",
+            ctx.rules.templates["no_figure_for_share"].format(join_unexplained="、".join(unexplained)),
+            intent="share",
+            suggestions=[ctx.rules.templates["suggest_share_of_total"].format(names_0=names[0])],
+        )
+    part_name, whole_name = _share_parts(ctx, names)
+    if part_name == whole_name:
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["ask_share_of_what"].format(whole_name=whole_name),
+            intent="share",
+            suggestions=[
+                ctx.rules.templates["suggest_basic_share"].format(whole_name=whole_name),
+                ctx.rules.templates["suggest_project_share"].format(whole_name=whole_name),
+            ],
+            confidence=0.3,
+        )
+    pair = _pair(ctx, [part_name, whole_name], measure, report)
+    if isinstance(pair, Answer):
+        return pair
+    a, b = pair
+    if b.value == 0:
+        body = ctx.rules.templates["share_of_zero"].format(whole_name=whole_name)
+        return Answer("", "no_answer", body, intent="share")
+    pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
+    body = T["share"].format(
+        report=report.label,
+        part=part_name,
+        measure="",
+        part_value=_fmt(a.value),
+        unit=a.unit,
+        whole=whole_name,
+        whole_value=_fmt(b.value),
+        value=pct,
+    )
+    body += ctx.rules.templates["sources_of_two"].format(
+        source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
+    )
+    cites = [a.citation, b.citation]
+    return Answer("", "answered", body, intent="share", value=pct, unit="%", confidence=0.85, citations=cites)
+
+
+def rate_of_budget(ctx: Context, name: str, report) -> Answer:
+    """完成预算的百分之几 for one subject: its 决算 ÷ its 预算, both cited; a zero budget is said,
+    never divided by."""
+    T = ctx.rules.templates
+    fa = [f for f in figures.find_figures(ctx, report, name, "actual", wording=False) if f.unit != "%"]
+    fb = [f for f in figures.find_figures(ctx, report, name, "budget", wording=False) if f.unit != "%"]
+    if not fa or not fb or fa[0].unit != fb[0].unit:
+        return Answer("", "no_answer", T["no_budget_and_actual"].format(names_0=name), intent="rate")
+    a, b = fa[0], fb[0]
+    if b.value == 0:
+        body = T["rate_budget_zero"].format(
+            report=report.label, subject=name, a_value=_fmt(a.value), unit=a.unit
+        )
+        return Answer("", "no_answer", body, intent="rate", citations=[b.citation, a.citation])
+    pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
+    body = T["rate_of_budget"].format(
+        report=report.label,
+        subject=name,
+        a_value=_fmt(a.value),
+        b_value=_fmt(b.value),
+        unit=a.unit,
+        value=pct,
+    ) + T["sources_of_two"].format(
+        source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
+    )
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="rate",
+        value=pct,
+        unit="%",
+        confidence=0.85,
+        citations=[a.citation, b.citation],
+    )
+
+
+def shares_of_sum(ctx: Context, names: list[str], measure: str, report) -> Answer:
+    """占比呢 after a sum of parts: each part's share of that sum, exact, each part cited."""
+    T = ctx.rules.templates
+    figs = []
+    for n in names[:6]:
+        f = [x for x in figures.find_figures(ctx, report, n, measure, wording=False) if x.unit != "%"]
+        if not f:
+            return Answer("", "no_answer", T["no_figure_to_compute"].format(n=n), intent="share")
+        figs.append(f[0])
+    total = sum((f.value for f in figs), Decimal(0))
+    if len({f.unit for f in figs}) != 1 or total == 0:
+        return Answer("", "no_answer", T["units_differ_for_sum"], intent="share")
+    shares = [(f.value / total * 100).quantize(TWO, ROUND_HALF_UP) for f in figs]
+    parts = T["list_separator"].join(
+        T["share_of_sum_part"].format(part=n, part_value=_fmt(f.value), unit=f.unit, value=v)
+        for n, f, v in zip(names, figs, shares, strict=False)
+    )
+    body = T["shares_of_sum"].format(report=report.label, parts=parts, total=_fmt(total), unit=figs[0].unit)
+    body += T["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="share",
+        value=shares[0],
+        unit="%",
+        confidence=0.8,
+        citations=[f.citation for f in figs],
+    )
+
+
+def _share_inside(ctx: Context, names, measure, report) -> Answer | None:
+    """A part inside a named whole ("政府采购里服务类占比"): the part is a narrative figure."""
+    ents = ctx.ents
+    near = [names[0]] + [f for f, t in ctx.rules.synonyms.items() if t == names[0]]
+    part = texts.narrative_match(ctx, ctx.question, ents, report, near=near, money=True)
+    whole = figures.find_figures(ctx, report, names[0], measure, wording=False)
+    if part is not None and part.unit != "%" and whole and whole[0].unit == part.unit and whole[0].value:
+        pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
+        label = (
+            part.citations[0].quote and ctx.notes.get("last_context", "") or ctx.rules.one("compute_share_1")
+        )
+        body = ctx.rules.templates["share_inside_whole"].format(
+            report_label=report.label,
+            label=label,
+            fmt_part_value=_fmt(part.value),
+            part_unit=part.unit,
+            names_0=names[0],
+            fmt_whole_0_value=_fmt(whole[0].value),
+            pct=pct,
+            source_text_part_citations_0=_source_text(part.citations[0]),
+            source_text_whole_0_citation=_source_text(whole[0].citation),
+        )
+        return Answer(
+            "",
+            "answered",
+            body,
+            intent="share",
             value=pct,
+            unit="%",
+            confidence=0.75,
+            citations=[part.citations[0], whole[0].citation],
         )
-        body += self.rules.templates["sources_of_two"].format(
-            source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
-        )
-        cites = [a.citation, b.citation]
-        return Answer(
-            "", "answered", body, intent="share", value=pct, unit="%", confidence=0.85, citations=cites
-        )
+    return None
 
-    def _rate_of_budget(self, name: str, report, ctx) -> Answer:
-        """完成预算的百分之几 for one subject: its 决算 ÷ its 预算, both cited; a zero budget is said,
-        never divided by."""
-        T = self.rules.templates
-        fa = [f for f in self._figures(report, name, "actual", ctx, wording=False) if f.unit != "%"]
-        fb = [f for f in self._figures(report, name, "budget", ctx, wording=False) if f.unit != "%"]
-        if not fa or not fb or fa[0].unit != fb[0].unit:
-            return Answer("", "no_answer", T["no_budget_and_actual"].format(names_0=name), intent="rate")
-        a, b = fa[0], fb[0]
-        if b.value == 0:
-            body = T["rate_budget_zero"].format(report=report.label, subject=name, a_value=_fmt(a.value), unit=a.unit)
-            return Answer("", "no_answer", body, intent="rate", citations=[b.citation, a.citation])
-        pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-        body = T["rate_of_budget"].format(
-            report=report.label, subject=name, a_value=_fmt(a.value), b_value=_fmt(b.value), unit=a.unit, value=pct
-        ) + T["sources_of_two"].format(
-            source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
-        )
-        return Answer("", "answered", body, intent="rate", value=pct, unit="%", confidence=0.85,
-                      citations=[a.citation, b.citation])
 
-    def _shares_of_sum(self, names: list[str], measure: str, report, ctx) -> Answer:
-        """占比呢 after a sum of parts: each part's share of that sum, exact, each part cited."""
-        T = self.rules.templates
-        figs = []
-        for n in names[:6]:
-            f = [x for x in self._figures(report, n, measure, ctx, wording=False) if x.unit != "%"]
-            if not f:
-                return Answer("", "no_answer", T["no_figure_to_compute"].format(n=n), intent="share")
-            figs.append(f[0])
-        total = sum((f.value for f in figs), Decimal(0))
-        if len({f.unit for f in figs}) != 1 or total == 0:
-            return Answer("", "no_answer", T["units_differ_for_sum"], intent="share")
-        shares = [(f.value / total * 100).quantize(TWO, ROUND_HALF_UP) for f in figs]
-        parts = T["list_separator"].join(
-            T["share_of_sum_part"].format(part=n, part_value=_fmt(f.value), unit=f.unit, value=v)
-            for n, f, v in zip(names, figs, shares, strict=False)
+def _share_parts(ctx: Context, names: list[str]) -> tuple[str, str]:
+    """The part and the whole: both named, a total after an earlier subject (占总支出的比例呢), or
+    the total the part belongs to."""
+    part_name = names[0]
+    whole_name = ""
+    if len(names) >= 2:
+        whole_name = names[1]
+    elif part_name in TOTALS and ctx.conv is not None and [x for x in ctx.conv.recent if x != part_name]:
+        # "占总支出的比例呢" after a question about 基本支出: the part is the earlier subject
+        whole_name = part_name
+        part_name = [x for x in ctx.conv.recent if x != whole_name][-1]
+    else:
+        whole_name = (
+            ctx.rules.one("compute_share_3")
+            if ctx.rules.one("compute_share_2") in part_name
+            else ctx.rules.one("compute_share_4")
         )
-        body = T["shares_of_sum"].format(report=report.label, parts=parts, total=_fmt(total), unit=figs[0].unit)
-        body += T["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
-        return Answer("", "answered", body, intent="share", value=shares[0], unit="%", confidence=0.8,
-                      citations=[f.citation for f in figs])
+    return part_name, whole_name
 
-    def _share_inside(self, names, measure, report, ctx) -> Answer | None:
-        """A part inside a named whole ("政府采购里服务类占比"): the part is a narrative figure."""
-        ents = ctx.ents
-        near = [names[0]] + [f for f, t in self.rules.synonyms.items() if t == names[0]]
-        part = self._narrative_match(ctx.question, ents, report, ctx, near=near, money=True)
-        whole = self._figures(report, names[0], measure, ctx, wording=False)
-        if part is not None and part.unit != "%" and whole and whole[0].unit == part.unit and whole[0].value:
-            pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
-            label = (
-                part.citations[0].quote
-                and ctx.notes.get("last_context", "")
-                or self.rules.one("compute_share_1")
-            )
-            body = self.rules.templates["share_inside_whole"].format(
-                report_label=report.label,
-                label=label,
-                fmt_part_value=_fmt(part.value),
-                part_unit=part.unit,
-                names_0=names[0],
-                fmt_whole_0_value=_fmt(whole[0].value),
-                pct=pct,
-                source_text_part_citations_0=_source_text(part.citations[0]),
-                source_text_whole_0_citation=_source_text(whole[0].citation),
-            )
+
+def difference(ctx: Context, names, ents, report) -> Answer:
+    T = ctx.rules.templates
+    if len(names) >= 2:
+        pair = _pair(ctx, names, "actual", report)
+        labels = names[:2]
+    else:
+        fa = figures.find_figures(ctx, report, names[0], "actual")
+        fb = figures.find_figures(ctx, report, names[0], "budget")
+        if not fa or not fb:
             return Answer(
                 "",
-                "answered",
-                body,
-                intent="share",
-                value=pct,
-                unit="%",
-                confidence=0.75,
-                citations=[part.citations[0], whole[0].citation],
+                "no_answer",
+                ctx.rules.templates["no_budget_and_actual"].format(names_0=names[0]),
+                intent="compute",
             )
-        return None
+        pair = (fa[0], fb[0])
+        labels = [
+            ctx.rules.templates["actual_of"].format(names_0=names[0]),
+            ctx.rules.templates["budget_of"].format(names_0=names[0]),
+        ]
+    if isinstance(pair, Answer):
+        return pair
+    a, b = pair
+    diff = a.value - b.value
+    direction = ctx.rules.one("compute_difference_1") if diff >= 0 else ctx.rules.one("compute_difference_2")
+    body = T["difference"].format(
+        report=report.label,
+        a=labels[0],
+        b=labels[1],
+        measure="",
+        a_value=_fmt(a.value),
+        b_value=_fmt(b.value),
+        unit=a.unit,
+        direction=direction,
+        value=_fmt(abs(diff)),
+    )
+    body += ctx.rules.templates["sources_of_two_again"].format(
+        source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
+    )
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="difference",
+        value=abs(diff),
+        unit=a.unit,
+        confidence=0.85,
+        citations=[a.citation, b.citation],
+    )
 
-    def _share_parts(self, names: list[str], ctx: Context) -> tuple[str, str]:
-        """The part and the whole: both named, a total after an earlier subject (占总支出的比例呢), or
-        the total the part belongs to."""
-        part_name = names[0]
-        whole_name = ""
-        if len(names) >= 2:
-            whole_name = names[1]
-        elif part_name in TOTALS and ctx.conv is not None and [x for x in ctx.conv.recent if x != part_name]:
-            # "占总支出的比例呢" after a question about 基本支出: the part is the earlier subject
-            whole_name = part_name
-            part_name = [x for x in ctx.conv.recent if x != whole_name][-1]
-        else:
-            whole_name = (
-                self.rules.one("compute_share_3")
-                if self.rules.one("compute_share_2") in part_name
-                else self.rules.one("compute_share_4")
-            )
-        return part_name, whole_name
 
-    def _difference(self, names, ents, report, ctx) -> Answer:
-        T = self.rules.templates
-        if len(names) >= 2:
-            pair = self._pair(names, "actual", report, ctx)
-            labels = names[:2]
-        else:
-            fa = self._figures(report, names[0], "actual", ctx)
-            fb = self._figures(report, names[0], "budget", ctx)
-            if not fa or not fb:
-                return Answer(
-                    "",
-                    "no_answer",
-                    self.rules.templates["no_budget_and_actual"].format(names_0=names[0]),
-                    intent="compute",
-                )
-            pair = (fa[0], fb[0])
-            labels = [
-                self.rules.templates["actual_of"].format(names_0=names[0]),
-                self.rules.templates["budget_of"].format(names_0=names[0]),
-            ]
-        if isinstance(pair, Answer):
-            return pair
-        a, b = pair
-        diff = a.value - b.value
-        direction = (
-            self.rules.one("compute_difference_1") if diff >= 0 else self.rules.one("compute_difference_2")
-        )
-        body = T["difference"].format(
-            report=report.label,
-            a=labels[0],
-            b=labels[1],
-            measure="",
-            a_value=_fmt(a.value),
-            b_value=_fmt(b.value),
-            unit=a.unit,
-            direction=direction,
-            value=_fmt(abs(diff)),
-        )
-        body += self.rules.templates["sources_of_two_again"].format(
-            source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
-        )
-        return Answer(
-            "",
-            "answered",
-            body,
-            intent="difference",
-            value=abs(diff),
-            unit=a.unit,
-            confidence=0.85,
-            citations=[a.citation, b.citation],
-        )
+def sum_of(ctx: Context, names, measure, report) -> Answer:
+    T = ctx.rules.templates
+    figs = []
+    for n in names[:6]:
+        f = figures.find_figures(ctx, report, n, measure)
+        if not f:
+            return Answer("", "no_answer", ctx.rules.templates["no_figure_to_add"].format(n=n), intent="sum")
+        figs.append(f[0])
+    if len({f.unit for f in figs}) != 1:
+        return Answer("", "no_answer", ctx.rules.templates["units_differ_for_sum"], intent="sum")
+    total = sum((f.value for f in figs), Decimal(0))
+    parts = "，".join(f"{n} {_fmt(f.value)}{f.unit}" for n, f in zip(names, figs, strict=False))
+    formula = " + ".join(_fmt(f.value) for f in figs)
+    body = T["sum"].format(
+        report=report.label, parts=parts, value=_fmt(total), unit=figs[0].unit, formula=formula
+    )
+    body += ctx.rules.templates["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="sum",
+        value=total,
+        unit=figs[0].unit,
+        confidence=0.85,
+        citations=[f.citation for f in figs],
+    )
 
-    def _sum(self, names, measure, report, ctx) -> Answer:
-        T = self.rules.templates
-        figs = []
-        for n in names[:6]:
-            f = self._figures(report, n, measure, ctx)
-            if not f:
-                return Answer(
-                    "", "no_answer", self.rules.templates["no_figure_to_add"].format(n=n), intent="sum"
-                )
-            figs.append(f[0])
-        if len({f.unit for f in figs}) != 1:
-            return Answer("", "no_answer", self.rules.templates["units_differ_for_sum"], intent="sum")
-        total = sum((f.value for f in figs), Decimal(0))
-        parts = "，".join(f"{n} {_fmt(f.value)}{f.unit}" for n, f in zip(names, figs, strict=False))
-        formula = " + ".join(_fmt(f.value) for f in figs)
-        body = T["sum"].format(
-            report=report.label, parts=parts, value=_fmt(total), unit=figs[0].unit, formula=formula
-        )
-        body += (
-            self.rules.templates["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
-        )
-        return Answer(
-            "",
-            "answered",
-            body,
-            intent="sum",
-            value=total,
-            unit=figs[0].unit,
-            confidence=0.85,
-            citations=[f.citation for f in figs],
-        )
 
-    def _rank(self, text, ops, report, ctx, within: str | None = None) -> Answer:
-        """Largest or smallest item: 项 of the expenditure table, 款 of the 基本支出 detail (optionally
-        within 人员经费/公用经费), or 类 of the summary table."""
-        T = self.rules.templates
-        if within is None:
-            within = (
-                self.rules.one("compute_rank_2")
-                if self.rules.one("compute_rank_1") in text
-                else (self.rules.one("compute_rank_4") if self.rules.one("compute_rank_3") in text else None)
-            )
-        # "工资福利支出里哪一项最多": the items under a named 类
-        codes = {v: k for k, v in self.catalog.codes.items()}
-        parent = next(
-            (
-                codes[m.subject]
-                for m in (ctx.ents.subjects if ctx.ents else [])
-                if len(codes.get(m.subject, "")) in (3, 5)
-            ),
-            None,
+def rank(ctx: Context, text, ops, report, within: str | None = None) -> Answer:
+    """Largest or smallest item: 项 of the expenditure table, 款 of the 基本支出 detail (optionally
+    within 人员经费/公用经费), or 类 of the summary table."""
+    T = ctx.rules.templates
+    if within is None:
+        within = (
+            ctx.rules.one("compute_rank_2")
+            if ctx.rules.one("compute_rank_1") in text
+            else (ctx.rules.one("compute_rank_4") if ctx.rules.one("compute_rank_3") in text else None)
         )
-        if re.search(self.rules.pattern("compute_rank_5"), text):
-            figs = rank_classes(self.db, ctx, report)
-        else:
-            economic = bool(within) or bool(re.search(self.rules.pattern("compute_rank_6"), text))
-            economic = economic or bool(parent and parent.startswith("3"))
-            figs = rank_rows(self.db, ctx, report, economic, within)
-            if parent:
-                figs = [
-                    f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)
-                ]
-        if not figs:
-            return Answer("", "no_answer", self.rules.templates["nothing_to_rank"], intent="rank")
-        f = figs[0] if "rank_min" not in ops else figs[-1]
-        extreme = self.rules.one("compute_rank_8") if "rank_min" in ops else self.rules.one("compute_rank_9")
-        body = T["rank"].format(
-            report=report.label,
-            table=f.citation.table,
-            extreme=extreme,
-            subject=f.subject,
-            value=_fmt(f.value),
-            unit=f.unit,
-            n=len(figs),
-        )
-        body += self.rules.templates["source_of_one"].format(source_text_f_citation=_source_text(f.citation))
-        return Answer(
-            "",
-            "answered",
-            body,
-            intent="rank",
-            value=f.value,
-            unit=f.unit,
-            confidence=0.85,
-            citations=[f.citation],
-        )
+    # "工资福利支出里哪一项最多": the items under a named 类
+    codes = {v: k for k, v in ctx.catalog.codes.items()}
+    parent = next(
+        (
+            codes[m.subject]
+            for m in (ctx.ents.subjects if ctx.ents else [])
+            if len(codes.get(m.subject, "")) in (3, 5)
+        ),
+        None,
+    )
+    if re.search(ctx.rules.pattern("compute_rank_5"), text):
+        figs = rank_classes(ctx.db, ctx, report)
+    else:
+        economic = bool(within) or bool(re.search(ctx.rules.pattern("compute_rank_6"), text))
+        economic = economic or bool(parent and parent.startswith("3"))
+        figs = rank_rows(ctx.db, ctx, report, economic, within)
+        if parent:
+            figs = [f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)]
+    if not figs:
+        return Answer("", "no_answer", ctx.rules.templates["nothing_to_rank"], intent="rank")
+    f = figs[0] if "rank_min" not in ops else figs[-1]
+    extreme = ctx.rules.one("compute_rank_8") if "rank_min" in ops else ctx.rules.one("compute_rank_9")
+    body = T["rank"].format(
+        report=report.label,
+        table=f.citation.table,
+        extreme=extreme,
+        subject=f.subject,
+        value=_fmt(f.value),
+        unit=f.unit,
+        n=len(figs),
+    )
+    body += ctx.rules.templates["source_of_one"].format(source_text_f_citation=_source_text(f.citation))
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="rank",
+        value=f.value,
+        unit=f.unit,
+        confidence=0.85,
+        citations=[f.citation],
+    )
 
-    def _change(self, names, report, ctx, text: str = "") -> Answer:
-        """Year-on-year change: computed when the report states both years' figures, otherwise as the
-        report states it (the previous year is not in this year's tables)."""
-        subject = names[0] if names else ""
-        sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
-        rows = ctx.run(self.db, sql, [report.id])
-        want_pct = bool(re.search(self.rules.pattern("compute_change_1"), text))
-        forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
-        if subject == SANGONG:
-            forms = list(self.rules.word("compute_change_2"))
-        if subject and not want_pct:
-            computed = self._both_years(rows, subject, forms, report)
-            if computed is not None:
-                return computed
+
+def change(ctx: Context, names, report, text: str = "") -> Answer:
+    """Year-on-year change: computed when the report states both years' figures, otherwise as the
+    report states it (the previous year is not in this year's tables)."""
+    subject = names[0] if names else ""
+    sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
+    rows = ctx.run(ctx.db, sql, [report.id])
+    want_pct = bool(re.search(ctx.rules.pattern("compute_change_1"), text))
+    forms = [subject] + [f for f, t in ctx.rules.synonyms.items() if t == subject and len(f) >= 2]
+    if subject == SANGONG:
+        forms = list(ctx.rules.word("compute_change_2"))
+    if subject and not want_pct:
+        computed = _both_years(ctx, rows, subject, forms, report)
+        if computed is not None:
+            return computed
+    stated = [
+        r
+        for r in rows
+        if re.search(
+            ctx.rules.one("compare_with_last_year").format(last_year=report.year - 1),
+            _prefix(r["sentence"], r["raw"]),
+        )
+        and re.search(ctx.rules.pattern("compute_change_7"), r["context"])
+    ]
+    if subject and subject not in TOTALS:
+        # named in the sentence before the figure, or (a sentence earlier) in its section heading
         stated = [
             r
-            for r in rows
-            if re.search(
-                self.rules.one("compare_with_last_year").format(last_year=report.year - 1),
-                _prefix(r["sentence"], r["raw"]),
-            )
-            and re.search(self.rules.pattern("compute_change_7"), r["context"])
+            for r in stated
+            if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)
+            or any(f in re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1]) for f in forms)
         ]
-        if subject and subject not in TOTALS:
-            # named in the sentence before the figure, or (a sentence earlier) in its section heading
-            stated = [
-                r
-                for r in stated
-                if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)
-                or any(f in re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1]) for f in forms)
-            ]
-        units = ("%",) if want_pct else self.rules.word("compute_change_8")
-        chosen = [r for r in stated if r["unit"] in units]
-        if not chosen:
-            body = self.rules.templates["no_change_stated"].format(
-                subject=subject or self.rules.templates["this_item"]
-            )
-            return Answer("", "no_answer", body, intent="change")
-        r = chosen[0]
-        fig = narrative_figure(report, r, subject)
-        true_sign = self._true_direction(report, r, fig, ctx)
-        if true_sign is not None:
-            return self._change_corrected(report, r, fig, true_sign)
-        body = self.rules.templates["change_stated"].format(
-            report_label=report.label,
-            r_sentence=r["sentence"],
-            direction_r_context=_direction(r["context"]),
-            fmt_fig_value_fig_unit=_fmt(fig.value, fig.unit),
-            fig_unit=fig.unit,
-            source_text_fig_citation=_source_text(fig.citation),
+    units = ("%",) if want_pct else ctx.rules.word("compute_change_8")
+    chosen = [r for r in stated if r["unit"] in units]
+    if not chosen:
+        body = ctx.rules.templates["no_change_stated"].format(
+            subject=subject or ctx.rules.templates["this_item"]
         )
-        cites = [fig.citation]
+        return Answer("", "no_answer", body, intent="change")
+    r = chosen[0]
+    fig = narrative_figure(report, r, subject)
+    true_sign = _true_direction(ctx, report, r, fig)
+    if true_sign is not None:
+        return _change_corrected(ctx, report, r, fig, true_sign)
+    body = ctx.rules.templates["change_stated"].format(
+        report_label=report.label,
+        r_sentence=r["sentence"],
+        direction_r_context=_direction(r["context"]),
+        fmt_fig_value_fig_unit=_fmt(fig.value, fig.unit),
+        fig_unit=fig.unit,
+        source_text_fig_citation=_source_text(fig.citation),
+    )
+    cites = [fig.citation]
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="change",
+        value=fig.value,
+        unit=fig.unit,
+        confidence=0.75,
+        citations=cites,
+    )
+
+
+def _true_direction(ctx: Context, report: ReportInfo, r: dict, fig: Figure) -> int | None:
+    """The sign the figures show for a change the report words the other way (its check found
+    "增加2042.46万元" while 2714.59 fell to 672.13): +1 / -1, or None when the report's word fits."""
+    rows = ctx.run(
+        ctx.db,
+        "SELECT expected, found, unit, citations FROM findings WHERE report_id = ? AND check_name = ?",
+        [report.id, ctx.rules.one("direction_check_name")],
+    )
+    for row in rows:
+        try:
+            quoted = json.loads(row["citations"] or "[]")[0].get("quote") or ""
+            expected, found = Decimal(row["expected"]), Decimal(row["found"])
+        except (ValueError, IndexError, AttributeError, ArithmeticError):
+            continue
+        if row["unit"] == fig.unit and abs(found) == fig.value and quoted and quoted in r["sentence"]:
+            return 1 if expected > 0 else -1
+    return None
+
+
+def _change_corrected(ctx: Context, report: ReportInfo, r: dict, fig: Figure, sign: int) -> Answer:
+    """A change stated with the wrong direction word: the bot says the direction the figures show
+    and quotes the report's word as the disagreement, never repeats it as its own."""
+    rise, fall = ctx.rules.word("direction_words_percent" if fig.unit == "%" else "direction_words")
+    body = ctx.rules.templates["change_stated_corrected"].format(
+        report_label=report.label,
+        r_sentence=r["sentence"],
+        true_word=rise if sign > 0 else fall,
+        value=_fmt(fig.value, fig.unit),
+        unit=fig.unit,
+        report_word=_direction(r["context"]),
+        source=_source_text(fig.citation),
+    )
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="change",
+        value=fig.value,
+        unit=fig.unit,
+        confidence=0.7,
+        citations=[fig.citation],
+    )
+
+
+def _both_years(
+    ctx: Context, rows: list[dict], subject: str, forms: list[str], report: ReportInfo
+) -> Answer | None:
+    """Both years' figures stated in the narrative (在编人数 4 → 11): the change, computed."""
+    plain = [
+        r
+        for r in rows
+        if any(f in r["context"] for f in forms)
+        and not re.search(ctx.rules.pattern("compute_change_3"), r["context"])
+    ]
+
+    def year(r: dict) -> int:
+        return _year_of(r["context"].replace(" ", ""), _prefix(r["sentence"], r["raw"]).replace(" ", ""), 0)
+
+    this = [r for r in plain if year(r) == report.year]
+    last = [r for r in plain if year(r) == report.year - 1]
+    if this and last and this[0]["unit"] == last[0]["unit"]:
+        a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
+        diff = a.value - b.value
+        word = (
+            ctx.rules.one("compute_change_4")
+            if diff > 0
+            else (ctx.rules.one("compute_change_5") if diff < 0 else ctx.rules.one("compute_change_6"))
+        )
+        body = ctx.rules.templates["change_computed"].format(
+            report_label=report.label,
+            subject=subject,
+            report_year_1=report.year - 1,
+            fmt_b_value_b_unit=_fmt(b.value, b.unit),
+            b_unit=b.unit,
+            report_year=report.year,
+            fmt_a_value_a_unit=_fmt(a.value, a.unit),
+            a_unit=a.unit,
+            word=word,
+            fmt_abs_diff_a_unit=_fmt(abs(diff), a.unit),
+            source_text_b_citation=_source_text(b.citation),
+            source_text_a_citation=_source_text(a.citation),
+        )
         return Answer(
             "",
             "answered",
             body,
             intent="change",
-            value=fig.value,
-            unit=fig.unit,
-            confidence=0.75,
-            citations=cites,
+            value=abs(diff),
+            unit=a.unit,
+            confidence=0.8,
+            citations=[b.citation, a.citation],
         )
+    return None
 
-    def _true_direction(self, report: ReportInfo, r: dict, fig: Figure, ctx: Context) -> int | None:
-        """The sign the figures show for a change the report words the other way (its check found
-        "增加2042.46万元" while 2714.59 fell to 672.13): +1 / -1, or None when the report's word fits."""
-        rows = ctx.run(
-            self.db,
-            "SELECT expected, found, unit, citations FROM findings WHERE report_id = ? AND check_name = ?",
-            [report.id, self.rules.one("direction_check_name")],
-        )
-        for row in rows:
-            try:
-                quoted = json.loads(row["citations"] or "[]")[0].get("quote") or ""
-                expected, found = Decimal(row["expected"]), Decimal(row["found"])
-            except (ValueError, IndexError, AttributeError, ArithmeticError):
-                continue
-            if row["unit"] == fig.unit and abs(found) == fig.value and quoted and quoted in r["sentence"]:
-                return 1 if expected > 0 else -1
+
+def budget_vs_actual(ctx: Context, text: str, ents: Entities, report: ReportInfo) -> Answer | None:
+    """决算 against 年初预算 for the whole department, from the sentence that states both
+    ("年初预算为576.61万元，支出决算为672.13万元"): the difference, or the completion rate."""
+    pair = _budget_and_actual(ctx, report)
+    if pair is None:
         return None
-
-    def _change_corrected(self, report: ReportInfo, r: dict, fig: Figure, sign: int) -> Answer:
-        """A change stated with the wrong direction word: the bot says the direction the figures show
-        and quotes the report's word as the disagreement, never repeats it as its own."""
-        rise, fall = self.rules.word("direction_words_percent" if fig.unit == "%" else "direction_words")
-        body = self.rules.templates["change_stated_corrected"].format(
-            report_label=report.label,
-            r_sentence=r["sentence"],
-            true_word=rise if sign > 0 else fall,
-            value=_fmt(fig.value, fig.unit),
-            unit=fig.unit,
-            report_word=_direction(r["context"]),
-            source=_source_text(fig.citation),
-        )
-        return Answer("", "answered", body, intent="change", value=fig.value, unit=fig.unit,
-                      confidence=0.7, citations=[fig.citation])
-
-    def _both_years(
-        self, rows: list[dict], subject: str, forms: list[str], report: ReportInfo
-    ) -> Answer | None:
-        """Both years' figures stated in the narrative (在编人数 4 → 11): the change, computed."""
-        plain = [
-            r
-            for r in rows
-            if any(f in r["context"] for f in forms)
-            and not re.search(self.rules.pattern("compute_change_3"), r["context"])
-        ]
-
-        def year(r: dict) -> int:
-            return _year_of(
-                r["context"].replace(" ", ""), _prefix(r["sentence"], r["raw"]).replace(" ", ""), 0
-            )
-
-        this = [r for r in plain if year(r) == report.year]
-        last = [r for r in plain if year(r) == report.year - 1]
-        if this and last and this[0]["unit"] == last[0]["unit"]:
-            a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
-            diff = a.value - b.value
-            word = (
-                self.rules.one("compute_change_4")
-                if diff > 0
-                else (self.rules.one("compute_change_5") if diff < 0 else self.rules.one("compute_change_6"))
-            )
-            body = self.rules.templates["change_computed"].format(
-                report_label=report.label,
-                subject=subject,
-                report_year_1=report.year - 1,
-                fmt_b_value_b_unit=_fmt(b.value, b.unit),
-                b_unit=b.unit,
-                report_year=report.year,
-                fmt_a_value_a_unit=_fmt(a.value, a.unit),
-                a_unit=a.unit,
-                word=word,
-                fmt_abs_diff_a_unit=_fmt(abs(diff), a.unit),
-                source_text_b_citation=_source_text(b.citation),
-                source_text_a_citation=_source_text(a.citation),
-            )
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="change",
-                value=abs(diff),
-                unit=a.unit,
-                confidence=0.8,
-                citations=[b.citation, a.citation],
-            )
-        return None
-
-    def _budget_vs_actual(self, text: str, ents: Entities, report: ReportInfo, ctx: Context) -> Answer | None:
-        """决算 against 年初预算 for the whole department, from the sentence that states both
-        ("年初预算为576.61万元，支出决算为672.13万元"): the difference, or the completion rate."""
-        pair = self._budget_and_actual(report, ctx)
-        if pair is None:
-            return None
-        (b, budget), (a, actual) = pair
-        fill = dict(
-            report_label=report.label,
-            budget_0_context=budget["context"],
-            fmt_b_value=_fmt(b.value),
-            b_unit=b.unit,
-            actual_0_context=actual["context"],
-            fmt_a_value=_fmt(a.value),
-            a_unit=a.unit,
-            source_text_a_citation=_source_text(a.citation),
-        )
-        if "rate" in ents.operations or re.search(self.rules.pattern("compute_budget_vs_actual_9"), text):
-            rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-            body = self.rules.templates["actual_rate_of_budget"].format(rate=rate, **fill)
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="rate",
-                value=rate,
-                unit="%",
-                confidence=0.7,
-                citations=[a.citation],
-            )
-        diff = a.value - b.value
-        word = self.rules.one("compute_budget_vs_actual_10" if diff >= 0 else "compute_budget_vs_actual_11")
-        body = self.rules.templates["actual_against_budget"].format(
-            word=word, fmt_abs_diff=_fmt(abs(diff)), **fill
-        )
+    (b, budget), (a, actual) = pair
+    fill = dict(
+        report_label=report.label,
+        budget_0_context=budget["context"],
+        fmt_b_value=_fmt(b.value),
+        b_unit=b.unit,
+        actual_0_context=actual["context"],
+        fmt_a_value=_fmt(a.value),
+        a_unit=a.unit,
+        source_text_a_citation=_source_text(a.citation),
+    )
+    if "rate" in ents.operations or re.search(ctx.rules.pattern("compute_budget_vs_actual_9"), text):
+        rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
+        body = ctx.rules.templates["actual_rate_of_budget"].format(rate=rate, **fill)
         return Answer(
             "",
             "answered",
             body,
-            intent="difference",
-            value=abs(diff),
-            unit=a.unit,
+            intent="rate",
+            value=rate,
+            unit="%",
             confidence=0.7,
             citations=[a.citation],
         )
+    diff = a.value - b.value
+    word = ctx.rules.one("compute_budget_vs_actual_10" if diff >= 0 else "compute_budget_vs_actual_11")
+    body = ctx.rules.templates["actual_against_budget"].format(
+        word=word, fmt_abs_diff=_fmt(abs(diff)), **fill
+    )
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="difference",
+        value=abs(diff),
+        unit=a.unit,
+        confidence=0.7,
+        citations=[a.citation],
+    )
 
-    def _budget_and_actual(
-        self, report: ReportInfo, ctx: Context
-    ) -> tuple[tuple[Figure, dict], tuple[Figure, dict]] | None:
-        """The first narrative sentence stating the department's budget and its actual spending, in one unit."""
-        rows = ctx.run(
-            self.db,
-            "SELECT * FROM narrative_figures WHERE report_id = ? AND unit IN (?, ?) ORDER BY COALESCE(page, 0), line, id",
-            [report.id, *self.rules.word("money_units")],
-        )
-        by_sentence: dict[tuple, list[dict]] = {}
-        for r in rows:
-            by_sentence.setdefault((r["page"], r["line"], r["sentence"]), []).append(r)
-        for group in by_sentence.values():
-            budget = [
-                r
-                for r in group
-                if self.rules.one("compute_budget_vs_actual_2")
-                in r["context"].replace(self.rules.one("compute_budget_vs_actual_3"), "")
-                and self.rules.one("compute_budget_vs_actual_4") not in r["context"]
-            ]
-            actual = [r for r in group if self.rules.one("compute_budget_vs_actual_5") in r["context"]]
-            if (
-                not budget
-                or not actual
-                or self.rules.one("compute_budget_vs_actual_6") in group[0]["sentence"]
-            ):
-                continue
-            b = narrative_figure(report, budget[0], self.rules.one("compute_budget_vs_actual_7"))
-            a = narrative_figure(report, actual[0], self.rules.one("compute_budget_vs_actual_8"))
-            if b.unit == a.unit and b.value:
-                return (b, budget[0]), (a, actual[0])
-        return None
+
+def _budget_and_actual(
+    ctx: Context, report: ReportInfo
+) -> tuple[tuple[Figure, dict], tuple[Figure, dict]] | None:
+    """The first narrative sentence stating the department's budget and its actual spending, in one unit."""
+    rows = ctx.run(
+        ctx.db,
+        "SELECT * FROM narrative_figures WHERE report_id = ? AND unit IN (?, ?) ORDER BY COALESCE(page, 0), line, id",
+        [report.id, *ctx.rules.word("money_units")],
+    )
+    by_sentence: dict[tuple, list[dict]] = {}
+    for r in rows:
+        by_sentence.setdefault((r["page"], r["line"], r["sentence"]), []).append(r)
+    for group in by_sentence.values():
+        budget = [
+            r
+            for r in group
+            if ctx.rules.one("compute_budget_vs_actual_2")
+            in r["context"].replace(ctx.rules.one("compute_budget_vs_actual_3"), "")
+            and ctx.rules.one("compute_budget_vs_actual_4") not in r["context"]
+        ]
+        actual = [r for r in group if ctx.rules.one("compute_budget_vs_actual_5") in r["context"]]
+        if not budget or not actual or ctx.rules.one("compute_budget_vs_actual_6") in group[0]["sentence"]:
+            continue
+        b = narrative_figure(report, budget[0], ctx.rules.one("compute_budget_vs_actual_7"))
+        a = narrative_figure(report, actual[0], ctx.rules.one("compute_budget_vs_actual_8"))
+        if b.unit == a.unit and b.value:
+            return (b, budget[0]), (a, actual[0])
+    return None

@@ -18,17 +18,15 @@ from pathlib import Path
 
 from knowledge.model import Citation
 from knowledge.paths import ensure_default_db
-from knowledge.segment import add_words, cut
 from knowledge.store import open_db
 from rules import Rules, RulesError, default_rules
 
+from . import figures, reports, texts
 from .answer import Answer, Trace, cite_sources
 from .catalog import Catalog, build_catalog
-from .compute import ComputeMixin
 from .conversation import Conversation
 from .dialogue import carry_subject, combine_parts, pending_report, question_parts
 from .entities import Entities, recognise, sound_index
-from .figures import FiguresMixin
 from .intent import check_routing, choose_intent
 from .normalise import MAX_QUESTION, encodable, normalise
 from .query import (
@@ -38,19 +36,15 @@ from .query import (
     findings_for,
     search_sentences,
 )
-from .reports import ReportsMixin
-from .texts import TextsMixin
-from .wording import (
-    _kind_text,
-    _strip_report_words,
-)
+from .tokens import tokens as tokenize
+from .wording import _kind_text, _strip_report_words, examples_text
 
 
-class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
+class Bot:
     """A long-lived answerer over one knowledge base (thread-safe for reads).
 
-    The stages live in mixins by what they answer: :mod:`bot.reports`, :mod:`bot.figures`,
-    :mod:`bot.compute`, :mod:`bot.texts`."""
+    It holds only the knowledge base (connection, catalog, row cache) and the rules; each question
+    gets its own :class:`Context`, and the stages are plain functions of it."""
 
     def __init__(self, db_path: str | Path | None = None, readonly: bool = False, rules: Rules | None = None):
         self.rules = rules or default_rules()
@@ -67,7 +61,6 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         sound_index(self.catalog)  # built now, not on the first question (reading by sound needs it)
         self._lock = threading.Lock()
         self._rows = QueryCache()  # rows of recent queries, for this version of the knowledge base
-        self._words_loaded = False
 
     def _version(self) -> tuple:
         """What identifies the knowledge base's current content: the file and SQLite's data_version.
@@ -99,7 +92,6 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self.catalog = build_catalog(self.db, self.rules)
         sound_index(self.catalog)
         self._rows.clear()
-        self._words_loaded = False  # the new report's names become tokenizer words too
         return True
 
     def reports(self) -> list[dict]:
@@ -148,15 +140,6 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             conversation.history.append((str(question)[:MAX_QUESTION], answer.text))
         return answer
 
-    def _tokens(self, text: str) -> list[str]:
-        if not self._words_loaded:
-            add_words(list(self.catalog.aliases))
-            self._words_loaded = True
-        return cut(text)
-
-    def _examples(self) -> str:
-        return "、".join(f"“{e}”" for e in self.rules.examples[:3])
-
     def _ask(self, question, conv: Conversation | None, trace: Trace | None, report_id: int | None) -> Answer:
         """The pipeline for one question: parse, intent, report slot, handler, findings."""
         raw = question if isinstance(question, str) else str(question or "")
@@ -164,10 +147,10 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         if trace:
             trace.add("normalise", text)
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
-            body = self.rules.templates["empty_question"].format(examples=self._examples())
+            body = self.rules.templates["empty_question"].format(examples=examples_text(self.rules))
             return Answer(raw[:MAX_QUESTION], "no_answer", body, intent="empty")
         if self.rules.pattern("latin_only_question").search(text):
-            body = self.rules.templates["not_chinese"].format(examples=self._examples())
+            body = self.rules.templates["not_chinese"].format(examples=examples_text(self.rules))
             return Answer(raw[:MAX_QUESTION], "no_answer", body, intent="not_chinese")
         parts = question_parts(text, self.catalog, self.rules)
         if len(parts) > 1:  # several questions in one message: each in turn, follow-ups resolved
@@ -181,14 +164,23 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             return answer
         text, tokens, ents = self._parse(text, conv, trace)
         intent = choose_intent(text, ents, self.catalog, self.rules)
-        ctx = Context(question=text, ents=ents, conv=conv, trace=trace, log=QueryLog(cache=self._rows))
+        ctx = Context(
+            db=self.db,
+            catalog=self.catalog,
+            rules=self.rules,
+            question=text,
+            ents=ents,
+            conv=conv,
+            trace=trace,
+            log=QueryLog(cache=self._rows),
+        )
         if intent == "list_reports" and ents.unknown_department:
             intent = "lookup"  # the report choice below declines it, naming what is available
         if intent in self.rules.without_report:
-            answer = self._dispatch(intent, text, tokens, ents, None, conv, ctx)
+            answer = HANDLERS[intent](ctx, text, tokens, ents, None, conv)
             answer.question = raw[:MAX_QUESTION]
             return answer
-        report, decline, candidates = self._choose_report(text, ents, conv, report_id)
+        report, decline, candidates = reports.choose_report(ctx, text, ents, conv, report_id)
         if trace:
             slot = {"intent": intent, "report": report.label if report else None}
             trace.add("intent", {**slot, "candidates": [r.label for r in candidates[:20]]})
@@ -196,16 +188,16 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             decline.question = raw[:MAX_QUESTION]
             return decline
         if report is None:
-            answer = self._no_report_named(text, ents, candidates, intent, ctx)
+            answer = _no_report_named(ctx, text, ents, candidates, intent)
             answer.question = raw[:MAX_QUESTION]
             return answer
-        answer = self._dispatch(intent, text, tokens, ents, report, conv, ctx)
-        answer = self._in_requested_unit(answer, text, ents, report, ctx)
+        answer = HANDLERS[intent](ctx, text, tokens, ents, report, conv)
+        answer = figures.in_requested_unit(ctx, answer, text, ents, report)
         answer.question = raw[:MAX_QUESTION]
         answer.report_id = report.id
         if trace:
             trace.add("sql", ctx.queries)
-        self._add_findings(answer, report, ctx)
+        _add_findings(ctx, answer, report)
         if conv is not None and answer.status == "answered":
             conv.report_id = report.id
         return answer
@@ -214,7 +206,7 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
         self, text: str, conv: Conversation | None, trace: Trace | None
     ) -> tuple[str, list[str], Entities]:
         """Tokens and entities; a bare report name answers a pending "which report?" (the conversation)."""
-        tokens = self._tokens(text)
+        tokens = tokenize(self.catalog, text)
         if trace:
             trace.add("tokens", tokens)
         ents = recognise(text, self.catalog, self.rules)
@@ -228,132 +220,144 @@ class Bot(ReportsMixin, TextsMixin, FiguresMixin, ComputeMixin):
             trace.add("entities", ents.explain())
         return text, tokens, ents
 
-    def _no_report_named(self, text: str, ents: Entities, candidates, intent: str, ctx: Context) -> Answer:
-        """Several reports fit: answer across them when the question asks exactly that, else ask which."""
-        across = self._across(text, ents, candidates, ctx)
-        if across is not None:
-            if ctx.trace:
-                ctx.trace.add("sql", ctx.queries)
-            return across
-        if ctx.conv is not None:
-            ctx.conv.pending_question = text
-        asked = _strip_report_words(text)
-        ordered = sorted(candidates, key=lambda r: (r.department, -(r.year or 0), r.kind))
-        suggestions = [
-            self.rules.templates["suggest_report"].format(
-                r_short=r.short, r_year=r.year, r_kind=r.kind, strip_report_words_text=asked
-            )
-            for r in ordered[:MAX_REPORT_CHOICES]
-        ]
-        return Answer(
-            "", "clarify", self.rules.templates[_missing_slot(candidates)], intent=intent, suggestions=suggestions
+
+def _no_report_named(ctx: Context, text: str, ents: Entities, candidates, intent: str) -> Answer:
+    """Several reports fit: answer across them when the question asks exactly that, else ask which."""
+    across = reports.across(ctx, text, ents, candidates)
+    if across is not None:
+        if ctx.trace:
+            ctx.trace.add("sql", ctx.queries)
+        return across
+    if ctx.conv is not None:
+        ctx.conv.pending_question = text
+    asked = _strip_report_words(text)
+    ordered = sorted(candidates, key=lambda r: (r.department, -(r.year or 0), r.kind))
+    suggestions = [
+        ctx.rules.templates["suggest_report"].format(
+            r_short=r.short, r_year=r.year, r_kind=r.kind, strip_report_words_text=asked
         )
+        for r in ordered[:MAX_REPORT_CHOICES]
+    ]
+    return Answer(
+        "", "clarify", ctx.rules.templates[_missing_slot(candidates)], intent=intent, suggestions=suggestions
+    )
 
-    def _add_findings(self, answer: Answer, report, ctx: Context) -> None:
-        """What the report itself gets wrong about a cited figure, said after the answer."""
-        if answer.status != "answered" or not answer.citations:
-            return
-        for n in findings_for(self.db, ctx, report, answer.citations)[:2]:
-            answer.notes.append(n)
-            answer.text += self.rules.templates["disagree_note"].format(message=n)
 
-    # Handlers: one per intent, one signature, looked up in HANDLERS by the intent's name.
+def _add_findings(ctx: Context, answer: Answer, report) -> None:
+    """What the report itself gets wrong about a cited figure, said after the answer."""
+    if answer.status != "answered" or not answer.citations:
+        return
+    for n in findings_for(ctx.db, ctx, report, answer.citations)[:2]:
+        answer.notes.append(n)
+        answer.text += ctx.rules.templates["disagree_note"].format(message=n)
 
-    def _private(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        return Answer("", "no_answer", self.rules.templates["private"], intent="private")
 
-    def _greeting(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        body = self.rules.templates["greeting"].format(report=self._kb_label(), examples=self._examples())
-        return Answer("", "answered", body, intent="greeting", confidence=1.0)
+# Handlers: one per intent, one signature, looked up in HANDLERS by the intent's name.
 
-    def _help(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        body = self.rules.templates["help"].format(examples=self._examples())
-        return Answer("", "answered", body, intent="help", confidence=1.0)
 
-    def _out_of_scope(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        body = self.rules.templates["out_of_scope"].format(examples=self._examples())
-        return Answer("", "no_answer", body, intent="out_of_scope")
+def _private(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    return Answer("", "no_answer", ctx.rules.templates["private"], intent="private")
 
-    def _list_reports(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        T = self.rules.templates
-        reports = list(ents.reports or self.catalog.reports)
-        if ents.years:
-            reports = [r for r in reports if r.year in ents.years]
-        kinds = [k for k in self.rules.word("report_kinds") if k in _kind_text(text)]
-        if len(kinds) == 1:
-            reports = [r for r in reports if r.kind == kinds[0]]
-        labels = T["list_reports_separator"].join(r.label for r in reports[:30]) + (
-            T["core_dispatch"].format(len_reports=len(reports)) if len(reports) > 30 else ""
-        )
-        return Answer(
-            "",
-            "answered",
-            T["list_reports"].format(n=len(reports), reports=labels or T["list_reports_none"]),
-            intent="list_reports",
-            confidence=1.0,
-            value=Decimal(len(reports)),
-            unit=T["unit_reports"],
-        )
 
-    def _report_info(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        T = self.rules.templates
-        body = T["report_info"].format(
-            report=report.title or report.label,
-            department=report.department,
-            year=report.year,
-            kind=report.kind,
-        )
-        cite = Citation(report=report.title or report.label, section=T["title_section"], quote=report.title)
-        return Answer("", "answered", body, intent="report_info", confidence=1.0, citations=[cite])
+def _greeting(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    body = ctx.rules.templates["greeting"].format(
+        report=reports.kb_label(ctx), examples=examples_text(ctx.rules)
+    )
+    return Answer("", "answered", body, intent="greeting", confidence=1.0)
 
-    def _definition_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        return self._definition(text, ents, report, ctx)
 
-    def _reason_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        return self._reason(text, tokens, ents, report, conv, ctx)
+def _help(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    body = ctx.rules.templates["help"].format(examples=examples_text(ctx.rules))
+    return Answer("", "answered", body, intent="help", confidence=1.0)
 
-    def _duties(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        return self._section_answer(list(self.rules.word("duties_headings")), report, ctx, "duties")
 
-    def _organisation(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        return self._section_answer(
-            list(self.rules.word("organisation_headings")), report, ctx, "organisation"
-        )
+def _out_of_scope(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    body = ctx.rules.templates["out_of_scope"].format(examples=examples_text(ctx.rules))
+    return Answer("", "no_answer", body, intent="out_of_scope")
 
-    def _contact(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        rows = search_sentences(self.db, ctx, report, list(self.rules.word("contact_words")))
-        if rows:
-            return self._sentence_answer(rows[0], report, "contact")
-        return Answer("", "no_answer", self.rules.templates["no_contact"], intent="contact")
 
-    def _performance_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        return self._performance(text, ents, report, ctx)
+def _list_reports(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    T = ctx.rules.templates
+    listed = list(ents.reports or ctx.catalog.reports)
+    if ents.years:
+        listed = [r for r in listed if r.year in ents.years]
+    kinds = [k for k in ctx.rules.word("report_kinds") if k in _kind_text(text)]
+    if len(kinds) == 1:
+        listed = [r for r in listed if r.kind == kinds[0]]
+    labels = T["list_reports_separator"].join(r.label for r in listed[:30]) + (
+        T["core_dispatch"].format(len_reports=len(listed)) if len(listed) > 30 else ""
+    )
+    return Answer(
+        "",
+        "answered",
+        T["list_reports"].format(n=len(listed), reports=labels or T["list_reports_none"]),
+        intent="list_reports",
+        confidence=1.0,
+        value=Decimal(len(listed)),
+        unit=T["unit_reports"],
+    )
 
-    def _lookup_handler(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        return self._lookup(text, tokens, ents, report, conv, ctx)
 
-    def _dispatch(self, intent, text, tokens, ents, report, conv, ctx) -> Answer:
-        """The intent's handler from the table (an intent without a row is refused at start-up)."""
-        return HANDLERS[intent](self, text, tokens, ents, report, conv, ctx)
+def _report_info(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    T = ctx.rules.templates
+    body = T["report_info"].format(
+        report=report.title or report.label,
+        department=report.department,
+        year=report.year,
+        kind=report.kind,
+    )
+    cite = Citation(report=report.title or report.label, section=T["title_section"], quote=report.title)
+    return Answer("", "answered", body, intent="report_info", confidence=1.0, citations=[cite])
+
+
+def _definition(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    return texts.definition(ctx, text, ents, report)
+
+
+def _reason(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    return texts.reason(ctx, text, tokens, ents, report, conv)
+
+
+def _duties(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    return texts.section_answer(ctx, list(ctx.rules.word("duties_headings")), report, "duties")
+
+
+def _organisation(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    return texts.section_answer(ctx, list(ctx.rules.word("organisation_headings")), report, "organisation")
+
+
+def _contact(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    rows = search_sentences(ctx.db, ctx, report, list(ctx.rules.word("contact_words")))
+    if rows:
+        return texts.sentence_answer(ctx, rows[0], report, "contact")
+    return Answer("", "no_answer", ctx.rules.templates["no_contact"], intent="contact")
+
+
+def _performance(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    return texts.performance(ctx, text, ents, report)
+
+
+def _lookup(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    return figures.lookup(ctx, text, tokens, ents, report, conv)
 
 
 Handler = Callable[..., Answer]
 
 # intent (rules/zh/intents.yaml) → handler. Adding an intent: a YAML entry, a handler, a row here.
 HANDLERS: dict[str, Handler] = {
-    "private": Bot._private,
-    "greeting": Bot._greeting,
-    "help": Bot._help,
-    "out_of_scope": Bot._out_of_scope,
-    "list_reports": Bot._list_reports,
-    "report_info": Bot._report_info,
-    "definition": Bot._definition_handler,
-    "reason": Bot._reason_handler,
-    "duties": Bot._duties,
-    "organisation": Bot._organisation,
-    "contact": Bot._contact,
-    "performance": Bot._performance_handler,
-    "lookup": Bot._lookup_handler,
+    "private": _private,
+    "greeting": _greeting,
+    "help": _help,
+    "out_of_scope": _out_of_scope,
+    "list_reports": _list_reports,
+    "report_info": _report_info,
+    "definition": _definition,
+    "reason": _reason,
+    "duties": _duties,
+    "organisation": _organisation,
+    "contact": _contact,
+    "performance": _performance,
+    "lookup": _lookup,
 }
 
 

@@ -16,6 +16,7 @@ from knowledge.model import Citation
 from knowledge.stated import read_question
 from knowledge.stated import vocabulary as stated_vocabulary
 
+from . import compute, texts
 from .answer import Answer
 from .catalog import ReportInfo, bare
 from .conversation import Conversation
@@ -49,6 +50,7 @@ from .wording import (
     _source_text,
     _year_of,
     convert_money,
+    examples_text,
     requested_unit,
 )
 
@@ -57,658 +59,781 @@ from .wording import (
 UNEXPLAINED_MIN = 3
 
 
-class FiguresMixin:
-    def _measure(self, ents: Entities, conv: Conversation | None, follow_up: bool) -> str:
-        for m in ents.measures:
-            if m in ("actual", "budget"):
-                return m
-        if follow_up and conv and conv.measure:
-            return conv.measure
-        return "actual"
+def _measure(ctx: Context, ents: Entities, conv: Conversation | None, follow_up: bool) -> str:
+    for m in ents.measures:
+        if m in ("actual", "budget"):
+            return m
+    if follow_up and conv and conv.measure:
+        return conv.measure
+    return "actual"
 
-    def _figures(
-        self,
-        report: ReportInfo,
-        subject: str,
-        measure: str,
-        ctx: Context,
-        code: str | None = None,
-        question: str = "",
-        own_year: bool = False,
-        wording: bool = True,
-    ) -> list[Figure]:
-        """Figures for one subject and measure: the tables first, then the narrative.
 
-        A question about another year than the report's (2023 in a 2024 report, 上年) is answered
-        from the narrative only, unless ``own_year`` says the report was chosen for that year.
-        """
-        m = self.rules.measures[measure]
-        columns = list(m.columns)
-        if report.kind == self.rules.one("figures_figures_1"):
-            # a budget report's tables hold budgets under plain column names (合计, 预算数)
-            measure = "budget"
-            m = self.rules.measures["budget"]
-            columns = m.columns + [c for c in self.rules.measures["actual"].columns if c not in m.columns]
-        ents = ctx.ents
-        if wording and self._names_other_side(subject, ctx):
-            return self._from_text(report, subject, measure, ctx, wording)  # not the other side's row
-        if (
-            ents
-            and not own_year
-            and (
-                [y for y in ents.years if y != report.year]
-                or (
-                    ents.relative_year in self.rules.word("figures_figures_2")
-                    and "change" not in ents.operations
-                )
-            )
-        ):
-            return self._from_text(report, subject, measure, ctx, wording)
-        sangong_parts = {
-            SANGONG,
-            *self.rules.groups.get(SANGONG, []),
-            *self.rules.groups.get(self.rules.one("figures_figures_3"), []),
-        }
-        if subject in sangong_parts:
-            return (
-                sangong_figures(self.db, ctx, report, subject, m.label)
-                or self._from_text(report, subject, measure, ctx, wording)
-                or table_figures(self.db, ctx, report, subject, columns, code)
-            )
-        figs = table_figures(self.db, ctx, report, subject, columns, code)
+def find_figures(
+    ctx: Context,
+    report: ReportInfo,
+    subject: str,
+    measure: str,
+    code: str | None = None,
+    question: str = "",
+    own_year: bool = False,
+    wording: bool = True,
+) -> list[Figure]:
+    """Figures for one subject and measure: the tables first, then the narrative.
+
+    A question about another year than the report's (2023 in a 2024 report, 上年) is answered
+    from the narrative only, unless ``own_year`` says the report was chosen for that year.
+    """
+    m = ctx.rules.measures[measure]
+    columns = list(m.columns)
+    if report.kind == ctx.rules.one("figures_figures_1"):
+        # a budget report's tables hold budgets under plain column names (合计, 预算数)
+        measure = "budget"
+        m = ctx.rules.measures["budget"]
+        columns = m.columns + [c for c in ctx.rules.measures["actual"].columns if c not in m.columns]
+    ents = ctx.ents
+    if wording and _names_other_side(ctx, subject):
+        return _from_text(ctx, report, subject, measure, wording)  # not the other side's row
+    if (
+        ents
+        and not own_year
+        and (
+            [y for y in ents.years if y != report.year]
+            or (ents.relative_year in ctx.rules.word("figures_figures_2") and "change" not in ents.operations)
+        )
+    ):
+        return _from_text(ctx, report, subject, measure, wording)
+    sangong_parts = {
+        SANGONG,
+        *ctx.rules.groups.get(SANGONG, []),
+        *ctx.rules.groups.get(ctx.rules.one("figures_figures_3"), []),
+    }
+    if subject in sangong_parts:
+        return (
+            sangong_figures(ctx.db, ctx, report, subject, m.label)
+            or _from_text(ctx, report, subject, measure, wording)
+            or table_figures(ctx.db, ctx, report, subject, columns, code)
+        )
+    figs = table_figures(ctx.db, ctx, report, subject, columns, code)
+    if figs:
+        return figs
+    for other in ctx.rules.fallbacks.get(subject, []):
+        figs = table_figures(ctx.db, ctx, report, other, columns)
         if figs:
             return figs
-        for other in self.rules.fallbacks.get(subject, []):
-            figs = table_figures(self.db, ctx, report, other, columns)
-            if figs:
-                return figs
-        return self._from_text(report, subject, measure, ctx, wording)
+    return _from_text(ctx, report, subject, measure, wording)
 
-    def _from_text(
-        self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
-    ) -> list[Figure]:
-        """No table row: what the 说明 states of the subject, read by its grammar
-        (knowledge/stated.py); the loose narrative match only for subjects that vocabulary does not
-        know, so a sentence about 财政拨款支出 never answers 财政拨款收入."""
-        stated = self._stated(report, subject, measure, ctx, wording)
-        if stated is not None:
-            return stated
-        return self._narrative_only(report, subject, measure, ctx, wording)
 
-    def _stated(
-        self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
-    ) -> list[Figure] | None:
-        """Stated facts of the subject, measure and year asked; None when the subject is not one
-        the 说明 grammar knows (or the knowledge base predates stated facts). The question's own
-        words decide where they name one subject (一般公共预算财政拨款支出 is not 财政拨款收入, and
-        its 预算 asks no budget); a question using the other side's words (收入 vs 支出) gets none."""
-        vocab = stated_vocabulary()
-        names = [n for n, spec in vocab.subjects.items() if subject in spec.asked_as]
-        q = read_question(ctx.question, vocab) if wording and ctx.question else None
-        ents = ctx.ents
-        surfaces = [m.surface for m in ents.subjects] if ents else []
-        phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
-        if phrase and (
-            not names
-            or all(x in phrase for x in surfaces)
-            or subject in vocab.subjects[q.subjects[0]].asked_as
-        ):
-            names = list(q.subjects)  # the question's own, longer name
-        else:
-            phrase = ""
-        rest = [
-            w
-            for w in (ents.rest.split() if ents and wording else [])
-            if w not in generic_words(self.rules) and not _names_report(w, report)
-        ]
-        if not names or any(w not in phrase for w in rest):
-            return None  # words the subject does not explain (政府采购货物支出): not the total's figure
-        if q is not None and any(
-            vocab.subjects[n].side and q.sides and vocab.subjects[n].side not in q.sides for n in names
-        ):
-            return []
-        default = vocab.default_measure.get(report.kind, "")
-        budget = vocab.budget_measures
-        asked = q.measure if q is not None else None
-        if asked is None and measure == "budget" and budget:
-            # a budget asked before (预算呢 → 三公经费的), not the 预算 inside a name (一般公共预算…)
-            worded = q is not None and any(w in ctx.question for w, m in vocab.measure_of.items() if m in budget)
-            asked = default if worded else budget[0]
-        asked = asked or default
-        measures = list(budget) if budget and asked == budget[0] else [asked]
-        try:
-            return stated_figures(self.db, ctx, report, names, measures, self._stated_year(report, ctx, q))
-        except sqlite3.OperationalError:
-            return None  # a knowledge base written before stated facts, opened read-only
+def _from_text(
+    ctx: Context, report: ReportInfo, subject: str, measure: str, wording: bool = True
+) -> list[Figure]:
+    """No table row: what the 说明 states of the subject, read by its grammar
+    (knowledge/stated.py); the loose narrative match only for subjects that vocabulary does not
+    know, so a sentence about 财政拨款支出 never answers 财政拨款收入."""
+    stated = _stated(ctx, report, subject, measure, wording)
+    if stated is not None:
+        return stated
+    return narrative_only(ctx, report, subject, measure, wording)
 
-    def _names_other_side(self, subject: str, ctx: Context) -> str | None:
-        """The subject the question names when it is of the other side than the one matched
-        ("财政拨款支出" matched as 财政拨款收入 by its first four characters): then no row of the
-        matched subject answers, and a "not found" names what was asked."""
-        vocab = stated_vocabulary()
-        sides = {vocab.subjects[n].side for n, spec in vocab.subjects.items() if subject in spec.asked_as}
-        q = read_question(ctx.question, vocab) if ctx.question and sides else None
-        if q is None or len(q.subjects) != 1 or not vocab.subjects[q.subjects[0]].side:
-            return None
-        named = q.subjects[0]
-        return named if vocab.subjects[named].side not in sides and "" not in sides else None
 
-    def _other_side_not_found(self, subject: str, mlabel: str, ctx: Context) -> Answer | None:
-        """Not found, naming what was asked, when the question named the other side's subject: no
-        zero from an empty table or a "无…" sentence of the matched subject either."""
-        asked = self._names_other_side(subject, ctx)
-        if asked is None:
-            return None
-        body = self.rules.templates["not_found"].format(when="", subject=asked, mlabel=mlabel)
-        return Answer("", "no_answer", body, intent="lookup", suggestions=self.rules.examples[:3])
+def _stated(
+    ctx: Context, report: ReportInfo, subject: str, measure: str, wording: bool = True
+) -> list[Figure] | None:
+    """Stated facts of the subject, measure and year asked; None when the subject is not one
+    the 说明 grammar knows (or the knowledge base predates stated facts). The question's own
+    words decide where they name one subject (一般公共预算财政拨款支出 is not 财政拨款收入, and
+    its 预算 asks no budget); a question using the other side's words (收入 vs 支出) gets none."""
+    vocab = stated_vocabulary()
+    names = [n for n, spec in vocab.subjects.items() if subject in spec.asked_as]
+    q = read_question(ctx.question, vocab) if wording and ctx.question else None
+    ents = ctx.ents
+    surfaces = [m.surface for m in ents.subjects] if ents else []
+    phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
+    if phrase and (
+        not names or all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as
+    ):
+        names = list(q.subjects)  # the question's own, longer name
+    else:
+        phrase = ""
+    rest = [
+        w
+        for w in (ents.rest.split() if ents and wording else [])
+        if w not in generic_words(ctx.rules) and not _names_report(w, report)
+    ]
+    if not names or any(w not in phrase for w in rest):
+        return None  # words the subject does not explain (政府采购货物支出): not the total's figure
+    if q is not None and any(
+        vocab.subjects[n].side and q.sides and vocab.subjects[n].side not in q.sides for n in names
+    ):
+        return []
+    default = vocab.default_measure.get(report.kind, "")
+    budget = vocab.budget_measures
+    asked = q.measure if q is not None else None
+    if asked is None and measure == "budget" and budget:
+        # a budget asked before (预算呢 → 三公经费的), not the 预算 inside a name (一般公共预算…)
+        worded = q is not None and any(w in ctx.question for w, m in vocab.measure_of.items() if m in budget)
+        asked = default if worded else budget[0]
+    asked = asked or default
+    measures = list(budget) if budget and asked == budget[0] else [asked]
+    try:
+        return stated_figures(ctx.db, ctx, report, names, measures, _stated_year(ctx, report, q))
+    except sqlite3.OperationalError:
+        return None  # a knowledge base written before stated facts, opened read-only
 
-    def _stated_year(self, report: ReportInfo, ctx: Context, q) -> int:
-        """The year a stated figure must be about: the one the question names, 上年, or the report's."""
-        ents = ctx.ents
-        other = [y for y in (ents.years if ents else []) if y != report.year]
-        if other:
-            return other[0]
-        if (q is not None and q.previous) or (
-            ents and ents.relative_year in self.rules.word("figures_figures_2")
-        ):
-            return report.year - 1
-        return report.year
 
-    def _note_stated(
-        self, ans: Answer, best: Figure, figs: list[Figure], report: ReportInfo, measure: str, ctx: Context
-    ) -> None:
-        """A table answer whose 说明 states another figure: the table wins, and the answer says so.
-        A stated answer whose 说明 states another figure elsewhere: said too, with both sentences."""
-        if best.stated:
-            other = next((f for f in figs[1:] if f.stated == best.stated and not f.derived and not best.derived), None)
-            if other is not None:
-                note = self.rules.templates["stated_elsewhere"].format(
-                    value=_fmt(other.value, other.unit), unit=other.unit, source=_source_text(other.citation)
-                )
-                ans.notes.append(note)
-                ans.text += note
-                ans.citations.append(other.citation)
-            return
-        if best.citation.table is None or self._other_year(report, ctx):
-            return
-        stated = [f for f in self._stated(report, best.subject, measure, ctx, wording=False) or [] if not f.derived]
-        shown = amount_of(best.value, best.unit)
-        other = next((f for f in stated if amount_of(f.value, f.unit)[1] == shown[1]), None)
-        if other is None or amount_of(other.value, other.unit) == shown:
-            return
-        note = self.rules.templates["stated_disagrees"].format(
-            value=_fmt(other.value, other.unit), unit=other.unit, source=_source_text(other.citation)
+def _names_other_side(ctx: Context, subject: str) -> str | None:
+    """The subject the question names when it is of the other side than the one matched
+    ("财政拨款支出" matched as 财政拨款收入 by its first four characters): then no row of the
+    matched subject answers, and a "not found" names what was asked."""
+    vocab = stated_vocabulary()
+    sides = {vocab.subjects[n].side for n, spec in vocab.subjects.items() if subject in spec.asked_as}
+    q = read_question(ctx.question, vocab) if ctx.question and sides else None
+    if q is None or len(q.subjects) != 1 or not vocab.subjects[q.subjects[0]].side:
+        return None
+    named = q.subjects[0]
+    return named if vocab.subjects[named].side not in sides and "" not in sides else None
+
+
+def _other_side_not_found(ctx: Context, subject: str, mlabel: str) -> Answer | None:
+    """Not found, naming what was asked, when the question named the other side's subject: no
+    zero from an empty table or a "无…" sentence of the matched subject either."""
+    asked = _names_other_side(ctx, subject)
+    if asked is None:
+        return None
+    body = ctx.rules.templates["not_found"].format(when="", subject=asked, mlabel=mlabel)
+    return Answer("", "no_answer", body, intent="lookup", suggestions=ctx.rules.examples[:3])
+
+
+def _stated_year(ctx: Context, report: ReportInfo, q) -> int:
+    """The year a stated figure must be about: the one the question names, 上年, or the report's."""
+    ents = ctx.ents
+    other = [y for y in (ents.years if ents else []) if y != report.year]
+    if other:
+        return other[0]
+    if (q is not None and q.previous) or (ents and ents.relative_year in ctx.rules.word("figures_figures_2")):
+        return report.year - 1
+    return report.year
+
+
+def _note_stated(
+    ctx: Context, ans: Answer, best: Figure, figs: list[Figure], report: ReportInfo, measure: str
+) -> None:
+    """A table answer whose 说明 states another figure: the table wins, and the answer says so.
+    A stated answer whose 说明 states another figure elsewhere: said too, with both sentences."""
+    if best.stated:
+        other = next(
+            (f for f in figs[1:] if f.stated == best.stated and not f.derived and not best.derived), None
         )
-        ans.notes.append(note)
-        ans.text += note
-        ans.citations.append(other.citation)
-
-    def _wording(self, question: str, forms: list[str]) -> tuple[frozenset[str], frozenset[str]]:
-        """The question's character pairs without the subject's names: all of them (measure words
-        included: 年初预算 vs 全年预算), and without the measure's words (weighed by the measure term)."""
-        for f in sorted(forms, key=len, reverse=True):
-            question = question.replace(f, " ")
-        worded = _bigrams(question)
-        measure_words = [w for m in self.rules.measures.values() for w in m.words]
-        for f in sorted(measure_words, key=len, reverse=True):
-            question = question.replace(f, " ")
-        return worded, _bigrams(question)
-
-    def _year_fits(
-        self, clause: str, pre: str, report: ReportInfo, other_years: list[int], previous: bool
-    ) -> bool:
-        """Is a narrative figure about the year asked (the report's own unless another or 上年 is asked)?"""
-        year = _year_of(clause, pre, report.year)
-        if (
-            year == report.year - 1
-            and report.kind == self.rules.one("figures_figures_1")
-            and re.search(self.rules.pattern("as_of_date"), pre)
-        ):
-            year = report.year  # a budget's "截至2025年8月31日，共有车辆3辆" is its own year's stock
-        if other_years or previous:
-            wanted = set(other_years) | ({report.year - 1} if previous else set())
-            return year in wanted or bool(
-                previous and re.search(self.rules.pattern("figures_narrative_only_4"), clause)
+        if other is not None:
+            note = ctx.rules.templates["stated_elsewhere"].format(
+                value=_fmt(other.value, other.unit), unit=other.unit, source=_source_text(other.citation)
             )
-        return year == report.year and not re.search(self.rules.pattern("figures_narrative_only_5"), clause)
+            ans.notes.append(note)
+            ans.text += note
+            ans.citations.append(other.citation)
+        return
+    if best.citation.table is None or _other_year(ctx, report):
+        return
+    stated = [f for f in _stated(ctx, report, best.subject, measure, wording=False) or [] if not f.derived]
+    shown = amount_of(best.value, best.unit)
+    other = next((f for f in stated if amount_of(f.value, f.unit)[1] == shown[1]), None)
+    if other is None or amount_of(other.value, other.unit) == shown:
+        return
+    note = ctx.rules.templates["stated_disagrees"].format(
+        value=_fmt(other.value, other.unit), unit=other.unit, source=_source_text(other.citation)
+    )
+    ans.notes.append(note)
+    ans.text += note
+    ans.citations.append(other.citation)
 
-    def _narrative_only(
-        self, report: ReportInfo, subject: str, measure: str, ctx: Context, wording: bool = True
-    ) -> list[Figure]:
-        # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
-        forms = [subject] + [f for f, s in self.rules.synonyms.items() if s == subject and len(f) >= 2]
-        if subject == SANGONG:
-            forms = list(self.rules.word("figures_narrative_only_1"))
-        sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
-        rows = ctx.run(self.db, sql, [report.id])
-        ents = ctx.ents
-        other_years = [y for y in (ents.years if ents else []) if y != report.year]
-        previous = bool(
-            ents
-            and ents.relative_year in self.rules.word("figures_narrative_only_2")
-            and "change" not in ents.operations
-        )
-        question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
-        worded, rest = self._wording(question, forms)
-        wants_rate = wording and bool(re.search(self.rules.pattern("figures_narrative_only_3"), ctx.question))
-        generic = generic_words(self.rules)
-        unexplained = (
-            _sound_bigrams(
-                " ".join(p for p in ents.rest.split() if p not in generic and not _names_report(p, report))
-            )
-            if ents and wording
-            else set()
-        )
-        scored = []
-        for r in rows:
-            clause = r["context"].replace(" ", "").replace(report.department, "")
-            pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
-            in_ctx = any(f in clause for f in forms)
-            in_pre = any(f in pre for f in forms)
-            # the sentence before may name it: then the section heading does ("十、…“三公”经费…")
-            in_section = any(f in (r["section_path"] or "").split(" > ")[-1] for f in forms)
-            if not (in_ctx or in_pre or in_section):
-                continue
-            if (r["unit"] == "%" and not wants_rate) or not self._year_fits(
-                clause, pre, report, other_years, previous
-            ):
-                continue
-            if re.search(self.rules.pattern("figures_narrative_only_6"), clause):  # a change, not a year's figure
-                continue
-            plain = clause.replace(self.rules.one("figures_narrative_only_7"), "")
-            budget = (
-                self.rules.one("figures_narrative_only_8") in plain
-                or report.kind == self.rules.one("figures_figures_1")  # a budget's 说明 speaks of budgets
-            ) and self.rules.one("figures_narrative_only_9") not in plain
-            score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(clause))
-            score += 0.5 * len((worded - rest) & _bigrams(clause))
-            # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
-            score += 0.5 if subject in clause else 0.0
-            covered = bool(unexplained) and unexplained <= _sound_bigrams(clause)
-            if (measure == "budget") != budget and not covered:
-                continue  # a budget is not an answer about spending, nor the other way round
-            score += 0.5 if (measure == "budget") == budget else -2.0
-            score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
-            if unexplained:
-                met = len(unexplained & _sound_bigrams(clause))
-                if not met and len(unexplained) >= UNEXPLAINED_MIN:
-                    continue  # the words the question adds ("面向小微企业预留…") are not this figure's
-                score += 4.0 * met / len(unexplained)
-            scored.append((score, r))
-        scored.sort(key=lambda x: -x[0])
-        return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
 
-    def _lookup(
-        self, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None, ctx
-    ) -> Answer:
-        """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
-        if (ents.relative_year == self.rules.one("reports_choose_report_4") and report.year == date.today().year - 1) or (
-            ents.relative_year and report.year in ents.years
+def _wording(ctx: Context, question: str, forms: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The question's character pairs without the subject's names: all of them (measure words
+    included: 年初预算 vs 全年预算), and without the measure's words (weighed by the measure term)."""
+    for f in sorted(forms, key=len, reverse=True):
+        question = question.replace(f, " ")
+    worded = _bigrams(question)
+    measure_words = [w for m in ctx.rules.measures.values() for w in m.words]
+    for f in sorted(measure_words, key=len, reverse=True):
+        question = question.replace(f, " ")
+    return worded, _bigrams(question)
+
+
+def _year_fits(
+    ctx: Context, clause: str, pre: str, report: ReportInfo, other_years: list[int], previous: bool
+) -> bool:
+    """Is a narrative figure about the year asked (the report's own unless another or 上年 is asked)?"""
+    year = _year_of(clause, pre, report.year)
+    if (
+        year == report.year - 1
+        and report.kind == ctx.rules.one("figures_figures_1")
+        and re.search(ctx.rules.pattern("as_of_date"), pre)
+    ):
+        year = report.year  # a budget's "截至2025年8月31日，共有车辆3辆" is its own year's stock
+    if other_years or previous:
+        wanted = set(other_years) | ({report.year - 1} if previous else set())
+        return year in wanted or bool(
+            previous and re.search(ctx.rules.pattern("figures_narrative_only_4"), clause)
+        )
+    return year == report.year and not re.search(ctx.rules.pattern("figures_narrative_only_5"), clause)
+
+
+def narrative_only(
+    ctx: Context, report: ReportInfo, subject: str, measure: str, wording: bool = True
+) -> list[Figure]:
+    # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
+    forms = [subject] + [f for f, s in ctx.rules.synonyms.items() if s == subject and len(f) >= 2]
+    if subject == SANGONG:
+        forms = list(ctx.rules.word("figures_narrative_only_1"))
+    sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
+    rows = ctx.run(ctx.db, sql, [report.id])
+    ents = ctx.ents
+    other_years = [y for y in (ents.years if ents else []) if y != report.year]
+    previous = bool(
+        ents
+        and ents.relative_year in ctx.rules.word("figures_narrative_only_2")
+        and "change" not in ents.operations
+    )
+    question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
+    worded, rest = _wording(ctx, question, forms)
+    wants_rate = wording and bool(re.search(ctx.rules.pattern("figures_narrative_only_3"), ctx.question))
+    generic = generic_words(ctx.rules)
+    unexplained = (
+        _sound_bigrams(
+            " ".join(p for p in ents.rest.split() if p not in generic and not _names_report(p, report))
+        )
+        if ents and wording
+        else set()
+    )
+    scored = []
+    for r in rows:
+        clause = r["context"].replace(" ", "").replace(report.department, "")
+        pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
+        in_ctx = any(f in clause for f in forms)
+        in_pre = any(f in pre for f in forms)
+        # the sentence before may name it: then the section heading does ("十、…“三公”经费…")
+        in_section = any(f in (r["section_path"] or "").split(" > ")[-1] for f in forms)
+        if not (in_ctx or in_pre or in_section):
+            continue
+        if (r["unit"] == "%" and not wants_rate) or not _year_fits(
+            ctx, clause, pre, report, other_years, previous
         ):
-            ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
-        subjects = [m for m in ents.subjects]
-        follow_up = False
-        short = short_follow_up(text, ents, self.rules)
-        pair = pair_from_conversation(text, ents, conv, subjects, self.rules)
-        if pair is not None:
-            subjects = list(pair.subjects)
-            if pair.asks_difference:
-                ents.operations.append("difference")
-        if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
-            near = [
-                x for n in conv.subjects for x in [n] + [f for f, t in self.rules.synonyms.items() if t == n]
-            ]
-            found = self._narrative_match(text, ents, report, ctx, near=near)
-            if found is not None:
-                return found
-        if not subjects and conv and conv.subjects and short and len(_bigrams(ents.rest)) < 2:
-            ents.ambiguous = []
-            subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
-            follow_up = True
-            last = share_of_last_answer(ents, conv)
-            if last == "ask":
-                return Answer("", "clarify", self.rules.templates["ask_share_of_which"], intent="share",
-                              suggestions=[self.rules.templates["suggest_share_of_total"].format(names_0=n)
-                                           for n in conv.subjects[:4]], confidence=0.3)
-            if last == "parts_of_sum":
-                ctx.notes["shares_of_sum"] = True
-        elif (
-            subjects
-            and conv
-            and conv.subjects
-            and re.search(self.rules.pattern("figures_lookup_5"), text)
-            and not ents.measures
-        ):
-            follow_up = True
-        if ents.ambiguous and not subjects and requested_unit(text) in self.rules.word("figures_lookup_6"):
-            found = self._narrative_match(text, ents, report, ctx, unit=requested_unit(text))
-            if found is not None:
-                return found
-        if ents.ambiguous and not subjects:
-            named = self._grammar_subject(ctx, ents.ambiguous)
-            if named is not None:
-                subjects = [Match(named, named, 0, 0, 100.0, "exact")]
-        if ents.ambiguous and not subjects:
+            continue
+        if re.search(ctx.rules.pattern("figures_narrative_only_6"), clause):  # a change, not a year's figure
+            continue
+        plain = clause.replace(ctx.rules.one("figures_narrative_only_7"), "")
+        budget = (
+            ctx.rules.one("figures_narrative_only_8") in plain
+            or report.kind == ctx.rules.one("figures_figures_1")  # a budget's 说明 speaks of budgets
+        ) and ctx.rules.one("figures_narrative_only_9") not in plain
+        score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(clause))
+        score += 0.5 * len((worded - rest) & _bigrams(clause))
+        # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
+        score += 0.5 if subject in clause else 0.0
+        covered = bool(unexplained) and unexplained <= _sound_bigrams(clause)
+        if (measure == "budget") != budget and not covered:
+            continue  # a budget is not an answer about spending, nor the other way round
+        score += 0.5 if (measure == "budget") == budget else -2.0
+        score += (2.0 if r["unit"] == "%" else -2.0) if wants_rate else 0.0
+        if unexplained:
+            met = len(unexplained & _sound_bigrams(clause))
+            if not met and len(unexplained) >= UNEXPLAINED_MIN:
+                continue  # the words the question adds ("面向小微企业预留…") are not this figure's
+            score += 4.0 * met / len(unexplained)
+        scored.append((score, r))
+    scored.sort(key=lambda x: -x[0])
+    return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
+
+
+def lookup(
+    ctx: Context, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None
+) -> Answer:
+    """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
+    if (
+        ents.relative_year == ctx.rules.one("reports_choose_report_4")
+        and report.year == date.today().year - 1
+    ) or (ents.relative_year and report.year in ents.years):
+        ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
+    subjects = [m for m in ents.subjects]
+    follow_up = False
+    short = short_follow_up(text, ents, ctx.rules)
+    pair = pair_from_conversation(text, ents, conv, subjects, ctx.rules)
+    if pair is not None:
+        subjects = list(pair.subjects)
+        if pair.asks_difference:
+            ents.operations.append("difference")
+    if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
+        near = [x for n in conv.subjects for x in [n] + [f for f, t in ctx.rules.synonyms.items() if t == n]]
+        found = texts.narrative_match(ctx, text, ents, report, near=near)
+        if found is not None:
+            return found
+    if not subjects and conv and conv.subjects and short and len(_bigrams(ents.rest)) < 2:
+        ents.ambiguous = []
+        subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
+        follow_up = True
+        last = share_of_last_answer(ents, conv)
+        if last == "ask":
             return Answer(
                 "",
                 "clarify",
-                self.rules.templates["clarify"].format(subject=_residue_word(text, self.rules)),
-                intent="lookup",
+                ctx.rules.templates["ask_share_of_which"],
+                intent="share",
                 suggestions=[
-                    self.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]
+                    ctx.rules.templates["suggest_share_of_total"].format(names_0=n) for n in conv.subjects[:4]
                 ],
                 confidence=0.3,
             )
-        if not subjects and self._staff_named(ctx):
-            subjects = [Match(self._staff_named(ctx), "", 0, 0, 100.0, "exact")]
-        if not subjects:
-            found = self._no_subject(text, tokens, ents, report, conv, ctx)
-            if isinstance(found, Answer):
-                return found
-            subjects = found
-        if conv is not None and conv.pending and not ents.measures:
-            follow_up = True
-        measure = self._measure(ents, conv, follow_up)
-        ops = list(ents.operations)
-        if follow_up and not ops and conv and conv.operation and not ents.measures:
-            ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
-        if conv is not None:
-            self._remember(conv, subjects, measure, ops)
-        return self._operate(text, ents, subjects, measure, ops, report, ctx)
-
-    def _grammar_subject(self, ctx: Context, ambiguous: list[str]) -> str | None:
-        """The one subject the 说明 grammar reads in the question where the words matched several
-        ("本年支出" split into 本年 + 支出; "支出预算" against unit-table rows): its bot name, the
-        one among the candidates if any is."""
-        vocab = stated_vocabulary()
-        q = read_question(ctx.question, vocab) if ctx.question else None
-        if q is None or len(q.subjects) != 1:
-            return None
-        asked = vocab.subjects[q.subjects[0]].asked_as
-        inside = [a for a in asked if a in ambiguous]
-        if len(inside) == 1:
-            return inside[0]
-        return asked[-1] if asked and not inside else None
-
-    def _no_subject(
-        self, text, tokens, ents: Entities, report: ReportInfo, conv, ctx
-    ) -> Answer | list[Match]:
-        """No subject named: a ranking, a change, a total, a budget against actual, a narrative fact or
-        sentence, or ask back. A total is returned as the subject to look up."""
-        if {"rank_max", "rank_min"} & set(ents.operations):
-            return self._rank(text, ents.operations, report, ctx)
-        if "change" in ents.operations:
-            if re.search(self.rules.pattern("figures_lookup_7"), text):
-                return self._change(list(self.rules.word("figures_lookup_8")), report, ctx, text)
-            return Answer(
-                "",
-                "clarify",
-                self.rules.templates["ask_change_of_what"],
-                intent="change",
-                suggestions=list(self.rules.word("figures_lookup_10")),
-                confidence=0.3,
-            )
-        total_words = self.rules.one("figures_lookup_11") + (
-            self.rules.one("figures_lookup_13") if report.kind == self.rules.one("figures_lookup_12") else ""
+        if last == "parts_of_sum":
+            ctx.notes["shares_of_sum"] = True
+    elif (
+        subjects
+        and conv
+        and conv.subjects
+        and re.search(ctx.rules.pattern("figures_lookup_5"), text)
+        and not ents.measures
+    ):
+        follow_up = True
+    if ents.ambiguous and not subjects and requested_unit(text) in ctx.rules.word("figures_lookup_6"):
+        found = texts.narrative_match(ctx, text, ents, report, unit=requested_unit(text))
+        if found is not None:
+            return found
+    if ents.ambiguous and not subjects:
+        named = _grammar_subject(ctx, ents.ambiguous)
+        if named is not None:
+            subjects = [Match(named, named, 0, 0, 100.0, "exact")]
+    if ents.ambiguous and not subjects:
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["clarify"].format(subject=_residue_word(text, ctx.rules)),
+            intent="lookup",
+            suggestions=[ctx.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]],
+            confidence=0.3,
         )
-        if not (set(ents.rest.split()) - set(self.rules.word("figures_lookup_14"))) and re.search(
-            total_words, text
-        ):
-            total = (
-                self.rules.one("figures_lookup_17")
-                if self.rules.one("figures_lookup_15") in text
-                and self.rules.one("figures_lookup_16") not in text
-                else self.rules.one("figures_lookup_18")
-            )
-            return [Match(total, total, 0, 0, 90.0, "total")]
-        return self._no_subject_fact(text, tokens, ents, report, conv, ctx)
+    if not subjects and _staff_named(ctx):
+        subjects = [Match(_staff_named(ctx), "", 0, 0, 100.0, "exact")]
+    if not subjects:
+        found = _no_subject(ctx, text, tokens, ents, report, conv)
+        if isinstance(found, Answer):
+            return found
+        subjects = found
+    if conv is not None and conv.pending and not ents.measures:
+        follow_up = True
+    measure = _measure(ctx, ents, conv, follow_up)
+    ops = list(ents.operations)
+    if follow_up and not ops and conv and conv.operation and not ents.measures:
+        ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
+    if conv is not None:
+        _remember(ctx, conv, subjects, measure, ops)
+    return _operate(ctx, text, ents, subjects, measure, ops, report)
 
-    def _no_subject_fact(self, text, tokens, ents: Entities, report: ReportInfo, conv, ctx) -> Answer:
-        """No subject and no total: budget against actual, a narrative fact, ask back, or a sentence."""
-        if {"actual", "budget"} <= set(ents.measures) or (
-            "rate" in ents.operations and "budget" in ents.measures
-        ):
-            found = self._budget_vs_actual(text, ents, report, ctx)
-            if found is not None:
-                return found
-        wanted = requested_unit(text)
-        if wanted in self.rules.word("figures_lookup_19"):
-            found = self._narrative_match(text, ents, report, ctx, unit=wanted)
-            if found is not None:
-                return found
-        found = self._narrative_match(text, ents, report, ctx)
+
+def _grammar_subject(ctx: Context, ambiguous: list[str]) -> str | None:
+    """The one subject the 说明 grammar reads in the question where the words matched several
+    ("本年支出" split into 本年 + 支出; "支出预算" against unit-table rows): its bot name, the
+    one among the candidates if any is."""
+    vocab = stated_vocabulary()
+    q = read_question(ctx.question, vocab) if ctx.question else None
+    if q is None or len(q.subjects) != 1:
+        return None
+    asked = vocab.subjects[q.subjects[0]].asked_as
+    inside = [a for a in asked if a in ambiguous]
+    if len(inside) == 1:
+        return inside[0]
+    return asked[-1] if asked and not inside else None
+
+
+def _no_subject(ctx: Context, text, tokens, ents: Entities, report: ReportInfo, conv) -> Answer | list[Match]:
+    """No subject named: a ranking, a change, a total, a budget against actual, a narrative fact or
+    sentence, or ask back. A total is returned as the subject to look up."""
+    if {"rank_max", "rank_min"} & set(ents.operations):
+        return compute.rank(ctx, text, ents.operations, report)
+    if "change" in ents.operations:
+        if re.search(ctx.rules.pattern("figures_lookup_7"), text):
+            return compute.change(ctx, list(ctx.rules.word("figures_lookup_8")), report, text)
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["ask_change_of_what"],
+            intent="change",
+            suggestions=list(ctx.rules.word("figures_lookup_10")),
+            confidence=0.3,
+        )
+    total_words = ctx.rules.one("figures_lookup_11") + (
+        ctx.rules.one("figures_lookup_13") if report.kind == ctx.rules.one("figures_lookup_12") else ""
+    )
+    if not (set(ents.rest.split()) - set(ctx.rules.word("figures_lookup_14"))) and re.search(
+        total_words, text
+    ):
+        total = (
+            ctx.rules.one("figures_lookup_17")
+            if ctx.rules.one("figures_lookup_15") in text and ctx.rules.one("figures_lookup_16") not in text
+            else ctx.rules.one("figures_lookup_18")
+        )
+        return [Match(total, total, 0, 0, 90.0, "total")]
+    return _no_subject_fact(ctx, text, tokens, ents, report, conv)
+
+
+def _no_subject_fact(ctx: Context, text, tokens, ents: Entities, report: ReportInfo, conv) -> Answer:
+    """No subject and no total: budget against actual, a narrative fact, ask back, or a sentence."""
+    if {"actual", "budget"} <= set(ents.measures) or (
+        "rate" in ents.operations and "budget" in ents.measures
+    ):
+        found = compute.budget_vs_actual(ctx, text, ents, report)
         if found is not None:
             return found
-        if ents.measures or ents.operations:
-            if conv is not None:
-                conv.measure = next((m for m in ents.measures if m in ("actual", "budget")), conv.measure)
-                conv.pending = True
-            return Answer(
-                "",
-                "clarify",
-                self.rules.templates["ask_which_figure"],
-                intent="lookup",
-                suggestions=self.rules.examples[:4],
-                confidence=0.2,
-            )
-        found = self._sentence_match(text, tokens, ents, report, ctx)
+    wanted = requested_unit(text)
+    if wanted in ctx.rules.word("figures_lookup_19"):
+        found = texts.narrative_match(ctx, text, ents, report, unit=wanted)
         if found is not None:
             return found
+    found = texts.narrative_match(ctx, text, ents, report)
+    if found is not None:
+        return found
+    if ents.measures or ents.operations:
+        if conv is not None:
+            conv.measure = next((m for m in ents.measures if m in ("actual", "budget")), conv.measure)
+            conv.pending = True
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["ask_which_figure"],
+            intent="lookup",
+            suggestions=ctx.rules.examples[:4],
+            confidence=0.2,
+        )
+    found = texts.sentence_match(ctx, text, tokens, ents, report)
+    if found is not None:
+        return found
+    return Answer(
+        "",
+        "no_answer",
+        ctx.rules.templates["no_subject"].format(examples=examples_text(ctx.rules)),
+        intent="lookup",
+    )
+
+
+def _remember(ctx: Context, conv, subjects: list[Match], measure: str, ops: list[str]) -> None:
+    """What a follow-up needs next time: the subjects (the last four), measure and operation."""
+    conv.pending = False
+    for m in subjects:
+        if m.subject in conv.recent:
+            conv.recent.remove(m.subject)
+        conv.recent.append(m.subject)
+    conv.recent[:] = conv.recent[-4:]
+    conv.subjects = [m.subject for m in subjects]
+    conv.measure = measure
+    conv.operation = ops[0] if ops else None
+
+
+def _operate(
+    ctx: Context, text, ents: Entities, subjects: list[Match], measure: str, ops: list[str], report
+) -> Answer:
+    """The operation asked over the subjects (share, change, difference, sum …), or one figure."""
+    names = [m.subject for m in subjects]
+    specific = [n for n in names if n not in CONTAINERS and not _holds_another(ctx, n, names)]
+    combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
+        ctx.rules.pattern("figures_lookup_21"), text
+    )
+    if len(names) == 2 and not ops and set(names) & CONTAINERS and set(names) - CONTAINERS:
+        found = _row_and_column(ctx, names, measure, report, container=True)
+        if found is not None:
+            return found  # 行政运行 × 基本支出: the cell, or ask back; never the row's total
+    if len(names) > 1 and not combine:
+        keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
+        names = keep
+        subjects = [m for m in subjects if m.subject in keep]
+    missing = _other_part_not_understood(ctx, names, ops, ents)
+    if missing:  # "办公费和飞机费差多少": never 办公费's figure alone
         return Answer(
             "",
             "no_answer",
-            self.rules.templates["no_subject"].format(examples=self._examples()),
-            intent="lookup",
+            ctx.rules.templates["part_not_understood"].format(parts="、".join(missing), known=names[0]),
+            intent="compute",
+            suggestions=[ctx.rules.templates["suggest_how_much"].format(s=names[0])],
         )
+    if "average" in ops:
+        return compute.average(ctx, names, measure, report)
+    if set(names) <= TOTALS | set(ctx.rules.word("figures_lookup_22")) and (
+        "rate" in ops or ({"actual", "budget"} <= set(ents.measures) and "difference" in ops)
+    ):
+        found = compute.budget_vs_actual(ctx, text, ents, report)
+        if found is not None:
+            return found
+    if "rank_max" in ops or "rank_min" in ops:
+        return compute.rank(ctx, text, ops, report)
+    if "rate" in ops and len(names) == 1:
+        return compute.rate_of_budget(ctx, names[0], report)  # 完成预算的百分之几: 决算 ÷ 预算
+    if "share" in ops and ctx.notes.get("shares_of_sum"):
+        return compute.shares_of_sum(ctx, names, measure, report)
+    if "share" in ops:
+        return compute.share(ctx, names, measure, report)
+    if "change" in ops:
+        return compute.change(ctx, names, report, text)
+    if "difference" in ops and (len(names) >= 2 or len(set(ents.measures) & {"actual", "budget"}) == 2):
+        return compute.difference(ctx, names, ents, report)
+    if "sum" in ops and len(names) >= 2:
+        return compute.sum_of(ctx, names, measure, report)
+    joined = text
+    for m in subjects:  # the 及 inside 公务用车购置及运行维护费 joins no two subjects
+        joined = joined.replace(m.surface, " ") if m.surface else joined
+    if len(names) >= 2 and re.search(ctx.rules.pattern("figures_lookup_23"), joined) and "sum" not in ops:
+        # two subjects asked together: answer both, each cited
+        return _several(ctx, names, measure, report)
+    if len(names) == 2 and not ops:
+        found = _row_and_column(ctx, names, measure, report)
+        if found is not None:
+            return found
+    code = subjects[0].surface if subjects[0].method == "code" else None
+    name = _name_of_code(ctx, report, code) if code else names[0]
+    return _single(ctx, name, measure, report, code, subjects[0])
 
-    def _remember(self, conv, subjects: list[Match], measure: str, ops: list[str]) -> None:
-        """What a follow-up needs next time: the subjects (the last four), measure and operation."""
-        conv.pending = False
-        for m in subjects:
-            if m.subject in conv.recent:
-                conv.recent.remove(m.subject)
-            conv.recent.append(m.subject)
-        conv.recent[:] = conv.recent[-4:]
-        conv.subjects = [m.subject for m in subjects]
-        conv.measure = measure
-        conv.operation = ops[0] if ops else None
 
-    def _operate(
-        self, text, ents: Entities, subjects: list[Match], measure: str, ops: list[str], report, ctx
-    ) -> Answer:
-        """The operation asked over the subjects (share, change, difference, sum …), or one figure."""
-        names = [m.subject for m in subjects]
-        specific = [n for n in names if n not in CONTAINERS and not self._holds_another(n, names)]
-        combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
-            self.rules.pattern("figures_lookup_21"), text
-        )
-        if len(names) == 2 and not ops and set(names) & CONTAINERS and set(names) - CONTAINERS:
-            found = self._row_and_column(names, measure, report, ctx, container=True)
-            if found is not None:
-                return found  # 行政运行 × 基本支出: the cell, or ask back; never the row's total
-        if len(names) > 1 and not combine:
-            keep = specific or names[-1:]  # "一般公共预算财政拨款基本支出": the narrower, named last
-            names = keep
-            subjects = [m for m in subjects if m.subject in keep]
-        missing = self._other_part_not_understood(names, ops, ents)
-        if missing:  # "办公费和飞机费差多少": never 办公费's figure alone
-            return Answer("", "no_answer", self.rules.templates["part_not_understood"].format(
-                parts="、".join(missing), known=names[0]), intent="compute",
-                suggestions=[self.rules.templates["suggest_how_much"].format(s=names[0])])
-        if "average" in ops:
-            return self._average(names, measure, report, ctx)
-        if set(names) <= TOTALS | set(self.rules.word("figures_lookup_22")) and (
-            "rate" in ops or ({"actual", "budget"} <= set(ents.measures) and "difference" in ops)
-        ):
-            found = self._budget_vs_actual(text, ents, report, ctx)
-            if found is not None:
-                return found
-        if "rank_max" in ops or "rank_min" in ops:
-            return self._rank(text, ops, report, ctx)
-        if "rate" in ops and len(names) == 1:
-            return self._rate_of_budget(names[0], report, ctx)  # 完成预算的百分之几: 决算 ÷ 预算
-        if "share" in ops and ctx.notes.get("shares_of_sum"):
-            return self._shares_of_sum(names, measure, report, ctx)
-        if "share" in ops:
-            return self._share(names, measure, report, ctx)
-        if "change" in ops:
-            return self._change(names, report, ctx, text)
-        if "difference" in ops and (len(names) >= 2 or len(set(ents.measures) & {"actual", "budget"}) == 2):
-            return self._difference(names, ents, report, ctx)
-        if "sum" in ops and len(names) >= 2:
-            return self._sum(names, measure, report, ctx)
-        joined = text
-        for m in subjects:  # the 及 inside 公务用车购置及运行维护费 joins no two subjects
-            joined = joined.replace(m.surface, " ") if m.surface else joined
-        if len(names) >= 2 and re.search(self.rules.pattern("figures_lookup_23"), joined) and "sum" not in ops:
-            # two subjects asked together: answer both, each cited
-            return self._several(names, measure, report, ctx)
-        if len(names) == 2 and not ops:
-            found = self._row_and_column(names, measure, report, ctx)
-            if found is not None:
-                return found
-        code = subjects[0].surface if subjects[0].method == "code" else None
-        name = self._name_of_code(report, code, ctx) if code else names[0]
-        return self._single(name, measure, report, ctx, code, subjects[0])
+def _name_of_code(ctx: Context, report: ReportInfo, code: str) -> str:
+    """What this report calls a 科目编码: reports of different years print one code under
+    different names (30203 is 咨询费 in one classification, 水费 in another), so the catalog's
+    name for it is only the fallback."""
+    rows = ctx.run(
+        ctx.db,
+        "SELECT name FROM table_rows WHERE report_id = ? AND code = ? AND name IS NOT NULL ORDER BY id LIMIT 1",
+        [report.id, code],
+    )
+    return bare(rows[0]["name"]) if rows and bare(rows[0]["name"]) else ctx.catalog.codes.get(code, code)
 
-    def _name_of_code(self, report: ReportInfo, code: str, ctx: Context) -> str:
-        """What this report calls a 科目编码: reports of different years print one code under
-        different names (30203 is 咨询费 in one classification, 水费 in another), so the catalog's
-        name for it is only the fallback."""
-        rows = ctx.run(
-            self.db,
-            "SELECT name FROM table_rows WHERE report_id = ? AND code = ? AND name IS NOT NULL ORDER BY id LIMIT 1",
-            [report.id, code],
-        )
-        return bare(rows[0]["name"]) if rows and bare(rows[0]["name"]) else self.catalog.codes.get(code, code)
 
-    def _printed_in_unit(self, report: ReportInfo, exact: Decimal, unit: str, ctx: Context) -> Figure | None:
-        """The report's own printing of an amount in the unit asked: a table's 31,214,205.80元 is
-        stated as 3121.42万元 in its text (rounded to 0.01万元). Only a non-zero amount the
-        conversion does not already give exactly."""
-        if not exact or exact == exact.quantize(TWO):
-            return None
-        near = {exact.quantize(TWO, ROUND_HALF_UP)}  # a figure cut rather than rounded is the report's slip
-        rows = ctx.run(
-            self.db,
-            "SELECT * FROM narrative_figures WHERE report_id = ? AND unit = ? ORDER BY COALESCE(page, 0), line, id",
-            [report.id, unit],
-        )
-        for r in rows:
-            try:
-                if Decimal(r["value"]) in near:
-                    return narrative_figure(report, r, r["context"] or "")
-            except ArithmeticError:
-                continue
+def _printed_in_unit(ctx: Context, report: ReportInfo, exact: Decimal, unit: str) -> Figure | None:
+    """The report's own printing of an amount in the unit asked: a table's 31,214,205.80元 is
+    stated as 3121.42万元 in its text (rounded to 0.01万元). Only a non-zero amount the
+    conversion does not already give exactly."""
+    if not exact or exact == exact.quantize(TWO):
         return None
+    near = {exact.quantize(TWO, ROUND_HALF_UP)}  # a figure cut rather than rounded is the report's slip
+    rows = ctx.run(
+        ctx.db,
+        "SELECT * FROM narrative_figures WHERE report_id = ? AND unit = ? ORDER BY COALESCE(page, 0), line, id",
+        [report.id, unit],
+    )
+    for r in rows:
+        try:
+            if Decimal(r["value"]) in near:
+                return narrative_figure(report, r, r["context"] or "")
+        except ArithmeticError:
+            continue
+    return None
 
-    def _other_part_not_understood(self, names: list[str], ops: list[str], ents: Entities) -> list[str]:
-        """The words of a second part the question joins to the one subject understood ("和飞机费",
-        "比飞机费", "和电脑费各"), when it asks about both (a difference, a sum, each of them)."""
-        if len(names) != 1 or not ents.rest:
-            return []
-        joined = self.rules.pattern("other_part").findall(ents.rest)
-        asks_both = bool({"difference", "sum", "share"} & set(ops)) or bool(
-            self.rules.pattern("asks_each").search(ents.rest)
-        )
-        generic = generic_words(self.rules)
-        named = [names[0], *(m.surface for m in ents.subjects)]
-        return [
-            p for p in joined if len(p) >= 2 and p not in generic and not any(p in n for n in named)
-        ] if asks_both else []
 
-    def _table_in_unit(self, report: ReportInfo, value: Decimal, unit: str, wanted: str, ctx: Context) -> Figure | None:
-        """The subject asked printed in a table in the unit asked: 9.98万元 of a 三公 table asked in 元
-        is the 99,750.00元 of the 基本支出 table, not 99,800 (the 万元 figure is rounded to 100元)."""
-        asked = ctx.notes.get("asked")
-        if not asked or not value:
-            return None
-        subject, measure, code = asked
-        columns = list(self.rules.measures[measure].columns)
-        if report.kind == self.rules.one("figures_figures_1"):  # a budget's tables: 合计 is its budget
-            columns += [c for c in self.rules.measures["actual"].columns if c not in columns]
-        step = convert_money(TWO, unit, wanted) if unit != wanted else None
-        for f in table_figures(self.db, ctx, report, subject, columns, code):
-            if f.unit == wanted and step is not None and abs(convert_money(value, unit, wanted) - f.value) < step:
-                return f
+def _other_part_not_understood(ctx: Context, names: list[str], ops: list[str], ents: Entities) -> list[str]:
+    """The words of a second part the question joins to the one subject understood ("和飞机费",
+    "比飞机费", "和电脑费各"), when it asks about both (a difference, a sum, each of them)."""
+    if len(names) != 1 or not ents.rest:
+        return []
+    joined = ctx.rules.pattern("other_part").findall(ents.rest)
+    asks_both = bool({"difference", "sum", "share"} & set(ops)) or bool(
+        ctx.rules.pattern("asks_each").search(ents.rest)
+    )
+    generic = generic_words(ctx.rules)
+    named = [names[0], *(m.surface for m in ents.subjects)]
+    return (
+        [p for p in joined if len(p) >= 2 and p not in generic and not any(p in n for n in named)]
+        if asks_both
+        else []
+    )
+
+
+def _table_in_unit(ctx: Context, report: ReportInfo, value: Decimal, unit: str, wanted: str) -> Figure | None:
+    """The subject asked printed in a table in the unit asked: 9.98万元 of a 三公 table asked in 元
+    is the 99,750.00元 of the 基本支出 table, not 99,800 (the 万元 figure is rounded to 100元)."""
+    asked = ctx.notes.get("asked")
+    if not asked or not value:
         return None
+    subject, measure, code = asked
+    columns = list(ctx.rules.measures[measure].columns)
+    if report.kind == ctx.rules.one("figures_figures_1"):  # a budget's tables: 合计 is its budget
+        columns += [c for c in ctx.rules.measures["actual"].columns if c not in columns]
+    step = convert_money(TWO, unit, wanted) if unit != wanted else None
+    for f in table_figures(ctx.db, ctx, report, subject, columns, code):
+        if f.unit == wanted and step is not None and abs(convert_money(value, unit, wanted) - f.value) < step:
+            return f
+    return None
 
-    def _previous_report(self, report: ReportInfo, ctx: Context) -> ReportInfo | None:
-        """The same department's report of the same kind for the year before, when the question
-        asks for the year before (上年, 上一年, 去年) and this report does not state it."""
-        ents = ctx.ents
-        if not ents or ents.relative_year not in self.rules.word("figures_single_1") or ents.years:
-            return None
-        return next(
-            (
-                r
-                for r in self.catalog.reports
-                if r.department == report.department and r.kind == report.kind and r.year == report.year - 1
-            ),
-            None,
+
+def _previous_report(ctx: Context, report: ReportInfo) -> ReportInfo | None:
+    """The same department's report of the same kind for the year before, when the question
+    asks for the year before (上年, 上一年, 去年) and this report does not state it."""
+    ents = ctx.ents
+    if not ents or ents.relative_year not in ctx.rules.word("figures_single_1") or ents.years:
+        return None
+    return next(
+        (
+            r
+            for r in ctx.catalog.reports
+            if r.department == report.department and r.kind == report.kind and r.year == report.year - 1
+        ),
+        None,
+    )
+
+
+def _holds_another(ctx: Context, name: str, names: list[str]) -> bool:
+    """Is this subject a whole that holds another one named ("三公经费里公务接待费")? Then the
+    question is about the part."""
+    seen, todo = set(), list(ctx.rules.groups.get(name, []))
+    while todo:
+        part = todo.pop()
+        if part in names:
+            return True
+        if part not in seen:
+            seen.add(part)
+            todo += ctx.rules.groups.get(part, [])
+    return False
+
+
+def _single(ctx: Context, subject, measure, report, code=None, match: Match | None = None) -> Answer:
+    """One figure of one report, cited; a note when another table prints a different value."""
+    T = ctx.rules.templates
+    figs = find_figures(ctx, report, subject, measure, code, question=ctx.question)
+    ctx.notes["asked"] = (subject, measure, code)  # for the unit asked: the same subject printed in it
+    mlabel = ctx.rules.measures[measure].label
+    if not figs:
+        staff = _staff_column(ctx, subject, report)
+        if staff is not None:
+            return staff
+        if report.kind == ctx.rules.one("figures_figures_1"):
+            mlabel = ctx.rules.measures["budget"].label  # a budget report holds no 决算数
+        return _other_side_not_found(ctx, subject, mlabel) or _not_found(
+            ctx, subject, measure, mlabel, report, code
         )
-
-    def _holds_another(self, name: str, names: list[str]) -> bool:
-        """Is this subject a whole that holds another one named ("三公经费里公务接待费")? Then the
-        question is about the part."""
-        seen, todo = set(), list(self.rules.groups.get(name, []))
-        while todo:
-            part = todo.pop()
-            if part in names:
-                return True
-            if part not in seen:
-                seen.add(part)
-                todo += self.rules.groups.get(part, [])
-        return False
-
-    def _single(self, subject, measure, report, ctx, code=None, match: Match | None = None) -> Answer:
-        """One figure of one report, cited; a note when another table prints a different value."""
-        T = self.rules.templates
-        figs = self._figures(report, subject, measure, ctx, code, question=ctx.question)
-        ctx.notes["asked"] = (subject, measure, code)  # for the unit asked: the same subject printed in it
-        mlabel = self.rules.measures[measure].label
-        if not figs:
-            staff = self._staff_column(subject, report, ctx)
-            if staff is not None:
-                return staff
-            if report.kind == self.rules.one("figures_figures_1"):
-                mlabel = self.rules.measures["budget"].label  # a budget report holds no 决算数
-            return self._other_side_not_found(subject, mlabel, ctx) or self._not_found(
-                subject, measure, mlabel, report, ctx, code
-            )
-        best = figs[0]
-        conf = (
-            0.95
-            if not match or match.method in ("exact", "code", "conversation")
-            else min(0.9, match.score / 100)
-        )
-        body = T["lookup"].format(
+    best = figs[0]
+    conf = (
+        0.95
+        if not match or match.method in ("exact", "code", "conversation")
+        else min(0.9, match.score / 100)
+    )
+    body = T["lookup"].format(
+        report=report.label,
+        subject=subject,
+        measure=("" if best.citation.table is None else _measure_word(ctx, best, mlabel, report)),
+        value=_fmt(best.value, best.unit),
+        unit=best.unit,
+        source=_source_text(best.citation),
+    )
+    if best.stated:
+        body = T["stated_figure_derived" if best.derived else "stated_figure"].format(
             report=report.label,
-            subject=subject,
-            measure=("" if best.citation.table is None else self._measure_word(best, mlabel, report)),
+            year=best.year,
+            subject=best.subject,
+            measure=best.stated if best.unit in MONEY else "",  # 车辆 9辆, not 车辆决算 9辆
+            value=_fmt(best.value, best.unit),
+            unit=best.unit,
+            source=_source_text(best.citation),
+            sentence=best.citation.quote,
+        )
+    elif best.citation.table is None:
+        body = T["narrative"].format(
+            report=report.label,
+            context=_clause(best),
             value=_fmt(best.value, best.unit),
             unit=best.unit,
             source=_source_text(best.citation),
         )
-        if best.stated:
-            body = T["stated_figure_derived" if best.derived else "stated_figure"].format(
-                report=report.label,
-                year=best.year,
-                subject=best.subject,
-                measure=best.stated if best.unit in MONEY else "",  # 车辆 9辆, not 车辆决算 9辆
-                value=_fmt(best.value, best.unit),
-                unit=best.unit,
-                source=_source_text(best.citation),
-                sentence=best.citation.quote,
-            )
-        elif best.citation.table is None:
-            body = T["narrative"].format(
-                report=report.label,
-                context=_clause(best),
-                value=_fmt(best.value, best.unit),
-                unit=best.unit,
-                source=_source_text(best.citation),
-            )
+    ans = Answer(
+        "",
+        "answered",
+        body,
+        intent="lookup",
+        value=best.value,
+        unit=best.unit,
+        confidence=conf,
+        citations=[best.citation],
+    )
+    if best.empty_cell:
+        ans.text = body.rstrip("。") + ctx.rules.templates["empty_cell_is_zero"]
+    _note_other_tables(ctx, ans, best, figs)
+    _note_stated(ctx, ans, best, figs, report, measure)
+    return ans
+
+
+def _container_holds(ctx: Context, names: list[str], measure: str, report: ReportInfo) -> bool:
+    """Is the specific subject a row of a table the container names (办公费 in the 基本支出
+    表), or has it no row at all? Then the container only narrows where to look."""
+    inner = [n for n in names if n not in CONTAINERS][0]
+    outer = [n for n in names if n in CONTAINERS][0]
+    figs = table_figures(ctx.db, ctx, report, inner, list(ctx.rules.measures[measure].columns))
+    return not figs or any(outer in (f.table_title or "") for f in figs)
+
+
+def _staff_named(ctx: Context) -> str:
+    """The staff count the 说明 grammar reads in a question no subject matched (在职人数)."""
+    vocab = stated_vocabulary()
+    q = read_question(ctx.question, vocab) if ctx.question else None
+    if q is None or len(q.subjects) != 1 or vocab.subjects[q.subjects[0]].unit != "staff":
+        return ""
+    return next(iter(vocab.subjects[q.subjects[0]].asked_as), "")
+
+
+def _staff_column(ctx: Context, subject: str, report: ReportInfo) -> Answer | None:
+    """Staff counts printed as columns of a 单位基本情况 table (人员编制数 / 在职人数 by unit, no
+    total row): the one row's cell, or the row the question names; several rows and none named
+    ask back which unit — never one unit's count as the department's, nor a sum the page omits."""
+    vocab = stated_vocabulary()
+    names = {n for n, spec in vocab.subjects.items() if subject in spec.asked_as and spec.unit == "staff"}
+    q = read_question(ctx.question, vocab) if ctx.question else None
+    if q is not None and len(q.subjects) == 1 and vocab.subjects[q.subjects[0]].unit == "staff":
+        names, subject = {q.subjects[0]}, q.subjects[0]  # 在职人员 asked, not 在编 matched loosely
+    columns = [p for p, n in vocab.phrase_subject.items() if n in names]
+    cells = [c for c in columns_named(ctx.db, ctx, report, columns) if c["value"] is not None]
+    if not cells:
+        return None
+    named = [c for c in cells if len(bare_unit(c["name"])) >= 2 and bare_unit(c["name"]) in ctx.question]
+    cells = named or cells
+    if len(cells) > 1:
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["clarify"].format(subject=subject),
+            intent="lookup",
+            suggestions=[
+                ctx.rules.templates["suggest_how_much"].format(s=bare_unit(c["name"]) + subject)
+                for c in cells[:6]
+            ],
+            confidence=0.3,
+        )
+    c = cells[0]
+    value, cite = Decimal(c["value"]), row_citation(report, c, c["column_name"])
+    body = ctx.rules.templates["lookup"].format(
+        report=report.label,
+        subject=subject,
+        measure="",
+        value=_fmt(value, c["unit"]),
+        unit=c["unit"],
+        source=_source_text(cite),
+    )
+    return Answer(
+        "", "answered", body, intent="lookup", value=value, unit=c["unit"], confidence=0.9, citations=[cite]
+    )
+
+
+def _row_and_column(
+    ctx: Context, names: list[str], measure: str, report: ReportInfo, container: bool = False
+) -> Answer | None:
+    """Two subjects, one a table row and the other a column of that row's table (行政运行 ×
+    公务接待费): the cell where they meet. A row whose table has no such column, while the other
+    name is no row either, cannot be resolved: ask back, never another column's figure."""
+    mlabel = ctx.rules.measures[measure].label
+    tried = [
+        (a, b, row_column_figures(ctx.db, ctx, report, a, b, mlabel))
+        for a, b in ((names[0], names[1]), (names[1], names[0]))
+    ]
+    hit = next(((a, b, f) for a, b, f in tried if f), None)
+    if hit is not None:
+        a, b, figs = hit
+        best = figs[0]
+        body = ctx.rules.templates["lookup"].format(
+            report=report.label,
+            subject=a + b,
+            measure=_measure_word(ctx, best, mlabel, report),
+            value=_fmt(best.value, best.unit),
+            unit=best.unit,
+            source=_source_text(best.citation),
+        )
         ans = Answer(
             "",
             "answered",
@@ -716,329 +841,253 @@ class FiguresMixin:
             intent="lookup",
             value=best.value,
             unit=best.unit,
-            confidence=conf,
+            confidence=0.9,
             citations=[best.citation],
         )
         if best.empty_cell:
-            ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
-        self._note_other_tables(ans, best, figs)
-        self._note_stated(ans, best, figs, report, measure, ctx)
+            ans.text = body.rstrip("。") + ctx.rules.templates["empty_cell_is_zero"]
         return ans
+    if all(f is None for _, _, f in tried):
+        return None  # neither is a row: the narrative or a column total answers as before
+    if container and _container_holds(ctx, names, measure, report):
+        return None  # 基本支出中的办公费: the row of the 基本支出 table answers
+    return Answer(
+        "",
+        "clarify",
+        ctx.rules.templates["clarify"].format(subject=names[0] + names[1]),
+        intent="lookup",
+        suggestions=[ctx.rules.templates["suggest_how_much"].format(s=n) for n in names],
+        confidence=0.3,
+    )
 
-    def _container_holds(self, names: list[str], measure: str, report: ReportInfo, ctx: Context) -> bool:
-        """Is the specific subject a row of a table the container names (办公费 in the 基本支出
-        表), or has it no row at all? Then the container only narrows where to look."""
-        inner = [n for n in names if n not in CONTAINERS][0]
-        outer = [n for n in names if n in CONTAINERS][0]
-        figs = table_figures(self.db, ctx, report, inner, list(self.rules.measures[measure].columns))
-        return not figs or any(outer in (f.table_title or "") for f in figs)
 
-    def _staff_named(self, ctx: Context) -> str:
-        """The staff count the 说明 grammar reads in a question no subject matched (在职人数)."""
-        vocab = stated_vocabulary()
-        q = read_question(ctx.question, vocab) if ctx.question else None
-        if q is None or len(q.subjects) != 1 or vocab.subjects[q.subjects[0]].unit != "staff":
-            return ""
-        return next(iter(vocab.subjects[q.subjects[0]].asked_as), "")
-
-    def _staff_column(self, subject: str, report: ReportInfo, ctx: Context) -> Answer | None:
-        """Staff counts printed as columns of a 单位基本情况 table (人员编制数 / 在职人数 by unit, no
-        total row): the one row's cell, or the row the question names; several rows and none named
-        ask back which unit — never one unit's count as the department's, nor a sum the page omits."""
-        vocab = stated_vocabulary()
-        names = {n for n, spec in vocab.subjects.items() if subject in spec.asked_as and spec.unit == "staff"}
-        q = read_question(ctx.question, vocab) if ctx.question else None
-        if q is not None and len(q.subjects) == 1 and vocab.subjects[q.subjects[0]].unit == "staff":
-            names, subject = {q.subjects[0]}, q.subjects[0]  # 在职人员 asked, not 在编 matched loosely
-        columns = [p for p, n in vocab.phrase_subject.items() if n in names]
-        cells = [c for c in columns_named(self.db, ctx, report, columns) if c["value"] is not None]
-        if not cells:
-            return None
-        named = [c for c in cells if len(bare_unit(c["name"])) >= 2 and bare_unit(c["name"]) in ctx.question]
-        cells = named or cells
-        if len(cells) > 1:
-            return Answer(
-                "",
-                "clarify",
-                self.rules.templates["clarify"].format(subject=subject),
-                intent="lookup",
-                suggestions=[
-                    self.rules.templates["suggest_how_much"].format(s=bare_unit(c["name"]) + subject)
-                    for c in cells[:6]
-                ],
-                confidence=0.3,
-            )
-        c = cells[0]
-        value, cite = Decimal(c["value"]), row_citation(report, c, c["column_name"])
-        body = self.rules.templates["lookup"].format(
-            report=report.label, subject=subject, measure="", value=_fmt(value, c["unit"]),
-            unit=c["unit"], source=_source_text(cite),
+def _other_year(ctx: Context, report: ReportInfo) -> bool:
+    """Does the question ask about another year than the report's own (2023, 上年)?"""
+    ents = ctx.ents
+    return bool(
+        ents
+        and (
+            [y for y in ents.years if y != report.year]
+            or ents.relative_year in ctx.rules.word("figures_single_1")
         )
-        return Answer("", "answered", body, intent="lookup", value=value, unit=c["unit"], confidence=0.9, citations=[cite])
+    )
 
-    def _row_and_column(
-        self, names: list[str], measure: str, report: ReportInfo, ctx: Context, container: bool = False
-    ) -> Answer | None:
-        """Two subjects, one a table row and the other a column of that row's table (行政运行 ×
-        公务接待费): the cell where they meet. A row whose table has no such column, while the other
-        name is no row either, cannot be resolved: ask back, never another column's figure."""
-        mlabel = self.rules.measures[measure].label
-        tried = [
-            (a, b, row_column_figures(self.db, ctx, report, a, b, mlabel))
-            for a, b in ((names[0], names[1]), (names[1], names[0]))
-        ]
-        hit = next(((a, b, f) for a, b, f in tried if f), None)
-        if hit is not None:
-            a, b, figs = hit
-            best = figs[0]
-            body = self.rules.templates["lookup"].format(
-                report=report.label,
-                subject=a + b,
-                measure=self._measure_word(best, mlabel, report),
-                value=_fmt(best.value, best.unit),
-                unit=best.unit,
-                source=_source_text(best.citation),
-            )
-            ans = Answer(
-                "",
-                "answered",
-                body,
-                intent="lookup",
-                value=best.value,
-                unit=best.unit,
-                confidence=0.9,
-                citations=[best.citation],
-            )
-            if best.empty_cell:
-                ans.text = body.rstrip("。") + self.rules.templates["empty_cell_is_zero"]
-            return ans
-        if all(f is None for _, _, f in tried):
-            return None  # neither is a row: the narrative or a column total answers as before
-        if container and self._container_holds(names, measure, report, ctx):
-            return None  # 基本支出中的办公费: the row of the 基本支出 table answers
-        return Answer(
-            "",
-            "clarify",
-            self.rules.templates["clarify"].format(subject=names[0] + names[1]),
-            intent="lookup",
-            suggestions=[self.rules.templates["suggest_how_much"].format(s=n) for n in names],
-            confidence=0.3,
+
+def _not_found(ctx: Context, subject, measure, mlabel, report, code) -> Answer:
+    """No figure: a table the report declares empty (zero), a sentence saying there is none
+    (zero), a budget the report does not give, or no answer."""
+    T = ctx.rules.templates
+    ents = ctx.ents
+    other_year = _other_year(ctx, report)
+    earlier = _previous_report(ctx, report) if other_year else None
+    if earlier is not None:  # 上年 not stated in this report: the year before's own report
+        plain = replace(ents, relative_year=None, years=[earlier.year])
+        return _single(replace(ctx, ents=plain), subject, measure, earlier, code)
+    empty = None if other_year else empty_table_for(ctx.db, ctx, report, subject)
+    if empty:
+        why = empty["empty_reason"] or ctx.rules.one("figures_single_2")
+        c = Citation(
+            report=report.title,
+            table=empty["label"],
+            quote=why,
+            line=empty["line"],
+            page=empty["page"],
         )
-
-    def _other_year(self, report: ReportInfo, ctx: Context) -> bool:
-        """Does the question ask about another year than the report's own (2023, 上年)?"""
-        ents = ctx.ents
-        return bool(
-            ents
-            and (
-                [y for y in ents.years if y != report.year]
-                or ents.relative_year in self.rules.word("figures_single_1")
-            )
+        body = T["lookup_zero"].format(
+            report=report.label, subject=subject, measure=mlabel, source=_source_text(c), why=why
         )
-
-    def _not_found(self, subject, measure, mlabel, report, ctx, code) -> Answer:
-        """No figure: a table the report declares empty (zero), a sentence saying there is none
-        (zero), a budget the report does not give, or no answer."""
-        T = self.rules.templates
-        ents = ctx.ents
-        other_year = self._other_year(report, ctx)
-        earlier = self._previous_report(report, ctx) if other_year else None
-        if earlier is not None:  # 上年 not stated in this report: the year before's own report
-            plain = replace(ents, relative_year=None, years=[earlier.year])
-            return self._single(subject, measure, earlier, replace(ctx, ents=plain), code)
-        empty = None if other_year else empty_table_for(self.db, ctx, report, subject)
-        if empty:
-            why = empty["empty_reason"] or self.rules.one("figures_single_2")
-            c = Citation(
-                report=report.title,
-                table=empty["label"],
-                quote=why,
-                line=empty["line"],
-                page=empty["page"],
-            )
-            body = T["lookup_zero"].format(
-                report=report.label, subject=subject, measure=mlabel, source=_source_text(c), why=why
-            )
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="lookup",
-                value=Decimal("0.00"),
-                unit=empty["unit"],
-                confidence=0.9,
-                citations=[c],
-            )
-        if not other_year:
-            none = self._says_none(report, subject, ctx)
-            if none is not None:
-                return none
-        if measure == "budget" and not other_year and self._figures(report, subject, "actual", ctx, code):
-            return Answer(
-                "",
-                "no_answer",
-                self.rules.templates["no_budget_given"].format(subject=subject),
-                intent="lookup",
-            )
-        when = ""
-        if other_year and ents:
-            years = [y for y in ents.years if y != report.year]
-            when = (
-                self.rules.templates["in_year"].format(years_0=years[0])
-                if years
-                else self.rules.one("figures_single_3")
-            )
-        return Answer(
-            "",
-            "no_answer",
-            self.rules.templates["not_found"].format(when=when, subject=subject, mlabel=mlabel),
-            intent="lookup",
-            suggestions=self.rules.examples[:3],
-        )
-
-    def _note_other_tables(self, ans: Answer, best: Figure, figs: list[Figure]) -> None:
-        """Another table printing the same 科目 (by its code) with another value: said, and cited."""
-        others = [
-            f
-            for f in figs[1:]
-            if f.value != best.value
-            and f.unit == best.unit
-            and f.citation.table
-            and not f.empty_cell
-            and not best.empty_cell
-            # only a 科目 (by its code) must agree across tables; totals of different tables
-            # (财务收支总表 vs 财政拨款收支总表) legitimately differ
-            and re.match(r"^(?:\S+：)?\d{3,7} ", best.citation.row or "")
-            and re.match(r"^(?:\S+：)?\d{3,7} ", f.citation.row or "")
-        ]
-        if others:
-            o = others[0]
-            note = self.rules.templates["tables_disagree"].format(
-                o_citation_table=o.citation.table,
-                fmt_o_value=_fmt(o.value),
-                o_unit=o.unit,
-                best_citation_table=best.citation.table,
-            )
-            ans.notes.append(note)
-            ans.text += note
-            ans.citations.append(o.citation)
-
-    def _says_none(self, report: ReportInfo, subject: str, ctx: Context) -> Answer | None:
-        """A sentence saying the unit has none of it ("…无机关运行经费。"): zero, with that sentence."""
-        forms = [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 3]
-        for form in forms:
-            for r in search_sentences(self.db, ctx, report, [form], limit=20):
-                sent = re.sub(r"[\"“”]", "", r["text"])
-                if re.search(self.rules.one("says_there_is_none").format(form=re.escape(form)), sent):
-                    from .query import sentence_citation
-
-                    c = sentence_citation(report, r)
-                    unit = self.rules.one(
-                        "figures_says_none_1"
-                    )  # zero is zero in any unit; 万元 is how narratives state amounts
-                    body = self.rules.templates["says_none_so_zero"].format(
-                        report_label=report.label,
-                        subject=subject,
-                        r_text=r["text"],
-                        source_text_c=_source_text(c),
-                    )
-                    return Answer(
-                        "",
-                        "answered",
-                        body,
-                        intent="lookup",
-                        value=Decimal("0.00"),
-                        unit=unit,
-                        confidence=0.8,
-                        citations=[c],
-                    )
-        return None
-
-    def _measure_word(self, f: Figure, mlabel: str, report: ReportInfo | None = None) -> str:
-        col = f.column or ""
-        if col and col == f.subject:
-            return (
-                self.rules.one("figures_measure_word_2")
-                if report is None or report.kind == self.rules.one("figures_measure_word_1")
-                else self.rules.one("figures_measure_word_3")
-            )
-        if report is not None and report.kind == self.rules.one("figures_measure_word_4"):
-            return self.rules.one("figures_measure_word_5")
-        if self.rules.one("figures_measure_word_6") in col:
-            return self.rules.one("figures_measure_word_7")
-        if self.rules.one("figures_measure_word_8") in col or col in self.rules.word(
-            "figures_measure_word_9"
-        ):
-            return self.rules.one("figures_measure_word_10")
-        return col
-
-    def _several(self, names, measure, report, ctx) -> Answer:
-        parts, cites = [], []
-        for n in names[:4]:
-            figs = self._figures(report, n, measure, ctx)
-            if not figs:
-                return self._single(n, measure, report, ctx)
-            parts.append(f"{n} {_fmt(figs[0].value)}{figs[0].unit}（{_source_text(figs[0].citation)}）")
-            cites.append(figs[0].citation)
         return Answer(
             "",
             "answered",
-            self.rules.templates["several_in_report"].format(report_label=report.label)
-            + "；".join(parts)
-            + "。",
+            body,
             intent="lookup",
-            confidence=0.85,
-            citations=cites,
+            value=Decimal("0.00"),
+            unit=empty["unit"],
+            confidence=0.9,
+            citations=[c],
         )
+    if not other_year:
+        none = _says_none(ctx, report, subject)
+        if none is not None:
+            return none
+    if measure == "budget" and not other_year and find_figures(ctx, report, subject, "actual", code):
+        return Answer(
+            "",
+            "no_answer",
+            ctx.rules.templates["no_budget_given"].format(subject=subject),
+            intent="lookup",
+        )
+    when = ""
+    if other_year and ents:
+        years = [y for y in ents.years if y != report.year]
+        when = (
+            ctx.rules.templates["in_year"].format(years_0=years[0])
+            if years
+            else ctx.rules.one("figures_single_3")
+        )
+    return Answer(
+        "",
+        "no_answer",
+        ctx.rules.templates["not_found"].format(when=when, subject=subject, mlabel=mlabel),
+        intent="lookup",
+        suggestions=ctx.rules.examples[:3],
+    )
 
-    def _in_requested_unit(
-        self, answer: Answer, text: str, ents: Entities, report: ReportInfo, ctx
-    ) -> Answer:
-        """The answer in the unit the question asks for, or an honest "not given".
 
-        Money converts exactly between 元 and 万元 (rounded to 分 for display, the exact value kept
-        in the sentence). A question about a count (几辆, 多少人次) or a rate (百分之几) is never
-        answered with an amount of money: the narrative is searched for a figure in that unit.
-        """
-        wanted = requested_unit(text)
-        if answer.status != "answered" or answer.value is None or not wanted or answer.unit == wanted:
-            return answer
-        if wanted == self.rules.one("figures_in_requested_unit_1") and answer.unit in self.rules.word(
-            "figures_in_requested_unit_2"
-        ):
-            return answer  # 几个 counts people and things alike
-        money = self.rules.word("figures_in_requested_unit_3")
-        if wanted in money and answer.unit in money:
-            exact = convert_money(answer.value, answer.unit, wanted)
-            printed = self._printed_in_unit(report, exact, wanted, ctx)
-            template = "printed_in_unit_asked"
-            if printed is None:
-                printed, template = self._table_in_unit(report, answer.value, answer.unit, wanted, ctx), "table_in_unit_asked"
-            if printed is not None:  # the report itself prints this amount in the unit asked
-                answer.text = answer.text.rstrip("。") + "。" + self.rules.templates[template].format(
-                    value=_fmt(printed.value), unit=wanted, source=_source_text(printed.citation),
+def _note_other_tables(ctx: Context, ans: Answer, best: Figure, figs: list[Figure]) -> None:
+    """Another table printing the same 科目 (by its code) with another value: said, and cited."""
+    others = [
+        f
+        for f in figs[1:]
+        if f.value != best.value
+        and f.unit == best.unit
+        and f.citation.table
+        and not f.empty_cell
+        and not best.empty_cell
+        # only a 科目 (by its code) must agree across tables; totals of different tables
+        # (财务收支总表 vs 财政拨款收支总表) legitimately differ
+        and re.match(r"^(?:\S+：)?\d{3,7} ", best.citation.row or "")
+        and re.match(r"^(?:\S+：)?\d{3,7} ", f.citation.row or "")
+    ]
+    if others:
+        o = others[0]
+        note = ctx.rules.templates["tables_disagree"].format(
+            o_citation_table=o.citation.table,
+            fmt_o_value=_fmt(o.value),
+            o_unit=o.unit,
+            best_citation_table=best.citation.table,
+        )
+        ans.notes.append(note)
+        ans.text += note
+        ans.citations.append(o.citation)
+
+
+def _says_none(ctx: Context, report: ReportInfo, subject: str) -> Answer | None:
+    """A sentence saying the unit has none of it ("…无机关运行经费。"): zero, with that sentence."""
+    forms = [subject] + [f for f, t in ctx.rules.synonyms.items() if t == subject and len(f) >= 3]
+    for form in forms:
+        for r in search_sentences(ctx.db, ctx, report, [form], limit=20):
+            sent = re.sub(r"[\"“”]", "", r["text"])
+            if re.search(ctx.rules.one("says_there_is_none").format(form=re.escape(form)), sent):
+                from .query import sentence_citation
+
+                c = sentence_citation(report, r)
+                unit = ctx.rules.one(
+                    "figures_says_none_1"
+                )  # zero is zero in any unit; 万元 is how narratives state amounts
+                body = ctx.rules.templates["says_none_so_zero"].format(
+                    report_label=report.label,
+                    subject=subject,
+                    r_text=r["text"],
+                    source_text_c=_source_text(c),
+                )
+                return Answer(
+                    "",
+                    "answered",
+                    body,
+                    intent="lookup",
+                    value=Decimal("0.00"),
+                    unit=unit,
+                    confidence=0.8,
+                    citations=[c],
+                )
+    return None
+
+
+def _measure_word(ctx: Context, f: Figure, mlabel: str, report: ReportInfo | None = None) -> str:
+    col = f.column or ""
+    if col and col == f.subject:
+        return (
+            ctx.rules.one("figures_measure_word_2")
+            if report is None or report.kind == ctx.rules.one("figures_measure_word_1")
+            else ctx.rules.one("figures_measure_word_3")
+        )
+    if report is not None and report.kind == ctx.rules.one("figures_measure_word_4"):
+        return ctx.rules.one("figures_measure_word_5")
+    if ctx.rules.one("figures_measure_word_6") in col:
+        return ctx.rules.one("figures_measure_word_7")
+    if ctx.rules.one("figures_measure_word_8") in col or col in ctx.rules.word("figures_measure_word_9"):
+        return ctx.rules.one("figures_measure_word_10")
+    return col
+
+
+def _several(ctx: Context, names, measure, report) -> Answer:
+    parts, cites = [], []
+    for n in names[:4]:
+        figs = find_figures(ctx, report, n, measure)
+        if not figs:
+            return _single(ctx, n, measure, report)
+        parts.append(f"{n} {_fmt(figs[0].value)}{figs[0].unit}（{_source_text(figs[0].citation)}）")
+        cites.append(figs[0].citation)
+    return Answer(
+        "",
+        "answered",
+        ctx.rules.templates["several_in_report"].format(report_label=report.label) + "；".join(parts) + "。",
+        intent="lookup",
+        confidence=0.85,
+        citations=cites,
+    )
+
+
+def in_requested_unit(ctx: Context, answer: Answer, text: str, ents: Entities, report: ReportInfo) -> Answer:
+    """The answer in the unit the question asks for, or an honest "not given".
+
+    Money converts exactly between 元 and 万元 (rounded to 分 for display, the exact value kept
+    in the sentence). A question about a count (几辆, 多少人次) or a rate (百分之几) is never
+    answered with an amount of money: the narrative is searched for a figure in that unit.
+    """
+    wanted = requested_unit(text)
+    if answer.status != "answered" or answer.value is None or not wanted or answer.unit == wanted:
+        return answer
+    if wanted == ctx.rules.one("figures_in_requested_unit_1") and answer.unit in ctx.rules.word(
+        "figures_in_requested_unit_2"
+    ):
+        return answer  # 几个 counts people and things alike
+    money = ctx.rules.word("figures_in_requested_unit_3")
+    if wanted in money and answer.unit in money:
+        exact = convert_money(answer.value, answer.unit, wanted)
+        printed = _printed_in_unit(ctx, report, exact, wanted)
+        template = "printed_in_unit_asked"
+        if printed is None:
+            printed, template = (
+                _table_in_unit(ctx, report, answer.value, answer.unit, wanted),
+                "table_in_unit_asked",
+            )
+        if printed is not None:  # the report itself prints this amount in the unit asked
+            answer.text = (
+                answer.text.rstrip("。")
+                + "。"
+                + ctx.rules.templates[template].format(
+                    value=_fmt(printed.value),
+                    unit=wanted,
+                    source=_source_text(printed.citation),
                     exact=_fmt_exact(exact),
                 )
-                answer.value, answer.unit = printed.value, wanted
-                answer.citations.append(printed.citation)
-                return answer
-            answer.text = answer.text.rstrip("。") + "。" + self.rules.templates["in_unit_asked"].format(
+            )
+            answer.value, answer.unit = printed.value, wanted
+            answer.citations.append(printed.citation)
+            return answer
+        answer.text = (
+            answer.text.rstrip("。")
+            + "。"
+            + ctx.rules.templates["in_unit_asked"].format(
                 fmt_shown=_fmt_exact(exact), wanted=wanted, value=_fmt(answer.value), unit=answer.unit
             )
-            answer.value, answer.unit = exact, wanted
-            return answer
-        if wanted == "%" and answer.unit != "%" or wanted not in money and wanted != "%":
-            found = self._narrative_match(text, ents, report, ctx, unit=wanted)
-            if found is not None:
-                return found
-            return Answer(
-                "",
-                "no_answer",
-                self.rules.templates["no_figure_in_unit"].format(wanted=wanted),
-                intent=answer.intent,
-                suggestions=self.rules.examples[:3],
-            )
+        )
+        answer.value, answer.unit = exact, wanted
         return answer
+    if wanted == "%" and answer.unit != "%" or wanted not in money and wanted != "%":
+        found = texts.narrative_match(ctx, text, ents, report, unit=wanted)
+        if found is not None:
+            return found
+        return Answer(
+            "",
+            "no_answer",
+            ctx.rules.templates["no_figure_in_unit"].format(wanted=wanted),
+            intent=answer.intent,
+            suggestions=ctx.rules.examples[:3],
+        )
+    return answer
 
 
 def _names_report(word: str, report: ReportInfo) -> bool:

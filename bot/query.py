@@ -85,12 +85,17 @@ class QueryLog:
 class Context:
     """One question being answered, passed explicitly to every stage below the report slot.
 
-    The Bot keeps no per-question state on itself: what a handler needs to know about the
+    It carries the knowledge base (``db``, ``catalog``) and the ``rules`` every handler reads, so a
+    handler is a plain function of its inputs and can be called and tested alone. The Bot keeps no
+    per-question state on itself: what a handler needs to know about the
     question (its normalised text, entities, the caller's conversation, the trace for
     ``--explain``) travels here, and so does the query log. ``notes`` is where one handler leaves a
     fact for a later one within the same question (the narrative clause an answer cited).
     """
 
+    db: Any = None  # sqlite_utils.Database: the knowledge base, read only by the query stage
+    catalog: Any = None  # bot.catalog.Catalog: reports, subjects and names of that knowledge base
+    rules: Any = None  # rules.Rules: the words, patterns and sentences of one language
     question: str = ""
     ents: Any = None  # bot.entities.Entities (not imported: entities imports this module's users)
     conv: Any = None  # bot.conversation.Conversation, the caller's container

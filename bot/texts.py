@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from knowledge.model import Citation
 
+from . import figures
 from .answer import Answer
 from .catalog import ReportInfo
 from .entities import Entities, generic_words
@@ -19,6 +20,7 @@ from .query import (
     narrative_figure,
     narrative_figures,
 )
+from .tokens import tokens as tokenize
 from .wording import (
     NARRATIVE_MARGIN,
     NARRATIVE_MIN_COVER,
@@ -28,476 +30,484 @@ from .wording import (
     _pieces,
     _prefix,
     _source_text,
+    examples_text,
     indicator_value,
 )
 
 
-class TextsMixin:
-    def _sentence_answer(self, r: dict, report: ReportInfo, intent: str, template: str = "text") -> Answer:
-        from .query import sentence_citation
+def sentence_answer(ctx: Context, r: dict, report: ReportInfo, intent: str, template: str = "text") -> Answer:
+    from .query import sentence_citation
 
-        c = sentence_citation(report, r)
-        T = self.rules.templates
-        body = T[template].format(text=r["text"], sentence=r["text"], source=_source_text(c))
-        return Answer("", "answered", body, intent=intent, confidence=0.8, citations=[c])
+    c = sentence_citation(report, r)
+    T = ctx.rules.templates
+    body = T[template].format(text=r["text"], sentence=r["text"], source=_source_text(c))
+    return Answer("", "answered", body, intent=intent, confidence=0.8, citations=[c])
 
-    def _section_answer(self, headings: list[str], report: ReportInfo, ctx: Context, intent: str) -> Answer:
-        rows: list[dict] = []
-        for heading in headings:
-            rows = [
-                r
-                for r in ctx.run(
-                    self.db,
-                    "SELECT * FROM sections WHERE report_id = ? AND heading LIKE ?"
-                    " ORDER BY COALESCE(page, 0), line LIMIT 3",
-                    [report.id, f"%{heading}%"],
-                )
-                if r["text"] and self.rules.one("texts_section_answer_1") not in r["path"]
-            ]
-            if rows:
-                break
-        if not rows:
+
+def section_answer(ctx: Context, headings: list[str], report: ReportInfo, intent: str) -> Answer:
+    rows: list[dict] = []
+    for heading in headings:
+        rows = [
+            r
+            for r in ctx.run(
+                ctx.db,
+                "SELECT * FROM sections WHERE report_id = ? AND heading LIKE ?"
+                " ORDER BY COALESCE(page, 0), line LIMIT 3",
+                [report.id, f"%{heading}%"],
+            )
+            if r["text"] and ctx.rules.one("texts_section_answer_1") not in r["path"]
+        ]
+        if rows:
+            break
+    if not rows:
+        return Answer(
+            "",
+            "no_answer",
+            ctx.rules.templates["no_section"].format(headings_0=headings[0]),
+            intent=intent,
+        )
+    r = rows[0]
+    c = Citation(
+        report=report.title, section=r["path"], quote=r["text"][:300], line=r["line"], page=r["page"]
+    )
+    return Answer(
+        "", "answered", f"{r['text']}（{_source_text(c)}）", intent=intent, confidence=0.9, citations=[c]
+    )
+
+
+def definition(ctx: Context, text, ents, report) -> Answer:
+    T = ctx.rules.templates
+    names = [m.subject for m in ents.subjects] + [m.surface for m in ents.subjects] + ents.ambiguous
+    rows = []
+    for n in names:
+        rows = ctx.run(
+            ctx.db,
+            "SELECT * FROM terms WHERE report_id = ? AND (term = ? OR term LIKE ?)",
+            [report.id, n, f"%{n}%"],
+        )
+        if rows:
+            break
+    if not rows:
+        if re.search(ctx.rules.pattern("texts_definition_1"), text):
+            return performance(ctx, text, ents, report)
+        found = sentence_match(ctx, text, tokenize(ctx.catalog, text), ents, report)
+        if found is not None:
+            return found  # "公用经费主要包括什么" answered by the sentence that says so
+        if names:
             return Answer(
                 "",
                 "no_answer",
-                self.rules.templates["no_section"].format(headings_0=headings[0]),
-                intent=intent,
+                ctx.rules.templates["no_definition"].format(names_0=names[0]),
+                intent="definition",
             )
-        r = rows[0]
-        c = Citation(
-            report=report.title, section=r["path"], quote=r["text"][:300], line=r["line"], page=r["page"]
-        )
+        found = narrative_match(ctx, text, ents, report)  # "主管部门是哪个" and the like
+        if found is not None:
+            return found
         return Answer(
-            "", "answered", f"{r['text']}（{_source_text(c)}）", intent=intent, confidence=0.9, citations=[c]
+            "", "no_answer", T["no_subject"].format(examples=examples_text(ctx.rules)), intent="definition"
         )
+    r = rows[0]
+    c = Citation(
+        report=report.title,
+        section=ctx.rules.one("texts_definition_2"),
+        row=r["term"],
+        quote=f"{r['term']}：{r['definition']}",
+        line=r["line"],
+        page=r["page"],
+    )
+    return Answer(
+        "",
+        "answered",
+        T["definition"].format(term=r["term"], definition=r["definition"], source=_source_text(c)),
+        intent="definition",
+        confidence=0.95,
+        citations=[c],
+    )
 
-    def _definition(self, text, ents, report, ctx) -> Answer:
-        T = self.rules.templates
-        names = [m.subject for m in ents.subjects] + [m.surface for m in ents.subjects] + ents.ambiguous
-        rows = []
-        for n in names:
-            rows = ctx.run(
-                self.db,
-                "SELECT * FROM terms WHERE report_id = ? AND (term = ? OR term LIKE ?)",
-                [report.id, n, f"%{n}%"],
-            )
-            if rows:
-                break
-        if not rows:
-            if re.search(self.rules.pattern("texts_definition_1"), text):
-                return self._performance(text, ents, report, ctx)
-            found = self._sentence_match(text, self._tokens(text), ents, report, ctx)
-            if found is not None:
-                return found  # "公用经费主要包括什么" answered by the sentence that says so
-            if names:
-                return Answer(
-                    "",
-                    "no_answer",
-                    self.rules.templates["no_definition"].format(names_0=names[0]),
-                    intent="definition",
-                )
-            found = self._narrative_match(text, ents, report, ctx)  # "主管部门是哪个" and the like
-            if found is not None:
-                return found
-            return Answer(
-                "", "no_answer", T["no_subject"].format(examples=self._examples()), intent="definition"
-            )
-        r = rows[0]
-        c = Citation(
-            report=report.title,
-            section=self.rules.one("texts_definition_2"),
-            row=r["term"],
-            quote=f"{r['term']}：{r['definition']}",
-            line=r["line"],
-            page=r["page"],
+
+def reason(ctx: Context, text, tokens, ents, report, conv) -> Answer:
+    """The sentence in which the report explains what the question asks about.
+
+    Candidates are sentences that give a reason (原因/由于/导致…) or say that something does not
+    exist (无/没有…); they are ranked by naming the subject (in the sentence or its heading), by
+    the direction the question asks about (增加/减少…), and by shared wording.
+    """
+    subjects = [m.subject for m in ents.subjects] or (conv.subjects if conv else [])
+    forms: list[str] = []
+    for subject in subjects[:2]:
+        forms += [subject] + [f for f, t in ctx.rules.synonyms.items() if t == subject and len(f) >= 2]
+        if subject == SANGONG:
+            forms.append(ctx.rules.one("texts_reason_1"))
+    rows = ctx.run(
+        ctx.db,
+        "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
+        " WHERE s.report_id = ? ORDER BY COALESCE(s.page, 0), s.line",
+        [report.id],
+    )
+    asked = re.findall(ctx.rules.pattern("texts_reason_2"), text)
+    want = _bigrams(ents.plain or text)
+    best, best_score = None, 0.0
+    for r in rows:
+        sent = re.sub(r"[\"“”]", "", r["text"])
+        heading = re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1])
+        gives_reason = re.search(ctx.rules.pattern("texts_reason_3"), sent)
+        says_none = (
+            forms and any(f in sent for f in forms) and re.search(ctx.rules.pattern("texts_reason_4"), sent)
         )
-        return Answer(
-            "",
-            "answered",
-            T["definition"].format(term=r["term"], definition=r["definition"], source=_source_text(c)),
-            intent="definition",
-            confidence=0.95,
-            citations=[c],
+        if not (gives_reason or says_none) or ctx.rules.one("texts_reason_5") in (r["section_path"] or ""):
+            continue
+        score = 1.0 if gives_reason else 0.5
+        if forms and any(f in sent for f in forms):
+            score += 2.0
+        elif forms and any(f in heading for f in forms):
+            score += 1.5
+        score += 1.0 * sum(1 for w in set(asked) if w in sent)
+        score += 0.3 * len(want & _bigrams(sent))
+        if score > best_score:
+            best, best_score = r, score
+    if best is None or (forms and best_score < 2.0):
+        return Answer("", "no_answer", ctx.rules.templates["no_reason"], intent="reason")
+    return sentence_answer(ctx, best, report, "reason", template="reason")
+
+
+def performance(ctx: Context, text, ents, report) -> Answer:
+    """绩效: an indicator named, a project's funds, or what the narrative says of the self-evaluation."""
+    found = _indicator(ctx, ents, report) or _project_funds(ctx, text, report)
+    if found is not None:
+        return found
+    words = (
+        list(ctx.rules.word("texts_performance_13"))
+        if re.search(ctx.rules.pattern("texts_performance_12"), text)
+        else (
+            list(ctx.rules.word("texts_performance_15"))
+            if ctx.rules.one("texts_performance_14") in text
+            else []
         )
-
-    def _reason(self, text, tokens, ents, report, conv, ctx) -> Answer:
-        """The sentence in which the report explains what the question asks about.
-
-        Candidates are sentences that give a reason (原因/由于/导致…) or say that something does not
-        exist (无/没有…); they are ranked by naming the subject (in the sentence or its heading), by
-        the direction the question asks about (增加/减少…), and by shared wording.
-        """
-        subjects = [m.subject for m in ents.subjects] or (conv.subjects if conv else [])
-        forms: list[str] = []
-        for subject in subjects[:2]:
-            forms += [subject] + [f for f, t in self.rules.synonyms.items() if t == subject and len(f) >= 2]
-            if subject == SANGONG:
-                forms.append(self.rules.one("texts_reason_1"))
-        rows = ctx.run(
-            self.db,
-            "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
-            " WHERE s.report_id = ? ORDER BY COALESCE(s.page, 0), s.line",
-            [report.id],
-        )
-        asked = re.findall(self.rules.pattern("texts_reason_2"), text)
-        want = _bigrams(ents.plain or text)
-        best, best_score = None, 0.0
-        for r in rows:
-            sent = re.sub(r"[\"“”]", "", r["text"])
-            heading = re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1])
-            gives_reason = re.search(self.rules.pattern("texts_reason_3"), sent)
-            says_none = (
-                forms
-                and any(f in sent for f in forms)
-                and re.search(self.rules.pattern("texts_reason_4"), sent)
-            )
-            if not (gives_reason or says_none) or self.rules.one("texts_reason_5") in (
-                r["section_path"] or ""
-            ):
-                continue
-            score = 1.0 if gives_reason else 0.5
-            if forms and any(f in sent for f in forms):
-                score += 2.0
-            elif forms and any(f in heading for f in forms):
-                score += 1.5
-            score += 1.0 * sum(1 for w in set(asked) if w in sent)
-            score += 0.3 * len(want & _bigrams(sent))
-            if score > best_score:
-                best, best_score = r, score
-        if best is None or (forms and best_score < 2.0):
-            return Answer("", "no_answer", self.rules.templates["no_reason"], intent="reason")
-        return self._sentence_answer(best, report, "reason", template="reason")
-
-    def _performance(self, text, ents, report, ctx) -> Answer:
-        """绩效: an indicator named, a project's funds, or what the narrative says of the self-evaluation."""
-        found = self._indicator(ents, report, ctx) or self._project_funds(text, report, ctx)
-        if found is not None:
-            return found
-        words = (
-            list(self.rules.word("texts_performance_13"))
-            if re.search(self.rules.pattern("texts_performance_12"), text)
-            else (
-                list(self.rules.word("texts_performance_15"))
-                if self.rules.one("texts_performance_14") in text
-                else []
-            )
-        )
-        figs = narrative_figures(self.db, ctx, report, words) if words else []
-        if not figs and not words:
-            return self._performance_elsewhere(text, report, ctx)
-        if figs:
-            f = narrative_figure(report, figs[0], words[0])
-            T = self.rules.templates
-            body = T["narrative"].format(
-                report=report.label,
-                context=figs[0]["context"],
-                value=_fmt(f.value),
-                unit=f.unit,
-                source=_source_text(f.citation),
-            )
-            return Answer(
-                "",
-                "answered",
-                body,
-                intent="performance",
-                value=f.value,
-                unit=f.unit,
-                confidence=0.8,
-                citations=[f.citation],
-            )
-        return Answer("", "no_answer", self.rules.templates["no_performance"], intent="performance")
-
-    def _indicator(self, ents, report, ctx) -> Answer | None:
-        """A 绩效 indicator the question names: its target, actual value, weight and score."""
-        subj = ents.subjects[0].subject if ents.subjects else None
-        if subj and subj in self.catalog.indicators:
-            rows = ctx.run(
-                self.db,
-                "SELECT i.*, p.project FROM performance_indicators i JOIN performance_projects p"
-                " ON p.id = i.project_id WHERE i.report_id = ? AND i.name = ?",
-                [report.id, subj],
-            )
-            if rows:
-                r = rows[0]
-                c = Citation(
-                    report=report.title,
-                    table=self.rules.one("texts_performance_1"),
-                    row=r["name"],
-                    column=self.rules.one("texts_performance_2"),
-                    quote=self.rules.templates["indicator_quote"].format(
-                        r_name=r["name"], r_target=r["target"], r_actual=r["actual"]
-                    ),
-                    line=r["line"],
-                    page=r["page"],
-                )
-                body = self.rules.templates["indicator"].format(
-                    r_project=r["project"],
-                    r_name=r["name"],
-                    r_target=r["target"],
-                    r_actual=r["actual"],
-                    r_weight=r["weight"],
-                    r_score=r["score"],
-                    source_text_c=_source_text(c),
-                )
-                value, unit = indicator_value(r, ctx.question, self.rules)
-                return Answer("", "answered", body, intent="performance", confidence=0.9, citations=[c],
-                              value=value, unit=unit)
-        return None
-
-    def _project_funds(self, text, report, ctx) -> Answer | None:
-        """A 绩效 project's funds (年初预算数, 全年执行数, 执行率 …) from its self-evaluation table."""
-        suffix = self.rules.one("texts_performance_4")
-        fund = next((k for k in self.rules.word("texts_performance_3") if k.rstrip(suffix) in text), None)
-        if fund and re.search(self.rules.pattern("texts_performance_5"), text):
-            rows = ctx.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
-            key = (
-                self.rules.one("texts_performance_7")
-                if fund == self.rules.one("texts_performance_6")
-                else fund
-            )
-            for r in rows:
-                funds = json.loads(r["funds"] or "{}")
-                if funds.get(key) is not None:
-                    v = Decimal(funds[key])
-                    if key == self.rules.one("texts_performance_8"):
-                        unit = "%"
-                    elif key in self.rules.word("texts_performance_9"):
-                        unit = self.rules.one("texts_performance_10")
-                    else:
-                        unit = r["unit"]
-                    c = Citation(
-                        report=report.title,
-                        table=self.rules.one("texts_performance_11"),
-                        row=self.rules.templates["project_funds_row"].format(r_project=r["project"]),
-                        column=key,
-                        quote=self.rules.templates["project_funds_quote"].format(
-                            key=key, funds_key=funds[key]
-                        ),
-                        line=r["line"],
-                        page=r["page"],
-                    )
-                    body = self.rules.templates["project_funds"].format(
-                        r_project=r["project"],
-                        key=key,
-                        fmt_v=_fmt(v),
-                        unit=unit,
-                        source_text_c=_source_text(c),
-                    )
-                    return Answer(
-                        "",
-                        "answered",
-                        body,
-                        intent="performance",
-                        value=v,
-                        unit=unit,
-                        confidence=0.85,
-                        citations=[c],
-                    )
-        return None
-
-    def _performance_elsewhere(self, text, report, ctx) -> Answer:
-        """No 绩效 word names the figure: the project's department or conclusion, the narrative, a
-        sentence, the indicators the words suggest, or a plain lookup."""
-        if self.rules.one("texts_performance_16") in text:
-            found = self._project_field(
-                report,
-                ctx,
-                "department",
-                self.rules.one("texts_performance_17"),
-                self.rules.one("texts_performance_18"),
-            )
-            if found is not None:
-                return found
-        if re.search(self.rules.pattern("texts_performance_19"), text):
-            found = self._project_field(
-                report,
-                ctx,
-                "conclusion",
-                self.rules.one("texts_performance_20"),
-                self.rules.one("texts_performance_21"),
-            )
-            if found is not None:
-                return found
-        # a fact the narrative states about the self-evaluation (自评覆盖率, 涉及资金, 几个项目)
-        found = self._narrative_match(text, ctx.ents or Entities(), report, ctx)
-        if found is not None:
-            return found
-        found = self._sentence_match(text, self._tokens(text), ctx.ents or Entities(), report, ctx)
-        if found is not None:
-            return found
-        hits = sorted(i for i in self.catalog.indicators if any(w in i for w in _pieces(text, self.rules)))
-        if hits:
-            return Answer(
-                "",
-                "clarify",
-                self.rules.templates["clarify_indicator"],
-                intent="performance",
-                suggestions=[self.rules.templates["suggest_indicator"].format(h=h) for h in hits[:6]],
-                confidence=0.3,
-            )
-        return self._lookup(text, [], Entities(), report, None, ctx)
-
-    def _project_field(
-        self, report: ReportInfo, ctx: Context, field: str, label: str, sentence: str
-    ) -> Answer | None:
-        """A field of the 绩效自评表 (主管部门, 自评结论) as a cited sentence."""
-        rows = ctx.run(self.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
-        rows = [r for r in rows if r[field]]
-        if not rows:
-            return None
-        r = rows[0]
-        c = Citation(
-            report=report.title,
-            table=self.rules.one("texts_project_field_1"),
-            row=r["project"],
-            column=label,
-            quote=f"{label} {r[field]}",
-            line=r["line"],
-            page=r["page"],
-        )
-        body = sentence.format(project=r["project"], value=r[field]) + f"（{_source_text(c)}）。"
-        return Answer("", "answered", body, intent="performance", confidence=0.8, citations=[c])
-
-    def _sentence_match(
-        self, text: str, tokens: list[str], ents: Entities, report: ReportInfo, ctx: Context
-    ) -> Answer | None:
-        """A sentence of the narrative that says what a text question asks ("有没有纳入财政重点项目
-        绩效评价", "公用经费主要包括什么"), kept only when it covers most of the question's own words
-        (the threshold is shown by --explain)."""
-        plain = ents.plain or text
-        want = _bigrams(re.sub(self.rules.pattern("texts_sentence_match_1"), " ", plain))
-        if len(want) < 2:
-            return None
-        # one report's sentences (a few hundred) are scanned directly: full text over all reports
-        # would cost more than it saves once the knowledge base holds thousands of reports
-        rows = ctx.run(
-            self.db,
-            "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
-            " WHERE s.report_id = ?",
-            [report.id],
-        )
-        best, best_cover = None, 0.0
-        for r in rows:
-            if self.rules.one("texts_sentence_match_2") in (r["section_path"] or ""):
-                continue
-            cover = len(want & _bigrams(r["text"].replace(" ", ""))) / len(want)
-            if cover > best_cover:
-                best, best_cover = r, cover
-        if ctx.trace is not None:
-            ctx.trace.add(
-                "sentence_match",
-                {
-                    "want": sorted(want),
-                    "cover": round(best_cover, 2),
-                    "threshold": 0.75,
-                    "sentence": best["text"] if best else None,
-                },
-            )
-        if best is None or best_cover < 0.75:
-            return None
-        return self._sentence_answer(best, report, "text")
-
-    def _unit_fits(self, found: str, unit: str | None, money: bool, wants_rate: bool) -> bool:
-        """A count or a rate is never answered with money, nor money with a count."""
-        if unit is not None:
-            return found == unit or found[:1] == unit[:1]
-        if money:
-            return found in self.rules.word("texts_narrative_match_2")
-        return (found == "%") == wants_rate
-
-    def _stated_total(self, rows: list[dict], ents: Entities, report: ReportInfo, unit: str) -> dict | None:
-        """ "有几辆公车": the report's own total in that unit (共有车辆 …), if it states exactly one."""
-        loose = (
-            {p for p in ents.rest.split() if len(p) >= 2}
-            - generic_words(self.rules)
-            - set(self.rules.word("texts_narrative_match_4"))
-        )
-        if loose or unit not in self.rules.word("texts_narrative_match_5"):
-            return None  # "火星上有多少人" is not a question about this unit's staff
-        totals = [
-            r
-            for r in rows
-            if r["unit"][:1] == unit[:1]
-            and re.search(self.rules.pattern("texts_narrative_match_6"), r["context"])
-            and not re.search(r"20\d\d", r["context"].replace(str(report.year), ""))
-        ]
-        return totals[0] if len({(r["value"], r["unit"]) for r in totals}) == 1 else None
-
-    def _narrative_match(
-        self,
-        text: str,
-        ents: Entities,
-        report: ReportInfo,
-        ctx: Context,
-        near: list[str] | None = None,
-        unit: str | None = None,
-        money: bool = False,
-    ) -> Answer | None:
-        """A figure stated in the narrative whose wording covers what the question asks.
-
-        For facts no lexicon names (授予中小企业合同金额, 执法执勤用车): the question's unexplained
-        words must be covered by the clause before one figure, clearly better than by any other.
-        The threshold and margin are shown by ``--explain``.
-        """
-        want = _bigrams(ents.rest)
-        if unit is not None:
-            # asked for a count or a rate: the subject's own words count too ("公务接待…人次")
-            want |= _bigrams(re.sub(self.rules.pattern("texts_narrative_match_1"), " ", ents.plain or text))
-        if len(want) < 2:
-            return None
-        sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
-        rows = ctx.run(self.db, sql, [report.id])
-        other_years = [y for y in ents.years if y != report.year]
-        wants_rate = bool(re.search(self.rules.pattern("texts_narrative_match_3"), text))
-        scored = []
-        for r in rows:
-            clause = r["context"].replace(" ", "").replace(report.department, "")
-            pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
-            if other_years and not any(str(y) in pre for y in other_years):
-                continue
-            if not self._unit_fits(r["unit"], unit, money, wants_rate):
-                continue
-            cover = max(
-                len(want & _bigrams(clause)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want)
-            )
-            if near and any(f in pre for f in near):
-                cover += 0.2
-            scored.append((cover, r))
-        scored.sort(key=lambda x: -x[0])
-        if ctx.trace is not None:
-            best3 = [(round(c, 2), r["context"], r["value"], r["unit"]) for c, r in scored[:3]]
-            limits = {"threshold": NARRATIVE_MIN_COVER, "margin": NARRATIVE_MARGIN}
-            ctx.trace.add("narrative_match", {"want": sorted(want), "best": best3, **limits})
-        if unit is not None and (not scored or scored[0][0] < NARRATIVE_MIN_COVER) and not other_years:
-            total = self._stated_total(rows, ents, report, unit)
-            if total is not None:
-                scored = [(NARRATIVE_MIN_COVER, total)]
-        if not scored or scored[0][0] < NARRATIVE_MIN_COVER:
-            return None
-        best, r = scored[0]
-        rivals = [c for c, x in scored[1:] if (x["value"], x["unit"]) != (r["value"], r["unit"])]
-        if rivals and best - rivals[0] < NARRATIVE_MARGIN:
-            return None
-        return self._narrative_answer(r, round(0.6 + 0.3 * best, 2), report, ctx)
-
-    def _narrative_answer(self, r: dict, confidence: float, report: ReportInfo, ctx: Context) -> Answer:
-        """A narrative figure answered in its own clause's words (kept in ctx.notes for a share asked next)."""
-        fig = narrative_figure(report, r, r["context"])
-        ctx.notes["last_context"] = r["context"]
-        body = self.rules.templates["narrative"].format(
+    )
+    figs = narrative_figures(ctx.db, ctx, report, words) if words else []
+    if not figs and not words:
+        return _performance_elsewhere(ctx, text, report)
+    if figs:
+        f = narrative_figure(report, figs[0], words[0])
+        T = ctx.rules.templates
+        body = T["narrative"].format(
             report=report.label,
-            context=r["context"],
-            value=_fmt(fig.value, fig.unit),
-            unit=fig.unit,
-            source=_source_text(fig.citation),
+            context=figs[0]["context"],
+            value=_fmt(f.value),
+            unit=f.unit,
+            source=_source_text(f.citation),
         )
         return Answer(
             "",
             "answered",
             body,
-            intent="lookup",
-            value=fig.value,
-            unit=fig.unit,
-            confidence=confidence,
-            citations=[fig.citation],
+            intent="performance",
+            value=f.value,
+            unit=f.unit,
+            confidence=0.8,
+            citations=[f.citation],
         )
+    return Answer("", "no_answer", ctx.rules.templates["no_performance"], intent="performance")
+
+
+def _indicator(ctx: Context, ents, report) -> Answer | None:
+    """A 绩效 indicator the question names: its target, actual value, weight and score."""
+    subj = ents.subjects[0].subject if ents.subjects else None
+    if subj and subj in ctx.catalog.indicators:
+        rows = ctx.run(
+            ctx.db,
+            "SELECT i.*, p.project FROM performance_indicators i JOIN performance_projects p"
+            " ON p.id = i.project_id WHERE i.report_id = ? AND i.name = ?",
+            [report.id, subj],
+        )
+        if rows:
+            r = rows[0]
+            c = Citation(
+                report=report.title,
+                table=ctx.rules.one("texts_performance_1"),
+                row=r["name"],
+                column=ctx.rules.one("texts_performance_2"),
+                quote=ctx.rules.templates["indicator_quote"].format(
+                    r_name=r["name"], r_target=r["target"], r_actual=r["actual"]
+                ),
+                line=r["line"],
+                page=r["page"],
+            )
+            body = ctx.rules.templates["indicator"].format(
+                r_project=r["project"],
+                r_name=r["name"],
+                r_target=r["target"],
+                r_actual=r["actual"],
+                r_weight=r["weight"],
+                r_score=r["score"],
+                source_text_c=_source_text(c),
+            )
+            value, unit = indicator_value(r, ctx.question, ctx.rules)
+            return Answer(
+                "",
+                "answered",
+                body,
+                intent="performance",
+                confidence=0.9,
+                citations=[c],
+                value=value,
+                unit=unit,
+            )
+    return None
+
+
+def _project_funds(ctx: Context, text, report) -> Answer | None:
+    """A 绩效 project's funds (年初预算数, 全年执行数, 执行率 …) from its self-evaluation table."""
+    suffix = ctx.rules.one("texts_performance_4")
+    fund = next((k for k in ctx.rules.word("texts_performance_3") if k.rstrip(suffix) in text), None)
+    if fund and re.search(ctx.rules.pattern("texts_performance_5"), text):
+        rows = ctx.run(ctx.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+        key = ctx.rules.one("texts_performance_7") if fund == ctx.rules.one("texts_performance_6") else fund
+        for r in rows:
+            funds = json.loads(r["funds"] or "{}")
+            if funds.get(key) is not None:
+                v = Decimal(funds[key])
+                if key == ctx.rules.one("texts_performance_8"):
+                    unit = "%"
+                elif key in ctx.rules.word("texts_performance_9"):
+                    unit = ctx.rules.one("texts_performance_10")
+                else:
+                    unit = r["unit"]
+                c = Citation(
+                    report=report.title,
+                    table=ctx.rules.one("texts_performance_11"),
+                    row=ctx.rules.templates["project_funds_row"].format(r_project=r["project"]),
+                    column=key,
+                    quote=ctx.rules.templates["project_funds_quote"].format(key=key, funds_key=funds[key]),
+                    line=r["line"],
+                    page=r["page"],
+                )
+                body = ctx.rules.templates["project_funds"].format(
+                    r_project=r["project"],
+                    key=key,
+                    fmt_v=_fmt(v),
+                    unit=unit,
+                    source_text_c=_source_text(c),
+                )
+                return Answer(
+                    "",
+                    "answered",
+                    body,
+                    intent="performance",
+                    value=v,
+                    unit=unit,
+                    confidence=0.85,
+                    citations=[c],
+                )
+    return None
+
+
+def _performance_elsewhere(ctx: Context, text, report) -> Answer:
+    """No 绩效 word names the figure: the project's department or conclusion, the narrative, a
+    sentence, the indicators the words suggest, or a plain lookup."""
+    if ctx.rules.one("texts_performance_16") in text:
+        found = _project_field(
+            ctx,
+            report,
+            "department",
+            ctx.rules.one("texts_performance_17"),
+            ctx.rules.one("texts_performance_18"),
+        )
+        if found is not None:
+            return found
+    if re.search(ctx.rules.pattern("texts_performance_19"), text):
+        found = _project_field(
+            ctx,
+            report,
+            "conclusion",
+            ctx.rules.one("texts_performance_20"),
+            ctx.rules.one("texts_performance_21"),
+        )
+        if found is not None:
+            return found
+    # a fact the narrative states about the self-evaluation (自评覆盖率, 涉及资金, 几个项目)
+    found = narrative_match(ctx, text, ctx.ents or Entities(), report)
+    if found is not None:
+        return found
+    found = sentence_match(ctx, text, tokenize(ctx.catalog, text), ctx.ents or Entities(), report)
+    if found is not None:
+        return found
+    hits = sorted(i for i in ctx.catalog.indicators if any(w in i for w in _pieces(text, ctx.rules)))
+    if hits:
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["clarify_indicator"],
+            intent="performance",
+            suggestions=[ctx.rules.templates["suggest_indicator"].format(h=h) for h in hits[:6]],
+            confidence=0.3,
+        )
+    return figures.lookup(ctx, text, [], Entities(), report, None)
+
+
+def _project_field(ctx: Context, report: ReportInfo, field: str, label: str, sentence: str) -> Answer | None:
+    """A field of the 绩效自评表 (主管部门, 自评结论) as a cited sentence."""
+    rows = ctx.run(ctx.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+    rows = [r for r in rows if r[field]]
+    if not rows:
+        return None
+    r = rows[0]
+    c = Citation(
+        report=report.title,
+        table=ctx.rules.one("texts_project_field_1"),
+        row=r["project"],
+        column=label,
+        quote=f"{label} {r[field]}",
+        line=r["line"],
+        page=r["page"],
+    )
+    body = sentence.format(project=r["project"], value=r[field]) + f"（{_source_text(c)}）。"
+    return Answer("", "answered", body, intent="performance", confidence=0.8, citations=[c])
+
+
+def sentence_match(
+    ctx: Context, text: str, tokens: list[str], ents: Entities, report: ReportInfo
+) -> Answer | None:
+    """A sentence of the narrative that says what a text question asks ("有没有纳入财政重点项目
+    绩效评价", "公用经费主要包括什么"), kept only when it covers most of the question's own words
+    (the threshold is shown by --explain)."""
+    plain = ents.plain or text
+    want = _bigrams(re.sub(ctx.rules.pattern("texts_sentence_match_1"), " ", plain))
+    if len(want) < 2:
+        return None
+    # one report's sentences (a few hundred) are scanned directly: full text over all reports
+    # would cost more than it saves once the knowledge base holds thousands of reports
+    rows = ctx.run(
+        ctx.db,
+        "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
+        " WHERE s.report_id = ?",
+        [report.id],
+    )
+    best, best_cover = None, 0.0
+    for r in rows:
+        if ctx.rules.one("texts_sentence_match_2") in (r["section_path"] or ""):
+            continue
+        cover = len(want & _bigrams(r["text"].replace(" ", ""))) / len(want)
+        if cover > best_cover:
+            best, best_cover = r, cover
+    if ctx.trace is not None:
+        ctx.trace.add(
+            "sentence_match",
+            {
+                "want": sorted(want),
+                "cover": round(best_cover, 2),
+                "threshold": 0.75,
+                "sentence": best["text"] if best else None,
+            },
+        )
+    if best is None or best_cover < 0.75:
+        return None
+    return sentence_answer(ctx, best, report, "text")
+
+
+def _unit_fits(ctx: Context, found: str, unit: str | None, money: bool, wants_rate: bool) -> bool:
+    """A count or a rate is never answered with money, nor money with a count."""
+    if unit is not None:
+        return found == unit or found[:1] == unit[:1]
+    if money:
+        return found in ctx.rules.word("texts_narrative_match_2")
+    return (found == "%") == wants_rate
+
+
+def _stated_total(
+    ctx: Context, rows: list[dict], ents: Entities, report: ReportInfo, unit: str
+) -> dict | None:
+    """ "有几辆公车": the report's own total in that unit (共有车辆 …), if it states exactly one."""
+    loose = (
+        {p for p in ents.rest.split() if len(p) >= 2}
+        - generic_words(ctx.rules)
+        - set(ctx.rules.word("texts_narrative_match_4"))
+    )
+    if loose or unit not in ctx.rules.word("texts_narrative_match_5"):
+        return None  # "火星上有多少人" is not a question about this unit's staff
+    totals = [
+        r
+        for r in rows
+        if r["unit"][:1] == unit[:1]
+        and re.search(ctx.rules.pattern("texts_narrative_match_6"), r["context"])
+        and not re.search(r"20\d\d", r["context"].replace(str(report.year), ""))
+    ]
+    return totals[0] if len({(r["value"], r["unit"]) for r in totals}) == 1 else None
+
+
+def narrative_match(
+    ctx: Context,
+    text: str,
+    ents: Entities,
+    report: ReportInfo,
+    near: list[str] | None = None,
+    unit: str | None = None,
+    money: bool = False,
+) -> Answer | None:
+    """A figure stated in the narrative whose wording covers what the question asks.
+
+    For facts no lexicon names (授予中小企业合同金额, 执法执勤用车): the question's unexplained
+    words must be covered by the clause before one figure, clearly better than by any other.
+    The threshold and margin are shown by ``--explain``.
+    """
+    want = _bigrams(ents.rest)
+    if unit is not None:
+        # asked for a count or a rate: the subject's own words count too ("公务接待…人次")
+        want |= _bigrams(re.sub(ctx.rules.pattern("texts_narrative_match_1"), " ", ents.plain or text))
+    if len(want) < 2:
+        return None
+    sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
+    rows = ctx.run(ctx.db, sql, [report.id])
+    other_years = [y for y in ents.years if y != report.year]
+    wants_rate = bool(re.search(ctx.rules.pattern("texts_narrative_match_3"), text))
+    scored = []
+    for r in rows:
+        clause = r["context"].replace(" ", "").replace(report.department, "")
+        pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
+        if other_years and not any(str(y) in pre for y in other_years):
+            continue
+        if not _unit_fits(ctx, r["unit"], unit, money, wants_rate):
+            continue
+        cover = max(len(want & _bigrams(clause)) / len(want), 0.85 * len(want & _bigrams(pre)) / len(want))
+        if near and any(f in pre for f in near):
+            cover += 0.2
+        scored.append((cover, r))
+    scored.sort(key=lambda x: -x[0])
+    if ctx.trace is not None:
+        best3 = [(round(c, 2), r["context"], r["value"], r["unit"]) for c, r in scored[:3]]
+        limits = {"threshold": NARRATIVE_MIN_COVER, "margin": NARRATIVE_MARGIN}
+        ctx.trace.add("narrative_match", {"want": sorted(want), "best": best3, **limits})
+    if unit is not None and (not scored or scored[0][0] < NARRATIVE_MIN_COVER) and not other_years:
+        total = _stated_total(ctx, rows, ents, report, unit)
+        if total is not None:
+            scored = [(NARRATIVE_MIN_COVER, total)]
+    if not scored or scored[0][0] < NARRATIVE_MIN_COVER:
+        return None
+    best, r = scored[0]
+    rivals = [c for c, x in scored[1:] if (x["value"], x["unit"]) != (r["value"], r["unit"])]
+    if rivals and best - rivals[0] < NARRATIVE_MARGIN:
+        return None
+    return _narrative_answer(ctx, r, round(0.6 + 0.3 * best, 2), report)
+
+
+def _narrative_answer(ctx: Context, r: dict, confidence: float, report: ReportInfo) -> Answer:
+    """A narrative figure answered in its own clause's words (kept in ctx.notes for a share asked next)."""
+    fig = narrative_figure(report, r, r["context"])
+    ctx.notes["last_context"] = r["context"]
+    body = ctx.rules.templates["narrative"].format(
+        report=report.label,
+        context=r["context"],
+        value=_fmt(fig.value, fig.unit),
+        unit=fig.unit,
+        source=_source_text(fig.citation),
+    )
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="lookup",
+        value=fig.value,
+        unit=fig.unit,
+        confidence=confidence,
+        citations=[fig.citation],
+    )

@@ -214,3 +214,9 @@ def indicator_value(row, question: str, rules) -> tuple[Decimal | None, str | No
     except ArithmeticError:
         return None, None
     return value, unit or (m.group(3) or "").strip() or None
+
+
+def examples_text(rules) -> str:
+    """The first few example questions, quoted and joined, for help and fallback answers."""
+    T = rules.templates
+    return T["examples_separator"].join(T["example_quoted"].format(example=e) for e in rules.examples[:3])
