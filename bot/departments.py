@@ -448,7 +448,9 @@ def departments(text: str, catalog: Catalog) -> Named:
     return named
 
 
-def _joined_unknown(text: str, mention: str, end: int, spans: list[tuple[int, int]], rules: Rules) -> str | None:
+def _joined_unknown(
+    text: str, mention: str, end: int, spans: list[tuple[int, int]], rules: Rules
+) -> str | None:
     """A department mention joined to a known one ("生态局和教育局", "教育局比生态局") that names
     no report: its name, so the question is answered for neither rather than for one alone."""
     name = _department_name(mention, rules)

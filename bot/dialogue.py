@@ -15,6 +15,8 @@ from .answer import Answer
 from .catalog import Catalog
 from .conversation import Conversation
 from .entities import Entities, Match, recognise
+from .parse import parse
+from .stages import Parsed, Resolved
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,20 @@ class Pair:
 
     subjects: tuple[Match, ...]
     asks_difference: bool = False
+
+
+def resolve(
+    parsed: Parsed, conv: Conversation | None, catalog: Catalog, rules: Rules, trace=None
+) -> Resolved:
+    """The conversation applied to a parsed question: a bare report name answering the bot's
+    "which report?" asks the pending question about that report. The pending question is then
+    spent, answered or not (the next question starts afresh)."""
+    pending = pending_report(parsed.text, parsed.entities, conv)
+    if conv is not None:
+        conv.pending_question = ""
+    if pending is None:
+        return Resolved(parsed, conv)
+    return Resolved(parse(pending, catalog, rules, trace), conv, pending=True)
 
 
 def pending_report(text: str, ents: Entities, conv: Conversation | None) -> str | None:
@@ -102,7 +118,10 @@ def _asks_a_part(clause: str, catalog: Catalog, rules: Rules) -> bool:
         return False
     ents = recognise(clause, catalog, rules)
     return bool(
-        ents.subjects or ents.ambiguous or ents.operations or ents.measures
+        ents.subjects
+        or ents.ambiguous
+        or ents.operations
+        or ents.measures
         or rules.pattern("asks_amount").search(clause)
     )
 

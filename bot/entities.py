@@ -176,7 +176,11 @@ def _subjects(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
             masked = _mask(masked, m.start(), m.end())
     for form, i, j in _scan(masked, catalog.aliases):
         subjects = catalog.aliases[form]
-        if len(form) <= YEAR_SHARED_MAX and form[0] == rules.one("year_suffix") and masked[max(0, i - 4) : i].isdigit():
+        if (
+            len(form) <= YEAR_SHARED_MAX
+            and form[0] == rules.one("year_suffix")
+            and masked[max(0, i - 4) : i].isdigit()
+        ):
             continue  # "2024年金贴": the 年 is the year's, not 年金's
         if len(subjects) == 1:
             e.subjects.append(Match(next(iter(subjects)), form, i, j, 100.0, "exact"))
@@ -237,7 +241,9 @@ def _said_alike(text: str, catalog: Catalog, rules: Rules) -> tuple[str, list[tu
                 if len(forms) != 1:
                     continue
                 form = next(iter(forms))
-                if form == "".join(chars[a:b]) or not _better_reading(chars, a, b, form, kept, catalog, rules):
+                if form == "".join(chars[a:b]) or not _better_reading(
+                    chars, a, b, form, kept, catalog, rules
+                ):
                     continue
                 chars[a:b] = list(form)
                 changed.append((a, b))
@@ -281,9 +287,7 @@ def _said_as_spending(masked: str, catalog: Catalog, rules: Rules, e: Entities) 
         stem = m.group(1)
         for cut in range(len(stem) - 1):
             part = stem[cut:]
-            found = {
-                s for end in rules.word("subject_endings") for s in catalog.aliases.get(part + end, ())
-            }
+            found = {s for end in rules.word("subject_endings") for s in catalog.aliases.get(part + end, ())}
             if len(found) == 1:
                 e.subjects.append(Match(found.pop(), m.group(0), m.start(), m.end(), 90.0, "contained"))
                 return _mask(masked, m.start(), m.end())
@@ -370,7 +374,9 @@ def _longer_names(m: Match, catalog: Catalog) -> list[tuple[str, int]]:
     return out
 
 
-def _typo_reading(named: str, m: Match, others: list[Match], catalog: Catalog) -> tuple[list[str], str, int, int]:
+def _typo_reading(
+    named: str, m: Match, others: list[Match], catalog: Catalog
+) -> tuple[list[str], str, int, int]:
     """The subjects an exact name plus a typo beside it may be ("一般公攻预算财政拨款收入" is
     一般公共预算财政拨款收入, not 财政拨款收入): a longer name holding the exact one whose rest the
     characters beside it spell with one typo on each side. Several such names: all are returned
@@ -399,15 +405,20 @@ def _typo_reading(named: str, m: Match, others: list[Match], catalog: Catalog) -
     return sorted(found), best[1], best[2], best[3]
 
 
-def _part_of_unknown_name(named: str, m: Match, others: list[Match], catalog: Catalog, rules: Rules) -> list[str]:
+def _part_of_unknown_name(
+    named: str, m: Match, others: list[Match], catalog: Catalog, rules: Rules
+) -> list[str]:
     """An exact name inside words the question does not explain ("对民间非营历组织…补贴",
     "文化体育与传媒支出" around 补贴, 体育) is part of a longer name not understood: the subjects
     whose names hold it, to ask back with. Words beside it that carry no subject (filler,
     measures, operations, numbers) explain themselves."""
     left, right = _beside(named, m, others)
-    explained = list(rules.word("filler")) + [w for ms in rules.measures.values() for w in ms.words] + [
-        w for ws in rules.operations.values() for w in ws
-    ] + list(rules.word("generic_subject_words"))
+    explained = (
+        list(rules.word("filler"))
+        + [w for ms in rules.measures.values() for w in ms.words]
+        + [w for ws in rules.operations.values() for w in ws]
+        + list(rules.word("generic_subject_words"))
+    )
     for w in sorted(explained, key=len, reverse=True):
         left, right = left.replace(w, " "), right.replace(w, " ")
     left = rules.pattern("year_or_number").sub(" ", left)
@@ -422,7 +433,9 @@ def _part_of_unknown_name(named: str, m: Match, others: list[Match], catalog: Ca
     for form, at in _longer_names(m, catalog):
         before, after = form[:at], form[at + len(m.surface) :]
         # the words beside it must look like the rest of that name ("给人发" is not 其他…)
-        if (len(touching) >= 2 and set(before) & set(touching)) or (len(touching_r) >= 2 and set(after) & set(touching_r)):
+        if (len(touching) >= 2 and set(before) & set(touching)) or (
+            len(touching_r) >= 2 and set(after) & set(touching_r)
+        ):
             out.update(catalog.aliases[form])
     return sorted(out)
 
@@ -605,7 +618,12 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
     # every other piece of the question explained: "浮属 缴款收入" is not 拨款收入 with 浮属 left over
     alone = all(p == where[best] for p in pieces)
-    if score >= FUZZY_THRESHOLD and score - runner >= FUZZY_MARGIN and alone and _one_typo_off([where[best]], best, catalog):
+    if (
+        score >= FUZZY_THRESHOLD
+        and score - runner >= FUZZY_MARGIN
+        and alone
+        and _one_typo_off([where[best]], best, catalog)
+    ):
         e.subjects.append(Match(best, where[best], 0, 0, score, "fuzzy"))
     elif score >= FUZZY_THRESHOLD - 10:
         e.ambiguous = [s for s, v in ranked[:4] if v >= score - FUZZY_MARGIN]

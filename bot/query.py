@@ -155,7 +155,9 @@ def table_figures(
         db,
         "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, r.is_total, t.code AS tcode, t.title, t.label,"
         " t.unit FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
-        " WHERE r.report_id = ? AND (r.name = ? OR " + " OR ".join(["r.name LIKE ?"] * len(likes)) + " OR r.code = ?)",
+        " WHERE r.report_id = ? AND (r.name = ? OR "
+        + " OR ".join(["r.name LIKE ?"] * len(likes))
+        + " OR r.code = ?)",
         [report.id, subject, *likes, code or "-"],
     )
     rows = [r for r in rows if bare(r["name"]) == subject or (code and r["code"] == code)]
@@ -538,8 +540,14 @@ def stated_figures(
             times[key] = times.get(key, 0) + (0 if r["derived"] else 1)
             c = sentence_citation(report, {**r, "sentence": r["quote"]})
             f = Figure(
-                r["subject"], Decimal(r["value"]), r["unit"], c, column=measure, stated=measure,
-                derived=r["derived"] or "", year=r["year"],
+                r["subject"],
+                Decimal(r["value"]),
+                r["unit"],
+                c,
+                column=measure,
+                stated=measure,
+                derived=r["derived"] or "",
+                year=r["year"],
             )
             out.setdefault(key, f)
         if out:

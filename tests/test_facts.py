@@ -165,7 +165,7 @@ def test_ranking_from_the_index_answers_as_reading_every_report(corpus_db, monke
     """With the index used from 2 candidates on (it is used from INDEXED_FROM = 200 in the bot),
     every ranking reads exactly as reading each report: text, figure and citations; and at least
     one of them really came from the index."""
-    import bot.reports as reports
+    import bot.handlers.across as reports
     from bot import Bot
 
     def answers(threshold: int) -> list[tuple]:

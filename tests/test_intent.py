@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from bot.catalog import Catalog
-from bot.core import check_handlers
 from bot.entities import Entities, Match
+from bot.handlers import check_handlers
 from bot.intent import choose_intent
 from rules import RULES_DIR, Route, RulesError, default_rules, load_rules
 

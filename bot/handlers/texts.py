@@ -1,6 +1,6 @@
 """Answers that are sentences of the report: definitions, reasons, duties, 绩效, matched wording.
 
-A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``catalog``.
+Plain functions of the question's :class:`bot.query.Context` (knowledge base, rules, the question).
 """
 
 from __future__ import annotations
@@ -11,17 +11,16 @@ from decimal import Decimal
 
 from knowledge.model import Citation
 
-from . import figures
-from .answer import Answer
-from .catalog import ReportInfo
-from .entities import Entities, generic_words
-from .query import (
+from ..answer import Answer
+from ..catalog import ReportInfo
+from ..entities import Entities, generic_words
+from ..query import (
     Context,
     narrative_figure,
     narrative_figures,
 )
-from .tokens import tokens as tokenize
-from .wording import (
+from ..tokens import tokens as tokenize
+from ..wording import (
     NARRATIVE_MARGIN,
     NARRATIVE_MIN_COVER,
     SANGONG,
@@ -33,10 +32,11 @@ from .wording import (
     examples_text,
     indicator_value,
 )
+from . import figures
 
 
 def sentence_answer(ctx: Context, r: dict, report: ReportInfo, intent: str, template: str = "text") -> Answer:
-    from .query import sentence_citation
+    from ..query import sentence_citation
 
     c = sentence_citation(report, r)
     T = ctx.rules.templates

@@ -1,31 +1,33 @@
-"""Which report a question is about, and questions over several reports.
+"""Questions over several reports: rankings, sums and comparisons across departments, years and
+kinds — only when the question asks exactly that (never figures of different bases mixed).
 
-A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``catalog``.
+Which report a question is about is the plan stage's (:mod:`bot.plan`); this handler answers when
+several fit and none is named, or asks which.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from rules import default_rules
 
-from . import figures
-from .answer import Answer
-from .catalog import ReportInfo, aliases_of
-from .departments import department_index
-from .entities import Entities, generic_words
-from .query import (
+from ..answer import Answer
+from ..catalog import ReportInfo, aliases_of
+from ..departments import department_index
+from ..entities import Entities, generic_words
+from ..query import (
     Context,
     Figure,
 )
-from .wording import (
+from ..wording import (
     TWO,
     _fmt,
     _kind_text,
     _source_text,
+    _strip_report_words,
 )
+from . import figures
 
 # From this many candidates a ranking is read from the facts index (one query) rather than from
 # every report; below it every report is read, as it always was (the answers of a small knowledge
@@ -46,82 +48,6 @@ def _unit_kind(unit: str, rules) -> str:
 def _wan(f: Figure, rules) -> Decimal:
     """A money figure in 万元, exactly."""
     return f.value / 10000 if f.unit == rules.one("reports_wan_2") else f.value
-
-
-def _decline(ctx: Context, what: str) -> tuple[None, Answer, list]:
-    """No report of what the question names: say so, and list what the knowledge base holds."""
-    reports = ctx.catalog.reports
-    available = "、".join(r.label for r in reports[:20])
-    if len(reports) > 20:
-        available += ctx.rules.templates["and_more_reports"].format(len_reports=len(reports))
-    body = ctx.rules.templates["not_in_kb"].format(what=what, available=available)
-    return None, Answer("", "no_answer", body, intent="not_in_kb"), []
-
-
-def _decline_elsewhere(ctx: Context, asked: str, loaded: list[ReportInfo]) -> tuple[None, Answer, list]:
-    """A department of a region (or level) not loaded, while a same-named one elsewhere is:
-    declined, naming the loaded ones, never answered with their figures."""
-    labels = "、".join(r.label for r in loaded[:20])
-    if len(loaded) > 20:
-        labels += ctx.rules.templates["and_more_reports"].format(len_reports=len(loaded))
-    body = ctx.rules.templates["department_elsewhere"].format(asked=asked, loaded=labels)
-    return None, Answer("", "no_answer", body, intent="not_in_kb"), []
-
-
-def choose_report(
-    ctx: Context, text: str, ents: Entities, conv, report_id
-) -> tuple[ReportInfo | None, Answer | None, list[ReportInfo]]:
-    """The one report a question is about, a decline, or the candidates to ask about."""
-    reports = ctx.catalog.reports
-    if not reports:
-        return (
-            None,
-            Answer("", "no_answer", ctx.rules.templates["empty_kb"], intent="empty_kb"),
-            [],
-        )
-    if ents.unknown_department and ents.elsewhere:
-        return _decline_elsewhere(ctx, ents.unknown_department, ents.elsewhere)
-    if ents.unknown_department:
-        return _decline(ctx, ents.unknown_department)
-    if ents.relative_year in ctx.rules.word("reports_choose_report_2"):
-        return _decline(ctx, ents.relative_year)
-    candidates = list(ents.reports or reports)
-    if report_id is not None and not ents.reports:
-        candidates = [r for r in candidates if r.id == report_id] or candidates
-    elif conv is not None and conv.report_id and not ents.reports and not ents.years:
-        candidates = [r for r in candidates if r.id == conv.report_id] or candidates
-    years = set(ents.years)
-    this_year = date.today().year
-    relative = {
-        ctx.rules.one("reports_choose_report_3"): this_year,
-        ctx.rules.one("reports_choose_report_4"): this_year - 1,
-        ctx.rules.one("reports_choose_report_5"): this_year - 2,
-    }
-    if not years and ents.relative_year in relative and len(candidates) > 1:
-        years = {relative[ents.relative_year]}
-    if years:
-        in_kb = [r for r in candidates if r.year in years]
-        if not in_kb:
-            # a year the one report narrates as its previous year (2023 in a 2024 report)
-            if len(candidates) == 1 and all(y == candidates[0].year - 1 for y in years):
-                return candidates[0], None, candidates
-            what = "、".join(str(y) for y in sorted(years)) + ctx.rules.one("reports_choose_report_6")
-            if ents.reports:
-                what = f"{ents.reports[0].short}{what}"
-            return _decline(ctx, what)
-        if len(in_kb) < len(candidates) or len(years) == 1:
-            candidates = in_kb
-    if len(candidates) > 1:
-        kinds = [k for k in ctx.rules.word("reports_choose_report_7") if k in _kind_text(text)]
-        if len(kinds) == 1:
-            by_kind = [r for r in candidates if r.kind == kinds[0]]
-            if by_kind:
-                candidates = by_kind
-            elif re.search(ctx.rules.one("kind_of_report").format(kind=kinds[0]), text):
-                return _decline(ctx, kinds[0] + ctx.rules.one("reports_choose_report_8"))
-    if len(candidates) == 1:
-        return candidates[0], None, candidates
-    return None, None, candidates
 
 
 def _between_departments(
@@ -548,3 +474,39 @@ def kb_label(ctx: Context) -> str:
     if len(reports) == 1:
         return reports[0].label
     return ctx.rules.templates["kb_label"].format(len_reports=len(reports))
+
+
+# Every fitting report is offered (grouped by department, newest year first); the bound only keeps a
+# national knowledge base from listing thousands, and then the question names the slot to fill.
+MAX_REPORT_CHOICES = 40
+
+
+def across_or_ask(ctx: Context, plan) -> Answer:
+    """Several reports fit and none is named: answer across them when the question asks exactly
+    that (a ranking, two years of one department, a sum of one year and kind), else ask which."""
+    found = across(ctx, plan.text, plan.entities, list(plan.candidates))
+    if found is not None:
+        return found
+    if plan.conversation is not None:
+        plan.conversation.pending_question = plan.text  # a bare report name next answers it
+    asked = _strip_report_words(plan.text)
+    ordered = sorted(plan.candidates, key=lambda r: (r.department, -(r.year or 0), r.kind))
+    suggestions = [
+        ctx.rules.templates["suggest_report"].format(
+            r_short=r.short, r_year=r.year, r_kind=r.kind, strip_report_words_text=asked
+        )
+        for r in ordered[:MAX_REPORT_CHOICES]
+    ]
+    template = _missing_slot(plan.candidates)
+    return Answer("", "clarify", ctx.rules.templates[template], intent=plan.intent, suggestions=suggestions)
+
+
+def _missing_slot(candidates) -> str:
+    """The template that asks for what tells the candidates apart: the year, the department, or the report."""
+    departments = {r.department for r in candidates}
+    periods = {(r.year, r.kind) for r in candidates}
+    if len(departments) == 1 and len(periods) > 1:
+        return "clarify_year"
+    if len(departments) > 1 and len(periods) == 1:
+        return "clarify_department"
+    return "clarify_report"

@@ -1,6 +1,6 @@
 """Figures computed from figures, with exact decimals and the arithmetic shown.
 
-A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``catalog``.
+Plain functions of the question's :class:`bot.query.Context` (knowledge base, rules, the question).
 """
 
 from __future__ import annotations
@@ -9,18 +9,17 @@ import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import figures, texts
-from .answer import Answer
-from .catalog import ReportInfo
-from .entities import Entities, generic_words
-from .query import (
+from ..answer import Answer
+from ..catalog import ReportInfo
+from ..entities import Entities, generic_words
+from ..query import (
     Context,
     Figure,
     narrative_figure,
     rank_classes,
     rank_rows,
 )
-from .wording import (
+from ..wording import (
     CONTAINERS,
     SANGONG,
     TOTALS,
@@ -31,6 +30,7 @@ from .wording import (
     _source_text,
     _year_of,
 )
+from . import figures, texts
 
 
 def average(ctx: Context, names, measure, report) -> Answer:

@@ -1,6 +1,6 @@
 """One figure for one subject: the tables first, then the narrative, in the unit asked.
 
-A mixin of :class:`bot.core.Bot`: it uses the bot's ``db``, ``rules`` and ``catalog``.
+Plain functions of the question's :class:`bot.query.Context` (knowledge base, rules, the question).
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from knowledge.model import Citation
 from knowledge.stated import read_question
 from knowledge.stated import vocabulary as stated_vocabulary
 
-from . import compute, texts
-from .answer import Answer
-from .catalog import ReportInfo, bare
-from .conversation import Conversation
-from .dialogue import pair_from_conversation, share_of_last_answer, short_follow_up
-from .entities import Entities, Match, generic_words
-from .query import (
+from ..answer import Answer
+from ..catalog import ReportInfo, bare
+from ..conversation import Conversation
+from ..dialogue import pair_from_conversation, share_of_last_answer, short_follow_up
+from ..entities import Entities, Match, generic_words
+from ..query import (
     Context,
     Figure,
     columns_named,
@@ -35,7 +34,7 @@ from .query import (
     stated_figures,
     table_figures,
 )
-from .wording import (
+from ..wording import (
     CONTAINERS,
     SANGONG,
     TOTALS,
@@ -53,6 +52,7 @@ from .wording import (
     examples_text,
     requested_unit,
 )
+from . import compute, texts
 
 # Character pairs the question adds to a subject's name beyond which a narrative figure that meets
 # none of them is about something else.
@@ -348,10 +348,9 @@ def lookup(
     ctx: Context, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None
 ) -> Answer:
     """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
-    if (
-        ents.relative_year == ctx.rules.one("reports_choose_report_4")
-        and report.year == date.today().year - 1
-    ) or (ents.relative_year and report.year in ents.years):
+    if (ents.relative_year == ctx.rules.one("last_year_word") and report.year == date.today().year - 1) or (
+        ents.relative_year and report.year in ents.years
+    ):
         ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
     subjects = [m for m in ents.subjects]
     follow_up = False
@@ -969,7 +968,7 @@ def _says_none(ctx: Context, report: ReportInfo, subject: str) -> Answer | None:
         for r in search_sentences(ctx.db, ctx, report, [form], limit=20):
             sent = re.sub(r"[\"“”]", "", r["text"])
             if re.search(ctx.rules.one("says_there_is_none").format(form=re.escape(form)), sent):
-                from .query import sentence_citation
+                from ..query import sentence_citation
 
                 c = sentence_citation(report, r)
                 unit = ctx.rules.one(

@@ -1,0 +1,147 @@
+"""The plan stage: which report answers, and which handler — from a resolved question.
+
+A question names one report (or the caller chose one), several fit (then the ``across_reports``
+handler answers across them when the question asks exactly that, else asks which), or none does
+(a decline naming what the knowledge base holds). The handler is the intent routed to in
+rules/intents.yaml; intents listed under ``without_report:`` need no report.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .answer import Answer
+from .catalog import ReportInfo
+from .entities import Entities
+from .query import Context
+from .stages import Plan, Resolved
+from .wording import _kind_text, requested_unit
+
+ACROSS = "across_reports"  # the handler when several reports fit and none is named
+
+
+def make_plan(ctx: Context, resolved: Resolved, report_id: int | None = None) -> Plan | Answer:
+    """The plan for a resolved question, or the decline when no loaded report fits."""
+    parsed, ents = resolved.parsed, resolved.entities
+    intent = parsed.intent
+    if intent == "list_reports" and ents.unknown_department:
+        intent = "lookup"  # the report choice below declines it, naming what is available
+    slots = dict(
+        intent=intent,
+        text=parsed.text,
+        tokens=parsed.tokens,
+        entities=ents,
+        conversation=resolved.conversation,
+        subjects=tuple(m.subject for m in ents.subjects),
+        measure=ents.measures[0] if ents.measures else None,
+        unit=requested_unit(parsed.text),
+        operations=tuple(ents.operations),
+    )
+    if intent in ctx.rules.without_report:
+        return Plan(handler=intent, report=None, **slots)
+    report, decline, candidates = choose_report(ctx, parsed.text, ents, resolved.conversation, report_id)
+    if ctx.trace:
+        slot = {"intent": intent, "report": report.label if report else None}
+        ctx.trace.add("intent", {**slot, "candidates": [r.label for r in candidates[:20]]})
+    if decline:
+        return decline
+    handler = intent if report is not None else ACROSS
+    return Plan(handler=handler, report=report, candidates=tuple(candidates), **slots)
+
+
+def _decline(ctx: Context, what: str) -> tuple[None, Answer, list]:
+    """No report of what the question names: say so, and list what the knowledge base holds."""
+    reports = ctx.catalog.reports
+    available = ctx.rules.templates["name_separator"].join(r.label for r in reports[:20])
+    if len(reports) > 20:
+        available += ctx.rules.templates["and_more_reports"].format(len_reports=len(reports))
+    body = ctx.rules.templates["not_in_kb"].format(what=what, available=available)
+    return None, Answer("", "no_answer", body, intent="not_in_kb"), []
+
+
+def _decline_elsewhere(ctx: Context, asked: str, loaded: list[ReportInfo]) -> tuple[None, Answer, list]:
+    """A department of a region (or level) not loaded, while a same-named one elsewhere is:
+    declined, naming the loaded ones, never answered with their figures."""
+    labels = ctx.rules.templates["name_separator"].join(r.label for r in loaded[:20])
+    if len(loaded) > 20:
+        labels += ctx.rules.templates["and_more_reports"].format(len_reports=len(loaded))
+    body = ctx.rules.templates["department_elsewhere"].format(asked=asked, loaded=labels)
+    return None, Answer("", "no_answer", body, intent="not_in_kb"), []
+
+
+def _relative_years(ctx: Context) -> dict[str, int]:
+    """今年/去年/前年 → the calendar year each means today."""
+    this_year = date.today().year
+    return {
+        ctx.rules.one("this_year_word"): this_year,
+        ctx.rules.one("last_year_word"): this_year - 1,
+        ctx.rules.one("year_before_last_word"): this_year - 2,
+    }
+
+
+def choose_report(
+    ctx: Context, text: str, ents: Entities, conv, report_id: int | None
+) -> tuple[ReportInfo | None, Answer | None, list[ReportInfo]]:
+    """The one report a question is about, a decline, or the candidates to ask about."""
+    reports = ctx.catalog.reports
+    if not reports:
+        return None, Answer("", "no_answer", ctx.rules.templates["empty_kb"], intent="empty_kb"), []
+    if ents.unknown_department and ents.elsewhere:
+        return _decline_elsewhere(ctx, ents.unknown_department, ents.elsewhere)
+    if ents.unknown_department:
+        return _decline(ctx, ents.unknown_department)
+    if ents.relative_year in ctx.rules.word("future_years"):
+        return _decline(ctx, ents.relative_year)
+    candidates = list(ents.reports or reports)
+    if report_id is not None and not ents.reports:
+        candidates = [r for r in candidates if r.id == report_id] or candidates
+    elif conv is not None and conv.report_id and not ents.reports and not ents.years:
+        candidates = [r for r in candidates if r.id == conv.report_id] or candidates
+    candidates, decided = _by_year(ctx, ents, candidates)
+    if decided is not None:
+        return decided
+    if len(candidates) > 1:
+        candidates, decided = _by_kind(ctx, text, candidates)
+        if decided is not None:
+            return decided
+    if len(candidates) == 1:
+        return candidates[0], None, candidates
+    return None, None, candidates
+
+
+def _by_year(ctx: Context, ents: Entities, candidates: list[ReportInfo]):
+    """The candidates of the year asked (a number or 今年/去年/前年), or the decline when none is
+    loaded — except the year a single report narrates as its previous year (2023 in a 2024 report)."""
+    years = set(ents.years)
+    relative = _relative_years(ctx)
+    if not years and ents.relative_year in relative and len(candidates) > 1:
+        years = {relative[ents.relative_year]}
+    if not years:
+        return candidates, None
+    in_kb = [r for r in candidates if r.year in years]
+    if not in_kb:
+        if len(candidates) == 1 and all(y == candidates[0].year - 1 for y in years):
+            return candidates, (candidates[0], None, candidates)
+        sep = ctx.rules.templates["name_separator"]
+        what = sep.join(str(y) for y in sorted(years)) + ctx.rules.one("year_suffix")
+        if ents.reports:
+            what = ents.reports[0].short + what
+        return candidates, _decline(ctx, what)
+    if len(in_kb) < len(candidates) or len(years) == 1:
+        return in_kb, None
+    return candidates, None
+
+
+def _by_kind(ctx: Context, text: str, candidates: list[ReportInfo]):
+    """The candidates of the kind asked (预算 or 决算), or the decline when the question asks for
+    that kind of report and none is loaded."""
+    kinds = [k for k in ctx.rules.word("report_kinds") if k in _kind_text(text)]
+    if len(kinds) != 1:
+        return candidates, None
+    by_kind = [r for r in candidates if r.kind == kinds[0]]
+    if by_kind:
+        return by_kind, None
+    if re.search(ctx.rules.one("kind_of_report").format(kind=kinds[0]), text):
+        return candidates, _decline(ctx, kinds[0] + ctx.rules.one("report_word"))
+    return candidates, None
