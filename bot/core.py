@@ -33,6 +33,11 @@ from .render import finish
 from .wording import examples_text
 
 
+# At most this many questions of one message are answered (the rest are named as not answered):
+# a 500-character message can hold 25 questions, and each is a full pass of the pipeline.
+MAX_PARTS = 8
+
+
 class Bot:
     """A long-lived answerer over one knowledge base (thread-safe for reads).
 
@@ -149,10 +154,15 @@ class Bot:
         if len(parts) > 1:  # several questions in one message: each in turn, follow-ups resolved
             local = conv if conv is not None else Conversation()
             answers = []
-            for k, part in enumerate(parts):
+            asked_parts = parts[:MAX_PARTS]  # a bound on the work one message can ask for
+            for k, part in enumerate(asked_parts):
                 asked = carry_subject(parts[k - 1], part, self.catalog, self.rules) if k else part
                 answers.append(self._ask(asked, local, trace, report_id))
-            answer = combine_parts(parts, answers, self.rules)
+            answer = combine_parts(asked_parts, answers, self.rules)
+            if len(parts) > MAX_PARTS:
+                answer.text += self.rules.templates["parts_beyond_limit"].format(
+                    n=MAX_PARTS, rest=len(parts) - MAX_PARTS
+                )
             answer.question = raw[:MAX_QUESTION]
             return answer
         parsed = parse(text, self.catalog, self.rules, trace)

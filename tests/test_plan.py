@@ -146,3 +146,13 @@ def test_render_leaves_an_answer_without_report_as_it_is(bot):
     text = answer.text
     final = finish(ctx, replace(plan), answer, "你好")
     assert final.text == text and final.report_id is None and final.question == "你好"
+
+
+def test_a_message_of_many_questions_answers_a_bounded_number_and_says_so(bot):
+    from bot.core import MAX_PARTS
+
+    one = "办公费花了多少，邮电费花了多少，"
+    answer = bot.ask(one * 6)  # twelve questions
+    assert answer.status == "answered" and answer.intent == "multi"
+    assert answer.text.count("9.37") + answer.text.count("0.84") == MAX_PARTS
+    assert str(12 - MAX_PARTS) in answer.text.splitlines()[-1]
