@@ -32,7 +32,6 @@ from .query import Context, QueryCache, QueryLog
 from .render import finish
 from .wording import examples_text
 
-
 # At most this many questions of one message are answered (the rest are named as not answered):
 # a 500-character message can hold 25 questions, and each is a full pass of the pipeline.
 MAX_PARTS = 8
