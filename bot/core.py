@@ -193,19 +193,3 @@ def ask(question: str, db: str | Path | None = None, conversation: Conversation 
     if _default_bot is None or (db is not None and Path(db) != _default_bot.db_path):
         _default_bot = Bot(db)
     return _default_bot.ask(question, conversation)
-
-
-# Every fitting report is offered (grouped by department, newest year first); the bound only keeps a
-# national knowledge base from listing thousands, and then the question names the slot to fill.
-MAX_REPORT_CHOICES = 40
-
-
-def _missing_slot(candidates) -> str:
-    """The template that asks for what tells the candidates apart: the year, the department, or the report."""
-    departments = {r.department for r in candidates}
-    periods = {(r.year, r.kind) for r in candidates}
-    if len(departments) == 1 and len(periods) > 1:
-        return "clarify_year"
-    if len(departments) > 1 and len(periods) == 1:
-        return "clarify_department"
-    return "clarify_report"
