@@ -140,21 +140,9 @@ def aliases_of(r: ReportInfo, rules: Rules) -> list[str]:
     return r.aliases
 
 
-def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
-    columns = {row[1] for row in db.execute("PRAGMA table_info(reports)").fetchall()}
-    level = "level" if "level" in columns else "NULL"  # a knowledge base from before the column has none
-    reports = [
-        ReportInfo(i, d, y, k, t or "", reg, level=lv)
-        for i, d, y, k, t, reg, lv in db.execute(
-            f"SELECT id, department, year, kind, title, region, {level} FROM reports ORDER BY id"
-        ).fetchall()
-    ]
-    from knowledge import catalog as persisted
-
-    indexed = persisted.available(db)
-    if not indexed:  # a knowledge base without catalog_aliases: every report's aliases in memory
-        for r in reports:
-            aliases_of(r, rules)
+def _subject_names(db: sqlite_utils.Database, rules: Rules):
+    """Every form a subject is asked by → its subjects: the reports' row names (and their codes),
+    the rulebook's synonyms and groups, 名词解释 terms, 绩效 indicators and projects."""
     aliases: dict[str, set[str]] = {}
     codes: dict[str, str] = {}
     subjects: set[str] = set()
@@ -193,6 +181,25 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
     for p in projects:
         add(p, p)
         subjects.add(p)
+    return aliases, codes, subjects, (terms, indicators, projects)
+
+
+def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(reports)").fetchall()}
+    level = "level" if "level" in columns else "NULL"  # a knowledge base from before the column has none
+    reports = [
+        ReportInfo(i, d, y, k, t or "", reg, level=lv)
+        for i, d, y, k, t, reg, lv in db.execute(
+            f"SELECT id, department, year, kind, title, region, {level} FROM reports ORDER BY id"
+        ).fetchall()
+    ]
+    from knowledge import catalog as persisted
+
+    indexed = persisted.available(db)
+    if not indexed:  # a knowledge base without catalog_aliases: every report's aliases in memory
+        for r in reports:
+            aliases_of(r, rules)
+    aliases, codes, subjects, (terms, indicators, projects) = _subject_names(db, rules)
     return Catalog(
         reports,
         aliases,

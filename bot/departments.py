@@ -380,6 +380,22 @@ def _placed(
     return out
 
 
+def _by_alias(idx: DepartmentIndex, text: str, named: Named) -> list[ReportInfo]:
+    """The reports of the known names in the text, longest first, each character read once; their
+    spans go to ``named.spans`` (a later mention inside one is not another department)."""
+    hits: list[ReportInfo] = []
+    taken = [False] * len(text)
+    present = idx.alias_reports(text)
+    for a, i in idx.aliases_in(text, present):
+        if any(taken[i : i + len(a)]):
+            continue
+        for k in range(i, i + len(a)):
+            taken[k] = True
+        hits += [r for r in _placed(idx, text, i, i + len(a), present[a], named) if r not in hits]
+        named.spans.append((i, i + len(a)))
+    return hits
+
+
 def departments(text: str, catalog: Catalog) -> Named:
     """Reports whose department the question names, an unknown department it names, and the spans.
 
@@ -394,17 +410,8 @@ def departments(text: str, catalog: Catalog) -> Named:
         if not idx.place_known(place):
             named.unknown = place
             return named
-    hits: list[ReportInfo] = []
+    hits = _by_alias(idx, text, named)
     spans = named.spans
-    taken = [False] * len(text)
-    present = idx.alias_reports(text)
-    for a, i in idx.aliases_in(text, present):
-        if any(taken[i : i + len(a)]):
-            continue
-        for k in range(i, i + len(a)):
-            taken[k] = True
-        hits += [r for r in _placed(idx, text, i, i + len(a), present[a], named) if r not in hits]
-        spans.append((i, i + len(a)))
     unknown = None
     unresolved: list[tuple[str, int]] = []
     for m in rules.pattern("department_mention").finditer(text):

@@ -81,10 +81,10 @@ def test_a_year_not_loaded_is_a_decline_naming_it(bot):
 
 
 def test_several_reports_and_none_named_plan_the_across_handler(several):
-    _, plan = planned(several, "三公经费多少")
+    ctx, plan = planned(several, "三公经费多少")
     assert isinstance(plan, Plan) and plan.handler == ACROSS and plan.report is None
     assert len(plan.candidates) == 5
-    answer = HANDLERS[plan.handler](context(several, Resolved(parse(plan.text, several.catalog, several.rules), None)), plan)
+    answer = HANDLERS[plan.handler](ctx, plan)
     assert answer.status == "clarify" and answer.suggestions  # which report: offered by name
 
 

@@ -429,23 +429,7 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
         computed = _both_years(ctx, rows, subject, forms, report)
         if computed is not None:
             return computed
-    stated = [
-        r
-        for r in rows
-        if re.search(
-            ctx.rules.one("compare_with_last_year").format(last_year=report.year - 1),
-            _prefix(r["sentence"], r["raw"]),
-        )
-        and re.search(ctx.rules.pattern("compute_change_7"), r["context"])
-    ]
-    if subject and subject not in TOTALS:
-        # named in the sentence before the figure, or (a sentence earlier) in its section heading
-        stated = [
-            r
-            for r in stated
-            if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)
-            or any(f in re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1]) for f in forms)
-        ]
+    stated = _stated_changes(ctx, rows, subject, forms, report)
     units = ("%",) if want_pct else ctx.rules.word("compute_change_8")
     chosen = [r for r in stated if r["unit"] in units]
     if not chosen:
@@ -477,6 +461,28 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
         confidence=0.75,
         citations=cites,
     )
+
+
+def _stated_changes(ctx: Context, rows: list[dict], subject: str, forms: list[str], report) -> list[dict]:
+    """The narrative's figures stated as a change against the year before, of the subject: named
+    in the sentence before the figure, or (a sentence earlier) in its section heading."""
+    stated = [
+        r
+        for r in rows
+        if re.search(
+            ctx.rules.one("compare_with_last_year").format(last_year=report.year - 1),
+            _prefix(r["sentence"], r["raw"]),
+        )
+        and re.search(ctx.rules.pattern("compute_change_7"), r["context"])
+    ]
+    if not subject or subject in TOTALS:
+        return stated
+    return [
+        r
+        for r in stated
+        if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)
+        or any(f in re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1]) for f in forms)
+    ]
 
 
 def _true_direction(ctx: Context, report: ReportInfo, r: dict, fig: Figure) -> int | None:

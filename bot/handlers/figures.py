@@ -280,7 +280,8 @@ def _year_fits(
 def narrative_only(
     ctx: Context, report: ReportInfo, subject: str, measure: str, wording: bool = True
 ) -> list[Figure]:
-    # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
+    """The narrative's figures for a subject: those whose clause (or, weaker, whose sentence before
+    them) names it, in the question's year and measure, best explained by the question's words."""
     forms = [subject] + [f for f, s in ctx.rules.synonyms.items() if s == subject and len(f) >= 2]
     if subject == SANGONG:
         forms = list(ctx.rules.word("figures_narrative_only_1"))
@@ -288,22 +289,12 @@ def narrative_only(
     rows = ctx.run(ctx.db, sql, [report.id])
     ents = ctx.ents
     other_years = [y for y in (ents.years if ents else []) if y != report.year]
-    previous = bool(
-        ents
-        and ents.relative_year in ctx.rules.word("figures_narrative_only_2")
-        and "change" not in ents.operations
-    )
+    previous = _asks_year_before(ctx, ents)
     question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
     worded, rest = _wording(ctx, question, forms)
     wants_rate = wording and bool(re.search(ctx.rules.pattern("figures_narrative_only_3"), ctx.question))
     generic = generic_words(ctx.rules)
-    unexplained = (
-        _sound_bigrams(
-            " ".join(p for p in ents.rest.split() if p not in generic and not _names_report(p, report))
-        )
-        if ents and wording
-        else set()
-    )
+    unexplained = _unexplained(ents, report, generic) if ents and wording else set()
     scored = []
     for r in rows:
         clause = r["context"].replace(" ", "").replace(report.department, "")
@@ -344,6 +335,21 @@ def narrative_only(
     return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
 
 
+def _asks_year_before(ctx: Context, ents) -> bool:
+    """上年/去年 asked of a figure (not a change): the narrative's previous-year figure is wanted."""
+    return bool(
+        ents
+        and ents.relative_year in ctx.rules.word("figures_narrative_only_2")
+        and "change" not in ents.operations
+    )
+
+
+def _unexplained(ents, report: ReportInfo, generic) -> set:
+    """The sound pairs of the question's words no subject, measure or report name explained."""
+    words = [p for p in ents.rest.split() if p not in generic and not _names_report(p, report)]
+    return _sound_bigrams(" ".join(words))
+
+
 def lookup(
     ctx: Context, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None
 ) -> Answer:
@@ -352,6 +358,18 @@ def lookup(
         ents.relative_year and report.year in ents.years
     ):
         ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
+    followed = _follow_ups(ctx, text, ents, report, conv)
+    if isinstance(followed, Answer):
+        return followed
+    subjects, follow_up = followed
+    return _answer_subjects(ctx, text, tokens, ents, report, conv, subjects, follow_up)
+
+
+def _follow_ups(
+    ctx: Context, text: str, ents: Entities, report: ReportInfo, conv: Conversation | None
+) -> tuple[list[Match], bool] | Answer:
+    """The subjects a follow-up means (两个加起来, 预算呢, 占比呢 — from the conversation), and
+    whether the question is a follow-up; or the answer when the follow-up settles it alone."""
     subjects = [m for m in ents.subjects]
     follow_up = False
     short = short_follow_up(text, ents, ctx.rules)
@@ -391,6 +409,21 @@ def lookup(
         and not ents.measures
     ):
         follow_up = True
+    return subjects, follow_up
+
+
+def _answer_subjects(
+    ctx: Context,
+    text,
+    tokens,
+    ents: Entities,
+    report: ReportInfo,
+    conv,
+    subjects: list[Match],
+    follow_up: bool,
+) -> Answer:
+    """The question's subjects settled (asked back when ambiguous, read from the grammar or the
+    narrative when none is named), then the operation or the figure; the conversation remembers."""
     if ents.ambiguous and not subjects and requested_unit(text) in ctx.rules.word("figures_lookup_6"):
         found = texts.narrative_match(ctx, text, ents, report, unit=requested_unit(text))
         if found is not None:
