@@ -132,13 +132,11 @@ def test_sample_keeps_a_floor_of_correct_answers(sample):
     assert det > 1000 and good / det >= 0.70, (good, det)
 
 
-@pytest.mark.xfail(strict=False, reason="open after merging the understanding, narrative and pingtan branches: the stated-facts path answers two reference phrasings with another figure (a typo of 一般公共预算财政拨款支出预算 -> 672.13; 基本经费支出 -> 672.13) and a budget report's 共有车辆 is declined; see the closing note")
 def test_sample_has_no_wrong_figure(sample):
     wrong = [r for r in sample if r.cls == "wrong"]
     assert not wrong, f"{len(wrong)} wrong figures\n" + findings(sample)[:4000]
 
 
-@pytest.mark.xfail(strict=False, reason="open after merging the understanding, narrative and pingtan branches: the stated-facts path answers two reference phrasings with another figure (a typo of 一般公共预算财政拨款支出预算 -> 672.13; 基本经费支出 -> 672.13) and a budget report's 共有车辆 is declined; see the closing note")
 def test_sample_paraphrases_agree(sample):
     assert not inconsistent(sample)
 
@@ -164,7 +162,6 @@ def test_corpus_sample_has_no_wrong_figure(corpus_sample):
     assert not [r for r in corpus_sample if r.cls == "wrong"], findings(corpus_sample)[:4000]
 
 
-@pytest.mark.xfail(strict=False, reason="open after merging the understanding, narrative and pingtan branches: the stated-facts path answers two reference phrasings with another figure (a typo of 一般公共预算财政拨款支出预算 -> 672.13; 基本经费支出 -> 672.13) and a budget report's 共有车辆 is declined; see the closing note")
 def test_corpus_sample_paraphrases_agree_and_keep_a_floor(corpus_sample):
     assert not inconsistent(corpus_sample)
     good, det = answer_rate(corpus_sample)

@@ -148,17 +148,13 @@ def _stated(
     ents = ctx.ents
     surfaces = [m.surface for m in ents.subjects] if ents else []
     phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
-    if phrase and (
-        not names or all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as
-    ):
-        names = list(q.subjects)  # the question's own, longer name
+    if phrase and (all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as):
+        # the question's own, longer name; only when it explains the subject's surface too (a
+        # typo'd 一般公共预算才政拨款 beside 支出预算 is not the 支出总计 the grammar reads there)
+        names = list(q.subjects)
     else:
         phrase = ""
-    rest = [
-        w
-        for w in (ents.rest.split() if ents and wording else [])
-        if w not in generic_words(ctx.rules) and not _names_report(w, report)
-    ]
+    rest = _leftover(ctx, report) if wording else []
     if not names or any(w not in phrase for w in rest):
         return None  # words the subject does not explain (政府采购货物支出): not the total's figure
     if q is not None and any(
@@ -174,10 +170,23 @@ def _stated(
         asked = default if worded else budget[0]
     asked = asked or default
     measures = list(budget) if budget and asked == budget[0] else [asked]
+    year = _stated_year(ctx, report, q)
     try:
-        return stated_figures(ctx.db, ctx, report, names, measures, _stated_year(ctx, report, q))
+        figs = stated_figures(ctx.db, ctx, report, names, measures, year)
+        if not figs and year == report.year and report.kind == ctx.rules.one("figures_figures_1"):
+            before = stated_figures(ctx.db, ctx, report, names, measures, year - 1)
+            figs = [f for f in before if _stock_as_of_year_before(ctx, f, report)]
+        return figs
     except sqlite3.OperationalError:
         return None  # a knowledge base written before stated facts, opened read-only
+
+
+def _stock_as_of_year_before(ctx: Context, f: Figure, report: ReportInfo) -> bool:
+    """A budget's "截至2025年8月31日，…共有车辆3辆" is the stock the 2026 budget starts from: the
+    grammar dates it 2025, but it is the budget's own figure (not 上年's), as `_year_fits` reads
+    it in the narrative. Only when the as-of date of the year before comes before the subject."""
+    pre = f.citation.quote.split(f.subject, 1)[0]
+    return bool(re.search(ctx.rules.pattern("as_of_date"), pre)) and str(report.year - 1) in pre
 
 
 def _names_other_side(ctx: Context, subject: str) -> str | None:
@@ -396,7 +405,7 @@ def lookup(
         if found is not None:
             return found
     if ents.ambiguous and not subjects:
-        named = _grammar_subject(ctx, ents.ambiguous)
+        named = _grammar_subject(ctx, ents.ambiguous, report)
         if named is not None:
             subjects = [Match(named, named, 0, 0, 100.0, "exact")]
     if ents.ambiguous and not subjects:
@@ -426,13 +435,17 @@ def lookup(
     return _operate(ctx, text, ents, subjects, measure, ops, report)
 
 
-def _grammar_subject(ctx: Context, ambiguous: list[str]) -> str | None:
+def _grammar_subject(ctx: Context, ambiguous: list[str], report: ReportInfo) -> str | None:
     """The one subject the 说明 grammar reads in the question where the words matched several
     ("本年支出" split into 本年 + 支出; "支出预算" against unit-table rows): its bot name, the
-    one among the candidates if any is."""
+    one among the candidates if any is. Only when the grammar's phrase explains every word the
+    question leaves over: "基本经费支出" leaves 基本, which 支出 (本年支出合计) does not explain,
+    so the question asks back among the 基本… names rather than answering the total."""
     vocab = stated_vocabulary()
     q = read_question(ctx.question, vocab) if ctx.question else None
     if q is None or len(q.subjects) != 1:
+        return None
+    if any(w not in q.phrases[0] for w in _leftover(ctx, report)):
         return None
     asked = vocab.subjects[q.subjects[0]].asked_as
     inside = [a for a in asked if a in ambiguous]
@@ -1087,6 +1100,15 @@ def in_requested_unit(ctx: Context, answer: Answer, text: str, ents: Entities, r
             suggestions=ctx.rules.examples[:3],
         )
     return answer
+
+
+def _leftover(ctx: Context, report: ReportInfo) -> list[str]:
+    """The question's words no subject, measure or operation explained, less the generic words and
+    those naming the report: what a stated subject's own name must explain before its figure is
+    the answer (政府采购货物支出 leaves 货物, which 政府采购支出 does not)."""
+    ents = ctx.ents
+    generic = generic_words(ctx.rules)
+    return [w for w in (ents.rest.split() if ents else []) if w not in generic and not _names_report(w, report)]
 
 
 def _names_report(word: str, report: ReportInfo) -> bool:
