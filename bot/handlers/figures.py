@@ -165,11 +165,17 @@ def _stated(
     budget = vocab.budget_measures
     asked = q.measure if q is not None else None
     if asked is None and measure == "budget" and budget:
-        # a budget asked before (预算呢 → 三公经费的), not the 预算 inside a name (一般公共预算…)
-        worded = q is not None and any(w in ctx.question for w, m in vocab.measure_of.items() if m in budget)
+        # a budget asked before (预算呢 → 三公经费的) or beside a name the grammar did not take
+        # (三公 before 支出预算), not the 预算 inside a name (一般公共预算…)
+        names_read = [phrase, *surfaces]
+        worded = q is not None and any(
+            w in x for x in names_read for w, m in vocab.measure_of.items() if m in budget
+        )
         asked = default if worded else budget[0]
     asked = asked or default
     measures = list(budget) if budget and asked == budget[0] else [asked]
+    if budget and asked in budget[1:]:
+        measures.append(budget[0])  # 年初预算 asked, the 说明 states its plain 预算: the report's own budget
     year = _stated_year(ctx, report, q)
     try:
         figs = stated_figures(ctx.db, ctx, report, names, measures, year)
