@@ -548,6 +548,9 @@ def _operate(
 ) -> Answer:
     """The operation asked over the subjects (share, change, difference, sum …), or one figure."""
     names = [m.subject for m in subjects]
+    added = "sum" not in ops and _adds_parts(ctx, text, subjects)
+    if added:
+        ops = [*ops, "sum"]  # "办公费加邮电费": the sum, even with no 多少, never one part alone
     specific = [n for n in names if n not in CONTAINERS and not _holds_another(ctx, n, names)]
     combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
         ctx.rules.pattern("figures_lookup_21"), text
@@ -561,6 +564,8 @@ def _operate(
         names = keep
         subjects = [m for m in subjects if m.subject in keep]
     missing = _other_part_not_understood(ctx, names, ops, ents)
+    if not missing and added and len(names) == 1:
+        missing = [ents.rest.strip() or text]  # 加 and a part not read at all: still not one part's figure
     if missing:  # "办公费和飞机费差多少": never 办公费's figure alone
         return Answer(
             "",
@@ -604,6 +609,18 @@ def _operate(
     code = subjects[0].surface if subjects[0].method == "code" else None
     name = _name_of_code(ctx, report, code) if code else names[0]
     return _single(ctx, name, measure, report, code, subjects[0])
+
+
+def _adds_parts(ctx: Context, text: str, subjects: list[Match]) -> bool:
+    """Is a subject followed by 加/加上 (the rules' ``added_after_subject``)? "办公费加邮电费" asks
+    for the sum by its join word alone, with no 多少 or 一共; read by where the word stands (right
+    after a subject's own words), so 增加 or 追加 elsewhere in a question adds nothing."""
+    pattern = ctx.rules.pattern("added_after_subject")
+    for m in subjects:
+        at = text.find(m.surface) if m.surface else -1
+        if at >= 0 and pattern.match(text, at + len(m.surface)):
+            return True
+    return False
 
 
 def _name_of_code(ctx: Context, report: ReportInfo, code: str) -> str:
