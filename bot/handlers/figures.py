@@ -311,14 +311,7 @@ def narrative_only(
     question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
     worded, rest = _wording(ctx, question, forms)
     wants_rate = wording and bool(re.search(ctx.rules.pattern("figures_narrative_only_3"), ctx.question))
-    generic = generic_words(ctx.rules)
-    unexplained = (
-        _sound_bigrams(
-            " ".join(p for p in ents.rest.split() if p not in generic and not _names_report(p, report))
-        )
-        if ents and wording
-        else set()
-    )
+    unexplained = _unexplained_sounds(ctx, report) if ents and wording else set()
     scored = []
     for r in rows:
         clause = r["context"].replace(" ", "").replace(report.department, "")
@@ -357,6 +350,15 @@ def narrative_only(
         scored.append((score, r))
     scored.sort(key=lambda x: -x[0])
     return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
+
+
+def _unexplained_sounds(ctx: Context, report: ReportInfo) -> frozenset[tuple[str, str]]:
+    """The sound pairs of the question's leftover words that a narrative figure's clause must
+    meet, less those of the measure words: a misspelt measure (预酸 for 预算) left over says
+    which measure, not which figure, so it never lets "面向小微企业预留…预酸金额" meet the
+    sentence of the 政府采购预算 by its 预算 alone."""
+    measure_sounds = _sound_bigrams(" ".join(w for m in ctx.rules.measures.values() for w in m.words))
+    return _sound_bigrams(" ".join(_leftover(ctx, report))) - measure_sounds
 
 
 def lookup(
