@@ -369,7 +369,41 @@ def lookup(
         ents.relative_year and report.year in ents.years
     ):
         ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
-    subjects = [m for m in ents.subjects]
+    found = _with_conversation(ctx, text, ents, report, conv)
+    if isinstance(found, Answer):
+        return found
+    subjects, follow_up = found
+    if ents.ambiguous and not subjects:
+        found = _ambiguous_subject(ctx, text, ents, report)
+        if isinstance(found, Answer):
+            return found
+        subjects = found
+    if not subjects and _staff_named(ctx):
+        subjects = [Match(_staff_named(ctx), "", 0, 0, 100.0, "exact")]
+    if not subjects:
+        found = _no_subject(ctx, text, tokens, ents, report, conv)
+        if isinstance(found, Answer):
+            return found
+        subjects = found
+    if conv is not None and conv.pending and not ents.measures:
+        follow_up = True
+    measure = _measure(ctx, ents, conv, follow_up)
+    ops = list(ents.operations)
+    if follow_up and not ops and conv and conv.operation and not ents.measures:
+        ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
+    if conv is not None:
+        _remember(ctx, conv, subjects, measure, ops)
+    return _operate(ctx, text, ents, subjects, measure, ops, report)
+
+
+def _with_conversation(
+    ctx: Context, text, ents: Entities, report: ReportInfo, conv: Conversation | None
+) -> Answer | tuple[list[Match], bool]:
+    """The subjects once the conversation is read, and whether the question leans on the last
+    one: a pair asked before (两个加起来), a short follow-up (预算呢, 占比呢) about the last
+    subjects, or a narrative fact near them. Kept apart from the lookup so that what a follow-up
+    changes (the subjects, 占比 of a sum) is decided in one place, before the question is read alone."""
+    subjects = list(ents.subjects)
     follow_up = False
     short = short_follow_up(text, ents, ctx.rules)
     pair = pair_from_conversation(text, ents, conv, subjects, ctx.rules)
@@ -408,39 +442,28 @@ def lookup(
         and not ents.measures
     ):
         follow_up = True
-    if ents.ambiguous and not subjects and requested_unit(text) in ctx.rules.word("figures_lookup_6"):
+    return subjects, follow_up
+
+
+def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -> Answer | list[Match]:
+    """No subject, several names fit the words: a narrative fact in the unit asked (几人), the one
+    subject the 说明 grammar reads where its phrase explains every leftover word, or ask back with
+    the names — never a total the leftover words do not explain (基本经费支出 is not 本年支出合计)."""
+    if requested_unit(text) in ctx.rules.word("figures_lookup_6"):
         found = texts.narrative_match(ctx, text, ents, report, unit=requested_unit(text))
         if found is not None:
             return found
-    if ents.ambiguous and not subjects:
-        named = _grammar_subject(ctx, ents.ambiguous, report)
-        if named is not None:
-            subjects = [Match(named, named, 0, 0, 100.0, "exact")]
-    if ents.ambiguous and not subjects:
-        return Answer(
-            "",
-            "clarify",
-            ctx.rules.templates["clarify"].format(subject=_residue_word(text, ctx.rules)),
-            intent="lookup",
-            suggestions=[ctx.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]],
-            confidence=0.3,
-        )
-    if not subjects and _staff_named(ctx):
-        subjects = [Match(_staff_named(ctx), "", 0, 0, 100.0, "exact")]
-    if not subjects:
-        found = _no_subject(ctx, text, tokens, ents, report, conv)
-        if isinstance(found, Answer):
-            return found
-        subjects = found
-    if conv is not None and conv.pending and not ents.measures:
-        follow_up = True
-    measure = _measure(ctx, ents, conv, follow_up)
-    ops = list(ents.operations)
-    if follow_up and not ops and conv and conv.operation and not ents.measures:
-        ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
-    if conv is not None:
-        _remember(ctx, conv, subjects, measure, ops)
-    return _operate(ctx, text, ents, subjects, measure, ops, report)
+    named = _grammar_subject(ctx, ents.ambiguous, report)
+    if named is not None:
+        return [Match(named, named, 0, 0, 100.0, "exact")]
+    return Answer(
+        "",
+        "clarify",
+        ctx.rules.templates["clarify"].format(subject=_residue_word(text, ctx.rules)),
+        intent="lookup",
+        suggestions=[ctx.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]],
+        confidence=0.3,
+    )
 
 
 def _grammar_subject(ctx: Context, ambiguous: list[str], report: ReportInfo) -> str | None:
@@ -549,6 +572,36 @@ def _operate(
     ctx: Context, text, ents: Entities, subjects: list[Match], measure: str, ops: list[str], report
 ) -> Answer:
     """The operation asked over the subjects (share, change, difference, sum …), or one figure."""
+    found = _parts_asked(ctx, text, ents, subjects, measure, ops, report)
+    if isinstance(found, Answer):
+        return found
+    subjects, ops = found
+    names = [m.subject for m in subjects]
+    computed = _computed(ctx, text, ents, names, measure, ops, report)
+    if computed is not None:
+        return computed
+    joined = text
+    for m in subjects:  # the 及 inside 公务用车购置及运行维护费 joins no two subjects
+        joined = joined.replace(m.surface, " ") if m.surface else joined
+    if len(names) >= 2 and re.search(ctx.rules.pattern("figures_lookup_23"), joined) and "sum" not in ops:
+        # two subjects asked together: answer both, each cited
+        return _several(ctx, names, measure, report)
+    if len(names) == 2 and not ops:
+        found = _row_and_column(ctx, names, measure, report)
+        if found is not None:
+            return found
+    code = subjects[0].surface if subjects[0].method == "code" else None
+    name = _name_of_code(ctx, report, code) if code else names[0]
+    return _single(ctx, name, measure, report, code, subjects[0])
+
+
+def _parts_asked(
+    ctx: Context, text, ents: Entities, subjects: list[Match], measure: str, ops: list[str], report
+) -> Answer | tuple[list[Match], list[str]]:
+    """The subjects the operation is over, and the operations, before any figure is read: a sum
+    joined by 加; a row named inside its table (行政运行 × 基本支出: the cell or ask back); the
+    narrower of two names that are one compound name; and a part not understood named, so that
+    no operation silently answers one part's figure."""
     names = [m.subject for m in subjects]
     added = "sum" not in ops and _adds_parts(ctx, text, subjects)
     if added:
@@ -576,6 +629,15 @@ def _operate(
             intent="compute",
             suggestions=[ctx.rules.templates["suggest_how_much"].format(s=names[0])],
         )
+    return subjects, ops
+
+
+def _computed(
+    ctx: Context, text, ents: Entities, names: list[str], measure: str, ops: list[str], report
+) -> Answer | None:
+    """The computation the operations ask for, in the order that decides between them (an
+    average or budget-vs-actual before a share, a share of the last sum before a plain share);
+    None when no operation applies and the subjects are looked up as figures."""
     if "average" in ops:
         return compute.average(ctx, names, measure, report)
     if set(names) <= TOTALS | set(ctx.rules.word("figures_lookup_22")) and (
@@ -598,19 +660,7 @@ def _operate(
         return compute.difference(ctx, names, ents, report)
     if "sum" in ops and len(names) >= 2:
         return compute.sum_of(ctx, names, measure, report)
-    joined = text
-    for m in subjects:  # the 及 inside 公务用车购置及运行维护费 joins no two subjects
-        joined = joined.replace(m.surface, " ") if m.surface else joined
-    if len(names) >= 2 and re.search(ctx.rules.pattern("figures_lookup_23"), joined) and "sum" not in ops:
-        # two subjects asked together: answer both, each cited
-        return _several(ctx, names, measure, report)
-    if len(names) == 2 and not ops:
-        found = _row_and_column(ctx, names, measure, report)
-        if found is not None:
-            return found
-    code = subjects[0].surface if subjects[0].method == "code" else None
-    name = _name_of_code(ctx, report, code) if code else names[0]
-    return _single(ctx, name, measure, report, code, subjects[0])
+    return None
 
 
 def _adds_parts(ctx: Context, text: str, subjects: list[Match]) -> bool:
@@ -725,7 +775,6 @@ def _holds_another(ctx: Context, name: str, names: list[str]) -> bool:
 
 def _single(ctx: Context, subject, measure, report, code=None, match: Match | None = None) -> Answer:
     """One figure of one report, cited; a note when another table prints a different value."""
-    T = ctx.rules.templates
     figs = find_figures(ctx, report, subject, measure, code, question=ctx.question)
     ctx.notes["asked"] = (subject, measure, code)  # for the unit asked: the same subject printed in it
     mlabel = ctx.rules.measures[measure].label
@@ -744,6 +793,28 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
         if not match or match.method in ("exact", "code", "conversation")
         else min(0.9, match.score / 100)
     )
+    ans = Answer(
+        "",
+        "answered",
+        _figure_sentence(ctx, report, subject, best, mlabel),
+        intent="lookup",
+        value=best.value,
+        unit=best.unit,
+        confidence=conf,
+        citations=[best.citation],
+    )
+    if best.empty_cell:
+        ans.text = ans.text.rstrip("。") + ctx.rules.templates["empty_cell_is_zero"]
+    _note_other_tables(ctx, ans, best, figs)
+    _note_stated(ctx, ans, best, figs, report, measure)
+    return ans
+
+
+def _figure_sentence(ctx: Context, report: ReportInfo, subject: str, best: Figure, mlabel: str) -> str:
+    """The answer's sentence for one figure, by where the figure stands: a table cell (with the
+    column's measure word), a stated fact of the 说明 (quoting its sentence), or a narrative
+    clause; each its own template, so a reader sees which kind of source answered."""
+    T = ctx.rules.templates
     body = T["lookup"].format(
         report=report.label,
         subject=subject,
@@ -771,21 +842,7 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
             unit=best.unit,
             source=_source_text(best.citation),
         )
-    ans = Answer(
-        "",
-        "answered",
-        body,
-        intent="lookup",
-        value=best.value,
-        unit=best.unit,
-        confidence=conf,
-        citations=[best.citation],
-    )
-    if best.empty_cell:
-        ans.text = body.rstrip("。") + ctx.rules.templates["empty_cell_is_zero"]
-    _note_other_tables(ctx, ans, best, figs)
-    _note_stated(ctx, ans, best, figs, report, measure)
-    return ans
+    return body
 
 
 def _container_holds(ctx: Context, names: list[str], measure: str, report: ReportInfo) -> bool:
