@@ -90,6 +90,17 @@ def test_a_sum_joined_by_jia_with_a_part_not_understood_is_no_figure(bot, questi
     assert a.status != "answered" and a.value is None, a.text
 
 
+def test_jia_shang_after_an_answer_adds_to_its_subject(bot):
+    conv = Conversation()
+    assert _figure(bot, "人员经费是多少", conv) == (Decimal("108.27"), "万元")
+    assert _figure(bot, "再加上公用经费", conv) == (Decimal("119.54"), "万元")  # not 公用经费's 11.27 alone
+
+
+def test_jia_shang_with_nothing_asked_before_is_no_figure(bot):
+    a = bot.ask("加上邮电费", Conversation())
+    assert a.status == "clarify" and a.value is None, a.text
+
+
 def test_a_department_name_after_a_filler_names_one_department(corpus):
     got = _figure(corpus, "想问一下上海市普陀区人民政府宜川路街道办事处2025年群众体育总共多少万元")
     assert got == (Decimal("20.00"), "万元")  # not 宜川路's and 石泉路's 20.00 added

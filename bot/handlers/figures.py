@@ -411,6 +411,12 @@ def _with_conversation(
         subjects = list(pair.subjects)
         if pair.asks_difference:
             ents.operations.append("difference")
+    if subjects and _adds_to_last(ctx, text, subjects):
+        # "再加上公用经费" after 人员经费: the sum with the last answer's subjects, never 公用经费 alone
+        named = {m.subject for m in subjects}
+        last = [Match(s, s, 0, 0, 100.0, "conversation") for s in (conv.subjects if conv else []) if s not in named]
+        subjects = last + subjects
+        ents.operations.append("sum")
     if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
         near = [x for n in conv.subjects for x in [n] + [f for f, t in ctx.rules.synonyms.items() if t == n]]
         found = texts.narrative_match(ctx, text, ents, report, near=near)
@@ -619,8 +625,16 @@ def _parts_asked(
         names = keep
         subjects = [m for m in subjects if m.subject in keep]
     missing = _other_part_not_understood(ctx, names, ops, ents)
-    if not missing and added and len(names) == 1:
-        missing = [ents.rest.strip() or text]  # 加 and a part not read at all: still not one part's figure
+    if not missing and len(names) == 1 and (added or _adds_to_last(ctx, text, subjects)):
+        # 加 and no other part read ("办公费加上", "加上邮电费" with nothing asked before)
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["sum_needs_another_part"].format(known=names[0]),
+            intent="compute",
+            suggestions=[ctx.rules.templates["suggest_how_much"].format(s=names[0])],
+            confidence=0.3,
+        )
     if missing:  # "办公费和飞机费差多少": never 办公费's figure alone
         return Answer(
             "",
@@ -661,6 +675,14 @@ def _computed(
     if "sum" in ops and len(names) >= 2:
         return compute.sum_of(ctx, names, measure, report)
     return None
+
+
+def _adds_to_last(ctx: Context, text: str, subjects: list[Match]) -> bool:
+    """Does the question open with 加/加上 before its first subject ("再加上公用经费", "那加上邮电费
+    呢")? It adds to what was asked before: with no conversation the one part it names is still
+    not the answer (the sum asks for a part not given)."""
+    first = min((text.find(m.surface) for m in subjects if m.surface and m.surface in text), default=-1)
+    return first > 0 and bool(ctx.rules.pattern("added_to_last").fullmatch(text[:first].strip()))
 
 
 def _adds_parts(ctx: Context, text: str, subjects: list[Match]) -> bool:
