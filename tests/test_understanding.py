@@ -366,3 +366,12 @@ def test_a_fuzzy_reading_that_leaves_words_over_is_not_an_answer(bot):
 )
 def test_a_subject_said_by_what_is_spent_on_it(bot, question, value):
     assert _figure(bot, question) == (Decimal(value), "万元")
+
+
+def test_a_typod_fund_name_says_no_report_kind():
+    """议般公共预算 (一般 misspelt) names the fund, not a 预算 report: the kind is not read from it,
+    so "…议般公共预算财政拨款基本支出实际数" is not sent to the department's budget report."""
+    from bot.wording import _kind_text
+
+    assert "预算" not in _kind_text("普陀区财政局议般公共预算财政拨款基本支出实际数")
+    assert "预算" in _kind_text("普陀区财政局2025年预算里的基本支出")
