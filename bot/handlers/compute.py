@@ -429,9 +429,8 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
         computed = _both_years(ctx, rows, subject, forms, report)
         if computed is not None:
             return computed
-    stated = _stated_changes(ctx, rows, subject, forms, report)
     units = ("%",) if want_pct else ctx.rules.word("compute_change_8")
-    chosen = [r for r in stated if r["unit"] in units]
+    chosen = [r for r in _stated_changes(ctx, rows, subject, forms, report) if r["unit"] in units]
     if not chosen:
         body = ctx.rules.templates["no_change_stated"].format(
             subject=subject or ctx.rules.templates["this_item"]
@@ -463,9 +462,10 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
     )
 
 
-def _stated_changes(ctx: Context, rows: list[dict], subject: str, forms: list[str], report) -> list[dict]:
-    """The narrative's figures stated as a change against the year before, of the subject: named
-    in the sentence before the figure, or (a sentence earlier) in its section heading."""
+def _stated_changes(ctx: Context, rows, subject: str, forms: list[str], report: ReportInfo) -> list:
+    """The narrative figures that state a change against the year before (与2023年相比，增加…),
+    about the subject asked: named in the sentence before the figure or in its section heading.
+    A total's change is any such sentence, since the 说明 names totals in many ways."""
     stated = [
         r
         for r in rows
@@ -475,14 +475,15 @@ def _stated_changes(ctx: Context, rows: list[dict], subject: str, forms: list[st
         )
         and re.search(ctx.rules.pattern("compute_change_7"), r["context"])
     ]
-    if not subject or subject in TOTALS:
-        return stated
-    return [
-        r
-        for r in stated
-        if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)
-        or any(f in re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1]) for f in forms)
-    ]
+    if subject and subject not in TOTALS:
+        # named in the sentence before the figure, or (a sentence earlier) in its section heading
+        stated = [
+            r
+            for r in stated
+            if any(f in _prefix(r["sentence"], r["raw"]) for f in forms)
+            or any(f in re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1]) for f in forms)
+        ]
+    return stated
 
 
 def _true_direction(ctx: Context, report: ReportInfo, r: dict, fig: Figure) -> int | None:

@@ -148,17 +148,13 @@ def _stated(
     ents = ctx.ents
     surfaces = [m.surface for m in ents.subjects] if ents else []
     phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
-    if phrase and (
-        not names or all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as
-    ):
-        names = list(q.subjects)  # the question's own, longer name
+    if phrase and (all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as):
+        # the question's own, longer name; only when it explains the subject's surface too (a
+        # typo'd 一般公共预算才政拨款 beside 支出预算 is not the 支出总计 the grammar reads there)
+        names = list(q.subjects)
     else:
         phrase = ""
-    rest = [
-        w
-        for w in (ents.rest.split() if ents and wording else [])
-        if w not in generic_words(ctx.rules) and not _names_report(w, report)
-    ]
+    rest = _leftover(ctx, report) if wording else []
     if not names or any(w not in phrase for w in rest):
         return None  # words the subject does not explain (政府采购货物支出): not the total's figure
     if q is not None and any(
@@ -169,15 +165,34 @@ def _stated(
     budget = vocab.budget_measures
     asked = q.measure if q is not None else None
     if asked is None and measure == "budget" and budget:
-        # a budget asked before (预算呢 → 三公经费的), not the 预算 inside a name (一般公共预算…)
-        worded = q is not None and any(w in ctx.question for w, m in vocab.measure_of.items() if m in budget)
+        # a budget asked before (预算呢 → 三公经费的) or beside a name the grammar did not take
+        # (三公 before 支出预算), not the 预算 inside a name (一般公共预算…)
+        names_read = [phrase, *surfaces]
+        worded = q is not None and any(
+            w in x for x in names_read for w, m in vocab.measure_of.items() if m in budget
+        )
         asked = default if worded else budget[0]
     asked = asked or default
     measures = list(budget) if budget and asked == budget[0] else [asked]
+    if budget and asked in budget[1:]:
+        measures.append(budget[0])  # 年初预算 asked, the 说明 states its plain 预算: the report's own budget
+    year = _stated_year(ctx, report, q)
     try:
-        return stated_figures(ctx.db, ctx, report, names, measures, _stated_year(ctx, report, q))
+        figs = stated_figures(ctx.db, ctx, report, names, measures, year)
+        if not figs and year == report.year and report.kind == ctx.rules.one("figures_figures_1"):
+            before = stated_figures(ctx.db, ctx, report, names, measures, year - 1)
+            figs = [f for f in before if _stock_as_of_year_before(ctx, f, report)]
+        return figs
     except sqlite3.OperationalError:
         return None  # a knowledge base written before stated facts, opened read-only
+
+
+def _stock_as_of_year_before(ctx: Context, f: Figure, report: ReportInfo) -> bool:
+    """A budget's "截至2025年8月31日，…共有车辆3辆" is the stock the 2026 budget starts from: the
+    grammar dates it 2025, but it is the budget's own figure (not 上年's), as `_year_fits` reads
+    it in the narrative. Only when the as-of date of the year before comes before the subject."""
+    pre = f.citation.quote.split(f.subject, 1)[0]
+    return bool(re.search(ctx.rules.pattern("as_of_date"), pre)) and str(report.year - 1) in pre
 
 
 def _names_other_side(ctx: Context, subject: str) -> str | None:
@@ -280,8 +295,7 @@ def _year_fits(
 def narrative_only(
     ctx: Context, report: ReportInfo, subject: str, measure: str, wording: bool = True
 ) -> list[Figure]:
-    """The narrative's figures for a subject: those whose clause (or, weaker, whose sentence before
-    them) names it, in the question's year and measure, best explained by the question's words."""
+    # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
     forms = [subject] + [f for f, s in ctx.rules.synonyms.items() if s == subject and len(f) >= 2]
     if subject == SANGONG:
         forms = list(ctx.rules.word("figures_narrative_only_1"))
@@ -289,12 +303,15 @@ def narrative_only(
     rows = ctx.run(ctx.db, sql, [report.id])
     ents = ctx.ents
     other_years = [y for y in (ents.years if ents else []) if y != report.year]
-    previous = _asks_year_before(ctx, ents)
+    previous = bool(
+        ents
+        and ents.relative_year in ctx.rules.word("figures_narrative_only_2")
+        and "change" not in ents.operations
+    )
     question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
     worded, rest = _wording(ctx, question, forms)
     wants_rate = wording and bool(re.search(ctx.rules.pattern("figures_narrative_only_3"), ctx.question))
-    generic = generic_words(ctx.rules)
-    unexplained = _unexplained(ents, report, generic) if ents and wording else set()
+    unexplained = _unexplained_sounds(ctx, report) if ents and wording else set()
     scored = []
     for r in rows:
         clause = r["context"].replace(" ", "").replace(report.department, "")
@@ -335,19 +352,13 @@ def narrative_only(
     return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
 
 
-def _asks_year_before(ctx: Context, ents) -> bool:
-    """上年/去年 asked of a figure (not a change): the narrative's previous-year figure is wanted."""
-    return bool(
-        ents
-        and ents.relative_year in ctx.rules.word("figures_narrative_only_2")
-        and "change" not in ents.operations
-    )
-
-
-def _unexplained(ents, report: ReportInfo, generic) -> set:
-    """The sound pairs of the question's words no subject, measure or report name explained."""
-    words = [p for p in ents.rest.split() if p not in generic and not _names_report(p, report)]
-    return _sound_bigrams(" ".join(words))
+def _unexplained_sounds(ctx: Context, report: ReportInfo) -> frozenset[tuple[str, str]]:
+    """The sound pairs of the question's leftover words that a narrative figure's clause must
+    meet, less those of the measure words: a misspelt measure (预酸 for 预算) left over says
+    which measure, not which figure, so it never lets "面向小微企业预留…预酸金额" meet the
+    sentence of the 政府采购预算 by its 预算 alone."""
+    measure_sounds = _sound_bigrams(" ".join(w for m in ctx.rules.measures.values() for w in m.words))
+    return _sound_bigrams(" ".join(_leftover(ctx, report))) - measure_sounds
 
 
 def lookup(
@@ -358,19 +369,41 @@ def lookup(
         ents.relative_year and report.year in ents.years
     ):
         ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
-    followed = _follow_ups(ctx, text, ents, report, conv)
-    if isinstance(followed, Answer):
-        return followed
-    subjects, follow_up = followed
-    return _answer_subjects(ctx, text, tokens, ents, report, conv, subjects, follow_up)
+    found = _with_conversation(ctx, text, ents, report, conv)
+    if isinstance(found, Answer):
+        return found
+    subjects, follow_up = found
+    if ents.ambiguous and not subjects:
+        found = _ambiguous_subject(ctx, text, ents, report)
+        if isinstance(found, Answer):
+            return found
+        subjects = found
+    if not subjects and _staff_named(ctx):
+        subjects = [Match(_staff_named(ctx), "", 0, 0, 100.0, "exact")]
+    if not subjects:
+        found = _no_subject(ctx, text, tokens, ents, report, conv)
+        if isinstance(found, Answer):
+            return found
+        subjects = found
+    if conv is not None and conv.pending and not ents.measures:
+        follow_up = True
+    measure = _measure(ctx, ents, conv, follow_up)
+    ops = list(ents.operations)
+    if follow_up and not ops and conv and conv.operation and not ents.measures:
+        ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
+    if conv is not None:
+        _remember(ctx, conv, subjects, measure, ops)
+    return _operate(ctx, text, ents, subjects, measure, ops, report)
 
 
-def _follow_ups(
-    ctx: Context, text: str, ents: Entities, report: ReportInfo, conv: Conversation | None
-) -> tuple[list[Match], bool] | Answer:
-    """The subjects a follow-up means (两个加起来, 预算呢, 占比呢 — from the conversation), and
-    whether the question is a follow-up; or the answer when the follow-up settles it alone."""
-    subjects = [m for m in ents.subjects]
+def _with_conversation(
+    ctx: Context, text, ents: Entities, report: ReportInfo, conv: Conversation | None
+) -> Answer | tuple[list[Match], bool]:
+    """The subjects once the conversation is read, and whether the question leans on the last
+    one: a pair asked before (两个加起来), a short follow-up (预算呢, 占比呢) about the last
+    subjects, or a narrative fact near them. Kept apart from the lookup so that what a follow-up
+    changes (the subjects, 占比 of a sum) is decided in one place, before the question is read alone."""
+    subjects = list(ents.subjects)
     follow_up = False
     short = short_follow_up(text, ents, ctx.rules)
     pair = pair_from_conversation(text, ents, conv, subjects, ctx.rules)
@@ -378,6 +411,12 @@ def _follow_ups(
         subjects = list(pair.subjects)
         if pair.asks_difference:
             ents.operations.append("difference")
+    if subjects and _adds_to_last(ctx, text, subjects):
+        # "再加上公用经费" after 人员经费: the sum with the last answer's subjects, never 公用经费 alone
+        named = {m.subject for m in subjects}
+        last = [Match(s, s, 0, 0, 100.0, "conversation") for s in (conv.subjects if conv else []) if s not in named]
+        subjects = last + subjects
+        ents.operations.append("sum")
     if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
         near = [x for n in conv.subjects for x in [n] + [f for f, t in ctx.rules.synonyms.items() if t == n]]
         found = texts.narrative_match(ctx, text, ents, report, near=near)
@@ -412,60 +451,42 @@ def _follow_ups(
     return subjects, follow_up
 
 
-def _answer_subjects(
-    ctx: Context,
-    text,
-    tokens,
-    ents: Entities,
-    report: ReportInfo,
-    conv,
-    subjects: list[Match],
-    follow_up: bool,
-) -> Answer:
-    """The question's subjects settled (asked back when ambiguous, read from the grammar or the
-    narrative when none is named), then the operation or the figure; the conversation remembers."""
-    if ents.ambiguous and not subjects and requested_unit(text) in ctx.rules.word("figures_lookup_6"):
+def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -> Answer | list[Match]:
+    """No subject, several names fit the words: a narrative fact in the unit asked (几人), the one
+    subject the 说明 grammar reads where its phrase explains every leftover word, or ask back with
+    the names — never a total the leftover words do not explain (基本经费支出 is not 本年支出合计)."""
+    if requested_unit(text) in ctx.rules.word("figures_lookup_6"):
         found = texts.narrative_match(ctx, text, ents, report, unit=requested_unit(text))
         if found is not None:
             return found
-    if ents.ambiguous and not subjects:
-        named = _grammar_subject(ctx, ents.ambiguous)
-        if named is not None:
-            subjects = [Match(named, named, 0, 0, 100.0, "exact")]
-    if ents.ambiguous and not subjects:
-        return Answer(
-            "",
-            "clarify",
-            ctx.rules.templates["clarify"].format(subject=_residue_word(text, ctx.rules)),
-            intent="lookup",
-            suggestions=[ctx.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]],
-            confidence=0.3,
-        )
-    if not subjects and _staff_named(ctx):
-        subjects = [Match(_staff_named(ctx), "", 0, 0, 100.0, "exact")]
-    if not subjects:
-        found = _no_subject(ctx, text, tokens, ents, report, conv)
-        if isinstance(found, Answer):
-            return found
-        subjects = found
-    if conv is not None and conv.pending and not ents.measures:
-        follow_up = True
-    measure = _measure(ctx, ents, conv, follow_up)
-    ops = list(ents.operations)
-    if follow_up and not ops and conv and conv.operation and not ents.measures:
-        ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
-    if conv is not None:
-        _remember(ctx, conv, subjects, measure, ops)
-    return _operate(ctx, text, ents, subjects, measure, ops, report)
+    named = _grammar_subject(ctx, ents.ambiguous, report)
+    if named is not None:
+        return [Match(named, named, 0, 0, 100.0, "exact")]
+    return Answer(
+        "",
+        "clarify",
+        ctx.rules.templates["clarify"].format(subject=_residue_word(text, ctx.rules)),
+        intent="lookup",
+        suggestions=[ctx.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]],
+        confidence=0.3,
+    )
 
 
-def _grammar_subject(ctx: Context, ambiguous: list[str]) -> str | None:
+def _grammar_subject(ctx: Context, ambiguous: list[str], report: ReportInfo) -> str | None:
     """The one subject the 说明 grammar reads in the question where the words matched several
     ("本年支出" split into 本年 + 支出; "支出预算" against unit-table rows): its bot name, the
-    one among the candidates if any is."""
+    one among the candidates if any is. Only when the grammar's phrase explains every word the
+    question leaves over: "基本经费支出" leaves 基本, which 支出 (本年支出合计) does not explain,
+    so the question asks back among the 基本… names rather than answering the total."""
     vocab = stated_vocabulary()
     q = read_question(ctx.question, vocab) if ctx.question else None
     if q is None or len(q.subjects) != 1:
+        return None
+    # a unit's own name among the candidates (政府行政机关 of 政府行政机关（财政核拨）) says which row
+    # of the 单位基本情况 table, not which subject: the grammar's subject (人员编制数) is its column
+    units = [bare_unit(a) for a in ambiguous if bare_unit(a) != a]
+    leftover = [_without(w, units) for w in _leftover(ctx, report) if not any(w in u for u in units)]
+    if any(w and w not in q.phrases[0] for w in leftover):
         return None
     asked = vocab.subjects[q.subjects[0]].asked_as
     inside = [a for a in asked if a in ambiguous]
@@ -561,7 +582,40 @@ def _operate(
     ctx: Context, text, ents: Entities, subjects: list[Match], measure: str, ops: list[str], report
 ) -> Answer:
     """The operation asked over the subjects (share, change, difference, sum …), or one figure."""
+    found = _parts_asked(ctx, text, ents, subjects, measure, ops, report)
+    if isinstance(found, Answer):
+        return found
+    subjects, ops = found
     names = [m.subject for m in subjects]
+    computed = _computed(ctx, text, ents, names, measure, ops, report)
+    if computed is not None:
+        return computed
+    joined = text
+    for m in subjects:  # the 及 inside 公务用车购置及运行维护费 joins no two subjects
+        joined = joined.replace(m.surface, " ") if m.surface else joined
+    if len(names) >= 2 and re.search(ctx.rules.pattern("figures_lookup_23"), joined) and "sum" not in ops:
+        # two subjects asked together: answer both, each cited
+        return _several(ctx, names, measure, report)
+    if len(names) == 2 and not ops:
+        found = _row_and_column(ctx, names, measure, report)
+        if found is not None:
+            return found
+    code = subjects[0].surface if subjects[0].method == "code" else None
+    name = _name_of_code(ctx, report, code) if code else names[0]
+    return _single(ctx, name, measure, report, code, subjects[0])
+
+
+def _parts_asked(
+    ctx: Context, text, ents: Entities, subjects: list[Match], measure: str, ops: list[str], report
+) -> Answer | tuple[list[Match], list[str]]:
+    """The subjects the operation is over, and the operations, before any figure is read: a sum
+    joined by 加; a row named inside its table (行政运行 × 基本支出: the cell or ask back); the
+    narrower of two names that are one compound name; and a part not understood named, so that
+    no operation silently answers one part's figure."""
+    names = [m.subject for m in subjects]
+    added = "sum" not in ops and _adds_parts(ctx, text, subjects)
+    if added:
+        ops = [*ops, "sum"]  # "办公费加邮电费": the sum, even with no 多少, never one part alone
     specific = [n for n in names if n not in CONTAINERS and not _holds_another(ctx, n, names)]
     combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
         ctx.rules.pattern("figures_lookup_21"), text
@@ -575,6 +629,16 @@ def _operate(
         names = keep
         subjects = [m for m in subjects if m.subject in keep]
     missing = _other_part_not_understood(ctx, names, ops, ents)
+    if not missing and len(names) == 1 and (added or _adds_to_last(ctx, text, subjects)):
+        # 加 and no other part read ("办公费加上", "加上邮电费" with nothing asked before)
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["sum_needs_another_part"].format(known=names[0]),
+            intent="compute",
+            suggestions=[ctx.rules.templates["suggest_how_much"].format(s=names[0])],
+            confidence=0.3,
+        )
     if missing:  # "办公费和飞机费差多少": never 办公费's figure alone
         return Answer(
             "",
@@ -583,6 +647,15 @@ def _operate(
             intent="compute",
             suggestions=[ctx.rules.templates["suggest_how_much"].format(s=names[0])],
         )
+    return subjects, ops
+
+
+def _computed(
+    ctx: Context, text, ents: Entities, names: list[str], measure: str, ops: list[str], report
+) -> Answer | None:
+    """The computation the operations ask for, in the order that decides between them (an
+    average or budget-vs-actual before a share, a share of the last sum before a plain share);
+    None when no operation applies and the subjects are looked up as figures."""
     if "average" in ops:
         return compute.average(ctx, names, measure, report)
     if set(names) <= TOTALS | set(ctx.rules.word("figures_lookup_22")) and (
@@ -605,19 +678,27 @@ def _operate(
         return compute.difference(ctx, names, ents, report)
     if "sum" in ops and len(names) >= 2:
         return compute.sum_of(ctx, names, measure, report)
-    joined = text
-    for m in subjects:  # the 及 inside 公务用车购置及运行维护费 joins no two subjects
-        joined = joined.replace(m.surface, " ") if m.surface else joined
-    if len(names) >= 2 and re.search(ctx.rules.pattern("figures_lookup_23"), joined) and "sum" not in ops:
-        # two subjects asked together: answer both, each cited
-        return _several(ctx, names, measure, report)
-    if len(names) == 2 and not ops:
-        found = _row_and_column(ctx, names, measure, report)
-        if found is not None:
-            return found
-    code = subjects[0].surface if subjects[0].method == "code" else None
-    name = _name_of_code(ctx, report, code) if code else names[0]
-    return _single(ctx, name, measure, report, code, subjects[0])
+    return None
+
+
+def _adds_to_last(ctx: Context, text: str, subjects: list[Match]) -> bool:
+    """Does the question open with 加/加上 before its first subject ("再加上公用经费", "那加上邮电费
+    呢")? It adds to what was asked before: with no conversation the one part it names is still
+    not the answer (the sum asks for a part not given)."""
+    first = min((text.find(m.surface) for m in subjects if m.surface and m.surface in text), default=-1)
+    return first > 0 and bool(ctx.rules.pattern("added_to_last").fullmatch(text[:first].strip()))
+
+
+def _adds_parts(ctx: Context, text: str, subjects: list[Match]) -> bool:
+    """Is a subject followed by 加/加上 (the rules' ``added_after_subject``)? "办公费加邮电费" asks
+    for the sum by its join word alone, with no 多少 or 一共; read by where the word stands (right
+    after a subject's own words), so 增加 or 追加 elsewhere in a question adds nothing."""
+    pattern = ctx.rules.pattern("added_after_subject")
+    for m in subjects:
+        at = text.find(m.surface) if m.surface else -1
+        if at >= 0 and pattern.match(text, at + len(m.surface)):
+            return True
+    return False
 
 
 def _name_of_code(ctx: Context, report: ReportInfo, code: str) -> str:
@@ -720,7 +801,6 @@ def _holds_another(ctx: Context, name: str, names: list[str]) -> bool:
 
 def _single(ctx: Context, subject, measure, report, code=None, match: Match | None = None) -> Answer:
     """One figure of one report, cited; a note when another table prints a different value."""
-    T = ctx.rules.templates
     figs = find_figures(ctx, report, subject, measure, code, question=ctx.question)
     ctx.notes["asked"] = (subject, measure, code)  # for the unit asked: the same subject printed in it
     mlabel = ctx.rules.measures[measure].label
@@ -739,6 +819,28 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
         if not match or match.method in ("exact", "code", "conversation")
         else min(0.9, match.score / 100)
     )
+    ans = Answer(
+        "",
+        "answered",
+        _figure_sentence(ctx, report, subject, best, mlabel),
+        intent="lookup",
+        value=best.value,
+        unit=best.unit,
+        confidence=conf,
+        citations=[best.citation],
+    )
+    if best.empty_cell:
+        ans.text = ans.text.rstrip("。") + ctx.rules.templates["empty_cell_is_zero"]
+    _note_other_tables(ctx, ans, best, figs)
+    _note_stated(ctx, ans, best, figs, report, measure)
+    return ans
+
+
+def _figure_sentence(ctx: Context, report: ReportInfo, subject: str, best: Figure, mlabel: str) -> str:
+    """The answer's sentence for one figure, by where the figure stands: a table cell (with the
+    column's measure word), a stated fact of the 说明 (quoting its sentence), or a narrative
+    clause; each its own template, so a reader sees which kind of source answered."""
+    T = ctx.rules.templates
     body = T["lookup"].format(
         report=report.label,
         subject=subject,
@@ -766,21 +868,7 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
             unit=best.unit,
             source=_source_text(best.citation),
         )
-    ans = Answer(
-        "",
-        "answered",
-        body,
-        intent="lookup",
-        value=best.value,
-        unit=best.unit,
-        confidence=conf,
-        citations=[best.citation],
-    )
-    if best.empty_cell:
-        ans.text = body.rstrip("。") + ctx.rules.templates["empty_cell_is_zero"]
-    _note_other_tables(ctx, ans, best, figs)
-    _note_stated(ctx, ans, best, figs, report, measure)
-    return ans
+    return body
 
 
 def _container_holds(ctx: Context, names: list[str], measure: str, report: ReportInfo) -> bool:
@@ -1122,12 +1210,32 @@ def in_requested_unit(ctx: Context, answer: Answer, text: str, ents: Entities, r
     return answer
 
 
+def _without(word: str, names: list[str]) -> str:
+    """The word with the longest of the names it holds taken out (政府行政机关人员编制 → 人员编制)."""
+    for name in sorted(names, key=len, reverse=True):
+        if name and name in word:
+            return word.replace(name, "", 1)
+    return word
+
+
+def _leftover(ctx: Context, report: ReportInfo) -> list[str]:
+    """The question's words no subject, measure or operation explained, less the generic words and
+    those naming the report: what a stated subject's own name must explain before its figure is
+    the answer (政府采购货物支出 leaves 货物, which 政府采购支出 does not)."""
+    ents = ctx.ents
+    generic = generic_words(ctx.rules)
+    return [w for w in (ents.rest.split() if ents else []) if w not in generic and not _names_report(w, report)]
+
+
 def _names_report(word: str, report: ReportInfo) -> bool:
     """A leftover word that is part of the report's own name or region (平潭 of 平潭综合实验区…):
     it says which report, not which figure, so it never turns a subject's figure away."""
     if len(word) >= 2 and word in (report.region or ""):
         return True
-    # a two-character word is as likely a subject's (服务 of 政府采购服务支出 and of 政务服务…中心)
+    # a two-character word is as likely a subject's (服务 of 政府采购服务支出 and of 政务服务…中心),
+    # except the kind of body the department's name ends with (政府 of 白青乡政府 for 白青乡人民政府)
+    if len(word) == 2 and re.sub(r"[(\uff08].*", "", report.department or "").endswith(word):
+        return True
     return len(word) >= 3 and any(word in s for s in (report.department, report.title or ""))
 
 

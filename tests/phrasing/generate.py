@@ -28,6 +28,7 @@ from .parts import (
     department_forms,
     figure_kind,
     lexicon,
+    stated_names,
     subject_forms,
 )
 
@@ -84,6 +85,9 @@ def _meanings(fact: Fact, form: str) -> tuple[str, ...]:
             keys.extend(subject_key(w) for w in words)  # its other names as subjects of their own
             if canon.endswith("总额"):
                 keys.append(canon[: -len("总额")])  # the narrative's 政府采购支出总额为 → 政府采购支出
+    for names in stated_names():  # 一般公共预算拨款支出, the same subject printed shorter
+        if subject_key(form) in names or fact.key in names:
+            keys.extend(names)
     return tuple(keys)
 
 

@@ -51,6 +51,21 @@ def lexicon() -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
+def stated_names() -> list[frozenset[str]]:
+    """The 说明 grammar's printings of one subject (rules/stated.yaml ``phrases``: 一般公共预算拨款支出
+    is 一般公共预算财政拨款支出), as subject_keys; the general ones (支出合计 …) left out, since
+    they name a whole that a narrower question does not ask for."""
+    data = _rules_file("stated.yaml")
+    out = []
+    for spec in (data.get("subjects") or {}).values():
+        if isinstance(spec, dict) and not spec.get("general"):
+            keys = frozenset(subject_key(str(w)) for w in spec.get("phrases") or ())
+            if len(keys) > 1:
+                out.append(keys)
+    return out
+
+
+@lru_cache(maxsize=1)
 def aliases() -> dict[str, list[str]]:
     data = _rules_file("departments.yaml")
     return {str(k): [str(w) for w in v or ()] for k, v in (data.get("aliases") or {}).items()}
