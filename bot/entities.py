@@ -134,10 +134,9 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.relative_year = next((w for w in rules.word("relative_years") if w in text), None)
     masked = text
     kind = department_type_asked(text, rules)
-    if kind is not None:
-        masked = _mask(masked, kind[1], kind[2])
-    # the department's name says nothing about the subject ("…政务服务…" is not 服务, 司法局 is not 司法)
-    named = departments(masked, catalog)
+    # the department's name says nothing about the subject ("…政务服务…" is not 服务, 司法局 is not 司法);
+    # a kind of department asked among (哪个街道) names none
+    named = departments(_mask(text, kind[1], kind[2]) if kind else text, catalog)
     e.reports, e.unknown_department, e.elsewhere = named.reports, named.unknown, named.elsewhere
     e.ambiguous_department = named.ambiguous
     for i, j in named.spans:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from rules import Route, Rules, RulesError
 
 from .catalog import Catalog
-from .entities import Entities
+from .entities import Entities, generic_words
 
 Condition = Callable[[str, Entities, Catalog, Rules, set[str]], bool]
 
@@ -69,7 +69,12 @@ def asks_headcount(text: str, ents: Entities, catalog: Catalog, rules: Rules, fo
     if ents.operations or not rules.pattern("asks_headcount").search(text):
         return False
     counts = {name for name, _ in headcounts(rules)}
-    return all(m.subject in counts for m in ents.subjects)
+    if not all(m.subject in counts for m in ents.subjects):
+        return False
+    rest = ents.rest
+    for w in sorted(rules.word("headcount_words"), key=len, reverse=True):
+        rest = rest.replace(w, " ")
+    return not [p for p in rest.split() if len(p) >= 2 and p not in generic_words(rules)]
 
 
 def performance_as_a_whole(
@@ -77,7 +82,7 @@ def performance_as_a_whole(
 ) -> bool:
     """ "绩效怎么样", "绩效情况": 绩效 asked about as a whole, not a subject that merely holds the
     word (绩效 is part of 绩效工资, read as a contained name only for want of another)."""
-    if "performance" not in found or rules.pattern("asks_amount").search(text):
+    if "performance" not in found or rules.pattern("performance_asks_one_thing").search(text):
         return False
     if not rules.pattern("performance_overview").search(text):
         return False

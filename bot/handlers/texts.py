@@ -541,6 +541,11 @@ def staff_count(ctx: Context, plan) -> Answer:
     report states it; else the one count the report states (saying it is that count); several
     stated and none named: asked back which — never one count given as another."""
     named = [name for name, words in headcounts(ctx.rules) if re.search(words, plan.text)]
+    if plan.entities.subjects or named:  # a count named as the report prints it: its own answer first
+        ents = replace(plan.entities, operations=list(plan.entities.operations))
+        ans = figures.lookup(ctx, plan.text, list(plan.tokens), ents, plan.report, plan.conversation)
+        if ans.status == "answered":
+            return ans
     stated = [
         name for name, _ in headcounts(ctx.rules) if _count_answer(ctx, plan, name, None).status == "answered"
     ]
@@ -568,7 +573,7 @@ def _asks_overview(ctx: Context, text: str) -> bool:
     主管部门 asked (those have their own answers)."""
     return (
         bool(ctx.rules.pattern("performance_overview").search(text))
-        and not ctx.rules.pattern("asks_amount").search(text)
+        and not ctx.rules.pattern("performance_asks_one_thing").search(text)
         and not ctx.rules.pattern("texts_performance_19").search(text)
         and ctx.rules.one("texts_performance_16") not in text
     )
