@@ -161,7 +161,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
         e.operations = [o for o in e.operations if o not in ("rank_max", "rank_min")]
     _emphasis_is_not_a_sum(masked, rules, e)
     _budget_named_wins(masked, rules, e)
-    e.rest = residue(rest, rules)
+    e.rest = _without_kind(residue(rest, rules), e.department_type, rules)
     if not e.subjects and not e.ambiguous:
         _fallback(rest, catalog, rules, e)
         return e
@@ -205,6 +205,11 @@ def department_type_asked(text: str, rules: Rules) -> tuple[str, int, int] | Non
             at = text.find(word + among)
             if at >= 0 and start.search(text[:at]):
                 return word, at, at + len(word)
+    for word in types:  # "2025年街道三公经费谁最多": the group said first, who asked after it
+        at = text.find(word)
+        if at >= 0 and start.search(text[:at]) and not goes_on.match(text[at + len(word) :]):
+            if any(w in text[at + len(word) :] for w in rules.word("department_type_who")):
+                return word, at, at + len(word)
     return None
 
 
@@ -219,6 +224,18 @@ def of_type(name: str, kind: str, rules: Rules) -> bool:
             if short == kind or (">" in entry and not short and of_type(name[: -len(full)], kind, rules)):
                 return True
     return False
+
+
+def _without_kind(rest: str, kind: str | None, rules: Rules) -> str:
+    """What the question leaves unexplained, without the kind of department it asks among
+    ("哪个局" explains itself: it says where to look, not what)."""
+    if not kind:
+        return rest
+    forms = [w + kind for w in rules.word("department_type_which")]
+    forms += [kind + w for w in rules.word("department_type_among")] + [kind]
+    for form in sorted(forms, key=len, reverse=True):
+        rest = rest.replace(form, " ")
+    return " ".join(rest.split())
 
 
 def _of_type_asked(kind: str, catalog: Catalog, rules: Rules, e: Entities) -> None:

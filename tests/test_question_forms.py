@@ -41,7 +41,16 @@ def _ranked(a, names: list[str]) -> list[str]:
 @needs_shared
 @pytest.mark.parametrize(
     "q",
-    ["2025年哪个街道三公经费最多", "街道里谁的三公经费最多", "哪些街道的三公经费最多", "哪个街道办事处三公经费最多"],
+    [
+        "2025年哪个街道三公经费最多",
+        "街道里谁的三公经费最多",
+        "哪些街道的三公经费最多",
+        "哪个街道办事处三公经费最多",
+        "2025年街道三公经费谁最多",
+        "2025年哪個街道三公經費最多",
+        "二〇二五年哪个街道三公经费最多",
+        "所有街道里三公经费最多的",
+    ],
 )
 def test_which_street_ranks_the_streets_only(everything, q):
     a = everything.ask(q)
@@ -62,6 +71,17 @@ def test_which_bureau_ranks_the_bureaus_only(everything):
 
 
 @needs_shared
+@pytest.mark.parametrize(
+    "q, value, top",
+    [("哪个局支出最少", "4733.14", "生态环境局"), ("哪个局花钱最多", "26538.47", "文化和旅游局")],
+)
+def test_which_bureau_spends_least_and_most(everything, q, value, top):
+    a = everything.ask(q)
+    assert a.status == "answered" and (a.value, a.unit) == (Decimal(value), "万元")
+    assert top in a.text.split("排序")[0] and "街道" not in a.text
+
+
+@needs_shared
 def test_which_street_smallest(everything):
     a = everything.ask("2025年哪个街道的公务接待费最少")
     assert a.status == "answered" and a.value == Decimal("0.00") and "石泉路街道" in a.text.split("排序")[0]
@@ -74,7 +94,9 @@ def test_which_department_still_ranks_every_department(everything):
 
 
 @needs_shared
-@pytest.mark.parametrize("q, what", [("2014年哪个街道三公经费最多", "2014年街道"), ("2015年哪个局三公经费最多", "2015年局")])
+@pytest.mark.parametrize(
+    "q, what", [("2014年哪个街道三公经费最多", "2014年街道"), ("2015年哪个局三公经费最多", "2015年局")]
+)
 def test_no_department_of_that_kind_that_year_is_declined(everything, q, what):
     a = everything.ask(q)
     assert a.status == "no_answer" and a.value is None and what in a.text
@@ -103,7 +125,15 @@ def test_towns_of_different_kinds_are_not_ranked_together(everything):
 
 
 @pytest.mark.parametrize(
-    "q", ["热线中心有多少人", "热线中心有几个人", "热线中心编制多少", "单位有多少员工", "有多少工作人员", "一共有多少人"]
+    "q",
+    [
+        "热线中心有多少人",
+        "热线中心有几个人",
+        "热线中心编制多少",
+        "单位有多少员工",
+        "有多少工作人员",
+        "一共有多少人",
+    ],
 )
 def test_headcount_however_said(bot, q):
     a = bot.ask(q)
@@ -142,13 +172,28 @@ def test_headcount_a_report_does_not_state_is_not_made_up(everything):
 # ---- 3. 绩效 as a whole ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("q", ["热线中心绩效目标完成情况", "绩效自评结果怎么样", "项目绩效怎么样", "绩效怎么样"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "热线中心绩效目标完成情况",
+        "绩效自评结果怎么样",
+        "项目绩效怎么样",
+        "绩效怎么样",
+        "12345热线的绩效",
+        "热线中心绩效如何",
+    ],
+)
 def test_performance_as_a_whole_quotes_the_self_evaluation(bot, q):
     a = bot.ask(q)
     assert a.status == "answered" and a.intent == "performance" and a.value is None
     assert "执行率为100%" in a.text and "得分为100分" in a.text
     assert a.citations[0].line == 453
     assert "绩效工资" not in a.text
+
+
+def test_a_yes_no_question_about_performance_keeps_its_sentence(bot):
+    a = bot.ask("有没有纳入财政重点项目绩效评价")
+    assert a.status == "answered" and "未纳入财政重点项目绩效评价" in a.text and a.citations[0].line == 459
 
 
 def test_one_thing_of_performance_keeps_its_own_answer(bot):

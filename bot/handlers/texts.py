@@ -606,7 +606,9 @@ def _performance_summary(ctx: Context, report: ReportInfo) -> Answer | None:
         chosen.append(r)
     cites = [sentence_citation(report, {**r, "sentence": r["text"]}) for r in chosen]
     body = ctx.rules.templates["performance_summary"].format(
-        report=report.label, sentences="".join(r["text"].strip() for r in chosen), source=_source_text(cites[0])
+        report=report.label,
+        sentences="".join(r["text"].strip() for r in chosen),
+        source=_source_text(cites[0]),
     )
     return Answer("", "answered", body, intent="performance", confidence=0.75, citations=cites)
 
