@@ -191,6 +191,7 @@ def department_type_asked(text: str, rules: Rules) -> tuple[str, int, int] | Non
     "石泉路街道里" names one department, not a group."""
     types = _type_words(rules)
     goes_on = rules.pattern("department_type_goes_on")
+    who = list(rules.word("department_type_who"))
     for which in sorted(rules.word("department_type_which"), key=len, reverse=True):
         at = text.find(which)
         while at >= 0:
@@ -200,15 +201,17 @@ def department_type_asked(text: str, rules: Rules) -> tuple[str, int, int] | Non
                 return word, i, i + len(word)
             at = text.find(which, at + 1)
     start = rules.pattern("department_type_group_start")
+    ranks = [w for op in ("rank_max", "rank_min") for w in rules.operations.get(op, [])]
     for among in rules.word("department_type_among"):
         for word in types:
             at = text.find(word + among)
-            if at >= 0 and start.search(text[:at]):
-                return word, at, at + len(word)
+            after = text[at + len(word) :]
+            if at >= 0 and start.search(text[:at]) and any(w in after for w in ranks + who):
+                return word, at, at + len(word)  # "街道里谁…", "局里…最多"; not "局里的三公经费"
     for word in types:  # "2025年街道三公经费谁最多": the group said first, who asked after it
         at = text.find(word)
         if at >= 0 and start.search(text[:at]) and not goes_on.match(text[at + len(word) :]):
-            if any(w in text[at + len(word) :] for w in rules.word("department_type_who")):
+            if any(w in text[at + len(word) :] for w in who):
                 return word, at, at + len(word)
     return None
 

@@ -235,3 +235,48 @@ def test_everyday_forms_of_one_figure(bot, q):
     a = bot.ask(q)
     assert a.status == "answered" and (a.value, a.unit) == (Decimal("9.37"), "万元")
     assert a.citations[0].line is not None and "办公费" in (a.citations[0].row or "")
+
+
+# ---- the entities stage alone ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q, kind",
+    [
+        ("2025年哪个街道三公经费最多", "街道"),
+        ("哪些局支出最少", "局"),
+        ("街道里谁的三公经费最多", "街道"),
+        ("哪个委员会花钱最多", "委员会"),
+        ("哪个镇三公经费最多", "镇"),
+        ("哪个部门三公经费最多", None),  # 部门 is any department, not a 部
+        ("石泉路街道里三公经费多少", None),  # one 街道 named
+        ("局里的三公经费", None),  # no group asked among
+        ("局长是谁", None),
+        ("各社区的支出", None),
+    ],
+)
+def test_the_kind_of_department_asked_among(q, kind):
+    from bot.entities import department_type_asked
+    from rules import default_rules
+
+    found = department_type_asked(q, default_rules())
+    assert (found[0] if found else None) == kind
+
+
+@pytest.mark.parametrize(
+    "name, kind, fits",
+    [
+        ("上海市普陀区人民政府石泉路街道办事处", "街道", True),
+        ("平潭综合实验区潭城镇人民政府", "镇", True),
+        ("中楼乡", "乡", True),
+        ("上海市普陀区生态环境局", "局", True),
+        ("上海市普陀区生态环境局", "街道", False),
+        ("平潭综合实验区潭城镇人民政府", "局", False),
+        ("上海市普陀区发展和改革委员会", "委", True),
+    ],
+)
+def test_a_department_of_a_kind(name, kind, fits):
+    from bot.entities import of_type
+    from rules import default_rules
+
+    assert of_type(name, kind, default_rules()) is fits
