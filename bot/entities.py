@@ -48,6 +48,7 @@ class Entities:
     unknown_department: str | None = None
     elsewhere: list[ReportInfo] = field(default_factory=list)  # same-named departments of other regions
     ambiguous_department: bool = False  # one mention fits several departments: ask which
+    department_type: str | None = None  # a kind of department asked about as a group (哪个街道)
     ambiguous: list[str] = field(default_factory=list)
     candidates: list[tuple[str, float]] = field(default_factory=list)
     rest: str = ""  # what no subject, measure or operation explained
@@ -65,6 +66,7 @@ class Entities:
             "relative_year": self.relative_year,
             "reports": [r.label for r in self.reports],
             "unknown_department": self.unknown_department,
+            "department_type": self.department_type,
             "ambiguous": self.ambiguous,
             "fuzzy_candidates": [(s, round(v, 1)) for s, v in self.candidates[:5]],
             "unexplained": self.rest,
@@ -131,12 +133,16 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
         e.years.append(int(m.group(1)))
     e.relative_year = next((w for w in rules.word("relative_years") if w in text), None)
     masked = text
-    # the department's name says nothing about the subject ("…政务服务…" is not 服务, 司法局 is not 司法)
-    named = departments(text, catalog)
+    kind = department_type_asked(text, rules)
+    # the department's name says nothing about the subject ("…政务服务…" is not 服务, 司法局 is not 司法);
+    # a kind of department asked among (哪个街道) names none
+    named = departments(_mask(text, kind[1], kind[2]) if kind else text, catalog)
     e.reports, e.unknown_department, e.elsewhere = named.reports, named.unknown, named.elsewhere
     e.ambiguous_department = named.ambiguous
     for i, j in named.spans:
         masked = _mask(masked, i, j)
+    if kind is not None:
+        _of_type_asked(kind[0], catalog, rules, e)
     for form in _catalog_region_forms(catalog):
         masked = masked.replace(form, " " * len(form))
     e.plain = rules.pattern("year_mention").sub(" ", masked)
@@ -150,9 +156,12 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     if not e.subjects and not e.ambiguous:
         masked = _said_as_spending(masked, catalog, rules, e)
     rest = _measures_and_operations(text, masked, rules, e)
+    if e.department_type and len({r.department for r in e.reports}) == 1:
+        # "2023年哪个街道…最多" with one 街道 loaded: its figure, not a ranking inside its report
+        e.operations = [o for o in e.operations if o not in ("rank_max", "rank_min")]
     _emphasis_is_not_a_sum(masked, rules, e)
     _budget_named_wins(masked, rules, e)
-    e.rest = residue(rest, rules)
+    e.rest = _without_kind(residue(rest, rules), e.department_type, rules)
     if not e.subjects and not e.ambiguous:
         _fallback(rest, catalog, rules, e)
         return e
@@ -165,6 +174,85 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
                 e.subjects.append(Match(hits[0], piece, i, i + len(piece), 90.0, "contained"))
     e.subjects.sort(key=lambda m: m.start)
     return e
+
+
+def _type_words(rules: Rules) -> list[str]:
+    """The words a kind of department is said with (街道, 局, 委员会, 委, 镇 …), longest first."""
+    words = set(rules.word("department_place_types"))
+    for entry in rules.word("department_types"):
+        full, _, short = entry.partition(">")
+        words |= {w for w in (full, short) if w}
+    return sorted(words, key=len, reverse=True)
+
+
+def department_type_asked(text: str, rules: Rules) -> tuple[str, int, int] | None:
+    """A kind of department the question asks among ("哪个街道", "哪些局", "街道里谁…"): the type
+    word and where it stands. A type word that goes on as a longer word (哪个部门) is none, and
+    "石泉路街道里" names one department, not a group."""
+    types = _type_words(rules)
+    goes_on = rules.pattern("department_type_goes_on")
+    who = list(rules.word("department_type_who"))
+    for which in sorted(rules.word("department_type_which"), key=len, reverse=True):
+        at = text.find(which)
+        while at >= 0:
+            i = at + len(which)
+            word = next((t for t in types if text.startswith(t, i)), None)
+            if word and not goes_on.match(text[i + len(word) :]):
+                return word, i, i + len(word)
+            at = text.find(which, at + 1)
+    start = rules.pattern("department_type_group_start")
+    ranks = [w for op in ("rank_max", "rank_min") for w in rules.operations.get(op, [])]
+    for among in rules.word("department_type_among"):
+        for word in types:
+            at = text.find(word + among)
+            after = text[at + len(word) :]
+            if at >= 0 and start.search(text[:at]) and any(w in after for w in ranks + who):
+                return word, at, at + len(word)  # "街道里谁…", "局里…最多"; not "局里的三公经费"
+    for word in types:  # "2025年街道三公经费谁最多": the group said first, who asked after it
+        at = text.find(word)
+        if at >= 0 and start.search(text[:at]) and not goes_on.match(text[at + len(word) :]):
+            if any(w in text[at + len(word) :] for w in who):
+                return word, at, at + len(word)
+    return None
+
+
+def of_type(name: str, kind: str, rules: Rules) -> bool:
+    """Is a department's name one of that kind? Its last word is the type word, or a longer form
+    of it (街道办事处 is a 街道), or a government's suffix stands after it (潭城镇人民政府 is a 镇)."""
+    if name.endswith(kind):
+        return True
+    for entry in rules.word("department_types"):
+        full, _, short = entry.partition(">")
+        if name.endswith(full) and len(name) > len(full):
+            if short == kind or (">" in entry and not short and of_type(name[: -len(full)], kind, rules)):
+                return True
+    return False
+
+
+def _without_kind(rest: str, kind: str | None, rules: Rules) -> str:
+    """What the question leaves unexplained, without the kind of department it asks among
+    ("哪个局" explains itself: it says where to look, not what)."""
+    if not kind:
+        return rest
+    forms = [w + kind for w in rules.word("department_type_which")]
+    forms += [kind + w for w in rules.word("department_type_among")] + [kind]
+    for form in sorted(forms, key=len, reverse=True):
+        rest = rest.replace(form, " ")
+    return " ".join(rest.split())
+
+
+def _of_type_asked(kind: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
+    """The reports of the kind asked among become the reports the question names (a department
+    named as well keeps its own); none of that kind is a department the knowledge base lacks."""
+    e.department_type = kind
+    if e.reports or e.unknown_department:
+        return
+    e.reports = [r for r in catalog.reports if of_type(r.department, kind, rules)]
+    if e.years:  # "2014年哪个街道": the kind in the year asked, or none of it that year
+        e.reports = [r for r in e.reports if r.year in e.years]
+    if not e.reports:
+        years = rules.templates["name_separator"].join(str(y) for y in sorted(set(e.years)))
+        e.unknown_department = (years + rules.one("year_suffix") if years else "") + kind
 
 
 def _subjects(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from rules import Route, Rules, RulesError
 
 from .catalog import Catalog
-from .entities import Entities
+from .entities import Entities, generic_words
 
 Condition = Callable[[str, Entities, Catalog, Rules, set[str]], bool]
 
@@ -58,6 +58,38 @@ def names_subject(text: str, ents: Entities, catalog: Catalog, rules: Rules, fou
     return bool(ents.subjects or ents.ambiguous)
 
 
+def headcounts(rules: Rules) -> list[tuple[str, str]]:
+    """The headcounts a report may state and the words that name each (rules: headcount_counts)."""
+    return [(name, words) for name, _, words in (c.partition("=") for c in rules.word("headcount_counts"))]
+
+
+def asks_headcount(text: str, ents: Entities, catalog: Catalog, rules: Rules, found: set[str]) -> bool:
+    """A department's headcount asked however said ("有多少人", "编制多少"), with no other subject
+    named and nothing computed: the count the report states answers it (or which count is asked)."""
+    if ents.operations or not rules.pattern("asks_headcount").search(text):
+        return False
+    counts = {name for name, _ in headcounts(rules)}
+    if not all(m.subject in counts for m in ents.subjects):
+        return False
+    rest = ents.rest
+    for w in sorted(rules.word("headcount_words"), key=len, reverse=True):
+        rest = rest.replace(w, " ")
+    return not [p for p in rest.split() if len(p) >= 2 and p not in generic_words(rules)]
+
+
+def performance_as_a_whole(
+    text: str, ents: Entities, catalog: Catalog, rules: Rules, found: set[str]
+) -> bool:
+    """ "绩效怎么样", "绩效情况": 绩效 asked about as a whole, not a subject that merely holds the
+    word (绩效 is part of 绩效工资, read as a contained name only for want of another)."""
+    if "performance" not in found or rules.pattern("performance_asks_one_thing").search(text):
+        return False
+    if not rules.pattern("performance_overview").search(text):
+        return False
+    words = rules.intents["performance"]
+    return all(m.method == "contained" and m.surface in words for m in ents.subjects)
+
+
 CONDITIONS: dict[str, Condition] = {
     "private": private,
     "term_asked_as_duties": term_asked_as_duties,
@@ -66,6 +98,8 @@ CONDITIONS: dict[str, Condition] = {
     "asks_project_funds": asks_project_funds,
     "names_performance_or_nothing": names_performance_or_nothing,
     "names_subject": names_subject,
+    "asks_headcount": asks_headcount,
+    "performance_as_a_whole": performance_as_a_whole,
 }
 
 

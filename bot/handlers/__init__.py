@@ -16,7 +16,7 @@ from ..intent import check_routing
 from ..plan import ACROSS
 from ..query import Context
 from ..stages import Plan
-from . import across, chat
+from . import across, chat, texts
 
 Handler = Callable[[Context, Plan], Answer]
 
@@ -33,6 +33,7 @@ HANDLERS: dict[str, Handler] = {
     "organisation": chat.organisation,
     "contact": chat.contact,
     "performance": chat.performance,
+    "staff_count": texts.staff_count,
     "lookup": chat.lookup,
     ACROSS: across.across_or_ask,
 }

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from knowledge.model import Citation
 
 from ..answer import Answer
 from ..catalog import ReportInfo
-from ..entities import Entities, generic_words
+from ..entities import Entities, Match, generic_words
+from ..intent import headcounts
 from ..query import (
     Context,
     narrative_figure,
     narrative_figures,
+    sentence_citation,
 )
 from ..tokens import tokens as tokenize
 from ..wording import (
@@ -185,6 +188,9 @@ def performance(ctx: Context, text, ents, report) -> Answer:
         )
     )
     figs = narrative_figures(ctx.db, ctx, report, words) if words else []
+    if not figs and not words and _asks_overview(ctx, text):
+        found = _performance_summary(ctx, report) or _performance_table_summary(ctx, report)
+        return found or Answer("", "no_answer", ctx.rules.templates["no_performance"], intent="performance")
     if not figs and not words:
         return _performance_elsewhere(ctx, text, report)
     if figs:
@@ -511,3 +517,137 @@ def _narrative_answer(ctx: Context, r: dict, confidence: float, report: ReportIn
         confidence=confidence,
         citations=[fig.citation],
     )
+
+
+def _count_answer(ctx: Context, plan, count: str, conv) -> Answer:
+    """The lookup's answer for one headcount (its figure and citation, or its not-found), asked
+    by the count's own name so the words the question said it with match nothing else."""
+    text = ctx.rules.templates["suggest_how_much"].format(s=count)
+    ents = replace(
+        plan.entities,
+        subjects=[Match(count, count, 0, 0, 100.0, "exact")],
+        ambiguous=[],
+        measures=list(plan.entities.measures),
+        operations=list(plan.entities.operations),
+        rest="",
+        plain=text,
+    )
+    asked = replace(ctx, question=text, ents=ents, notes={})
+    return figures.lookup(asked, text, [count], ents, plan.report, conv)
+
+
+def staff_count(ctx: Context, plan) -> Answer:
+    """How many people a department has, however asked: the count the question names when the
+    report states it; else the one count the report states (saying it is that count); several
+    stated and none named: asked back which — never one count given as another."""
+    named = [name for name, words in headcounts(ctx.rules) if re.search(words, plan.text)]
+    if plan.entities.subjects or named:  # a count named as the report prints it: its own answer first
+        ents = replace(plan.entities, operations=list(plan.entities.operations))
+        ans = figures.lookup(ctx, plan.text, list(plan.tokens), ents, plan.report, plan.conversation)
+        if ans.status == "answered":
+            return ans
+    stated = [
+        name for name, _ in headcounts(ctx.rules) if _count_answer(ctx, plan, name, None).status == "answered"
+    ]
+    asked = named[0] if named else None
+    if asked in stated or (asked is None and len(stated) == 1):
+        return _count_answer(ctx, plan, asked or stated[0], plan.conversation)
+    if not stated:
+        return _count_answer(ctx, plan, asked or headcounts(ctx.rules)[0][0], plan.conversation)
+    if asked is not None and len(stated) == 1:
+        ans = _count_answer(ctx, plan, stated[0], plan.conversation)
+        note = ctx.rules.templates["headcount_other_count"].format(asked=asked, stated=stated[0])
+        return replace(ans, text=note + ans.text)
+    return Answer(
+        "",
+        "clarify",
+        ctx.rules.templates["clarify_headcount"],
+        intent="staff_count",
+        suggestions=[ctx.rules.templates["suggest_how_much"].format(s=s) for s in stated],
+        confidence=0.3,
+    )
+
+
+def _asks_overview(ctx: Context, text: str) -> bool:
+    """绩效 asked about as a whole ("绩效怎么样", "目标完成情况"): no amount, score, conclusion or
+    主管部门 asked (those have their own answers)."""
+    return (
+        bool(ctx.rules.pattern("performance_overview").search(text))
+        and not ctx.rules.pattern("performance_asks_one_thing").search(text)
+        and not ctx.rules.pattern("texts_performance_19").search(text)
+        and ctx.rules.one("texts_performance_16") not in text
+    )
+
+
+def _performance_summary(ctx: Context, report: ReportInfo) -> Answer | None:
+    """The 绩效 section's sentence that says most of the self-evaluation's result (自评, 得分,
+    评级 …), with the sentences it runs on into, quoted and cited — no figure of the bot's own."""
+    sections = ctx.rules.word("performance_section_words")
+    rows = [
+        r
+        for r in ctx.run(
+            ctx.db,
+            "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
+            " WHERE s.report_id = ? ORDER BY s.line, s.position",
+            [report.id],
+        )
+        if any(w in (r["section_path"] or "") for w in sections)
+    ]
+    words = ctx.rules.word("performance_result_words")
+    scores = [sum(w in (r["text"] or "") for w in words) for r in rows]
+    if not rows or max(scores) == 0:
+        return None
+    at = scores.index(max(scores))
+    chosen = [rows[at]]
+    goes_on = tuple(ctx.rules.word("sentence_goes_on"))
+    for r in rows[at + 1 : at + 6]:
+        if r["section_id"] != rows[at]["section_id"] or not chosen[-1]["text"].rstrip().endswith(goes_on):
+            break
+        chosen.append(r)
+    cites = [sentence_citation(report, {**r, "sentence": r["text"]}) for r in chosen]
+    body = ctx.rules.templates["performance_summary"].format(
+        report=report.label,
+        sentences="".join(r["text"].strip() for r in chosen),
+        source=_source_text(cites[0]),
+    )
+    return Answer("", "answered", body, intent="performance", confidence=0.75, citations=cites)
+
+
+def _performance_table_summary(ctx: Context, report: ReportInfo) -> Answer | None:
+    """No sentence says it: the 绩效自评表's own figures of its one project (budget, spent, rate,
+    score) and its conclusion, as printed, cited to the table. Several projects: None (a list of
+    every project's figures would be a table, not an answer)."""
+    rows = ctx.run(ctx.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
+    if len(rows) != 1 or not rows[0]["conclusion"]:
+        return None
+    r, T = rows[0], ctx.rules.templates
+    funds = json.loads(r["funds"] or "{}")
+    shown = []
+    for key in ctx.rules.word("texts_performance_3"):
+        if funds.get(key) is None:
+            continue
+        unit = (
+            "%"
+            if key == ctx.rules.one("texts_performance_8")
+            else ctx.rules.one("texts_performance_10")
+            if key in ctx.rules.word("texts_performance_9")
+            else r["unit"]
+        )
+        shown.append(T["performance_fund"].format(key=key, value=_fmt(Decimal(funds[key])), unit=unit))
+    c = Citation(
+        report=report.title,
+        table=ctx.rules.one("texts_performance_11"),
+        row=r["project"],
+        column=ctx.rules.one("texts_performance_20"),
+        quote=ctx.rules.templates["project_funds_row"].format(r_project=r["project"]),
+        line=r["line"],
+        page=r["page"],
+    )
+    body = T["performance_table_summary"].format(
+        report=report.label,
+        project=r["project"],
+        funds=T["list_separator"].join(shown),
+        conclusion=r["conclusion"],
+        source=_source_text(c),
+    )
+    return Answer("", "answered", body, intent="performance", confidence=0.7, citations=[c])
