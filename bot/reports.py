@@ -18,6 +18,7 @@ from .entities import Entities, generic_words
 from .query import (
     Context,
     Figure,
+    sentence_citation,
 )
 from .wording import (
     TWO,
@@ -424,8 +425,14 @@ class ReportsMixin:
         from knowledge import facts
 
         ranked: list[tuple[int, int, Figure | None]] = [(amount, rid, None) for rid, amount in held.items()]
+        stated = self._stated_from_index(
+            [r for r in candidates if r.id not in held], subject, measure, ctx, base
+        )
         for r in candidates:
-            if r.id not in held:
+            if r.id in stated:
+                fig = stated[r.id]
+                ranked.append((facts.amount_of(fig.value, fig.unit)[0], r.id, fig))
+            elif r.id not in held:
                 figs = self._figures(r, subject, measure, ctx, own_year=True)
                 if figs:
                     amount, unit = facts.amount_of(figs[0].value, figs[0].unit)
@@ -433,6 +440,49 @@ class ReportsMixin:
                         return None
                     ranked.append((amount, r.id, figs[0]))
         return ranked
+
+    def _stated_from_index(
+        self, missing: list[ReportInfo], subject: str, measure: str, ctx: Context, base: str
+    ) -> dict[int, Figure]:
+        """report id → the figure a narrative-only candidate's 说明 states, from the facts index
+        (``source = 'text'``, one query per 500 reports) rather than from each report. One of the
+        first five is read as every question reads it: only when that gives a stated figure (the
+        question's words ask what the 说明 grammar states, on the side it states) and the index
+        agrees with it; a report whose tables print the subject is read from its report as before."""
+        from knowledge import facts
+
+        if len(missing) < 2:
+            return {}
+        probe, probed = None, None
+        for r in missing[:5]:
+            first = self._figures(r, subject, measure, ctx, own_year=True)
+            if first and first[0].stated and not first[0].derived:
+                probe, probed = first[0], r
+                break
+        if probe is None or probed is None:
+            return {}
+        rows = facts.stated_values(
+            self.db, probe.subject, (probe.stated,), [r.id for r in missing], base, without_table=True
+        )
+        seen = rows.get(probed.id)
+        if seen is None or (seen.value, seen.unit) != (probe.value, probe.unit):
+            return {}
+        by_id = {r.id: r for r in missing}
+        return {
+            rid: Figure(
+                f.subject,
+                f.value,
+                f.unit,
+                sentence_citation(
+                    by_id[rid],
+                    {"section_path": f.section, "sentence": f.quote, "line": f.line, "page": f.page},
+                ),
+                column=f.measure,
+                stated=f.measure,
+                year=f.year,
+            )
+            for rid, f in rows.items()
+        }
 
     def _rank_answer(
         self,

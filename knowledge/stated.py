@@ -556,7 +556,9 @@ def write(db, rid: int, report, sentence_ids: dict[tuple, int]) -> None:
 
 def rebuild(db, report_ids: Iterable[int] | None = None) -> int:
     """Read the stated facts of stored reports again from their stored sentences (migration, or
-    after the vocabulary changed); returns the rows written."""
+    after the vocabulary changed), and their rows of the cross-report index; returns the rows written."""
+    from . import facts as index
+
     if report_ids is None:
         report_ids = [r[0] for r in db.execute("SELECT id FROM reports ORDER BY id").fetchall()]
     n = 0
@@ -582,6 +584,8 @@ def rebuild(db, report_ids: Iterable[int] | None = None) -> int:
         rows = _rows(rid, facts[:MAX_FACTS], ids)
         db.conn.executemany(_INSERT, rows)
         n += len(rows)
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'facts'").fetchone():
+            index.write_stated(db, rid)  # the cross-report index reads them too
     return n
 
 
