@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from .assemble import ReportBuilder
 from .grid import GridLine
 from .model import ParsedReport, ReportError, Source
-from .numbers import clean_label, nfkc
+from .numbers import clean_label
 
 
 @dataclass
@@ -138,7 +138,7 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
         if blk.kind == "page":
             continue
         title_line = blk.kind == "text" and not b.seen_title and not b.stack and b.current is None
-        if title_line and clean_label(nfkc(blk.text)).replace(" ", "") == meta.title:
+        if title_line and clean_label(blk.text).replace(" ", "") == meta.title:  # clean_label is NFKC
             b.heading(clean_label(blk.text), src, marked=True)  # the report's title: metadata, not a sentence
             continue
         if blk.kind == "heading":
@@ -167,11 +167,12 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
         stripped = blk.text.strip()
         if not stripped:
             continue
-        plain = clean_label(nfkc(stripped))
+        plain = clean_label(stripped)  # NFKC, spaces inside words dropped
         if b.in_toc:
             b.text(stripped, src)
             continue
-        m = TABLE_CODE.match(plain.replace(" ", ""))
+        compact = plain.replace(" ", "")
+        m = TABLE_CODE.match(compact)
         if m:
             code = f"公开{int(m.group(1)):02d}表"
             if b.table is not None and b.table.code is None and not b.table.grid and not b.table.performance:
@@ -185,7 +186,7 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
             if u:
                 b.table.unit = u.group(1)
                 continue
-            if DEPT_LINE.match(plain) or YEAR_LINE.match(plain.replace(" ", "")):
+            if DEPT_LINE.match(plain) or YEAR_LINE.match(compact):
                 continue
             if plain.startswith("注") or b.table.notes or re.match(r"^(<sup>)?\d+\.", stripped):
                 b.table.notes.append(re.sub(r"<[^>]+>", "", plain))
@@ -201,7 +202,7 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
         if not b.stack and b.table is None and _before_table(blocks, i) and is_table_title(plain):
             b.start_table(None, src, title=clean_label(plain))  # a web page's caption line over its table
             continue
-        if TITLE_LINE.match(plain.replace(" ", "")) and b.stack:
+        if b.stack and TITLE_LINE.match(compact):
             b.heading(re.sub(r"^(?:\d{1,2}|[一二三四五六七八九十]+)[.、．]\s*", "", plain), src, marked=False)
             continue
         b.text(stripped, src)
