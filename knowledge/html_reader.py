@@ -121,12 +121,14 @@ def text_of(el) -> str:
 def _parse_tree(text: str, path: str):
     """The page parsed by libxml2's HTML parser, as ``lxml.html.document_fromstring`` parses it, but
     into lxml's plain elements: lxml.html's element classes cost a Python call for every element
-    the reader visits (a third of walking a page), and nothing here uses their methods."""
+    the reader visits (a third of walking a page), and nothing here uses their methods. Comments
+    and processing instructions are left out by the parser (the text around them joins, as
+    :func:`_clean` would join it)."""
     import lxml.etree
 
     text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses a str with an encoding declaration
     try:
-        root = lxml.etree.fromstring(text, lxml.etree.HTMLParser())
+        root = lxml.etree.fromstring(text, lxml.etree.HTMLParser(remove_comments=True, remove_pis=True))
     except (lxml.etree.ParserError, ValueError) as e:
         raise ReportError(f"无法解析的网页 (unreadable HTML): {e}", path, 1) from None
     if root is None:
@@ -255,10 +257,6 @@ def _marked_bodies(root):
     id ``content`` / ``article``. (XPath with string functions over every element costs more than
     the rest of reading the page.)"""
 
-    def classed(el) -> bool:
-        cls = el.get("class")
-        return cls is not None and "article_content" in cls and "article_content" in _XML_SPACE.split(cls)
-
     def trs(el) -> bool:
         cls = el.get("class")
         return cls is not None and any(w in cls for w in _TRS_CLASSES)
@@ -269,7 +267,13 @@ def _marked_bodies(root):
     def named(el) -> bool:
         return el.get("id") in ("content", "article")
 
-    yield [el for el in root.iter() if isinstance(el.tag, str) and classed(el)]
+    yield [
+        el
+        for el in root.iter()  # comments and PIs have no attributes: get() is None
+        if (c := el.get("class")) is not None
+        and "article_content" in c
+        and "article_content" in _XML_SPACE.split(c)
+    ]
     yield [el for el in root.iter() if isinstance(el.tag, str) and trs(el)]
     yield [el for el in root.iter() if isinstance(el.tag, str) and ucap(el)]
     yield list(root.iter("article"))

@@ -46,6 +46,11 @@ def heading_level(text: str) -> int | None:
 
 def looks_like_heading(text: str) -> bool:
     """An unmarked line that is a heading: numbered, short, and not a sentence."""
+    if len(text) > 200:  # a long line: not cleaned whole (beyond clean_label's memo) to be refused
+        s = text.lstrip()
+        first = nfkc(s[:1])[:1]  # no composition makes a numbering mark of what follows
+        if not first or not (first in _HEADING_START or first.isdecimal()):
+            return False
     t = clean_label(text)  # NFKC and stripped already: what heading_level would make of it
     if not t or not (t[0] in _HEADING_START or t[0].isdecimal()):
         return False  # most lines: no numbering at the start, no heading
