@@ -77,6 +77,8 @@ class Vocabulary:
     # scope word → {whole-department subject → that scope's own}: "公共预算财政拨款…本年收入" is
     # 一般公共预算财政拨款收入, not the department's 本年收入
     scoped: dict[str, dict[str, str]] = field(default_factory=dict)
+    # names a heading run into its text ends with: ``heading_names`` and every subject's phrases
+    heading_names: frozenset[str] = frozenset()
 
 
 def _strings(data: dict, key: str, where: str) -> list[str]:
@@ -172,6 +174,8 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         int(data.get("continuation_chars") or 0),
         tuple(_strings(data, "question_budget", "stated.yaml")),
         _scoped(data, subjects),
+        frozenset(nfkc(w) for w in _strings(data, "heading_names", "stated.yaml"))
+        | frozenset(p for p in phrase_subject if p not in weak),
     )
 
 
