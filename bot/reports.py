@@ -33,6 +33,20 @@ from .wording import (
 INDEXED_FROM = 200
 
 
+def _stated_figure(report: ReportInfo, f) -> Figure:
+    """A figure of the facts index's ``source = 'text'`` rows, cited as a stated figure is."""
+    where = {"section_path": f.section, "sentence": f.quote, "line": f.line, "page": f.page}
+    return Figure(
+        f.subject,
+        f.value,
+        f.unit,
+        sentence_citation(report, where),
+        column=f.measure,
+        stated=f.measure,
+        year=f.year,
+    )
+
+
 def _one_basis(reports: list[ReportInfo]) -> bool:
     """Do the reports share one year and one kind (预算/决算), so their figures may be added?"""
     return len({(r.year, r.kind) for r in reports}) <= 1
@@ -201,6 +215,11 @@ class ReportsMixin:
                 return None
             r = max(finals, key=lambda x: x.year)
             figs = self._figures(r, subject, measure, ctx, own_year=True)
+            if not figs or (figs[0].citation.table is None and not figs[0].stated):
+                # none, or only a loose match of the narrative: what the 说明 states, from the index
+                # (None: the question's words are not the grammar's to read; keep what was read)
+                stated = self._stated_of_reports([r], subject, measure, ctx)
+                figs = figs if stated is None else stated.get(r.id, [])
             if not figs or figs[0].unit not in self.rules.word("reports_between_departments_2"):
                 body = self.rules.templates["department_lacks_subject"].format(
                     r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
@@ -468,21 +487,44 @@ class ReportsMixin:
         if seen is None or (seen.value, seen.unit) != (probe.value, probe.unit):
             return {}
         by_id = {r.id: r for r in missing}
-        return {
-            rid: Figure(
-                f.subject,
-                f.value,
-                f.unit,
-                sentence_citation(
-                    by_id[rid],
-                    {"section_path": f.section, "sentence": f.quote, "line": f.line, "page": f.page},
-                ),
-                column=f.measure,
-                stated=f.measure,
-                year=f.year,
-            )
-            for rid, f in rows.items()
-        }
+        return {rid: _stated_figure(by_id[rid], f) for rid, f in rows.items()}
+
+    def _stated_of_reports(
+        self, reports: list[ReportInfo], subject: str, measure: str, ctx: Context
+    ) -> dict[int, list[Figure]] | None:
+        """report id → [the figure its 说明 states of the subject] from the facts index, for a
+        question over several departments whose words a single report's reading does not take
+        (the 和 between two names); a report stating none is absent (a subject the 说明 grammar
+        knows is never answered by a loose match of words: 一般公共预算财政拨款收入 is not
+        财政拨款收入). None when the grammar does not know the subject, the question names the
+        other side's, or it leaves a word of two or more characters the subject does not explain
+        (政府采购货物支出 is not the 政府采购 total)."""
+        from knowledge import facts
+
+        if not facts.stated_subjects(subject) or self._names_other_side(subject, ctx):
+            return None
+        ents = ctx.ents
+        generic = generic_words(self.rules)
+        left = [
+            w
+            for w in (ents.rest.split() if ents else [])
+            if len(w) >= 2
+            and w not in generic
+            and not any(w in (r.department + (r.region or "")) for r in reports)
+        ]
+        if left:
+            return None
+        out: dict[int, list[Figure]] = {}
+        by_kind: dict[str, list[ReportInfo]] = {}
+        for r in reports:
+            by_kind.setdefault(r.kind, []).append(r)
+        for kind, group in by_kind.items():
+            measures = facts.stated_measures(kind, budget=measure == "budget")
+            rows = facts.stated_values(self.db, subject, measures, [r.id for r in group], None)
+            by_id = {r.id: r for r in group}
+            for rid, f in rows.items():
+                out[rid] = [_stated_figure(by_id[rid], f)]
+        return out
 
     def _rank_answer(
         self,

@@ -131,6 +131,7 @@ def has_cjk(text: str) -> bool:
 
 
 _SPACES = re.compile(r"\s+")
+_ANY_SPACE = re.compile(r"\s")
 _SPACE_AROUND_PAREN = re.compile(r"\s*([()])\s*")
 _CACHED_LABEL = 200  # labels this short are memoised: reports print the same ones over and over
 
@@ -149,6 +150,8 @@ def clean_label(text: str) -> str:
 
 def _clean_label(text: str) -> str:
     text = nfkc(text).replace("\u3000", " ").strip()
+    if not _ANY_SPACE.search(text):
+        return text  # nothing for the patterns below to take out (most labels and sentences)
     text = _SPACES.sub(" ", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     text = _SPACE_AROUND_PAREN.sub(r"\1", text)

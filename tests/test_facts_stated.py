@@ -256,3 +256,23 @@ def test_bot_ranking_never_answers_the_other_side(kb_path, monkeypatch, indexed_
         a = b.ask(q)
         # 42,900.24 is 交通与建设局's 一般公共预算财政拨款收入, 42,904.15 its 一般公共预算…支出
         assert a.value not in (D("42900.24"), D("42904.15"), D("641.78")), (q, a.text)
+
+
+def test_bot_departments_compared_or_added_read_what_their_narrative_states(kb_path):
+    """Two named narrative-only departments: each one's stated figure from the index, never a
+    loose match of the sentence's words (其中:因公出国(境)费1.11万元 is not the 三公 total; the
+    一般公共预算 part is not 财政拨款收入)."""
+    from bot import Bot
+
+    b = Bot(kb_path)
+    a = b.ask("行政服务中心和交通与建设局2014年三公经费合计")
+    assert a.status == "answered", a.text
+    assert "行政服务中心2014年决算 7.03万元" in a.text and "交通与建设局2014年决算 22.98万元" in a.text, (
+        a.text
+    )
+    a = b.ask("行政服务中心和白青乡2014年三公经费分别是多少")
+    assert "行政服务中心2014年决算 7.03万元" in a.text and "1.11" not in a.text, a.text
+    a = b.ask("行政服务中心和交通与建设局2014年财政拨款收入合计")
+    assert a.status != "answered" and "42,900.24" not in a.text and "119.92" not in a.text, a.text
+    a = b.ask("行政服务中心和防护林场2014年政府采购货物支出合计")
+    assert a.status != "answered" and a.value is None, a.text
