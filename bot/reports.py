@@ -9,6 +9,8 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from knowledge.stated import read_question
+from knowledge.stated import vocabulary as stated_vocabulary
 from rules import default_rules
 
 from .answer import Answer
@@ -478,8 +480,8 @@ class ReportsMixin:
             if first and first[0].stated and not first[0].derived:
                 probe, probed = first[0], r
                 break
-        if probe is None or probed is None:
-            return {}
+        if probe is None or probed is None or probe.year not in (None, probed.year):
+            return {}  # the index holds each report's own year only
         rows = facts.stated_values(
             self.db, probe.subject, (probe.stated,), [r.id for r in missing], base, without_table=True
         )
@@ -501,9 +503,16 @@ class ReportsMixin:
         (政府采购货物支出 is not the 政府采购 total)."""
         from knowledge import facts
 
-        if not facts.stated_subjects(subject) or self._names_other_side(subject, ctx):
+        names = facts.stated_subjects(subject)
+        if not names or self._names_other_side(subject, ctx):
             return None
         ents = ctx.ents
+        years = {r.year for r in reports}
+        if ents and (any(y not in years for y in ents.years) or ents.relative_year):
+            return None  # another year asked (上年, 2013年): the index holds each report's own year only
+        q = read_question(ctx.question) if ctx.question else None
+        if q is not None and (q.previous or any(n not in names for n in q.subjects)):
+            return None  # the question names another subject than the one matched
         generic = generic_words(self.rules)
         left = [
             w
@@ -518,8 +527,11 @@ class ReportsMixin:
         by_kind: dict[str, list[ReportInfo]] = {}
         for r in reports:
             by_kind.setdefault(r.kind, []).append(r)
+        budget = stated_vocabulary().budget_measures
         for kind, group in by_kind.items():
             measures = facts.stated_measures(kind, budget=measure == "budget")
+            if q is not None and q.measure:  # the measure the question's own words ask (年初预算)
+                measures = budget if budget and q.measure == budget[0] else (q.measure,)
             rows = facts.stated_values(self.db, subject, measures, [r.id for r in group], None)
             by_id = {r.id: r for r in group}
             for rid, f in rows.items():

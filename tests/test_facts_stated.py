@@ -276,3 +276,6 @@ def test_bot_departments_compared_or_added_read_what_their_narrative_states(kb_p
     assert a.status != "answered" and "42,900.24" not in a.text and "119.92" not in a.text, a.text
     a = b.ask("行政服务中心和防护林场2014年政府采购货物支出合计")
     assert a.status != "answered" and a.value is None, a.text
+    # another year asked: the index holds each report's own year only, so it answers nothing of it
+    a = b.ask("行政服务中心和防护林场上年三公经费")
+    assert "7.03" not in a.text and "6.60" not in a.text, a.text
