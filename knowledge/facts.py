@@ -18,9 +18,25 @@ sum or a comparison across reports is one query over an index:
 * the citation: ``table_id``/``row_id`` (or ``sentence_id``), ``table_label``, ``row_label``,
   ``column_name``, ``quote`` (the printed line or sentence), ``line``, ``page``.
 
-``source`` is ``table`` for these rows. Figures the narrative states are in ``stated_facts``
-(``knowledge/stated.py``; see docs/schema.md for why they are kept apart). A report's facts are
-written in the report's transaction and deleted with it.
+``source`` is ``table`` for these rows. Figures the narrative states are read into
+``stated_facts`` (``knowledge/stated.py``); the unambiguous ones enter this index too, as
+``source = 'text'`` rows, so that a ranking or a sum over many reports counts a narrative-only
+report (its nine tables published as separate attachments) without opening it:
+
+* only a figure printed as such (not one computed from a stated change) and about the report's own
+  year: the index never holds a 2015 figure of a 2016 report beside 2015 reports' own;
+* ``subject`` the stated subject (``rules/zh/stated.yaml``: 三公经费, 基本支出,
+  一般公共预算财政拨款支出 …, whose grammar keeps 收入 and 支出 apart), ``side`` its 收入/支出,
+  ``measure`` the stated measure (决算 / 预算 / 年初预算 / 全年预算), ``code`` '';
+* one figure per (subject, measure): a report stating two different figures of one subject and
+  measure (中楼乡's 支出总计 2393.3 and 2396.3万元) has none here — which one is meant cannot be told;
+* the citation: ``sentence_id`` and ``quote`` (the sentence), ``table_label`` the section path
+  the sentence is in (the section plays the table's part), ``row_label`` the subject,
+  ``column_name`` the measure, ``line``, ``page``.
+
+A query names the source it reads; :func:`rank_reports` and :func:`total_reports` read both, a
+report's table figure winning over what its text states. A report's facts are written in the
+report's transaction and deleted with it.
 """
 
 from __future__ import annotations
@@ -206,10 +222,68 @@ def write(
     table to print a (subject, code, measure) wins, as a reader meets it first."""
     m = report.meta
     db.conn.executemany(_INSERT, _rows(rid, m.year, m.kind, m.scope, from_report(report), ids))
+    write_stated(db, rid)  # store_report writes the report's stated_facts first
+
+
+_INSERT_TEXT = (
+    "INSERT OR IGNORE INTO facts (report_id, source, subject, code, measure, side, year, kind, scope, value,"
+    " unit, amount, base_unit, first, sentence_id, table_label, row_label, column_name, quote, line, page)"
+    " SELECT ?, 'text', ?, '', ?, ?, year, kind, scope, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?"
+    " FROM reports WHERE id = ?"
+)
+
+
+def stated_rows(db: sqlite_utils.Database, rid: int) -> list[tuple]:
+    """The index rows of a report's stated facts: printed (not derived), of the report's own year,
+    one per (subject, measure), none where the report states two different figures of one."""
+    from .stated import vocabulary
+
+    sides = {name: spec.side for name, spec in vocabulary().subjects.items()}
+    chosen: dict[tuple[str, str], tuple] = {}
+    seen: dict[tuple[str, str], set] = {}
+    for sid, subject, measure, value, unit, amount, base, path, quote, line, page in db.execute(
+        "SELECT f.sentence_id, f.subject, f.measure, f.value, f.unit, f.amount, f.base_unit, f.section_path,"
+        " f.quote, f.line, f.page FROM stated_facts f JOIN reports r ON r.id = f.report_id"
+        " WHERE f.report_id = ? AND f.derived = '' AND f.year = r.year ORDER BY f.id",
+        [rid],
+    ).fetchall():
+        key = (subject, measure)
+        seen.setdefault(key, set()).add((amount, base) if amount is not None else (value, unit))
+        chosen.setdefault(
+            key,
+            (
+                rid,
+                subject,
+                measure,
+                sides.get(subject, ""),
+                value,
+                unit,
+                amount,
+                base,
+                sid,
+                path or "",
+                subject,
+                measure,
+                quote,
+                line,
+                page,
+                rid,
+            ),
+        )
+    return [row for key, row in chosen.items() if len(seen[key]) == 1]
+
+
+def write_stated(db: sqlite_utils.Database, rid: int) -> int:
+    """(Re)write a report's ``source = 'text'`` rows from its ``stated_facts``; returns rows written."""
+    db.execute("DELETE FROM facts WHERE report_id = ? AND source = 'text'", [rid])
+    rows = stated_rows(db, rid)
+    db.conn.executemany(_INSERT_TEXT, rows)
+    return len(rows)
 
 
 def rebuild(db: sqlite_utils.Database, report_ids: Iterable[int] | None = None) -> int:
-    """Build the facts of stored reports from their tables (migration, merge); returns rows written."""
+    """Build the facts of stored reports from their tables and stated facts (migration, merge);
+    returns rows written."""
     from decimal import Decimal as D
 
     if report_ids is None:
@@ -252,7 +326,7 @@ def rebuild(db: sqlite_utils.Database, report_ids: Iterable[int] | None = None) 
             )
         rows = _rows(rid, rep[0], rep[1], rep[2], facts, ids)
         db.conn.executemany(_INSERT, rows)
-        n += len(rows)
+        n += len(rows) + write_stated(db, rid)
     return n
 
 
@@ -279,6 +353,11 @@ class FactRow:
     quote: str | None
     line: int | None
     page: int | None
+
+    @property
+    def section(self) -> str | None:
+        """The section path a stated figure's sentence is in (``source = 'text'``); None for a table's."""
+        return self.table_label if self.source == "text" else None
 
 
 _SELECT = (
@@ -377,16 +456,17 @@ def amounts(
     base_unit: str = "元",
     year: int | None = None,
     kind: str | None = None,
+    source: str = "table",
 ) -> dict[int, int | None]:
     """report id → amount (hundredths of ``base_unit``; None where not exact) of one subject and
     measure, for the given reports: two integers a report, so ranking 100 000 reports costs one
     index scan rather than 100 000 figures. One figure per report as in :func:`rank`."""
     wanted = {int(i) for i in report_ids}
-    where = "subject = ? AND measure = ? AND base_unit = ? AND source = 'table' AND first = 1"
+    where = "subject = ? AND measure = ? AND base_unit = ? AND source = ? AND first = 1"
     if year is not None and kind is not None:
         rows = db.execute(
             f"SELECT report_id, amount FROM facts WHERE {where} AND year = ? AND kind = ?",
-            [subject, measure, base_unit, int(year), kind],
+            [subject, measure, base_unit, source, int(year), kind],
         ).fetchall()
         return {rid: amount for rid, amount in rows if rid in wanted}
     out: dict[int, int | None] = {}
@@ -395,7 +475,7 @@ def amounts(
         chunk = ids[k : k + 500]
         marks = ",".join("?" * len(chunk))
         sql = f"SELECT report_id, amount FROM facts INDEXED BY idx_facts_key WHERE {where} AND report_id IN ({marks})"
-        out.update(db.execute(sql, [subject, measure, base_unit, *chunk]).fetchall())
+        out.update(db.execute(sql, [subject, measure, base_unit, source, *chunk]).fetchall())
     return out
 
 
@@ -418,6 +498,176 @@ def total(
     params = [subject, measure, int(year), kind, base_unit] + ([code] if code is not None else [])
     s, n = db.execute(sql, params).fetchone()
     return (Decimal(s or 0) / 100, n)
+
+
+# -- what the 说明 states, beside the tables ------------------------------------------------------
+
+
+def stated_subjects(subject: str) -> tuple[str, ...]:
+    """The stated subjects whose figure answers ``subject`` as questions name it (its ``asked_as``
+    in ``rules/zh/stated.yaml``: 收支总计 is 收入总计 and 支出总计), or the subject itself where the
+    vocabulary names it so; () for a subject the 说明 grammar does not know."""
+    from .stated import vocabulary
+
+    subjects = vocabulary().subjects
+    named = tuple(n for n, spec in subjects.items() if subject in spec.asked_as)
+    return named or ((subject,) if subject in subjects else ())
+
+
+def stated_measures(kind: str, budget: bool = False) -> tuple[str, ...]:
+    """The stated measures, in order, that answer a question about a report of ``kind``: its own
+    kind's (决算 for a 决算 report), or the budget ones (预算, 年初预算, 全年预算) when a budget is
+    asked or the report is a budget, whose figures are all budgets."""
+    from .stated import vocabulary
+
+    v = vocabulary()
+    own = v.default_measure.get(kind, "")
+    if budget or own in v.budget_measures:
+        return v.budget_measures
+    return (own,) if own else ()
+
+
+def stated_values(
+    db: sqlite_utils.Database,
+    subject: str,
+    measures: Sequence[str],
+    report_ids: Sequence[int] | None = None,
+    base_unit: str | None = "元",
+    year: int | None = None,
+    kind: str | None = None,
+    without_table: bool = False,
+) -> dict[int, FactRow]:
+    """report id → the figure its 说明 states of ``subject`` (as questions name it), in the first
+    of ``measures`` it states; the given reports, or every report of ``year`` and ``kind``. A report
+    stating two different figures for it (收支总计 as 收入总计 1682 and 支出总计 1680) is left out:
+    which one is meant cannot be told. ``without_table``: only reports whose tables print no figure
+    of the subject under any column (where they do, the table's figure is the report's, not the
+    text's). ``base_unit`` None: any (a subject has one kind of unit). One indexed query per 500
+    reports."""
+    names = stated_subjects(subject)
+    if not names or not measures:
+        return {}
+    where = (
+        f"f.source = 'text' AND f.subject IN ({','.join('?' * len(names))})"
+        f" AND f.measure IN ({','.join('?' * len(measures))}) AND f.amount IS NOT NULL"
+    )
+    params: list = [*names, *measures]
+    if base_unit is not None:
+        where += " AND f.base_unit = ?"
+        params.append(base_unit)
+    if without_table:
+        where += (
+            " AND NOT EXISTS (SELECT 1 FROM facts t WHERE t.report_id = f.report_id AND t.source = 'table'"
+            " AND t.subject = f.subject)"
+        )
+    rows: list = []
+    if report_ids is None:
+        if year is None or kind is None:
+            raise ValueError("stated_values: report_ids, or both year and kind")
+        sql = f"{_SELECT} WHERE {where} AND f.year = ? AND f.kind = ? ORDER BY f.report_id, f.id"
+        rows = db.execute(sql, [*params, int(year), kind]).fetchall()
+    else:
+        ids = sorted({int(i) for i in report_ids})
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            sql = (
+                f"{_SELECT.replace('FROM facts f', 'FROM facts f INDEXED BY idx_facts_key')} WHERE {where}"
+                f" AND f.report_id IN ({','.join('?' * len(chunk))})"
+                + (" AND f.year = ? AND f.kind = ?" if year is not None and kind is not None else "")
+                + " ORDER BY f.report_id, f.id"
+            )
+            extra = [int(year), kind] if year is not None and kind is not None else []
+            rows += db.execute(sql, [*params, *chunk, *extra]).fetchall()
+    by_report: dict[int, list[FactRow]] = {}
+    for r in rows:
+        by_report.setdefault(r[0], []).append(_fact(r))
+    out: dict[int, FactRow] = {}
+    for rid, found in by_report.items():
+        for measure in measures:
+            of = [f for f in found if f.measure == measure]
+            if of:
+                if len({f.amount for f in of}) == 1:
+                    out[rid] = of[0]
+                break  # an ambiguous statement is not answered by another measure's figure
+    return out
+
+
+def _table_amounts(
+    db: sqlite_utils.Database, subject: str, column: str, year: int, kind: str, base_unit: str
+) -> dict[int, tuple[int, int]]:
+    """report id → (amount, fact id) of every report's first-printed table figure."""
+    rows = db.execute(
+        "SELECT report_id, amount, id FROM facts WHERE subject = ? AND measure = ? AND year = ? AND kind = ?"
+        " AND base_unit = ? AND source = 'table' AND first = 1 AND amount IS NOT NULL",
+        [subject, column, int(year), kind, base_unit],
+    ).fetchall()
+    return {rid: (amount, fid) for rid, amount, fid in rows}
+
+
+def _with_stated(
+    db: sqlite_utils.Database,
+    subject: str,
+    column: str,
+    measures: Sequence[str],
+    year: int,
+    kind: str,
+    base_unit: str,
+) -> tuple[dict[int, tuple[int, int]], dict[int, FactRow]]:
+    """Every report's figure of one year and kind: (table figures, stated figures of the reports
+    that print no table figure of it)."""
+    table = _table_amounts(db, subject, column, year, kind, base_unit) if column else {}
+    text = (
+        stated_values(db, subject, measures, None, base_unit, year, kind, without_table=True)
+        if measures
+        else {}
+    )
+    return table, {rid: f for rid, f in text.items() if rid not in table}
+
+
+def rank_reports(
+    db: sqlite_utils.Database,
+    subject: str,
+    column: str,
+    measures: Sequence[str],
+    year: int,
+    kind: str,
+    limit: int = 10,
+    smallest: bool = False,
+    base_unit: str = "元",
+) -> list[FactRow]:
+    """Reports of one year and kind ranked by one subject (largest first), narrative-only reports
+    included: a report's table figure (``column``, as :func:`rank`), else the figure its 说明 states
+    (``measures``, as :func:`stated_values`). Ties in report order (reversed for ``smallest``)."""
+    table, text = _with_stated(db, subject, column, measures, year, kind, base_unit)
+    merged = [(amount, rid, fid) for rid, (amount, fid) in table.items()]
+    merged += [(f.amount, rid, None) for rid, f in text.items() if f.amount is not None]
+    merged.sort(key=lambda x: (-x[0], x[1]))
+    if smallest:
+        merged.reverse()
+    top = merged[: max(1, min(int(limit), 10_000))]
+    wanted = [fid for _, _, fid in top if fid is not None]
+    rows = {}
+    for k in range(0, len(wanted), 500):
+        chunk = wanted[k : k + 500]
+        sql = f"{_SELECT.replace('SELECT ', 'SELECT f.id, ', 1)} WHERE f.id IN ({','.join('?' * len(chunk))})"
+        rows.update({r[0]: _fact(r[1:]) for r in db.execute(sql, chunk).fetchall()})
+    return [rows[fid] if fid is not None else text[rid] for _, rid, fid in top]
+
+
+def total_reports(
+    db: sqlite_utils.Database,
+    subject: str,
+    column: str,
+    measures: Sequence[str],
+    year: int,
+    kind: str,
+    base_unit: str = "元",
+) -> tuple[Decimal, int, int]:
+    """Exact sum over every report of one year and kind, narrative-only reports included as in
+    :func:`rank_reports`: (sum in ``base_unit``, reports added, of which from their 说明)."""
+    table, text = _with_stated(db, subject, column, measures, year, kind, base_unit)
+    amounts_ = [a for a, _ in table.values()] + [f.amount for f in text.values() if f.amount is not None]
+    return Decimal(sum(amounts_)) / 100, len(amounts_), len(text)
 
 
 def measures(db: sqlite_utils.Database, subject: str) -> list[tuple[str, int]]:

@@ -64,6 +64,9 @@ _WORD_COMMENT = re.compile(r"<!--.*?-->|<!\[(?:end)?if[^\]]*\]>", re.S)
 _END_OF_ARTICLE = re.compile(r"^(来源|信息来源|责任编辑|【打印】|【关闭】|附件下载)\s*[:：]?")
 _SPLIT_NUMBER = re.compile(r"\d[,.]$")
 _PAGE_BREAK = re.compile(r"page-break-(?:before|after)\s*:\s*always", re.I)
+_SPACE_RUN = re.compile(r"[\s\xa0\u3000\u200b\ufeff]+")
+_LEADING_DIGIT = re.compile(r"^\s*\d")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass(frozen=True)
@@ -88,25 +91,48 @@ class Article:
 # -- text -------------------------------------------------------------------------------------------
 def norm_space(text: str) -> str:
     """Text as a browser shows it: whitespace runs collapse to one space, nbsp included."""
-    text = _WORD_COMMENT.sub("", text)
-    text = re.sub(r"[\s\xa0\u3000\u200b\ufeff]+", " ", text)
-    return text.strip()
+    if "<" in text:
+        text = _WORD_COMMENT.sub("", text)
+    return _SPACE_RUN.sub(" ", text).strip()
 
 
 def _is_chrome(el) -> bool:
-    cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+    c, i = el.get("class"), el.get("id")
+    if not c and not i:
+        return False  # most elements: no class, no id
+    cls = f"{c or ''} {i or ''}"
     return bool(cls.strip()) and bool(_CHROME.search(cls)) and "content" not in cls.lower()
 
 
-def _parse_tree(text: str, path: str):
-    import lxml.etree
-    import lxml.html
+_STRING = None  # XPath string(): what lxml.html's text_content() is
 
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str with an encoding declaration
+
+def text_of(el) -> str:
+    """An element's text content (its text and every descendant's), as lxml.html's
+    ``text_content`` gives it, for the plain elements this reader parses into."""
+    global _STRING
+    if _STRING is None:
+        import lxml.etree
+
+        _STRING = lxml.etree.XPath("string()", smart_strings=False)
+    return _STRING(el)
+
+
+def _parse_tree(text: str, path: str):
+    """The page parsed by libxml2's HTML parser, as ``lxml.html.document_fromstring`` parses it, but
+    into lxml's plain elements: lxml.html's element classes cost a Python call for every element
+    the reader visits (a third of walking a page), and nothing here uses their methods. Comments
+    and processing instructions are left out by the parser (the text around them joins, as
+    :func:`_clean` would join it)."""
+    import lxml.etree
+
+    text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses a str with an encoding declaration
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.etree.fromstring(text, lxml.etree.HTMLParser(remove_comments=True, remove_pis=True))
     except (lxml.etree.ParserError, ValueError) as e:
         raise ReportError(f"无法解析的网页 (unreadable HTML): {e}", path, 1) from None
+    if root is None:
+        raise ReportError("无法解析的网页 (unreadable HTML): Document is empty", path, 1)
     return root
 
 
@@ -125,7 +151,7 @@ def page_meta(root) -> PageMeta:
     title = first(_META_TITLE)
     if not title:
         h1 = root.find(".//h1")
-        title = norm_space(h1.text_content()) if h1 is not None else ""
+        title = norm_space(text_of(h1)) if h1 is not None else ""
     if not title:
         title = _title_in_page(root)
     date = first(_META_DATE)
@@ -145,11 +171,11 @@ def _title_in_page(root) -> str:
             f"{el.get('class') or ''} {el.get('id') or ''}"
         ):
             continue
-        text = norm_space(el.text_content())
+        text = norm_space(text_of(el))
         if len(text) <= 100 and parse_title(text):
             return text
     head = root.find(".//title")
-    for part in re.split(r"\s*[_|｜—–-]+\s*", norm_space(head.text_content()) if head is not None else ""):
+    for part in re.split(r"\s*[_|｜—–-]+\s*", norm_space(text_of(head)) if head is not None else ""):
         if parse_title(part):
             return part
     return ""
@@ -186,7 +212,7 @@ def _own_text(el) -> int:
         if not isinstance(c.tag, str):
             continue
         if c.tag not in _BLOCK_TAGS and c.tag not in ("a", "head", "body", "title"):
-            n += len(re.findall(r"[\u4e00-\u9fff]", c.text_content()))
+            n += len(re.findall(r"[\u4e00-\u9fff]", text_of(c)))
         n += len(re.findall(r"[\u4e00-\u9fff]", c.tail or ""))
     return n
 
@@ -195,15 +221,8 @@ def find_body(root):
     """The element holding the article: the portal's content class, <article>/<main>, else the
     element whose paragraphs hold the most text (a paragraph's text scores for its parent fully
     and its grandparent half, so the container of many paragraphs wins over any one of them)."""
-    for xp in (
-        '//*[contains(concat(" ", normalize-space(@class), " "), " article_content ")]',
-        '//*[contains(@class, "TRS_Editor") or contains(@class, "trs_editor") or contains(@class, "TRS_UEDITOR")]',
-        '//*[@id="UCAP-CONTENT" or @id="zoom"]',  # the UCAP CMS and www.gov.cn templates
-        "//article",
-        "//main",
-        '//*[@id="content" or @id="article"]',
-    ):
-        sized = [(n, e) for e in root.xpath(xp) if (n := _text_len(e)) >= 20]
+    for found in _marked_bodies(root):
+        sized = [(n, e) for e in found if (n := _text_len(e)) >= 20]
         if sized:
             return max(sized, key=lambda x: x[0])[1]
     scores: dict = {}
@@ -226,9 +245,45 @@ def find_body(root):
     return max(scores, key=scores.get)
 
 
+_TRS_CLASSES = ("TRS_Editor", "trs_editor", "TRS_UEDITOR")
+_XML_SPACE = re.compile(r"[ \t\n\r]+")  # what XPath's normalize-space() collapses
+
+
+def _marked_bodies(root):
+    """The elements a template marks as the article, in document order, rule by rule in priority
+    order (each rule a pass over the tree, made only when the ones before found nothing): ``class``
+    holding the word ``article_content`` (the portal template); a TRS editor class; id
+    ``UCAP-CONTENT`` / ``zoom`` (the UCAP CMS and www.gov.cn templates); ``<article>``; ``<main>``;
+    id ``content`` / ``article``. (XPath with string functions over every element costs more than
+    the rest of reading the page.)"""
+
+    def trs(el) -> bool:
+        cls = el.get("class")
+        return cls is not None and any(w in cls for w in _TRS_CLASSES)
+
+    def ucap(el) -> bool:
+        return el.get("id") in ("UCAP-CONTENT", "zoom")
+
+    def named(el) -> bool:
+        return el.get("id") in ("content", "article")
+
+    yield [
+        el
+        for el in root.iter()  # comments and PIs have no attributes: get() is None
+        if (c := el.get("class")) is not None
+        and "article_content" in c
+        and "article_content" in _XML_SPACE.split(c)
+    ]
+    yield [el for el in root.iter() if isinstance(el.tag, str) and trs(el)]
+    yield [el for el in root.iter() if isinstance(el.tag, str) and ucap(el)]
+    yield list(root.iter("article"))
+    yield list(root.iter("main"))
+    yield [el for el in root.iter() if isinstance(el.tag, str) and named(el)]
+
+
 def _text_len(el) -> int:
     """Characters of text (whitespace not counted) under the element."""
-    text = el.text_content()
+    text = text_of(el)
     return len(text) - sum(text.count(w) for w in (" ", "\n", "\t", "\r", "\xa0", "\u3000"))
 
 
@@ -242,11 +297,17 @@ class _Walker:
         self.line = 1
         self.heading = False
         self.ended = False
+        self.content = False  # the buffer holds more than whitespace
 
     def flush(self) -> None:
+        if not self.content:
+            self.buf = []
+            self.heading = False
+            return
         raw = "".join(self.buf)
         self.buf = []
-        text = norm_space(raw) if raw and not raw.isspace() else ""
+        self.content = False
+        text = norm_space(raw)
         if text and not self.ended:
             if _END_OF_ARTICLE.match(text) and len(text) <= 80:
                 self.ended = True  # "来源：…": the article ends; what follows is the site's
@@ -256,11 +317,13 @@ class _Walker:
 
     def add(self, text: str | None, line: int | None) -> None:
         if text:
-            if self.buf and re.match(r"^\s*\d", text):
+            if self.buf and _LEADING_DIGIT.match(text):
                 self._join_number(text)
                 text = text if not self.buf or not _SPLIT_NUMBER.search(self.buf[-1]) else text.lstrip()
-            if not "".join(self.buf).strip() and text.strip() and line:
-                self.line = line
+            if not self.content and not text.isspace():
+                self.content = True
+                if line:
+                    self.line = line
             self.buf.append(text)
 
     def _join_number(self, text: str) -> None:
@@ -273,53 +336,65 @@ class _Walker:
             self.buf[i] = self.buf[i].rstrip()
 
     def walk(self, el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.lower()  # Word's <o:p> is inline, not a <p>
         if self.ended:
             return
-        if _is_chrome(el) or _only_file_links(el):
+        tag = el.tag
+        tag = tag.lower() if isinstance(tag, str) else ""  # Word's <o:p> is inline, not a <p>
+        if (el.get("class") is not None or el.get("id") is not None) and _is_chrome(el):
+            return
+        if tag in _ENTRY_TAGS and _only_file_links(el):
             return
         if tag == "table" and _is_data_table(el):
-            self.flush()
-            caption = el.find("caption")
-            if caption is not None and norm_space(caption.text_content()):
-                # the table's own title, read as the line over it (as a PDF prints it)
-                self.blocks.append(
-                    Block("text", norm_space(caption.text_content()), caption.sourceline or self.line)
-                )
-            grid = table_grid(el)
-            if grid:
-                text = "\n".join(" ".join(c for c in r if c) for r in grid)
-                merged = any(
-                    _span(c.get("colspan")) > 1 or _span(c.get("rowspan")) > 1 for c in el.iter("td", "th")
-                )
-                self.blocks.append(Block("table", text, el.sourceline or self.line, grid, merged))
+            self._table(el)
             return
+        style = el.get("style")
+        breaks = style is not None and _PAGE_BREAK.search(style) is not None
         if tag == "br":
-            if _PAGE_BREAK.search(el.get("style") or ""):
-                self.flush()
+            self.flush()
+            if breaks:
                 self.blocks.append(Block("page", "", el.sourceline or self.line))
-            else:
-                self.flush()
             return
         block = tag in _BLOCK_TAGS
         if block:
             self.flush()
-            if _PAGE_BREAK.search(el.get("style") or "") and "before" in (el.get("style") or "").lower():
+            if breaks and "before" in style.lower():
                 self.blocks.append(Block("page", "", el.sourceline or self.line))
             self.heading = tag in _HEADINGS
-        self.add(el.text, el.sourceline)
+        text = el.text
+        if text:
+            self.add(text, el.sourceline)
         for child in el:
             self.walk(child)
-            if child.tail:
-                self.add(child.tail, None)
+            tail = child.tail
+            if tail:
+                self.add(tail, None)
         if block:
-            heading = tag in _HEADINGS
-            if heading:
+            if tag in _HEADINGS:
                 self.heading = True
             self.flush()
-            if _PAGE_BREAK.search(el.get("style") or "") and "after" in (el.get("style") or "").lower():
+            if breaks and "after" in style.lower():
                 self.blocks.append(Block("page", "", el.sourceline or self.line))
+
+    def _table(self, el) -> None:
+        """A data table: its caption as the line over it, then its grid."""
+        self.flush()
+        caption = el.find("caption")
+        if caption is not None and norm_space(text_of(caption)):
+            # the table's own title, read as the line over it (as a PDF prints it)
+            self.blocks.append(Block("text", norm_space(text_of(caption)), caption.sourceline or self.line))
+        grid = table_grid(el)
+        if grid:
+            text = "\n".join(" ".join(c for c in r if c) for r in grid)
+            merged = False
+            for c in el.iter("td", "th"):
+                cs, rs = c.get("colspan"), c.get("rowspan")
+                if (cs is not None and _span(cs) > 1) or (rs is not None and _span(rs) > 1):
+                    merged = True
+                    break
+            self.blocks.append(Block("table", text, el.sourceline or self.line, grid, merged))
+
+
+_ENTRY_TAGS = ("p", "li", "div", "a")
 
 
 def _only_file_links(el) -> bool:
@@ -331,8 +406,8 @@ def _only_file_links(el) -> bool:
     links = [a for a in el.iter("a") if _FILE_LINK.search(a.get("href") or "")]
     if not links:
         return False
-    inside = sum(len(norm_space(a.text_content())) for a in links)
-    total = len(norm_space(el.text_content()))
+    inside = sum(len(norm_space(text_of(a))) for a in links)
+    total = len(norm_space(text_of(el)))
     return inside >= total - 8  # "附件1：" before the link is part of the entry
 
 
@@ -341,7 +416,7 @@ def _is_data_table(table) -> bool:
     if table.find(".//table") is not None:
         return False
     for cell in table.iter("td", "th"):
-        if len(norm_space(cell.text_content())) > 300:
+        if len(norm_space(text_of(cell))) > 300:
             return False
     return True
 
@@ -383,6 +458,8 @@ def table_grid(table) -> list[list[str]]:
 
 
 def _span(v: str | None) -> int:
+    if v is None:
+        return 1
     try:
         return max(1, min(int((v or "1").strip()), 1000))
     except ValueError:
@@ -392,6 +469,12 @@ def _span(v: str | None) -> int:
 def _cell_text(cell) -> str:
     """A cell's text, its paragraphs joined by a space (the cell itself is never site chrome,
     whatever its class: ``<td class="head">`` is a header cell)."""
+    if len(cell) == 0:  # most cells: text only, read as the walker reads it
+        text = cell.text
+        if not text or text.isspace():
+            return ""
+        text = norm_space(text)
+        return "" if _END_OF_ARTICLE.match(text) and len(text) <= 80 else text
     w = _Walker()
     w.add(cell.text, cell.sourceline)
     for child in cell:

@@ -8,6 +8,7 @@ markdown ``#`` marks, which PDF conversion assigns inconsistently.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .model import Figure, Section, Sentence, Source, Term
@@ -19,6 +20,14 @@ LEVEL2 = re.compile(rf"^[{CN_NUM}]+[、.．]")
 LEVEL3 = re.compile(rf"^[(（][{CN_NUM}]+[)）]")
 LEVEL4 = re.compile(r"^\d{1,2}[、.．](?!\d)")
 SENTENCE_END = "。；;！？!?"
+_HEADING_START = frozenset("第(（" + CN_NUM)  # and a decimal digit: what a numbered heading opens with
+_SENTENCE_PUNCT = re.compile(r"[:：].+")
+_AMOUNT_IN = re.compile(r"\d+(\.\d+)?\s*(万元|元|%)")
+_BULLET = re.compile(r"^[-*•]\s+")
+_TAG = re.compile(r"<[^>]+>")
+_LABEL_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{2,10}[:：]")
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}\n]+[{SENTENCE_END}]?")
+_YEAR_ONLY = re.compile(r"\d{4}")
 
 
 def heading_level(text: str) -> int | None:
@@ -37,14 +46,21 @@ def heading_level(text: str) -> int | None:
 
 def looks_like_heading(text: str) -> bool:
     """An unmarked line that is a heading: numbered, short, and not a sentence."""
-    t = clean_label(text)
+    if len(text) > 200:  # a long line: not cleaned whole (beyond clean_label's memo) to be refused
+        s = text.lstrip()
+        first = nfkc(s[:1])[:1]  # no composition makes a numbering mark of what follows
+        if not first or not (first in _HEADING_START or first.isdecimal()):
+            return False
+    t = clean_label(text)  # NFKC and stripped already: what heading_level would make of it
+    if not t or not (t[0] in _HEADING_START or t[0].isdecimal()):
+        return False  # most lines: no numbering at the start, no heading
     if heading_level(t) is None or len(t) > 40:
         return False
     if any(p in t for p in "。；;"):
         return False
-    if re.search(r"[:：].+", t) and not PART.match(t):
+    if _SENTENCE_PUNCT.search(t) and not PART.match(t):
         return False
-    return not re.search(r"\d+(\.\d+)?\s*(万元|元|%)", t)
+    return not _AMOUNT_IN.search(t)
 
 
 @dataclass
@@ -71,11 +87,12 @@ def join_lines(lines: list[TextLine]) -> tuple[str, list[tuple[int, Source]]]:
     text = ""
     starts: list[tuple[int, Source]] = []
     for tl in lines:
-        t = clean_label(re.sub(r"^[-*•]\s+", "", tl.text.strip()))
-        t = re.sub(r"<[^>]+>", "", t)
+        t = clean_label(_BULLET.sub("", tl.text.strip()))
+        if "<" in t:
+            t = _TAG.sub("", t)
         if not t:
             continue
-        if text and (text[-1] in SENTENCE_END + ":：" or re.match(r"^[\u4e00-\u9fff()（）]{2,10}[:：]", t)):
+        if text and (text[-1] in SENTENCE_END + ":：" or _LABEL_LINE.match(t)):
             text += "\n"  # a sentence ended, or a "填报日期:" / "联系人:" label line starts
         elif text and text[-1].isdigit() and t[0].isdigit():
             text += " "  # two numbers never glue into one (福利费 184.90 / 30310 … is not 184.9030310)
@@ -85,24 +102,20 @@ def join_lines(lines: list[TextLine]) -> tuple[str, list[tuple[int, Source]]]:
 
 
 def _source_at(starts: list[tuple[int, Source]], offset: int) -> Source:
-    src = starts[0][1] if starts else Source(0)
-    for off, s in starts:
-        if off <= offset:
-            src = s
-        else:
-            break
-    return src
+    """The source of the line the offset falls in: the last start at or before it (the first
+    line's when none is)."""
+    if not starts:
+        return Source(0)
+    k = bisect_right(starts, offset, key=lambda x: x[0])
+    return starts[k - 1][1] if k else starts[0][1]
 
 
 def split_sentences(text: str, starts: list[tuple[int, Source]]) -> list[Sentence]:
     out = []
-    pos = 0
-    for m in re.finditer(rf"[^{SENTENCE_END}\n]+[{SENTENCE_END}]?", text):
+    for m in _SENTENCE.finditer(text):
         s = m.group(0).strip()
         if len(s) >= 2:
             out.append(Sentence(text=s, source=_source_at(starts, m.start())))
-        pos = m.end()
-    del pos
     return out
 
 
@@ -147,7 +160,7 @@ def extract_figures(section: Section) -> list[Figure]:
                 context = parts[-2]  # "(一)人员经费:108.27万元": the name stands before the colon
             if len(context) <= 2 and prev_context:
                 context = prev_context + context
-            if re.fullmatch(r"\d{4}", raw) and unit not in ("万元", "元"):
+            if _YEAR_ONLY.fullmatch(raw) and unit not in ("万元", "元"):
                 continue
             figures.append(
                 Figure(

@@ -77,6 +77,8 @@ class Vocabulary:
     # scope word → {whole-department subject → that scope's own}: "公共预算财政拨款…本年收入" is
     # 一般公共预算财政拨款收入, not the department's 本年收入
     scoped: dict[str, dict[str, str]] = field(default_factory=dict)
+    # names a heading run into its text ends with: ``heading_names`` and every subject's phrases
+    heading_names: frozenset[str] = frozenset()
 
 
 def _strings(data: dict, key: str, where: str) -> list[str]:
@@ -172,6 +174,8 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         int(data.get("continuation_chars") or 0),
         tuple(_strings(data, "question_budget", "stated.yaml")),
         _scoped(data, subjects),
+        frozenset(nfkc(w) for w in _strings(data, "heading_names", "stated.yaml"))
+        | frozenset(p for p in phrase_subject if p not in weak),
     )
 
 
@@ -556,7 +560,9 @@ def write(db, rid: int, report, sentence_ids: dict[tuple, int]) -> None:
 
 def rebuild(db, report_ids: Iterable[int] | None = None) -> int:
     """Read the stated facts of stored reports again from their stored sentences (migration, or
-    after the vocabulary changed); returns the rows written."""
+    after the vocabulary changed), and their rows of the cross-report index; returns the rows written."""
+    from . import facts as index
+
     if report_ids is None:
         report_ids = [r[0] for r in db.execute("SELECT id FROM reports ORDER BY id").fetchall()]
     n = 0
@@ -582,6 +588,8 @@ def rebuild(db, report_ids: Iterable[int] | None = None) -> int:
         rows = _rows(rid, facts[:MAX_FACTS], ids)
         db.conn.executemany(_INSERT, rows)
         n += len(rows)
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'facts'").fetchone():
+            index.write_stated(db, rid)  # the cross-report index reads them too
     return n
 
 

@@ -30,7 +30,8 @@ from . import catalog, facts, stated
 from .model import ParsedReport
 from .segment import segmented
 
-SCHEMA_VERSION = 3  # 2: facts, catalog tables, cells.amount, FTS declared for Datasette; 3: stated_facts
+SCHEMA_VERSION = 4  # 2: facts, catalog tables, cells.amount, FTS declared for Datasette; 3: stated_facts;
+# 4: stated facts in the cross-report index (facts.source = 'text')
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -271,6 +272,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     statements += [s for s in (facts.SCHEMA + catalog.SCHEMA + stated.SCHEMA).split(";") if s.strip()]
     _add_file_columns(db, existing)
     if all(name_of(s) in existing for s in statements):
+        if db.execute("PRAGMA user_version").fetchone()[0] < 4:  # version 3: index its stated facts once
+            with db.atomic():
+                for (rid,) in db.execute("SELECT id FROM reports").fetchall():
+                    facts.write_stated(db, rid)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     migrate = "reports" in existing and "facts" not in existing
     restate = "reports" in existing and "stated_facts" not in existing  # version 2: read them once

@@ -138,7 +138,7 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
         if blk.kind == "page":
             continue
         title_line = blk.kind == "text" and not b.seen_title and not b.stack and b.current is None
-        if title_line and clean_label(nfkc(blk.text)).replace(" ", "") == meta.title:
+        if title_line and clean_label(blk.text).replace(" ", "") == meta.title:  # clean_label is NFKC
             b.heading(clean_label(blk.text), src, marked=True)  # the report's title: metadata, not a sentence
             continue
         if blk.kind == "heading":
@@ -167,11 +167,12 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
         stripped = blk.text.strip()
         if not stripped:
             continue
-        plain = clean_label(nfkc(stripped))
+        plain = clean_label(stripped)  # NFKC, spaces inside words dropped
         if b.in_toc:
             b.text(stripped, src)
             continue
-        m = TABLE_CODE.match(plain.replace(" ", ""))
+        compact = plain.replace(" ", "")
+        m = TABLE_CODE.match(compact)
         if m:
             code = f"公开{int(m.group(1)):02d}表"
             if b.table is not None and b.table.code is None and not b.table.grid and not b.table.performance:
@@ -185,7 +186,7 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
             if u:
                 b.table.unit = u.group(1)
                 continue
-            if DEPT_LINE.match(plain) or YEAR_LINE.match(plain.replace(" ", "")):
+            if DEPT_LINE.match(plain) or YEAR_LINE.match(compact):
                 continue
             if plain.startswith("注") or b.table.notes or re.match(r"^(<sup>)?\d+\.", stripped):
                 b.table.notes.append(re.sub(r"<[^>]+>", "", plain))
@@ -201,7 +202,7 @@ def parse_blocks(blocks: list[Block], path: str, fmt: str) -> ParsedReport:
         if not b.stack and b.table is None and _before_table(blocks, i) and is_table_title(plain):
             b.start_table(None, src, title=clean_label(plain))  # a web page's caption line over its table
             continue
-        if TITLE_LINE.match(plain.replace(" ", "")) and b.stack:
+        if b.stack and TITLE_LINE.match(compact):
             b.heading(re.sub(r"^(?:\d{1,2}|[一二三四五六七八九十]+)[.、．]\s*", "", plain), src, marked=False)
             continue
         b.text(stripped, src)
@@ -258,7 +259,10 @@ def _cut_run_in(piece: str) -> list[str]:
     that a sentence's opening follows (a year "2016年", 本部门/我单位, "X的主要职责"); else, for
     a 第X部分 / 一、 heading whose clause states no amount, after its last closing word that only
     ends headings (情况, 说明, 职责 — not 预算 or 支出, which a heading also holds inside). A
-    numbered item that states a figure ("二、2014年基本支出314.73万元，…") is never cut."""
+    numbered item that states a figure ("二、2014年基本支出314.73万元，…") is never cut by these.
+    Last, after a known section or subject name (``heading_names`` in rules/zh/stated.yaml, and
+    the subjects' phrases) that text follows without a separator, when the text under it states
+    the same figures as the whole piece ("二、支出预算财政支出的安排2393.3万元" → 二、支出预算)."""
     mark = _RUN_IN.match(piece)
     if not mark:
         return [piece]
@@ -279,14 +283,49 @@ def _cut_run_in(piece: str) -> list[str]:
         return [piece[: opened[-1]], piece[opened[-1] :]]
     strong = [m.end() for m in _STRONG_CLOSE.finditer(piece, mark.end(), stop) if m.end() < len(piece)]
     amount = re.search(r"\d+(\.\d+)?\s*(万元|元|%)", piece[:clause_end])
-    if (
-        strong
-        and not amount
-        and not piece.startswith(("(", "（"))
-        and re.match(r"[\u4e00-\u9fff]", piece[strong[-1]])
-    ):
+    if strong and not amount and not piece.startswith(("(", "（")) and _TEXT_OPENS.match(piece, strong[-1]):
         return [piece[: strong[-1]], piece[strong[-1] :]]
+    named = _named_heading(piece, mark.end())
+    if named is not None and _same_figures(piece, piece[:named], piece[named:]):
+        return [piece[:named], piece[named:]]
     return [piece]
+
+
+# what a heading's text opens with: a Chinese character, or an item's number ("任务1努力挖掘税源")
+_TEXT_OPENS = re.compile(r"[\u4e00-\u9fff]|\d{1,2}[、.．]?[\u4e00-\u9fff]")
+_NAME_FOLLOWS = re.compile(r"[\u4e00-\u9fff]")
+MAX_HEADING_NAME = 24
+
+
+def _named_heading(piece: str, start: int) -> int | None:
+    """Where a known section or subject name that opens the heading ends (the longest: "（三）公务
+    用车购置及运行费在我区…" → after 运行费), when text follows it with no separator; None
+    otherwise (a figure, a punctuation mark or a space follows: the heading is not run in)."""
+    from .stated import vocabulary
+
+    names = vocabulary().heading_names
+    while start < len(piece) and piece[start].isspace():
+        start += 1
+    for end in range(min(len(piece) - 1, start + MAX_HEADING_NAME), start + 1, -1):
+        if nfkc(piece[start:end]) in names:
+            return end if _NAME_FOLLOWS.match(piece, end) else None
+    return None
+
+
+def _same_figures(piece: str, heading: str, text: str) -> bool:
+    """Does the text under the heading state the figures the whole piece states (the heading's
+    subject named once, in the section's path)? A cut that loses or changes one is not made."""
+    from .narrative import split_sentences
+    from .stated import read_sentences
+
+    def stated(body: str, path: tuple[str, ...]) -> set[tuple]:
+        sentences = [(x.text, None, None) for x in split_sentences(clean_label(body), [])]
+        return {
+            (f.subject, f.measure, f.year, f.value, f.unit)
+            for f in read_sentences(sentences, 0, "决算", path)
+        }
+
+    return stated(piece, ()) == stated(text, (clean_label(heading),))
 
 
 def text_blocks(text: str, path: str) -> list[Block]:

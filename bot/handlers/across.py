@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from knowledge.stated import read_question
+from knowledge.stated import vocabulary as stated_vocabulary
 from rules import default_rules
 
 from ..answer import Answer
@@ -19,6 +21,7 @@ from ..entities import Entities, generic_words
 from ..query import (
     Context,
     Figure,
+    sentence_citation,
 )
 from ..wording import (
     TWO,
@@ -127,6 +130,11 @@ def _department_figures(
             return None
         r = max(finals, key=lambda x: x.year)
         figs = figures.find_figures(ctx, r, subject, measure, own_year=True)
+        if not figs or (figs[0].citation.table is None and not figs[0].stated):
+            # none, or only a loose match of the narrative: what the 说明 states, from the index
+            # (None: the question's words are not the grammar's to read; keep what was read)
+            stated = _stated_of_reports(ctx, [r], subject, measure)
+            figs = figs if stated is None else stated.get(r.id, [])
         if not figs or figs[0].unit not in ctx.rules.word("reports_between_departments_2"):
             body = ctx.rules.templates["department_lacks_subject"].format(
                 r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
@@ -355,8 +363,12 @@ def _with_unindexed(
     from knowledge import facts
 
     ranked: list[tuple[int, int, Figure | None]] = [(amount, rid, None) for rid, amount in held.items()]
+    stated = _stated_from_index(ctx, [r for r in candidates if r.id not in held], subject, measure, base)
     for r in candidates:
-        if r.id not in held:
+        if r.id in stated:
+            fig = stated[r.id]
+            ranked.append((facts.amount_of(fig.value, fig.unit)[0], r.id, fig))
+        elif r.id not in held:
             figs = figures.find_figures(ctx, r, subject, measure, own_year=True)
             if figs:
                 amount, unit = facts.amount_of(figs[0].value, figs[0].unit)
@@ -364,6 +376,98 @@ def _with_unindexed(
                     return None
                 ranked.append((amount, r.id, figs[0]))
     return ranked
+
+
+def _stated_figure(report: ReportInfo, f) -> Figure:
+    """A figure of the facts index's ``source = 'text'`` rows, cited as a stated figure is."""
+    where = {"section_path": f.section, "sentence": f.quote, "line": f.line, "page": f.page}
+    return Figure(
+        f.subject,
+        f.value,
+        f.unit,
+        sentence_citation(report, where),
+        column=f.measure,
+        stated=f.measure,
+        year=f.year,
+    )
+
+
+def _stated_from_index(
+    ctx: Context, missing: list[ReportInfo], subject: str, measure: str, base: str
+) -> dict[int, Figure]:
+    """report id → the figure a narrative-only candidate's 说明 states, from the facts index
+    (``source = 'text'``, one query per 500 reports) rather than from each report. One of the
+    first five is read as every question reads it: only when that gives a stated figure (the
+    question's words ask what the 说明 grammar states, on the side it states) and the index
+    agrees with it; a report whose tables print the subject is read from its report as before."""
+    from knowledge import facts
+
+    if len(missing) < 2:
+        return {}
+    probe, probed = None, None
+    for r in missing[:5]:
+        first = figures.find_figures(ctx, r, subject, measure, own_year=True)
+        if first and first[0].stated and not first[0].derived:
+            probe, probed = first[0], r
+            break
+    if probe is None or probed is None or probe.year not in (None, probed.year):
+        return {}  # the index holds each report's own year only
+    rows = facts.stated_values(
+        ctx.db, probe.subject, (probe.stated,), [r.id for r in missing], base, without_table=True
+    )
+    seen = rows.get(probed.id)
+    if seen is None or (seen.value, seen.unit) != (probe.value, probe.unit):
+        return {}
+    by_id = {r.id: r for r in missing}
+    return {rid: _stated_figure(by_id[rid], f) for rid, f in rows.items()}
+
+
+def _stated_of_reports(
+    ctx: Context, reports: list[ReportInfo], subject: str, measure: str
+) -> dict[int, list[Figure]] | None:
+    """report id → [the figure its 说明 states of the subject] from the facts index, for a
+    question over several departments whose words a single report's reading does not take
+    (the 和 between two names); a report stating none is absent (a subject the 说明 grammar
+    knows is never answered by a loose match of words: 一般公共预算财政拨款收入 is not
+    财政拨款收入). None when the grammar does not know the subject, the question names the
+    other side's, or it leaves a word of two or more characters the subject does not explain
+    (政府采购货物支出 is not the 政府采购 total)."""
+    from knowledge import facts
+
+    names = facts.stated_subjects(subject)
+    if not names or figures._names_other_side(ctx, subject):
+        return None
+    ents = ctx.ents
+    years = {r.year for r in reports}
+    if ents and (any(y not in years for y in ents.years) or ents.relative_year):
+        return None  # another year asked (上年, 2013年): the index holds each report's own year only
+    q = read_question(ctx.question) if ctx.question else None
+    if q is not None and (q.previous or any(n not in names for n in q.subjects)):
+        return None  # the question names another subject than the one matched
+    generic = generic_words(ctx.rules)
+    left = [
+        w
+        for w in (ents.rest.split() if ents else [])
+        if len(w) >= 2
+        and w not in generic
+        and not any(w in (r.department + (r.region or "")) for r in reports)
+    ]
+    if left:
+        return None
+    out: dict[int, list[Figure]] = {}
+    by_kind: dict[str, list[ReportInfo]] = {}
+    for r in reports:
+        by_kind.setdefault(r.kind, []).append(r)
+    budget = stated_vocabulary().budget_measures
+    for kind, group in by_kind.items():
+        measures = facts.stated_measures(kind, budget=measure == "budget")
+        if q is not None and q.measure:  # the measure the question's own words ask (年初预算)
+            measures = budget if budget and q.measure == budget[0] else (q.measure,)
+        rows = facts.stated_values(ctx.db, subject, measures, [r.id for r in group], None)
+        by_id = {r.id: r for r in group}
+        for rid, f in rows.items():
+            out[rid] = [_stated_figure(by_id[rid], f)]
+    return out
 
 
 def _rank_answer(
