@@ -186,11 +186,15 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi") -> dict:
             for a in department_aliases(dept, region)
         ),
     )
+    con.execute(
+        "INSERT INTO main.catalog_regions (region, reports) SELECT region, COUNT(*) FROM main.reports"
+        " WHERE region IS NOT NULL AND region != '' GROUP BY region"
+    )
     con.execute("COMMIT")
     t_fts = time.perf_counter()
     counts = {
         t: con.execute(f"SELECT COUNT(*) FROM main.{t}").fetchone()[0]
-        for t in ("reports", *REFS, "catalog_words", "catalog_aliases")
+        for t in ("reports", *REFS, "catalog_words", "catalog_aliases", "catalog_regions")
     }
     con.close()
     return {

@@ -114,8 +114,7 @@ def _catalog_region_forms(catalog: Catalog) -> list[str]:
     """The region forms of the catalog's reports, longest first, worked out once per catalog."""
     forms = getattr(catalog, "_region_forms", None)
     if forms is None:
-        regions = {r.region for r in catalog.reports if r.region}
-        forms = sorted(_region_forms(regions), key=len, reverse=True)
+        forms = sorted(_region_forms(catalog.regions()), key=len, reverse=True)
         catalog._region_forms = forms  # type: ignore[attr-defined]
     return forms
 

@@ -274,6 +274,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         return
     migrate = "reports" in existing and "facts" not in existing
     restate = "reports" in existing and "stated_facts" not in existing  # version 2: read them once
+    # a catalog from before catalog_regions: its regions counted once from the reports' rows
+    regions = "reports" in existing and not migrate and "catalog_regions" not in existing
     with db.atomic():
         if migrate:
             _migrate_index(db, existing)
@@ -287,6 +289,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             catalog.rebuild(db)
         if restate:
             stated.rebuild(db)
+        if regions:
+            catalog.rebuild_regions(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
