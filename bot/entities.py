@@ -478,7 +478,7 @@ def syllables(text: str) -> list[str]:
 @lru_cache(maxsize=1 << 14)
 def _syllables(text: str) -> tuple[str, ...]:
     """Cached by text: a question's pieces are read by sound several times over."""
-    from pypinyin import lazy_pinyin
+    from knowledge.pinyin import lazy_pinyin  # pypinyin's readings, its dictionaries read as needed
 
     out = lazy_pinyin(text)
     if len(out) == len(text):
