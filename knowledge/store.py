@@ -103,6 +103,8 @@ CREATE INDEX IF NOT EXISTS idx_figures_report ON narrative_figures(report_id);
 CREATE INDEX IF NOT EXISTS idx_terms_report ON terms(report_id);
 CREATE INDEX IF NOT EXISTS idx_findings_report ON findings(report_id);
 CREATE INDEX IF NOT EXISTS idx_reports_identity ON reports(department, year, kind);
+-- a citation names its report by title (bot/answer.py cite_sources): one lookup, not a scan of every report
+CREATE INDEX IF NOT EXISTS idx_reports_title ON reports(title);
 CREATE INDEX IF NOT EXISTS idx_sections_report ON sections(report_id, line);
 CREATE INDEX IF NOT EXISTS idx_indicators_report ON performance_indicators(report_id);
 CREATE INDEX IF NOT EXISTS idx_projects_report ON performance_projects(report_id);
