@@ -12,9 +12,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
 from rules import Rules, default_rules
 
 from .catalog import Catalog, ReportInfo
@@ -353,6 +350,8 @@ def _spelled_like(added: str, part: str) -> bool:
         return False
     if syllables(added) == syllables(part):
         return True
+    from rapidfuzz.distance import Levenshtein  # imported where used: most questions never get here
+
     return len(part) >= 3 and Levenshtein.distance(added, part) <= 1
 
 
@@ -530,6 +529,8 @@ def residue(text: str, rules: Rules) -> str:
 def _one_typo_off(pieces: list[str], subject: str, catalog: Catalog) -> bool:
     """Is some piece of the question one of the subject's names with at most one character in
     four changed? A fuzzy score alone lets 缴款收入 read as 财政拨款收入 (another subject's figure)."""
+    from rapidfuzz.distance import Levenshtein
+
     forms = [f for f, subjects in catalog.aliases.items() if subject in subjects and len(f) >= 3]
     for piece in pieces:
         for form in forms:
@@ -584,6 +585,7 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
         e.ambiguous = sorted({s for s, _ in sound})
         return
     # fuzzy: typos, scored on each residue piece (rapidfuzz imported here: most questions never get here)
+    from rapidfuzz import fuzz
 
     scores: dict[str, float] = {}
     where: dict[str, str] = {}  # the piece each subject scored best on
