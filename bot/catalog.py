@@ -107,6 +107,11 @@ class ReportList(Sequence[ReportInfo]):
             self._len = self._db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
         return self._len
 
+    def __bool__(self) -> bool:  # "is the knowledge base empty?" without counting every report
+        if self._len is not None:
+            return self._len > 0
+        return self._db.execute("SELECT 1 FROM reports LIMIT 1").fetchone() is not None
+
     def __iter__(self) -> Iterator[ReportInfo]:
         return iter(self._everything())
 

@@ -7,6 +7,7 @@ answers are the ones of a bot holding every report in memory (the catalog as it 
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import sys
@@ -140,3 +141,25 @@ def test_regions_are_counted_at_ingest_and_migrated(corpus_db, tmp_path):
     assert Bot(path, readonly=True).catalog.regions() == {"上海市普陀区"}  # read from the reports
     db = open_db(path)  # opened writable once: the table is added and filled
     assert db.execute("SELECT region, reports FROM catalog_regions").fetchall() == [("上海市普陀区", 4)]
+
+
+def test_a_named_department_scans_no_table_of_every_report(synthetic):
+    """Every statement a named-department question runs is an indexed lookup: none walks the
+    reports or the aliases (EXPLAIN QUERY PLAN of what SQLite was actually given)."""
+    bot = Bot(synthetic, readonly=True)
+    bot.ask("贵阳市12345政务服务便民热线事务中心2024年办公费多少")  # words loaded, caches warm
+    ran: list[str] = []
+    bot.db.conn.set_trace_callback(ran.append)
+    for q in ("贵阳市12345政务服务便民热线事务中心2024年三公经费多少", "贵阳市第一二三政务服务中心2018年办公费多少"):
+        assert bot.ask(q).status == "answered", q
+    bot.db.conn.set_trace_callback(None)
+    selects = [s for s in ran if s.lstrip().upper().startswith("SELECT")]
+    assert any("catalog_aliases" in s for s in selects) and any("FROM reports" in s for s in selects)
+    walks = [
+        (s, detail)
+        for s in selects
+        for *_, detail in bot.db.conn.execute("EXPLAIN QUERY PLAN " + s).fetchall()
+        if re.match(r"SCAN (reports|catalog_aliases|catalog_regions)\b", detail)
+        and not re.fullmatch(r"SELECT 1 FROM reports LIMIT 1", s.strip())  # "is it empty?": one row
+    ]
+    assert walks == [], walks
