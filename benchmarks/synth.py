@@ -46,8 +46,11 @@ REFS: dict[str, dict[str, str]] = {
     "findings": {},
     "unplaced_lines": {},
     "facts": {"table_id": "report_tables", "row_id": "table_rows", "sentence_id": "sentences"},
+    # what a 说明 sentence states: without it a copy answers "三公经费的预算" from the 决算 table
+    "stated_facts": {"sentence_id": "sentences"},
 }
-SCALED = {"cells": "value", "narrative_figures": "value", "facts": "value"}
+SCALED = {"cells": "value", "narrative_figures": "value", "facts": "value", "stated_facts": "value"}
+IN_BASE_UNITS = ("facts", "stated_facts")  # amount in hundredths of 元 (a 万元 figure × 10 000)
 REFERENCE_NAME = "贵阳市12345政务服务便民热线事务中心"
 
 
@@ -106,7 +109,7 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi", thin: bool = False
     (ref_reports,) = con.execute("SELECT COUNT(*) FROM ref.reports").fetchone()
     if ref_reports != 1:
         raise SystemExit(f"{ref} must hold exactly one report (has {ref_reports})")
-    (ref_id,) = con.execute("SELECT id FROM ref.reports").fetchone()
+    (ref_id, ref_year) = con.execute("SELECT id, year FROM ref.reports").fetchone()
     indexes = con.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
     ).fetchall()
@@ -150,13 +153,15 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi", thin: bool = False
                 exprs.append(f"t.{col} + c.k * {stride[refs[col]]}")
             elif table == "facts" and col == "year":
                 exprs.append("CASE WHEN c.k = 0 THEN t.year ELSE 2015 + c.k % 12 END")
-            elif col == "amount" and table in ("cells", "facts"):
+            elif table == "stated_facts" and col == "year":  # the year before stays the year before
+                exprs.append(f"CASE WHEN c.k = 0 THEN t.year ELSE 2015 + c.k % 12 + t.year - {ref_year} END")
+            elif col == "amount" and table in ("cells", *IN_BASE_UNITS):
                 # the scaled value (2 decimals) in hundredths, times 10 000 for a fact in 万元 (→ 分)
                 factor = "(CASE t.unit WHEN '万元' THEN 10000 WHEN '亿元' THEN 100000000 ELSE 1 END)"
                 scaled = "CAST(ROUND(CAST(printf('%.2f', CAST(t.value AS REAL) * (1 + (c.k % 89 + 1) / 100.0)) AS REAL) * 100) AS INTEGER)"
                 exprs.append(
                     f"CASE WHEN c.k = 0 OR t.amount IS NULL THEN t.amount ELSE {scaled}"
-                    + (f" * {factor}" if table == "facts" else "")
+                    + (f" * {factor}" if table in IN_BASE_UNITS else "")
                     + " END"
                 )
             elif SCALED.get(table) == col:
