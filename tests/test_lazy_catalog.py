@@ -163,3 +163,21 @@ def test_a_named_department_scans_no_table_of_every_report(synthetic):
         and not re.fullmatch(r"SELECT 1 FROM reports LIMIT 1", s.strip())  # "is it empty?": one row
     ]
     assert walks == [], walks
+
+
+def test_merged_knowledge_base_counts_its_regions(corpus_db, built_db, tmp_path):
+    from knowledge.merge import merge
+
+    shanghai = tmp_path / "shanghai.db"
+    shutil.copy(corpus_db, shanghai)
+    db = open_db(shanghai)
+    (rid,) = db.execute("SELECT id FROM reports WHERE region = '贵阳市'").fetchone()
+    with db.atomic():
+        delete_report(db, rid)
+    db.close()
+    merge([shanghai, built_db], tmp_path / "all.db")
+    db = open_db(tmp_path / "all.db", readonly=True)
+    assert dict(db.execute("SELECT region, reports FROM catalog_regions").fetchall()) == {
+        "上海市普陀区": 4,
+        "贵阳市": 1,
+    }
