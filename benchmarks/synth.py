@@ -46,8 +46,11 @@ REFS: dict[str, dict[str, str]] = {
     "findings": {},
     "unplaced_lines": {},
     "facts": {"table_id": "report_tables", "row_id": "table_rows", "sentence_id": "sentences"},
+    # what a 说明 sentence states: without it a copy answers "三公经费的预算" from the 决算 table
+    "stated_facts": {"sentence_id": "sentences"},
 }
-SCALED = {"cells": "value", "narrative_figures": "value", "facts": "value"}
+SCALED = {"cells": "value", "narrative_figures": "value", "facts": "value", "stated_facts": "value"}
+IN_BASE_UNITS = ("facts", "stated_facts")  # amount in hundredths of 元 (a 万元 figure × 10 000)
 REFERENCE_NAME = "贵阳市12345政务服务便民热线事务中心"
 
 
@@ -81,8 +84,14 @@ def reference_db(path: Path | None = None) -> Path:
     return path
 
 
-def build(out: Path, n: int, ref: Path, names: str = "hanzi") -> dict:
-    """Write a knowledge base of ``n`` reports to ``out`` (replaced); returns timings and counts."""
+def build(out: Path, n: int, ref: Path, names: str = "hanzi", thin: bool = False) -> dict:
+    """Write a knowledge base of ``n`` reports to ``out`` (replaced); returns timings and counts.
+
+    ``thin``: every copy gets its ``reports`` row, its catalog rows and its ``facts`` (what opening
+    a bot, naming a department and ranking across reports read), but only copy 0 — the reference
+    report — its tables and text. At ~36 kB a report instead of ~260 kB, it measures those at sizes
+    whose full copy would not fit on the disk (300 000 reports: ~78 GB).
+    """
     from knowledge.store import open_db
 
     t0 = time.perf_counter()
@@ -100,7 +109,7 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi") -> dict:
     (ref_reports,) = con.execute("SELECT COUNT(*) FROM ref.reports").fetchone()
     if ref_reports != 1:
         raise SystemExit(f"{ref} must hold exactly one report (has {ref_reports})")
-    (ref_id,) = con.execute("SELECT id FROM ref.reports").fetchone()
+    (ref_id, ref_year) = con.execute("SELECT id, year FROM ref.reports").fetchone()
     indexes = con.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
     ).fetchall()
@@ -144,13 +153,15 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi") -> dict:
                 exprs.append(f"t.{col} + c.k * {stride[refs[col]]}")
             elif table == "facts" and col == "year":
                 exprs.append("CASE WHEN c.k = 0 THEN t.year ELSE 2015 + c.k % 12 END")
-            elif col == "amount" and table in ("cells", "facts"):
+            elif table == "stated_facts" and col == "year":  # the year before stays the year before
+                exprs.append(f"CASE WHEN c.k = 0 THEN t.year ELSE 2015 + c.k % 12 + t.year - {ref_year} END")
+            elif col == "amount" and table in ("cells", *IN_BASE_UNITS):
                 # the scaled value (2 decimals) in hundredths, times 10 000 for a fact in 万元 (→ 分)
                 factor = "(CASE t.unit WHEN '万元' THEN 10000 WHEN '亿元' THEN 100000000 ELSE 1 END)"
                 scaled = "CAST(ROUND(CAST(printf('%.2f', CAST(t.value AS REAL) * (1 + (c.k % 89 + 1) / 100.0)) AS REAL) * 100) AS INTEGER)"
                 exprs.append(
                     f"CASE WHEN c.k = 0 OR t.amount IS NULL THEN t.amount ELSE {scaled}"
-                    + (f" * {factor}" if table == "facts" else "")
+                    + (f" * {factor}" if table in IN_BASE_UNITS else "")
                     + " END"
                 )
             elif SCALED.get(table) == col:
@@ -160,9 +171,10 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi") -> dict:
                 )
             else:
                 exprs.append(f"t.{col}")
+        only_first = " WHERE c.k = 0" if thin and table != "facts" else ""
         con.execute(
             f"INSERT INTO main.{table} ({', '.join(cols)}) SELECT {', '.join(exprs)}"
-            f" FROM temp.copies c, ref.{table} t ORDER BY c.k, t.id"
+            f" FROM temp.copies c, ref.{table} t{only_first} ORDER BY c.k, t.id"
         )
     t_rows = time.perf_counter()
     for _, sql in indexes:
@@ -186,15 +198,20 @@ def build(out: Path, n: int, ref: Path, names: str = "hanzi") -> dict:
             for a in department_aliases(dept, region)
         ),
     )
+    con.execute(
+        "INSERT INTO main.catalog_regions (region, reports) SELECT region, COUNT(*) FROM main.reports"
+        " WHERE region IS NOT NULL AND region != '' GROUP BY region"
+    )
     con.execute("COMMIT")
     t_fts = time.perf_counter()
     counts = {
         t: con.execute(f"SELECT COUNT(*) FROM main.{t}").fetchone()[0]
-        for t in ("reports", *REFS, "catalog_words", "catalog_aliases")
+        for t in ("reports", *REFS, "catalog_words", "catalog_aliases", "catalog_regions")
     }
     con.close()
     return {
         "reports": n,
+        "thin": thin,
         "path": str(out),
         "size_mb": round(out.stat().st_size / 1e6, 1),
         "rows_s": round(t_rows - t0, 2),
@@ -212,9 +229,10 @@ def main() -> None:
     p.add_argument("--out", required=True)
     p.add_argument("--names", choices=("hanzi", "digits"), default="hanzi")
     p.add_argument("--ref", help="a knowledge base holding only the reference report (built when omitted)")
+    p.add_argument("--thin", action="store_true", help="tables and text of the reference copy only (see build)")
     args = p.parse_args()
     ref = reference_db(Path(args.ref) if args.ref else None)
-    info = build(Path(args.out), args.reports, ref, args.names)
+    info = build(Path(args.out), args.reports, ref, args.names, args.thin)
     print(
         f"{info['reports']} reports → {info['path']} ({info['size_mb']} MB) in {info['total_s']} s"
         f" (rows {info['rows_s']} s, indexes {info['indexes_s']} s, FTS {info['fts_s']} s)"

@@ -135,19 +135,16 @@ class DepartmentIndex:
             if len(form) >= 3
         }
         self._rule_reports: dict[str, list[ReportInfo]] = {}
-        self._by_id: dict[int, ReportInfo] | None = None
-        self.regions = {r.region for r in catalog.reports if r.region}
+        self.regions = catalog.regions()
         known = set(self.rules.word("known_regions"))
         for region in self.regions:
             known |= set(region_parts(region))
         self.known_regions = sorted(known, key=len, reverse=True)
         self.known_set = frozenset(known)
         self.known_longest = max((len(k) for k in known), default=0)
-        # reports grouped by department; a department's own name and regions (and the character
-        # index of abbreviations) are worked out when a question needs them, not for every report
-        self.keys: dict[tuple[str, str | None], list[ReportInfo]] = {}
-        for r in catalog.reports:
-            self.keys.setdefault((r.department, r.region), []).append(r)
+        # reports grouped by department (read when an abbreviation is asked, not at start); a
+        # department's own name and regions are worked out when a question needs them
+        self._keys: dict[tuple[str, str | None], list[ReportInfo]] | None = None
         self._owns: dict[tuple[str, str | None], tuple[tuple[str, ...], str]] = {}
         self._by_char: dict[str, set[tuple[str, str | None]]] | None = None
         self.same_region: dict[str, set[str]] = {}
@@ -157,6 +154,17 @@ class DepartmentIndex:
                 self.same_region.setdefault(n, set()).update(names)
         self._places: dict[str, bool] = {}
         self._shaped: dict[str, tuple[Shape, ...]] = {}
+
+    @property
+    def keys(self) -> dict[tuple[str, str | None], list[ReportInfo]]:
+        """Every report grouped by (department, region): read on the first question that needs
+        all departments (an abbreviation to resolve), never for one that names its department."""
+        if self._keys is None:
+            keys: dict[tuple[str, str | None], list[ReportInfo]] = {}
+            for r in self.catalog.reports:
+                keys.setdefault((r.department, r.region), []).append(r)
+            self._keys = keys
+        return self._keys
 
     def core(self, key: tuple[str, str | None]) -> str:
         """The department's own name (生态环境局 of 上海市普陀区生态环境局)."""
@@ -212,7 +220,7 @@ class DepartmentIndex:
 
     def place_known(self, place: str) -> bool:
         if place not in self._places:
-            self._places[place] = any(place in d or place in (reg or "") for d, reg in self.keys)
+            self._places[place] = self.catalog.place_known(place)
         return self._places[place]
 
     def alias_reports(self, text: str) -> dict[str, list[ReportInfo]]:
@@ -223,19 +231,15 @@ class DepartmentIndex:
             return self.by_alias
         from knowledge.catalog import departments_named
 
-        if self._by_id is None:
-            self._by_id = {r.id: r for r in self.catalog.reports}
         found: dict[str, set[int]] = {}
         for alias, _, rid in departments_named(self.db, text):
             found.setdefault(alias, set()).add(rid)
         for form, core in self.rule_forms.items():
             if form in text:
                 if form not in self._rule_reports:
-                    self._rule_reports[form] = [
-                        r for r in self.catalog.reports if r.department.endswith(core) or core in r.department
-                    ]
+                    self._rule_reports[form] = self.catalog.reports_naming(core)
                 found.setdefault(form, set()).update(r.id for r in self._rule_reports[form])
-        return {a: [self._by_id[i] for i in sorted(ids) if i in self._by_id] for a, ids in found.items()}
+        return {a: self.catalog.reports_by_id(ids) for a, ids in found.items()}
 
     def aliases_in(
         self, text: str, present: dict[str, list[ReportInfo]] | None = None

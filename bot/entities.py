@@ -12,9 +12,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
 from rules import Rules, default_rules
 
 from .catalog import Catalog, ReportInfo
@@ -116,8 +113,7 @@ def _catalog_region_forms(catalog: Catalog) -> list[str]:
     """The region forms of the catalog's reports, longest first, worked out once per catalog."""
     forms = getattr(catalog, "_region_forms", None)
     if forms is None:
-        regions = {r.region for r in catalog.reports if r.region}
-        forms = sorted(_region_forms(regions), key=len, reverse=True)
+        forms = sorted(_region_forms(catalog.regions()), key=len, reverse=True)
         catalog._region_forms = forms  # type: ignore[attr-defined]
     return forms
 
@@ -446,6 +442,8 @@ def _spelled_like(added: str, part: str) -> bool:
         return False
     if syllables(added) == syllables(part):
         return True
+    from rapidfuzz.distance import Levenshtein  # imported where used: most questions never get here
+
     return len(part) >= 3 and Levenshtein.distance(added, part) <= 1
 
 
@@ -580,7 +578,7 @@ def syllables(text: str) -> list[str]:
 @lru_cache(maxsize=1 << 14)
 def _syllables(text: str) -> tuple[str, ...]:
     """Cached by text: a question's pieces are read by sound several times over."""
-    from pypinyin import lazy_pinyin
+    from knowledge.pinyin import lazy_pinyin  # pypinyin's readings, its dictionaries read as needed
 
     out = lazy_pinyin(text)
     if len(out) == len(text):
@@ -632,6 +630,8 @@ def residue(text: str, rules: Rules) -> str:
 def _one_typo_off(pieces: list[str], subject: str, catalog: Catalog) -> bool:
     """Is some piece of the question one of the subject's names with at most one character in
     four changed? A fuzzy score alone lets 缴款收入 read as 财政拨款收入 (another subject's figure)."""
+    from rapidfuzz.distance import Levenshtein
+
     forms = [f for f, subjects in catalog.aliases.items() if subject in subjects and len(f) >= 3]
     for piece in pieces:
         for form in forms:
@@ -686,6 +686,7 @@ def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
         e.ambiguous = sorted({s for s, _ in sound})
         return
     # fuzzy: typos, scored on each residue piece (rapidfuzz imported here: most questions never get here)
+    from rapidfuzz import fuzz
 
     scores: dict[str, float] = {}
     where: dict[str, str] = {}  # the piece each subject scored best on

@@ -10,7 +10,9 @@ tables in the same transaction as the report:
   when no other report has it);
 * ``catalog_aliases``: the names a department goes by (full name, without its region, without
   ``事务中心``/``街道办事处``, numbers like ``12345``), one row per (alias, report), indexed by alias, so
-  naming a department can be one indexed lookup instead of a walk over every report.
+  naming a department can be one indexed lookup instead of a walk over every report;
+* ``catalog_regions``: every distinct ``reports.region`` with its number of reports, so a bot knows
+  the regions the knowledge base covers without reading every report's row.
 
 :func:`load` reads them back (cost grows with the number of distinct words and reports, never with
 rows of tables); :func:`departments_named` answers "which reports does this text name" with one
@@ -42,6 +44,7 @@ CREATE TABLE IF NOT EXISTS catalog_aliases (
     alias TEXT NOT NULL, report_id INTEGER NOT NULL REFERENCES reports(id), PRIMARY KEY (alias, report_id)
 );
 CREATE INDEX IF NOT EXISTS idx_catalog_aliases_report ON catalog_aliases(report_id);
+CREATE TABLE IF NOT EXISTS catalog_regions (region TEXT PRIMARY KEY, reports INTEGER NOT NULL);
 """
 
 KINDS = ("row", "term", "indicator", "project")
@@ -118,11 +121,21 @@ def add_report(
         "INSERT OR IGNORE INTO catalog_aliases (alias, report_id) VALUES (?, ?)",
         [(a, report_id) for a in department_aliases(department, region)],
     )
+    if region:
+        db.execute(
+            "INSERT INTO catalog_regions (region, reports) VALUES (?, 1)"
+            " ON CONFLICT (region) DO UPDATE SET reports = reports + 1",
+            [region],
+        )
 
 
 def remove_report(db: sqlite_utils.Database, report_id: int) -> None:
     """Count one stored report out; must run before its rows are deleted."""
     words = _stored_words(db, report_id)
+    row = db.execute("SELECT region FROM reports WHERE id = ?", [report_id]).fetchone()
+    if row and row[0]:
+        db.execute("UPDATE catalog_regions SET reports = reports - 1 WHERE region = ?", [row[0]])
+        db.execute("DELETE FROM catalog_regions WHERE reports <= 0")
     db.conn.executemany(
         "UPDATE catalog_words SET reports = reports - 1 WHERE kind = ? AND word = ? AND code = ?",
         sorted(words),
@@ -162,6 +175,25 @@ def rebuild(db: sqlite_utils.Database) -> None:
         "INSERT OR IGNORE INTO catalog_aliases (alias, report_id) VALUES (?, ?)",
         [(a, rid) for rid, dept, region in rows for a in department_aliases(dept, region)],
     )
+    rebuild_regions(db)
+
+
+def rebuild_regions(db: sqlite_utils.Database) -> None:
+    """Fill ``catalog_regions`` from the stored reports (also the migration of a knowledge base
+    whose catalog predates the table)."""
+    db.execute("DELETE FROM catalog_regions")
+    db.execute(
+        "INSERT INTO catalog_regions (region, reports) SELECT region, COUNT(*) FROM reports"
+        " WHERE region IS NOT NULL AND region != '' GROUP BY region"
+    )
+
+
+def regions(db: sqlite_utils.Database) -> list[str] | None:
+    """The regions the knowledge base's reports are in, from ``catalog_regions`` (one row a region,
+    whatever the number of reports); None when the knowledge base has no such table."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalog_regions'").fetchone():
+        return None
+    return [r for (r,) in db.execute("SELECT region FROM catalog_regions ORDER BY region").fetchall()]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .assemble import ReportBuilder
 from .grid import GRID_TEXT_DIFFER, HEADER_MISSING, ROW_NOT_IN_GRID, GridLine, _is_column_numbers
@@ -34,7 +35,8 @@ from .limits import LIMITS, Limits, check_json_depth, check_lines
 from .meta import require_meta
 from .model import ParsedReport, ReportError, Source
 from .narrative import PART, TextLine, heading_level
-from .numbers import clean_label, nfkc, parse_amount
+from .numbers import clean_label, parse_amount
+from .numbers import nfkc as _nfkc_uncached
 
 Grid = list[list[str]]
 
@@ -46,6 +48,30 @@ _MONEY = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
 _CODE = re.compile(r"^\d{3}(\s*\d{2}){0,2}$|^\d{5}$|^\d{7}$")
 _NOTE = re.compile(r"^(注|说明)\s*\d*\s*[:：.．]")
 _LEADERS = re.compile(r"[.…·]{3,}")
+# patterns of the per-line and per-cell tests, compiled once (a page-text report runs them ~10 000 times)
+_ROW_PUNCT = re.compile(r"[。，；：:,;]|万元|元|%")
+_DIGIT_COMMA = re.compile(r"\d,\d")
+_DIGIT = re.compile(r"\d")
+_DECIMAL = re.compile(r"-?[\d,]*\.\d+")
+_DIGITS_SPACES = re.compile(r"[\d\s]+")
+_LINE_END = re.compile(r"[。；;：:！？]$")
+_ITEM_MARK = re.compile(r"[(（][类款项][)）]")
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
+_CLAUSE = re.compile(r"[。；，,：:]")
+_SENTENCE = re.compile(r"[。；;]")
+_NARROW = re.compile(r"[\x00-\u2e7f]")
+_CACHED = 200  # cells and lines this short are normalised once per distinct text
+
+
+@lru_cache(maxsize=1 << 16)
+def _nfkc_cached(text: str) -> str:
+    return _nfkc_uncached(text)
+
+
+def nfkc(text: str) -> str:
+    """NFKC (knowledge.numbers), memoised for short texts: a page's cells and lines are
+    normalised several times each (ownership of lines, amounts, codes, widths)."""
+    return _nfkc_cached(text) if len(text) <= _CACHED else _nfkc_uncached(text)
 
 
 def _norm(cell: str | None) -> str:
@@ -79,14 +105,14 @@ _AMOUNT_TOKEN = re.compile(r"^-?\d[\d,]*\.\d+$")
 def _row_like(line: str) -> bool:
     """A page-text line that is a table row: two or more bare amounts, no sentence, no unit."""
     t = nfkc(line)
-    if re.search(r"[。，；：:,;]|万元|元|%", re.sub(r"\d,\d", "", t)):
+    if _ROW_PUNCT.search(_DIGIT_COMMA.sub("", t)):
         return False
     return sum(1 for tok in t.split() if _AMOUNT_TOKEN.match(tok)) >= 2
 
 
 def _mask(text: str) -> str:
     """Digits as 0: a page-text line and a grid cell that differ in digits only mask alike."""
-    return re.sub(r"\d", "0", text)
+    return _DIGIT.sub("0", text)
 
 
 def _first_label(row: list[str]) -> str:
@@ -250,12 +276,12 @@ def _value_width(paths: list[list[str]]) -> int:
 def _width(line: str) -> float:
     """Printed width of a line: a Chinese character counts 1, an ASCII character 0.5."""
     t = nfkc(line).strip()
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in t)
+    return len(t) - 0.5 * len(_NARROW.findall(t))
 
 
 def _financial(g: Grid) -> bool:
     """A table of money (not the 序号 / 单位名称 list of units): some amount with a decimal point."""
-    return any(re.fullmatch(r"-?[\d,]*\.\d+", nfkc(c or "").strip()) for r in g for c in r)
+    return any(_DECIMAL.fullmatch(nfkc(c or "").strip()) for r in g for c in r)
 
 
 def _is_ledger(header: Grid) -> bool:
@@ -466,7 +492,7 @@ class PageReader:
         filled = [c for c in cells if c.strip()]
         if not filled or any(_is_money(c) or _is_code(c) for c in filled):
             return False
-        if any(re.fullmatch(r"[\d\s]+", nfkc(c)) for c in filled):
+        if any(_DIGITS_SPACES.fullmatch(nfkc(c)) for c in filled):
             return False  # digits are a (damaged) 科目编码 of a row of its own, never a wrapped name
         text = "".join(filled)
         if "计" in text or heading_level(_norm(text)) is not None:
@@ -492,7 +518,7 @@ class PageReader:
                         break
             covered_by.append(owner)
         masked = [_mask(h) for h in hay]
-        toks_masked = [[_mask(t) for t in nfkc(ln).split()] if re.search(r"\d", ln) else [] for ln in lines]
+        toks_masked = [[_mask(t) for t in nfkc(ln).split()] if _DIGIT.search(ln) else [] for ln in lines]
         full = max((_width(ln) for ln, c in zip(lines, covered_by, strict=False) if c is None), default=0)
         emitted: set[int] = set()
         b = self.b
@@ -527,8 +553,8 @@ class PageReader:
                     self._flush_title_if_no_table()
                     self._table(pno, grids[owner], lines, n)
                 continue
-            wrapped = full >= 20 and _width(line) >= full - 2 and not re.search(r"[。；;：:！？]$", norm)
-            if not wrapped and heading_level(norm) is not None and re.search(r"[(（][类款项][)）]", norm):
+            wrapped = full >= 20 and _width(line) >= full - 2 and not _LINE_END.search(norm)
+            if not wrapped and heading_level(norm) is not None and _ITEM_MARK.search(norm):
                 wrapped = True  # 1、一般公共服务支出（类）…（项）: an item paragraph, not a heading
             continuation = self.wrapped
             self.wrapped = wrapped
@@ -539,7 +565,7 @@ class PageReader:
             if b.in_toc:
                 b.text(line, src)
                 continue
-            if re.fullmatch(r"\d{1,3}", norm) and (i == len(lines) or n == 1):
+            if _PAGE_NUMBER.fullmatch(norm) and (i == len(lines) or n == 1):
                 self.wrapped = continuation
                 continue  # a page number
             if PART.match(norm) and not continuation:
@@ -549,7 +575,7 @@ class PageReader:
                     if (
                         nxt
                         and len(nxt) <= 12
-                        and not re.search(r"[。；，,：:]", nxt)
+                        and not _CLAUSE.search(nxt)
                         and heading_level(nxt) is None
                     ):
                         line = line + nxt
@@ -603,7 +629,7 @@ class PageReader:
 
     @staticmethod
     def _short_heading(norm: str) -> bool:
-        return len(norm) <= 40 and not re.search(r"[。；;]", norm)
+        return len(norm) <= 40 and not _SENTENCE.search(norm)
 
     @staticmethod
     def _first_of_page(lines: list[str], idx: int) -> bool:

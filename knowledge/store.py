@@ -104,6 +104,8 @@ CREATE INDEX IF NOT EXISTS idx_figures_report ON narrative_figures(report_id);
 CREATE INDEX IF NOT EXISTS idx_terms_report ON terms(report_id);
 CREATE INDEX IF NOT EXISTS idx_findings_report ON findings(report_id);
 CREATE INDEX IF NOT EXISTS idx_reports_identity ON reports(department, year, kind);
+-- a citation names its report by title (bot/answer.py cite_sources): one lookup, not a scan of every report
+CREATE INDEX IF NOT EXISTS idx_reports_title ON reports(title);
 CREATE INDEX IF NOT EXISTS idx_sections_report ON sections(report_id, line);
 CREATE INDEX IF NOT EXISTS idx_indicators_report ON performance_indicators(report_id);
 CREATE INDEX IF NOT EXISTS idx_projects_report ON performance_projects(report_id);
@@ -280,6 +282,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         return
     migrate = "reports" in existing and "facts" not in existing
     restate = "reports" in existing and "stated_facts" not in existing  # version 2: read them once
+    # a catalog from before catalog_regions: its regions counted once from the reports' rows
+    regions = "reports" in existing and not migrate and "catalog_regions" not in existing
     with db.atomic():
         if migrate:
             _migrate_index(db, existing)
@@ -293,6 +297,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             catalog.rebuild(db)
         if restate:
             stated.rebuild(db)
+        if regions:
+            catalog.rebuild_regions(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
