@@ -131,6 +131,17 @@ def assert_refused_or_stated(original: list[Fact], mutated_report_or_error, touc
             # the header naming this column was the damaged line: the figure as the damaged header names it
             if any(g[:5] == f.key[:5] and v == f.value for g, v in before):
                 continue
+        if f.key[0] == "cell" and any(
+            g[:5] == f.key[:5]
+            and v == f.value
+            and g[5].endswith(f.key[5])
+            and _norm(g[5][: -len(f.key[5])].rstrip("·"))
+            and any(_norm(g[5][: -len(f.key[5])].rstrip("·")) in t for t in touched_n)
+            for g, v in before
+        ):
+            # a damaged header caption no longer scopes this column (“三公”经费预算数 moved off its
+            # 合计): the same row's figure under the column's own name, without the caption's words
+            continue
         if f.key[0] == "cell" and f.key[3]:
             same = by_row.get((f.key[1], f.key[2], f.key[3], f.key[5]), [])
             if any(v == f.value and (n.startswith(f.key[4]) or f.key[4].startswith(n)) for n, v in same):
@@ -768,3 +779,24 @@ def test_swapped_name_and_total_header_cells_are_refused():
         refused += isinstance(out, ReportError) and "列对不上" in out.message
         assert_refused_or_stated(list(base), out, [" ".join(row)], f"{name} page {p + 1}")
     assert refused  # the 收入预算总表, whose rows print code, name and amounts in their own cells
+
+
+# Examples the slow run found (source, kind, i, k), asked again in the default run. Where the reader
+# was right and the property too strict, the property's comment says why the figure is the report's.
+SLOW_RUN_FOUND = [
+    # “三公”经费预算数 moved one cell right in a two-row header: the 合计 under it is no longer scoped by
+    # it and reads as 合计 (0.95), the same figure of the same row (the property was too strict)
+    ("shanghai-putuo-finance-bureau-2025-budget.pdf", "cell_swap", 7289, 0),
+]
+
+
+@pytest.mark.skipif(not PDFS, reason="../shared/corpus not present")
+@pytest.mark.parametrize("name,kind,i,k", SLOW_RUN_FOUND)
+def test_examples_the_slow_run_found(name, kind, i, k):
+    if name.endswith(".pdf"):
+        data, base = _pdf_pages(name)
+        _pages_mutation(data, base, name, kind, i, k)
+    elif name.endswith(".pages.json"):
+        _pages_case(name, kind, i, k)
+    else:
+        _markdown_case(kind, i, k)
