@@ -45,8 +45,8 @@ ROW_DOUBLED = "表格的一行与上一行一模一样：一行被重复了 (a t
 HEADER_MISSING = "表格一开始就是数字，没有表头：读不出各栏是什么 (a table starts without its header)"
 GRID_TEXT_DIFFER = "页面文字与表格单元格印的数字不同：表格或文字被改动 (the page text and the table's cells print different digits)"
 CODE_NOT_A_CODE = (
-    "科目编码栏印的是带小数或百分号的数，不是科目编码（数字格式被改动？） (a 科目编码 cell prints a number"
-    " with decimals or a percent sign, not a code)"
+    "科目编码栏印的数字不是科目编码（3、5 或 7 位数字）：数字格式被改动或列错位 (a 科目编码 cell prints"
+    " digits that are no code)"
 )
 FATAL_REASONS = (
     COLUMNS_SLID,
@@ -58,9 +58,11 @@ FATAL_REASONS = (
     CODE_NOT_A_CODE,
 )
 
-# a code printed as an amount or a percentage (30101.00, 50600.00%: a spreadsheet's number format
-# over the code column): read on, the row lost its code (filed under its 款, or its 类's group)
-_CODE_AS_NUMBER = re.compile(r"\d{2,}(?:\.\d+%?|%)")
+# a code printed as an amount, a percentage or a date (30101.00, 50600.00%, 1901-02-02: a
+# spreadsheet's number format over the code column): read on, the row lost its code (filed under
+# its 款, or its 类's group)
+_CODE_AS_NUMBER = re.compile(r"\d{2,}[.,%:/-][\d\s.,%:/-]*")
+_NUMBER_CHARS = re.compile(r"[\d\s.,%:/-]+")
 
 _DECIMAL = re.compile(r"-?[\d,]*\.\s?\d+")
 
@@ -481,10 +483,12 @@ def _parse_economic(
             if not part:
                 continue
             code_txt = part[0].strip()
-            if _CODE_AS_NUMBER.fullmatch(code_txt):
+            code = join_code_parts(code_txt.split()) if code_txt else None
+            if not code and _NUMBER_CHARS.fullmatch(code_txt) and re.search(r"\d", code_txt):
+                # the 科目编码 cell prints digits that are no code (30101.00, 50600.00%, a date
+                # 1984-06-17): read on, the row would lose its code and be filed under another group
                 unplaced.append(Unplaced(gl.raw, CODE_NOT_A_CODE, gl.source))
                 continue
-            code = join_code_parts(code_txt.split()) if code_txt else None
             name = clean_label(part[1]).replace(" ", "") if len(part) > 1 else ""
             if not code and not _label_ok(name):
                 continue

@@ -153,9 +153,12 @@ def test_fuzzed_questions_never_error_or_hang(many_bot):
         if a.intent == "error" or a.status not in ("answered", "clarify", "no_answer") or not a.text:
             again = many_bot.ask(q, before, explain=True)  # the same question, its trace kept
             errors.append((n, q[:80], (again.trace.as_dict().get("error") if again.trace else None)))
-        elif a.value is not None and not a.citations:
+        elif a.value is not None and not a.citations and a.intent != "list_reports":
+            # (the knowledge base's own count of reports, 22 份, has no report to cite)
             errors.append((n, q[:80], "a figure without a citation"))
         if cpu > 1.0:
             slow.append((n, q[:80], round(cpu, 2)))
-    assert not errors, f"{len(errors)} questions took the error path: {errors[:20]}"
-    assert not slow, f"{len(slow)} questions took over 1 s of CPU: {slow[:20]}"
+    assert not errors and not slow, (
+        f"{len(errors)} questions took the error path: {errors[:20]}; "
+        f"{len(slow)} took over 1 s of CPU: {slow[:20]}"
+    )
