@@ -103,6 +103,12 @@ def assert_refused_or_stated(original: list[Fact], mutated_report_or_error, touc
         assert mutated_report_or_error.message, "a refusal without a reason"
         return
     touched_n = [_norm(t) for t in touched]
+    # a PDF's header cell wraps its words over lines (上级补助\n收入); the words of the damaged lines' cells
+    touched_flat = [t.replace("\n", "") for t in touched_n]
+    header_words = {
+        w for t in touched for w in re.split(r"[ \t\u3000]+", t.replace("\n", "")) if len(_norm(w)) >= 2
+    }
+    header_words = {_norm(w) for w in header_words}
     before = {(f.key, f.value) for f in original}
     original_value = {f.key: f.value for f in original}
     # the same figure of the same row (table, side, 科目编码, column), its wrapped name read in part
@@ -127,9 +133,18 @@ def assert_refused_or_stated(original: list[Fact], mutated_report_or_error, touc
             # the table's title line was damaged: the same row and figure, cited under another heading
             # (a table whose heading is lost joins the table before it; its figures stay its own)
             continue
-        if f.key[0] == "cell" and any(_norm(part) in t for part in f.key[5].split("·") for t in touched_n):
-            # the header naming this column was the damaged line: the figure as the damaged header names it
+        if f.key[0] == "cell" and (
+            any(_norm(part) in t for part in f.key[5].split("·") for t in touched_flat)
+            or any(_norm(f.key[5]).endswith(w) for w in header_words)
+        ):
+            # the header naming this column was the damaged line (its cells swapped: 合计 | 因公出国(境)费):
+            # the row's figure as the damaged header names it
             if any(g[:5] == f.key[:5] and v == f.value for g, v in before):
+                continue
+        if f.key[0] == "cell" and f.key[2] and _norm(f.key[2]) in header_words:
+            # the caption naming the ledger's sides was the damaged line (收入 | 支出 swapped): the row's
+            # figure under the side the damaged caption names
+            if any(g[1] == f.key[1] and g[3:] == f.key[3:] and v == f.value for g, v in before):
                 continue
         if f.key[0] == "cell" and any(
             g[:5] == f.key[:5]
@@ -787,6 +802,12 @@ SLOW_RUN_FOUND = [
     # “三公”经费预算数 moved one cell right in a two-row header: the 合计 under it is no longer scoped by
     # it and reads as 合计 (0.95), the same figure of the same row (the property was too strict)
     ("shanghai-putuo-finance-bureau-2025-budget.pdf", "cell_swap", 7289, 0),
+    # header cells swapped (合计 | 因公出国(境)费; 财政拨款收入 | 上级补助收入 wrapped over lines in the PDF's
+    # cells): each figure as the damaged header names it, the property did not see the wrapped words
+    ("shanghai-putuo-wanli-street-2023-budget.pdf", "cell_swap", 696, 4012),
+    ("shanghai-putuo-finance-bureau-2024-final.pdf", "cell_swap", 4131, 10),
+    # the 收入 | 支出 caption of 公开01表 swapped: each side's rows under the side the caption names
+    ("guiyang-12345-hotline-2024-final.md", "swap_cells", 1133, 5868),
 ]
 
 
