@@ -44,6 +44,10 @@ ROW_NOT_IN_GRID = "页面文字里有一行表格数字，表格单元格里却�
 ROW_DOUBLED = "表格的一行与上一行一模一样：一行被重复了 (a table line is doubled)"
 HEADER_MISSING = "表格一开始就是数字，没有表头：读不出各栏是什么 (a table starts without its header)"
 GRID_TEXT_DIFFER = "页面文字与表格单元格印的数字不同：表格或文字被改动 (the page text and the table's cells print different digits)"
+CODE_NOT_A_CODE = (
+    "科目编码栏印的数字不是科目编码（3、5 或 7 位数字）：数字格式被改动或列错位 (a 科目编码 cell prints"
+    " digits that are no code)"
+)
 FATAL_REASONS = (
     COLUMNS_SLID,
     COLUMNS_UNNAMED,
@@ -51,7 +55,14 @@ FATAL_REASONS = (
     ROW_DOUBLED,
     HEADER_MISSING,
     GRID_TEXT_DIFFER,
+    CODE_NOT_A_CODE,
 )
+
+# a code printed as an amount, a percentage or a date (30101.00, 50600.00%, 1901-02-02: a
+# spreadsheet's number format over the code column): read on, the row lost its code (filed under
+# its 款, or its 类's group)
+_CODE_AS_NUMBER = re.compile(r"\d{2,}[.,%:/-][\d\s.,%:/-]*")
+_NUMBER_CHARS = re.compile(r"[\d\s.,%:/-]+")
 
 _DECIMAL = re.compile(r"-?[\d,]*\.\s?\d+")
 
@@ -77,6 +88,10 @@ def _is_column_numbers(cells: list[str]) -> bool:
     if "栏次" in text:
         return True
     nums = [c.strip() for c in cells if c.strip()]
+    if len(nums) >= 3:
+        # column numbers under an amount format (1.00 2.00 … 5.00): still the 栏次 line, never a row
+        # of figures 1, 2, 3 … (a 三公 table's only line read as 预算数合计 = 1)
+        nums = [re.sub(r"^(\d+)\.0+$", r"\1", n) for n in nums]
     if len(nums) < 2 or not all(n.isdigit() for n in nums):
         return False
     ints = [int(n) for n in nums]
@@ -294,6 +309,9 @@ def _parse_subject(lines: list[GridLine], columns: list[str], unplaced: list[Unp
             if any(not is_blank(c) for c in cells):
                 unplaced.append(Unplaced(gl.raw, "no 科目 on this line", gl.source))
             continue
+        if any(_CODE_AS_NUMBER.fullmatch(c.strip()) for c in cells[: label_end + 1]):
+            unplaced.append(Unplaced(gl.raw, CODE_NOT_A_CODE, gl.source))
+            continue
         code, name = _label_parts(cells[: label_end + 1])
         fitted = _fit(cells[label_end + 1 :], k)
         if fitted is None:
@@ -466,6 +484,11 @@ def _parse_economic(
                 continue
             code_txt = part[0].strip()
             code = join_code_parts(code_txt.split()) if code_txt else None
+            if not code and _NUMBER_CHARS.fullmatch(code_txt) and re.search(r"\d", code_txt):
+                # the 科目编码 cell prints digits that are no code (30101.00, 50600.00%, a date
+                # 1984-06-17): read on, the row would lose its code and be filed under another group
+                unplaced.append(Unplaced(gl.raw, CODE_NOT_A_CODE, gl.source))
+                continue
             name = clean_label(part[1]).replace(" ", "") if len(part) > 1 else ""
             if not code and not _label_ok(name):
                 continue

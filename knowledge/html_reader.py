@@ -63,6 +63,8 @@ _FILE_LINK = re.compile(r"\.(xls|xlsx|doc|docx|pdf|wps|et|zip|rar|7z)(\?|#|$)", 
 _WORD_COMMENT = re.compile(r"<!--.*?-->|<!\[(?:end)?if[^\]]*\]>", re.S)
 _END_OF_ARTICLE = re.compile(r"^(来源|信息来源|责任编辑|【打印】|【关闭】|附件下载)\s*[:：]?")
 _SPLIT_NUMBER = re.compile(r"\d[,.]$")
+_HTML_OPEN = re.compile(r"<html[\s>]", re.I)
+_HTML_CLOSE = re.compile(r"</html\s*>", re.I)
 _PAGE_BREAK = re.compile(r"page-break-(?:before|after)\s*:\s*always", re.I)
 _SPACE_RUN = re.compile(r"[\s\xa0\u3000\u200b\ufeff]+")
 _LEADING_DIGIT = re.compile(r"^\s*\d")
@@ -501,6 +503,14 @@ def parse_html(text: str, path: str = "") -> ParsedReport:
     the markdown reader's line logic, with the page's metadata in ``meta``."""
     from .limits import LIMITS
 
+    if _HTML_OPEN.search(text[:4096]) and not _HTML_CLOSE.search(text):
+        # a page cut short (a download broken off): what is left may name another report (its
+        # <meta> title without the body's region: 县政协 for 平潭县政协) and keep none of its figures
+        raise ReportError(
+            "网页不完整：有 <html> 却没有 </html>，文件被截断了？ (the page is cut short: no closing </html>)",
+            path,
+            text.count("\n") + 1,
+        )
     art = read_article(text, path)
     for b in art.blocks:
         if len(b.text) > LIMITS.max_line_chars * 4:

@@ -100,6 +100,13 @@ def count_table(b: ReportBuilder, blk: Block) -> bool:
         labels = [clean_label(c) for i, c in enumerate(r) if i not in num_cols and c.strip()]
         if not labels:
             continue
+        if any(_COUNT.match(x) for x in labels):
+            # a count where a name stands: the row's cells slid (an added cell), and its counts
+            # would be read one column off (在职人数 = the 编制数); refused by validation
+            from .grid import COLUMNS_SLID
+
+            b.unplaced("\t".join(r), COLUMNS_SLID, src)
+            continue
         name = labels[0] + "".join(f"（{x}）" for x in labels[1:])
         cells = [
             Cell(

@@ -151,6 +151,16 @@ def _cells(report: ParsedReport, limits: Limits) -> list[Problem]:
                             row.source.page,
                         )
                     )
+                elif c.value is not None and c.raw.rstrip().endswith("%") and not _PERCENT_COLUMN.search(c.column):
+                    # 67213.00% in a 金额 column (a percent format over an amount): read as 67213.00
+                    out.append(
+                        Problem(
+                            f"{t.label}「{row.name}」的「{c.column}」栏印的是百分数 {c.raw!r}，不是金额"
+                            f" (a percentage in an amount column: {c.raw!r})",
+                            row.source.line,
+                            row.source.page,
+                        )
+                    )
                 elif c.value is None and not is_blank(c.raw) and re.search(r"\d", c.raw):
                     out.append(
                         Problem(
@@ -162,6 +172,9 @@ def _cells(report: ParsedReport, limits: Limits) -> list[Problem]:
                     )
     return out
 
+
+# a column whose figures are shares or changes, printed as percentages
+_PERCENT_COLUMN = re.compile(r"率|比|%|％|幅|占|百分")
 
 # what some reports print in an amount cell that has nothing to report
 _EMPTY_WORDS = ("不适用", "无此项", "无数据")

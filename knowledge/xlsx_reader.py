@@ -77,6 +77,36 @@ def number_text(value: float | int | Decimal, fmt: str | None) -> str:
     return s + ("%" if percent else "")
 
 
+# a shown amount may round its stored value to the format's decimals (1.234567 under 0.00 is 1.23),
+# never by more than half a cent: a format that hides more (115.4 under 0 is 115, 4 733.14 under
+# #,##0, is 5, a fraction format drops the fraction) shows a figure the cell does not hold
+_SHOWN_TOLERANCE = Decimal("0.005")
+
+
+def hidden_by_format(value, shown: str) -> bool:
+    """Whether the cell's number format shows a number other than the one it holds (beyond the
+    rounding to the cent every amount format does). Percentages are left as shown: a 完成率 of
+    0.9876 printed as 99% is how reports state it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or shown.endswith("%"):
+        return False
+    try:
+        held = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
+        return abs(Decimal(shown.replace(",", "")) - held) > _SHOWN_TOLERANCE
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def _check_shown(value, shown: str, fmt: str | None, path: str, sheet: str, row: int, col: int) -> None:
+    if hidden_by_format(value, shown):
+        raise ReportError(
+            f"工作表“{sheet}”第{row}行第{col}列显示为 '{shown}'，单元格里的数却是 {value}：数字格式"
+            f"（{fmt}）藏起了数位，读不出报告印的是哪个数 (the number format shows another number than"
+            " the cell holds)",
+            path,
+            row,
+        )
+
+
 def _text(value, fmt: str | None) -> str:
     if value is None:
         return ""
@@ -152,6 +182,8 @@ def xlsx_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tup
             for n, row in enumerate(ws.iter_rows(), 1):
                 _check_cells(path, ws.title, n, len(row), total, limits)
                 cells = tuple(_text(c.value, getattr(c, "number_format", None)) for c in row)
+                for col, (c, shown) in enumerate(zip(row, cells, strict=True), 1):
+                    _check_shown(c.value, shown, getattr(c, "number_format", None), path, ws.title, n, col)
                 extent = next(
                     (i + 1 for i in range(len(row) - 1, -1, -1) if not isinstance(row[i], EmptyCell)), 0
                 )
@@ -202,7 +234,7 @@ def xls_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tupl
         for r in range(sh.nrows):
             types, values = sh.row_types(r), sh.row_values(r)
             cells = [
-                _xls_text(book, sh, r, c, t, v) for c, (t, v) in enumerate(zip(types, values, strict=True))
+                _xls_text(book, sh, r, c, t, v, path) for c, (t, v) in enumerate(zip(types, values, strict=True))
             ]
             filled = [c for c, t in enumerate(cells) if t.strip()]
             held = [c for c, t in enumerate(types) if t != xlrd.XL_CELL_EMPTY]
@@ -217,14 +249,16 @@ def _xls_bold(book, xf_index: int) -> bool:
     return bool(book.font_list[xf.font_index].bold)
 
 
-def _xls_text(book, sh, r: int, c: int, ctype: int, value) -> str:
+def _xls_text(book, sh, r: int, c: int, ctype: int, value, path: str = "") -> str:
     import xlrd
 
     if ctype == xlrd.XL_CELL_TEXT:
         return value
     if ctype == xlrd.XL_CELL_NUMBER:
         fmt = book.format_map.get(book.xf_list[sh.cell_xf_index(r, c)].format_key)
-        return _text(value, fmt.format_str if fmt else None)
+        shown = _text(value, fmt.format_str if fmt else None)
+        _check_shown(value, shown, fmt.format_str if fmt else None, path, sh.name, r + 1, c + 1)
+        return shown
     if ctype == xlrd.XL_CELL_DATE:
         try:
             return _text(xlrd.xldate.xldate_as_datetime(value, book.datemode), None)

@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -180,16 +181,30 @@ async def test_escape_keys_do_nothing(kb_path, log_path):
         assert page(app) == "answer-page"  # nothing was reset either
 
 
+async def _wait_for_page(app: KioskApp, want: str, bound: float) -> float:
+    """Poll until the kiosk shows ``want``; the seconds it took, or ``bound`` reached (then the caller's
+    assert fails). A generous bound keeps a loaded machine from failing the test; a kiosk that never
+    resets still fails it."""
+    start = time.monotonic()
+    while page(app) != want and time.monotonic() - start < bound:
+        await asyncio.sleep(0.05)
+    return time.monotonic() - start
+
+
 async def test_idle_timeout_returns_to_welcome_and_forgets(kb_path, log_path):
     app = KioskApp(kb_path, log_path=log_path, idle_timeout=0.5)
     async with app.run_test(size=SIZE) as pilot:
+        app.idle_timeout = 3600  # the answer may take longer than 0.5 s on a loaded machine
         await submit(pilot, "三公经费多少")
         assert page(app) == "answer-page" and app.history
         assert app.conversation.subjects
         app.query_one("#question", Input).value = "半截问"
-        await asyncio.sleep(1.0)
+        app.idle_timeout = 0.5
+        await pilot.press("end")  # the last activity: the reset may come no sooner than 0.5 s after it
+        waited = await _wait_for_page(app, "welcome", bound=20)
         await settle(pilot)
-        assert page(app) == "welcome"
+        assert page(app) == "welcome", f"no idle reset within {waited:.1f} s"
+        assert waited >= 0.5 - 0.06, f"reset after {waited:.2f} s, before the 0.5 s idle timeout"
         assert app.history == []
         assert app.conversation.subjects == [] and app.conversation.history == []
         assert plain(app.query_one("#answer", Static)) == ""
@@ -201,12 +216,28 @@ async def test_idle_timeout_returns_to_welcome_and_forgets(kb_path, log_path):
 
 
 async def test_activity_postpones_idle_reset(kb_path, log_path):
-    app = KioskApp(kb_path, log_path=log_path, idle_timeout=0.6)
+    """Keys every 0.2 s over 2.5 idle timeouts keep the answer on screen. A gap between two keys is
+    measured: a machine stalled longer than the timeout makes that round inconclusive (a reset is then
+    right), and the round is repeated — a kiosk that ignores activity fails every round."""
+    timeout = 1.0
+    app = KioskApp(kb_path, log_path=log_path, idle_timeout=timeout)
     async with app.run_test(size=SIZE) as pilot:
-        await submit(pilot, "三公经费多少")
-        for _ in range(4):
-            await asyncio.sleep(0.3)
+        for _round in range(3):
+            app.idle_timeout = 3600
+            await submit(pilot, "三公经费多少")
+            assert page(app) == "answer-page"
+            app.idle_timeout = timeout
             await pilot.press("left")
+            last, gaps = time.monotonic(), []
+            for _ in range(12):
+                await asyncio.sleep(0.2)
+                await pilot.press("left")
+                now = time.monotonic()
+                gaps.append(now - last)
+                last = now
+            if max(gaps) < timeout * 0.8:
+                break
+        assert max(gaps) < timeout * 0.8, f"the machine stalled every round: gaps up to {max(gaps):.2f} s"
         assert page(app) == "answer-page"
 
 

@@ -103,6 +103,12 @@ def assert_refused_or_stated(original: list[Fact], mutated_report_or_error, touc
         assert mutated_report_or_error.message, "a refusal without a reason"
         return
     touched_n = [_norm(t) for t in touched]
+    # a PDF's header cell wraps its words over lines (上级补助\n收入); the words of the damaged lines' cells
+    touched_flat = [t.replace("\n", "") for t in touched_n]
+    header_words = {
+        w for t in touched for w in re.split(r"[ \t\u3000]+", t.replace("\n", "")) if len(_norm(w)) >= 2
+    }
+    header_words = {_norm(w) for w in header_words}
     before = {(f.key, f.value) for f in original}
     original_value = {f.key: f.value for f in original}
     # the same figure of the same row (table, side, 科目编码, column), its wrapped name read in part
@@ -127,10 +133,30 @@ def assert_refused_or_stated(original: list[Fact], mutated_report_or_error, touc
             # the table's title line was damaged: the same row and figure, cited under another heading
             # (a table whose heading is lost joins the table before it; its figures stay its own)
             continue
-        if f.key[0] == "cell" and any(_norm(part) in t for part in f.key[5].split("·") for t in touched_n):
-            # the header naming this column was the damaged line: the figure as the damaged header names it
+        if f.key[0] == "cell" and (
+            any(_norm(part) in t for part in f.key[5].split("·") for t in touched_flat)
+            or any(_norm(f.key[5]).endswith(w) or _norm(f.key[5]).startswith(w) for w in header_words)
+        ):
+            # the header naming this column was the damaged line (its cells swapped: 合计 | 因公出国(境)费):
+            # the row's figure as the damaged header names it
             if any(g[:5] == f.key[:5] and v == f.value for g, v in before):
                 continue
+        if f.key[0] == "cell" and f.key[2] and _norm(f.key[2]) in header_words:
+            # the caption naming the ledger's sides was the damaged line (收入 | 支出 swapped): the row's
+            # figure under the side the damaged caption names
+            if any(g[1] == f.key[1] and g[3:] == f.key[3:] and v == f.value for g, v in before):
+                continue
+        if f.key[0] == "cell" and any(
+            g[:5] == f.key[:5]
+            and v == f.value
+            and g[5].endswith(f.key[5])
+            and _norm(g[5][: -len(f.key[5])].rstrip("·"))
+            and any(_norm(g[5][: -len(f.key[5])].rstrip("·")) in t for t in touched_n)
+            for g, v in before
+        ):
+            # a damaged header caption no longer scopes this column (“三公”经费预算数 moved off its
+            # 合计): the same row's figure under the column's own name, without the caption's words
+            continue
         if f.key[0] == "cell" and f.key[3]:
             same = by_row.get((f.key[1], f.key[2], f.key[3], f.key[5]), [])
             if any(v == f.value and (n.startswith(f.key[4]) or f.key[4].startswith(n)) for n, v in same):
@@ -768,3 +794,404 @@ def test_swapped_name_and_total_header_cells_are_refused():
         refused += isinstance(out, ReportError) and "列对不上" in out.message
         assert_refused_or_stated(list(base), out, [" ".join(row)], f"{name} page {p + 1}")
     assert refused  # the 收入预算总表, whose rows print code, name and amounts in their own cells
+
+
+# Examples the slow run found (source, kind, i, k), asked again in the default run. Where the reader
+# was right and the property too strict, the property's comment says why the figure is the report's.
+SLOW_RUN_FOUND = [
+    # “三公”经费预算数 moved one cell right in a two-row header: the 合计 under it is no longer scoped by
+    # it and reads as 合计 (0.95), the same figure of the same row (the property was too strict)
+    ("shanghai-putuo-finance-bureau-2025-budget.pdf", "cell_swap", 7289, 0),
+    # header cells swapped (合计 | 因公出国(境)费; 财政拨款收入 | 上级补助收入 wrapped over lines in the PDF's
+    # cells): each figure as the damaged header names it, the property did not see the wrapped words
+    ("shanghai-putuo-wanli-street-2023-budget.pdf", "cell_swap", 696, 4012),
+    ("shanghai-putuo-finance-bureau-2024-final.pdf", "cell_swap", 4131, 10),
+    # the captions “三公”经费预算数 | 机关运行经费预算数 swapped: the 合计 under the first named by the second
+    ("shanghai-putuo-justice-bureau-2026-budget.pdf", "cell_swap", 155, 1),
+    # the 收入 | 支出 caption of 公开01表 swapped: each side's rows under the side the caption names
+    ("guiyang-12345-hotline-2024-final.md", "swap_cells", 1133, 5868),
+]
+
+
+@pytest.mark.skipif(not PDFS, reason="../shared/corpus not present")
+@pytest.mark.parametrize("name,kind,i,k", SLOW_RUN_FOUND)
+def test_examples_the_slow_run_found(name, kind, i, k):
+    if name.endswith(".pdf"):
+        data, base = _pdf_pages(name)
+        _pages_mutation(data, base, name, kind, i, k)
+    elif name.endswith(".pages.json"):
+        _pages_case(name, kind, i, k)
+    else:
+        _markdown_case(kind, i, k)
+
+
+# -- the newer readers: plain text, web pages, Word, Excel ----------------------------------------------
+# The reference report written by the test itself as a .txt, an HTML page (headings, paragraphs,
+# <table>s), a .docx (tests/test_office_readers.py's writer) and an .xlsx of its tables bundled with
+# a .docx of its text, after the damage: the same property. Plus damage only those formats have: a
+# web page's cells (colspan/rowspan, a dropped or added <td>, <br> and <p> inside a cell, &nbsp;),
+# the 平潭 portal pages' own source lines, and a workbook cell's number format.
+PINGTAN = sorted((SHARED / "pingtan").glob("*.html")) if (SHARED / "pingtan").exists() else []
+OFFICE_FAST = settings(
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+OFFICE_SLOW = settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+FORMATS = [
+    "0", "0.0", "0.000", "#,##0,", "#,##0.00,,", "0.00%", "0%", "@", "General", "# ?/?", "0.00E+00",
+    ";;;", '0.00;-0.00;""', '"¥"#,##0.00', "[Red]0.00", "0.00_);(0.00)", "yyyy-mm-dd", "mm:ss",
+]  # fmt: skip
+
+
+def markdown_to_html(text: str) -> str:
+    """A flowing web page of the report: ``#`` headings as <hN>, tab-separated lines as a <table>."""
+    import html
+
+    from knowledge.markdown import table_cells
+
+    out = ['<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div class="article_content">']
+    rows: list[list[str]] = []
+    for raw in [*text.splitlines(), ""]:
+        cells = table_cells(raw)
+        if cells is not None:
+            rows += [cells] if cells else []
+            continue
+        if rows:
+            out.append(
+                "<table>"
+                + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+                + "</table>"
+            )
+            rows = []
+        s = raw.strip()
+        if s.startswith("#"):
+            n = min(len(s) - len(s.lstrip("#")), 6)
+            out.append(f"<h{n}>{html.escape(s.lstrip('#').strip())}</h{n}>")
+        elif s:
+            out.append(f"<p>{html.escape(raw)}</p>")
+    return "\n".join([*out, "</div></body></html>"])
+
+
+def _write_as(fmt: str, lines: list[str]) -> list[Path]:
+    """The report's lines as the files a department of that format would publish."""
+    from tests.test_office_readers import markdown_table_sections, markdown_tables_to_xlsx, markdown_to_docx
+
+    text = "\n".join(lines) + "\n"
+    if fmt == "txt":
+        (p := TMP / "m.txt").write_text(text, encoding="utf-8")
+        return [p]
+    if fmt == "html":
+        (p := TMP / "m.html").write_text(markdown_to_html(text), encoding="utf-8")
+        return [p]
+    if fmt == "docx":
+        (p := TMP / "m.docx").write_bytes(markdown_to_docx(text))
+        return [p]
+    tables, rest = markdown_table_sections(text)
+    if not tables:
+        return []  # the damage took every table: no workbook to write
+    (x := TMP / "m.xlsx").write_bytes(markdown_tables_to_xlsx(tables))
+    (d := TMP / "m-说明.docx").write_bytes(markdown_to_docx("\n".join(rest)))
+    return [x, d]
+
+
+def _read_files(paths: list[Path]):
+    from knowledge.ingest import read_bundle
+
+    try:
+        r = read_report(paths[0]) if len(paths) == 1 else read_bundle(paths)
+        validate(r, str(paths[0]))
+        return r
+    except ReportError as e:
+        return e
+
+
+@cache
+def _base_as(fmt: str) -> tuple[Fact, ...]:
+    out = _read_files(_write_as(fmt, _base_markdown()[0]))
+    assert not isinstance(out, ReportError), out
+    return tuple(facts(out))
+
+
+def _office_case(fmt: str, kind: str, i: int, k: int) -> None:
+    lines, _ = _base_markdown()
+    res = mutate_lines(lines, kind, i, k)
+    if res is None:
+        return
+    new_lines, touched = res
+    base = _base_as(fmt)
+    paths = _write_as(fmt, new_lines)
+    if paths:
+        assert_refused_or_stated(list(base), _read_files(paths), touched, f"{fmt} {kind} line {i % len(lines) + 1}")
+
+
+NEWER = ["txt", "html", "docx", "xlsx"]
+
+
+@OFFICE_FAST
+@given(fmt=st.sampled_from(NEWER), kind=st.sampled_from(LINE_KINDS), i=st.integers(0, 10_000), k=st.integers(0, 10_000))
+def test_newer_reader_mutations(fmt, kind, i, k):
+    _office_case(fmt, kind, i, k)
+
+
+@pytest.mark.slow
+@OFFICE_SLOW
+@given(fmt=st.sampled_from(NEWER), kind=st.sampled_from(LINE_KINDS), i=st.integers(0, 10_000), k=st.integers(0, 10_000))
+def test_newer_reader_mutations_long(fmt, kind, i, k):
+    _office_case(fmt, kind, i, k)
+
+
+HTML_CELL_KINDS = ["colspan", "rowspan", "td_drop", "td_insert", "br_in_cell", "td_to_th", "p_in_cell",
+                   "td_empty", "nbsp", "comma"]  # fmt: skip
+
+
+def _html_cell_case(kind: str, i: int, k: int) -> None:
+    import lxml.html
+
+    root = lxml.html.fromstring(markdown_to_html(REFERENCE.read_text(encoding="utf-8")))
+    tds = [td for td in root.iter("td") if (td.text or "").strip()]
+    td = tds[i % len(tds)]
+    tr = td.getparent()
+    touched = [" ".join(c.text or "" for c in tr)]
+    t = td.text
+    j = k % (len(t) + 1)
+    if kind in ("colspan", "rowspan"):
+        td.set(kind, str(2 + k % 3))
+    elif kind == "td_drop":
+        tr.remove(td)
+    elif kind == "td_insert":
+        td.addprevious(lxml.html.Element("td"))
+    elif kind == "br_in_cell":
+        br = lxml.html.Element("br")
+        td.text, br.tail = t[:j], t[j:]
+        td.insert(0, br)
+    elif kind == "td_to_th":
+        td.tag = "th"
+    elif kind == "p_in_cell":
+        td.text = None
+        for piece in (t[:j], t[j:]):
+            lxml.html.etree.SubElement(td, "p").text = piece
+    elif kind == "td_empty":
+        td.text = ""
+    elif kind == "nbsp":
+        td.text = t[:j] + "\xa0" + t[j:]
+    else:  # comma
+        if not re.search(r"\d\.\s?\d", t):
+            return
+        td.text = re.sub(r"(\d)\.(\s?\d)", r"\1,\2", t, count=1)
+    (p := TMP / "cells.html").write_text(lxml.html.tostring(root, encoding="unicode"), encoding="utf-8")
+    assert_refused_or_stated(list(_base_as("html")), _read_files([p]), touched, f"html {kind} {i} {k}")
+
+
+@OFFICE_FAST
+@given(kind=st.sampled_from(HTML_CELL_KINDS), i=st.integers(0, 10_000), k=st.integers(0, 10_000))
+def test_web_page_cell_mutations(kind, i, k):
+    _html_cell_case(kind, i, k)
+
+
+@pytest.mark.slow
+@OFFICE_SLOW
+@given(kind=st.sampled_from(HTML_CELL_KINDS), i=st.integers(0, 10_000), k=st.integers(0, 10_000))
+def test_web_page_cell_mutations_long(kind, i, k):
+    _html_cell_case(kind, i, k)
+
+
+def _portal_case(name: str, kind: str, i: int, k: int) -> None:
+    """A 平潭 portal page's own source lines damaged (a <TD> line doubled, a </TR> dropped, …)."""
+    src = SHARED / "pingtan" / name
+    lines = src.read_text(encoding="utf-8").splitlines()
+    res = mutate_lines(lines, kind, i, k)
+    if res is None:
+        return
+    new_lines, touched = res
+    (p := TMP / "portal.html").write_text("\n".join(new_lines) + "\n", encoding="utf-8")
+    assert_refused_or_stated(list(_base_portal(name)), _read_files([p]), touched, f"{name} {kind} {i} {k}")
+
+
+@cache
+def _base_portal(name: str) -> tuple[Fact, ...]:
+    return tuple(facts(read_report(SHARED / "pingtan" / name)))
+
+
+needs_pingtan = pytest.mark.skipif(not PINGTAN, reason="../shared/pingtan not present")
+
+
+@needs_pingtan
+@OFFICE_FAST
+@given(
+    name=st.sampled_from([p.name for p in PINGTAN] or ["-"]),
+    kind=st.sampled_from(LINE_KINDS),
+    i=st.integers(0, 10_000),
+    k=st.integers(0, 10_000),
+)
+def test_portal_page_mutations(name, kind, i, k):
+    _portal_case(name, kind, i, k)
+
+
+@pytest.mark.slow
+@needs_pingtan
+@OFFICE_SLOW
+@given(
+    name=st.sampled_from([p.name for p in PINGTAN] or ["-"]),
+    kind=st.sampled_from(LINE_KINDS),
+    i=st.integers(0, 10_000),
+    k=st.integers(0, 10_000),
+)
+def test_portal_page_mutations_long(name, kind, i, k):
+    _portal_case(name, kind, i, k)
+
+
+def _format_case(fmt: str, i: int) -> None:
+    """A workbook cell's number format changed: every figure is the original one (as a number; 0.50
+    shown as 0.5 by a General format is the same figure) or the workbook is refused."""
+    from decimal import Decimal
+
+    import openpyxl
+
+    paths = _write_as("xlsx", _base_markdown()[0])
+    wb = openpyxl.load_workbook(paths[0])
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+    ]
+    c = cells[i % len(cells)]
+    c.number_format = fmt
+    wb.save(paths[0])
+    out = _read_files(paths)
+    if isinstance(out, ReportError):
+        assert out.message
+        return
+    base = {f.key: f.value for f in _base_as("xlsx")}
+    # a code piece shown as a date or a number (the OCR's stray 2 before 2010350 → 1900-01-02) leaves
+    # the row without its code: the same figure of the same named row, found by name only
+    uncoded = {(f.key[1], f.key[2], f.key[4], f.key[5]): f.value for f in _base_as("xlsx") if f.key[0] == "cell"}
+    label = f"format {fmt!r} on {c.parent.title}!{c.coordinate} ({c.value})"
+    for f in facts(out):
+        if f.key[0] == "cell":
+            was = base.get(f.key, "missing")
+            if was == "missing" and f.key[3] is None:
+                was = uncoded.get((f.key[1], f.key[2], f.key[4], f.key[5]), "missing")
+            assert was != "missing", f"{label}: {f.key} = {f.value} is no figure of the original"
+            assert (was is None) == (f.value is None), f"{label}: {f.key} = {f.value}, was {was}"
+            assert was is None or Decimal(was) == Decimal(f.value), f"{label}: {f.key} = {f.value}, was {was}"
+
+
+@OFFICE_FAST
+@given(fmt=st.sampled_from(FORMATS), i=st.integers(0, 10_000))
+def test_workbook_number_format_mutations(fmt, i):
+    _format_case(fmt, i)
+
+
+@pytest.mark.slow
+@OFFICE_SLOW
+@given(fmt=st.sampled_from(FORMATS), i=st.integers(0, 10_000))
+def test_workbook_number_format_mutations_long(fmt, i):
+    _format_case(fmt, i)
+
+
+# -- regressions of the newer readers' runs -------------------------------------------------------------
+def _numbers_workbook(cells: list[tuple[object, str]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for col, (value, fmt) in enumerate(cells, 1):
+        ws.cell(row=1, column=col, value=value).number_format = fmt
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "value,fmt",
+    [(115.4, "0"), (0.73, "#,##0,"), (4733.14, "# ?/?"), (9.37, "0.0"), (31214205.8, "#,##0.00,,")],
+)
+def test_a_number_format_that_shows_another_number_is_refused(value, fmt):
+    """A workbook cell showing another number than it holds (115.4 under ``0`` shows 115; 0.73 under
+    the thousands-scaling ``#,##0,`` shows 0): refused with its sheet, row and column, where it read
+    as 115 and 0 before."""
+    from knowledge.xlsx_reader import xlsx_sheets
+
+    with pytest.raises(ReportError) as e:
+        list(xlsx_sheets(_numbers_workbook([(value, fmt)]), "t.xlsx"))
+    assert "第1行第1列" in e.value.message and "数字格式" in e.value.message and e.value.path == "t.xlsx"
+
+
+def test_formats_that_round_to_the_cent_or_show_percentages_are_read_as_shown():
+    """What every real workbook does stays read as shown: an amount rounded to its format's two
+    decimals (1.234567 → 1.23), a General float (0.1+0.2 → 0.3), a percentage (0.9876 → 99%)."""
+    from knowledge.xlsx_reader import xlsx_sheets
+
+    data = _numbers_workbook([(1.234567, "0.00"), (0.1 + 0.2, "General"), (0.9876, "0%"), (4733.14, "#,##0.00")])
+    ((_, rows),) = list(xlsx_sheets(data, "t.xlsx"))
+    assert rows[0].cells == ("1.23", "0.3", "99%", "4,733.14")
+
+
+def test_column_numbers_under_an_amount_format_are_no_row():
+    """The 三公 table's 栏次 line (1 … 12) with one number printed 5.00 (an amount format over the 栏次
+    row of a workbook) read as its only row: 预算数合计 = 1, 公务接待费 = 6. It is the 栏次 line still;
+    so is the whole line printed 1.00 … 12.00."""
+    lines = _ref_lines()
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12"))
+    for new in (
+        lines[i].replace("\t5\t", "\t5.00\t", 1),
+        "\t".join(f"{n}.00" for n in lines[i].split("\t") if n.strip()),
+    ):
+        out = _read("\n".join([*lines[:i], new, *lines[i + 1 :]]) + "\n", ".md")
+        assert not isinstance(out, ReportError), out
+        sangong = next(t for t in out.tables if "三公" in t.title)
+        assert not sangong.rows, [(r.name, [(c.column, c.value) for c in r.cells]) for r in sangong.rows]
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("30101\t基本工资", "30101.00\t基本工资"),  # economic table, 人员经费 row: read as 公用经费, no code
+        ("30304\t抚恤金", "30304.000\t抚恤金"),
+        ("30101\t基本工资", "1984-06-17\t基本工资"),  # a date format over the code
+        ("2\t20805\t506\t", "2\t20805\t50600.00%\t"),  # subject table: filed under the 款 20805
+        ("2\t20103\t399\t", "2\t20103\t1901-02-02\t"),
+    ],
+)
+def test_a_code_printed_as_a_number_is_refused(old, new):
+    """A 科目编码 printed with decimals, a percent sign or as a date (a spreadsheet number format over
+    the code column) lost the row its code: 基本工资 23.87 was filed under 公用经费 and 职业年金缴费
+    5.18 under the 款 20805. Refused with the line."""
+    lines = _ref_lines()
+    i = next(k for k, ln in enumerate(lines) if old in ln)
+    lines[i] = lines[i].replace(old, new, 1)
+    out = _read("\n".join(lines) + "\n", ".md")
+    assert isinstance(out, ReportError) and out.line == i + 1 and "科目编码" in out.message
+
+
+@needs_pingtan
+def test_a_count_tables_slid_row_is_refused():
+    """A 单位基本情况 table whose row got an extra cell (a <TD> line doubled in the page source): the
+    row's counts were read one column off (农业服务中心 在职人数 = 7, its 编制数; it is 10). A count
+    standing where a name should be is refused."""
+    name = "pingtan-tancheng-town-2016-final.html"
+    lines = (SHARED / "pingtan" / name).read_text(encoding="utf-8").splitlines()
+    row = next(i for i, ln in enumerate(lines) if "农业服务中心" in ln)
+    td = max(i for i in range(row) if lines[i].lstrip().upper().startswith("<TD"))
+    (p := TMP / "slid.html").write_text("\n".join([*lines[:td], lines[td], *lines[td:]]), encoding="utf-8")
+    out = _read_files([p])
+    assert isinstance(out, ReportError) and "列对不上" in out.message
+    _portal_case(name, "duplicate", 8564, 2215)
+
+
+def test_a_percentage_in_an_amount_column_is_refused():
+    """A percent format over an amount (672.13 shown as 67213.00%) read as 总计 = 67213.00 万元: the
+    % was dropped. A percentage under a column that is no rate or share is refused."""
+    lines = _ref_lines()
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("总计\t") and "672. 13" in ln)
+    lines[i] = lines[i].replace("672. 13", "67213.00%")
+    out = _read("\n".join(lines) + "\n", ".md")
+    assert isinstance(out, ReportError) and out.line == i + 1 and "百分数" in out.message
