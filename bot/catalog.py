@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # imported where a writer needs it: a bot reads through knowl
 
 from rules import Rules, default_rules
 
-_NUMBERING = re.compile(default_rules().pattern("catalog_catalog_1"))
-_NOTES = re.compile(default_rules().pattern("catalog_catalog_2"))
+_NUMBERING = re.compile(default_rules().pattern("row_numbering"))
+_NOTES = re.compile(default_rules().pattern("row_name_notes"))
 
 
 def bare(name: str) -> str:
@@ -61,12 +61,12 @@ class ReportInfo:
 def core_name(department: str, region: str | None) -> str:
     """A department's own name: no 中共 prefix, region or 区委/人民政府 in front."""
     core = department
-    for prefix in default_rules().word("catalog_core_name_1"):
+    for prefix in default_rules().word("party_prefixes"):
         if core.startswith(prefix):
             core = core[len(prefix) :]
     if region and core.startswith(region):
         core = core[len(region) :]
-    return re.sub(default_rules().pattern("catalog_core_name_2"), "", core)
+    return re.sub(default_rules().pattern("department_core_prefix"), "", core)
 
 
 class ReportList(Sequence[ReportInfo]):
@@ -222,11 +222,11 @@ def _dept_aliases(dept: str, region: str | None) -> list[str]:
     for m in re.finditer(r"\d{3,}", dept):
         out.add(m.group(0))
     core = dept[len(region) :] if region and dept.startswith(region) else dept
-    core = re.sub(default_rules().pattern("catalog_dept_aliases_1"), "", core)
+    core = re.sub(default_rules().pattern("government_prefix"), "", core)
     out.add(core)
     if region and len(core) < 3 and region[-1] in default_rules().word("region_suffixes"):
         out.add(region[-1] + core)  # 县政协: a short name is said with its level
-    for suffix in default_rules().word("catalog_dept_aliases_2"):
+    for suffix in default_rules().word("department_endings_dropped"):
         if core.endswith(suffix) and len(core) > len(suffix) + 1:
             out.add(core[: -len(suffix)])
     return sorted(out, key=len, reverse=True)
@@ -303,7 +303,7 @@ def build_catalog(db: sqlite_utils.Database, rules: Rules) -> Catalog:
     names, terms, indicators, projects = _words(db)
     for name, code in names:
         subject = bare(name)
-        if not subject or subject in default_rules().word("catalog_build_catalog_1") or len(subject) < 2:
+        if not subject or subject in default_rules().word("total_row_names") or len(subject) < 2:
             continue
         subjects.add(subject)
         add(subject, subject)

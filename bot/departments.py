@@ -201,7 +201,7 @@ class DepartmentIndex:
         (上海市普陀区发展和改革委员会 stored as another region's report is still Putuo's); a name
         without them is in the report's region."""
         name = department
-        for prefix in self.rules.word("catalog_core_name_1"):
+        for prefix in self.rules.word("party_prefixes"):
             name = name[len(prefix) :] if name.startswith(prefix) else name
         lead: list[str] = []
         while part := self._region_prefix(name):
@@ -209,7 +209,7 @@ class DepartmentIndex:
             name = name[len(part) :]
         core = core_name(department, region)
         if lead:
-            core = self.rules.pattern("catalog_core_name_2").sub("", name) or core
+            core = self.rules.pattern("department_core_prefix").sub("", name) or core
             return tuple(lead), core
         return tuple(p for p in region_parts(region) if p not in core), core
 

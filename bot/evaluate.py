@@ -92,10 +92,10 @@ def evaluate(bot: Bot, path: str) -> list[Result]:
 
 def print_report(results: list[Result], verbose: bool = False) -> None:
     names = {
-        "correct": default_rules().one("evaluate_print_report_1"),
-        "wrong": default_rules().one("evaluate_print_report_2"),
-        "missed": default_rules().one("evaluate_print_report_3"),
-        "declined": default_rules().one("evaluate_print_report_4"),
+        "correct": default_rules().one("outcome_correct_label"),
+        "wrong": default_rules().one("outcome_wrong_label"),
+        "missed": default_rules().one("outcome_missed_label"),
+        "declined": default_rules().one("outcome_declined_label"),
     }
     for r in results:
         if verbose or r.outcome != "correct":

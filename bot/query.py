@@ -118,12 +118,12 @@ def _table_rank(code: str | None, title: str) -> int:
     layout = table_layout()
     if code in layout.answer_order:
         return layout.answer_order.index(code)
-    t = re.sub(default_rules().pattern("query_table_rank_1"), "", re.sub(r"[\"“”\s]", "", title or ""))
-    t = re.sub(default_rules().pattern("query_table_rank_2"), "", t)
+    t = re.sub(default_rules().pattern("table_title_lead"), "", re.sub(r"[\"“”\s]", "", title or ""))
+    t = re.sub(default_rules().pattern("table_title_department_lead"), "", t)
     for i, pattern in enumerate(layout.title_order):
         if pattern.search(t):
             return i
-    return 50 + (0 if default_rules().one("query_table_rank_3") in t else 5)
+    return 50 + (0 if default_rules().one("expenditure_word") in t else 5)
 
 
 def row_citation(report: ReportInfo, r: dict, column: str) -> Citation:
@@ -181,8 +181,8 @@ def table_figures(
             )
         )
     if not out and (
-        default_rules().one("query_table_figures_1") in columns
-        or default_rules().one("query_table_figures_2") in columns
+        default_rules().one("actual_column") in columns
+        or default_rules().one("total_column") in columns
     ):
         # a subject that is a column (基本支出) holds actual figures in a final-accounts report
         # and budgets in a budget report: only when the measure asked is what the table holds
@@ -297,22 +297,22 @@ def _pick_column(cells: list[dict], preferred: list[str]) -> dict | None:
 # 公务用车购置及运行维护费 / 公务用车购置及运行费, 公务用车购置费 / 购置费 …).
 SANGONG_COLUMNS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
-        default_rules().one("query_query_1"),
-        default_rules().word("query_query_2"),
-        default_rules().word("query_query_3"),
+        default_rules().one("sangong_funds"),
+        default_rules().word("sangong_funds_column_words"),
+        default_rules().word("sangong_funds_column_unless"),
     ),
-    (default_rules().one("query_query_4"), default_rules().word("query_query_5"), ()),
-    (default_rules().one("query_query_6"), default_rules().word("query_query_7"), ()),
-    (default_rules().one("query_query_8"), default_rules().word("query_query_9"), ()),
+    (default_rules().one("travel_abroad"), default_rules().word("travel_abroad_column_words"), ()),
+    (default_rules().one("official_reception"), default_rules().word("official_reception_column_words"), ()),
+    (default_rules().one("official_vehicles"), default_rules().word("official_vehicles_column_words"), ()),
     (
-        default_rules().one("query_query_10"),
-        default_rules().word("query_query_11"),
-        default_rules().word("query_query_12"),
+        default_rules().one("vehicle_purchase"),
+        default_rules().word("vehicle_purchase_column_words"),
+        default_rules().word("vehicle_purchase_column_unless"),
     ),
     (
-        default_rules().one("query_query_13"),
-        default_rules().word("query_query_14"),
-        default_rules().word("query_query_15"),
+        default_rules().one("vehicle_running"),
+        default_rules().word("vehicle_running_column_words"),
+        default_rules().word("vehicle_running_column_unless"),
     ),
 ]
 
@@ -335,7 +335,7 @@ def sangong_figures(
         "SELECT r.id, r.code, r.name, r.grp, r.raw, r.line, r.page, t.code AS tcode, t.label, t.unit"
         " FROM table_rows r JOIN report_tables t ON t.id = r.table_id"
         " WHERE r.report_id = ? AND t.title LIKE ?",
-        [report.id, default_rules().one("query_sangong_figures_1")],
+        [report.id, default_rules().one("sangong_table_title_like")],
     )
     out = []
     for r in rows:
@@ -346,8 +346,8 @@ def sangong_figures(
             if prefix:
                 if prefix != measure_label:
                     continue
-            elif (report.kind == default_rules().one("query_sangong_figures_2")) != (
-                measure_label == default_rules().one("query_sangong_figures_3")
+            elif (report.kind == default_rules().one("budget")) != (
+                measure_label == default_rules().one("budget_column")
             ):
                 continue
             if not sangong_column(part, bare_col):
@@ -399,8 +399,8 @@ def empty_table_for(
     db: sqlite_utils.Database, log: QueryLog, report: ReportInfo, subject: str
 ) -> dict | None:
     """A table about ``subject`` that the report declares empty (本单位无政府性基金…)."""
-    key = subject.replace(default_rules().one("query_empty_table_for_1"), "").replace(
-        default_rules().one("query_empty_table_for_2"), ""
+    key = subject.replace(default_rules().one("budget_fiscal_appropriation"), "").replace(
+        default_rules().one("fiscal_appropriation"), ""
     )[:6]
     if len(key) < 3:
         return None
@@ -464,7 +464,7 @@ def rank_classes(db: sqlite_utils.Database, log: QueryLog, report: ReportInfo) -
     """类-level expenditure (一、一般公共服务支出 …) from the summary table's 支出 side."""
     rows = log.run(
         db,
-        _RANK_SELECT + default_rules().one("query_rank_classes_1"),
+        _RANK_SELECT + default_rules().one("rank_classes_sql"),
         [report.id],
     )
     return _ranked(report, rows) if rows else []
@@ -476,16 +476,16 @@ def rank_rows(
     """项-level rows of the expenditure table, or 款-level rows of the 基本支出 detail (economic
     classification, optionally only 人员经费 or 公用经费), largest first."""
     if economic:
-        sql = _RANK_SELECT + default_rules().one("query_rank_rows_1")
+        sql = _RANK_SELECT + default_rules().one("rank_economic_rows_sql")
         params: list = [report.id]
         if within:
             sql += (
                 " AND (r.grp = ? OR (r.grp IS NULL AND ? = (CASE WHEN substr(r.code, 1, 3) IN ('301', '303')"
             )
-            sql += default_rules().one("query_rank_rows_2")
+            sql += default_rules().one("rank_within_group_sql_tail")
             params += [within, within]
     else:
-        sql = _RANK_SELECT + default_rules().one("query_rank_rows_3")
+        sql = _RANK_SELECT + default_rules().one("rank_subject_rows_sql")
         params = [report.id]
     rows = log.run(db, sql, params)
     return _ranked(report, rows) if rows else []

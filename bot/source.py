@@ -57,7 +57,7 @@ def _table(db: Any, citation: Any) -> TableSource | None:
         return None
     t = tables[0]
     names = json.loads(t["columns"] or "[]")
-    columns = [default_rules().one("source_table_1"), default_rules().one("source_table_2"), *names]
+    columns = [default_rules().one("subject_code_column"), default_rules().one("subject_name_column"), *names]
     out = TableSource(
         "table",
         t["label"]

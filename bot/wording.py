@@ -15,13 +15,13 @@ from .query import (
     Figure,
 )
 
-SANGONG = default_rules().one("wording_wording_1")
+SANGONG = default_rules().one("sangong_funds")
 
 # Subjects that contain others: when a question names one of these and something inside it
 # ("基本支出里的电费"), the question is about the inner one.
-TOTALS = set(default_rules().word("wording_wording_2"))
+TOTALS = set(default_rules().word("total_subjects"))
 
-CONTAINERS = set(default_rules().word("wording_wording_3"))
+CONTAINERS = set(default_rules().word("container_subjects"))
 
 TWO = Decimal("0.01")
 
@@ -30,19 +30,19 @@ NARRATIVE_MIN_COVER = 0.6
 NARRATIVE_MARGIN = 0.15
 
 _UNIT_ASKED = [
-    default_rules().word("wording_wording_4"),
-    default_rules().word("wording_wording_5"),
-    default_rules().word("wording_wording_6"),
-    default_rules().word("wording_wording_7"),
-    default_rules().word("wording_wording_8"),
-    default_rules().word("wording_wording_9"),
-    default_rules().word("wording_wording_10"),
-    default_rules().word("wording_wording_11"),
+    default_rules().word("asks_in_person_times"),
+    default_rules().word("asks_in_sets"),
+    default_rules().word("asks_in_vehicles"),
+    default_rules().word("asks_in_people"),
+    default_rules().word("asks_in_items"),
+    default_rules().word("asks_in_percent"),
+    default_rules().word("asks_in_wan_yuan"),
+    default_rules().word("asks_in_yuan"),
 ]
 
 
 def _fmt(v: Decimal, unit: str = "") -> str:
-    if unit in default_rules().word("wording_fmt_1") and v == v.to_integral_value():
+    if unit in default_rules().word("whole_number_units") and v == v.to_integral_value():
         return str(int(v))
     return (
         f"{v:,.2f}"
@@ -84,7 +84,7 @@ def _source_text(c: Citation) -> str:
             parts.append(c.column)
     else:
         # the nearest heading is enough in a sentence; the full path stays in the citation
-        parts = [(c.section or default_rules().one("wording_source_text_1")).split(" > ")[-1]]
+        parts = [(c.section or default_rules().one("explanation_section")).split(" > ")[-1]]
     where = default_rules().templates["at_line"].format(c_line=c.line) if c.line else ""
     if c.page:
         where = default_rules().templates["at_page"].format(c_page=c.page) + (
@@ -151,10 +151,10 @@ def _clause(f: Figure) -> str:
 def _year_of(context: str, prefix: str, default: int) -> int:
     """The year a narrative figure is about: named in its clause, else the last year named before it
     in its sentence ("2023 年度收、支决算总计 2714.59"), else the report's year."""
-    years = re.findall(default_rules().pattern("wording_year_of_1"), context)
+    years = re.findall(default_rules().pattern("year_with_suffix"), context)
     if years:
         return int(years[-1])
-    years = set(re.findall(default_rules().pattern("wording_year_of_2"), prefix))
+    years = set(re.findall(default_rules().pattern("year_with_suffix"), prefix))
     if len(years) == 1:  # one year named before it; two means a comparison ("比2024年增加…")
         return int(years.pop())
     return default
@@ -162,19 +162,19 @@ def _year_of(context: str, prefix: str, default: int) -> int:
 
 def _direction(context: str) -> str:
     """The direction word the report itself uses for a change (增加/减少 …), as printed."""
-    m = re.findall(default_rules().pattern("wording_direction_1"), context)
-    return m[-1] if m else default_rules().one("wording_direction_2")
+    m = re.findall(default_rules().pattern("change_words"), context)
+    return m[-1] if m else default_rules().one("change_word")
 
 
 def _kind_text(text: str) -> str:
     """The question without names that contain 预算 (一般公共预算…), to read 预算/决算 as a report kind."""
-    return re.sub(default_rules().pattern("wording_kind_text_1"), "", text)
+    return re.sub(default_rules().pattern("budget_names_not_kind"), "", text)
 
 
 def _strip_report_words(text: str) -> str:
     return (
-        default_rules().one("wording_strip_report_words_2") + text
-        if not text.startswith(default_rules().one("wording_strip_report_words_1"))
+        default_rules().one("possessive_particle") + text
+        if not text.startswith(default_rules().one("possessive_particle"))
         else text
     )
 

@@ -45,12 +45,12 @@ def _one_basis(reports: list[ReportInfo]) -> bool:
 
 def _unit_kind(unit: str, rules) -> str:
     """元 and 万元 compare (both money); 辆 and 万元 do not."""
-    return "money" if unit in rules.word("reports_kind_of_1") else unit
+    return "money" if unit in rules.word("money_units") else unit
 
 
 def _wan(f: Figure, rules) -> Decimal:
     """A money figure in 万元, exactly."""
-    return f.value / 10000 if f.unit == rules.one("reports_wan_2") else f.value
+    return f.value / 10000 if f.unit == rules.one("yuan") else f.value
 
 
 def _between_departments(
@@ -82,7 +82,7 @@ def _between_departments(
     if not _one_basis([r for r, _ in chosen]) and (ops & {"difference", "sum"} or len(chosen) != len(named)):
         return None  # figures of different years or kinds are not added or compared: ask which
     asks_difference = "difference" in ops or re.search(
-        ctx.rules.pattern("reports_between_departments_3"), text
+        ctx.rules.pattern("asks_difference"), text
     )
     if asks_difference and len(chosen) == 2:
         return _department_difference(ctx, chosen, subject, listing)
@@ -124,7 +124,7 @@ def _department_figures(
     chosen: list[tuple[ReportInfo, Figure]] = []
     for dept in named[:6]:
         reports = [r for r in candidates if r.department == dept]
-        final = ctx.rules.one("reports_between_departments_1")
+        final = ctx.rules.one("final_accounts")
         finals = [r for r in reports if r.kind == final] or reports
         if not finals:
             return None
@@ -135,7 +135,7 @@ def _department_figures(
             # (None: the question's words are not the grammar's to read; keep what was read)
             stated = _stated_of_reports(ctx, [r], subject, measure)
             figs = figs if stated is None else stated.get(r.id, [])
-        if not figs or figs[0].unit not in ctx.rules.word("reports_between_departments_2"):
+        if not figs or figs[0].unit not in ctx.rules.word("money_units"):
             body = ctx.rules.templates["department_lacks_subject"].format(
                 r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
             )
@@ -152,9 +152,9 @@ def _department_difference(
     diff = a - b
     shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
     word = ctx.rules.one(
-        "reports_between_departments_4"
+        "more_word"
         if diff > 0
-        else ("reports_between_departments_5" if diff < 0 else "reports_between_departments_6")
+        else ("less_word" if diff < 0 else "as_much_word")
     )
     body = ctx.rules.templates["departments_difference"].format(
         subject=subject,
@@ -172,7 +172,7 @@ def _department_difference(
         body,
         intent="compare_departments",
         value=shown,
-        unit=ctx.rules.one("reports_between_departments_7"),
+        unit=ctx.rules.one("wan_yuan"),
         confidence=0.75,
         citations=[f.citation for _, f in chosen],
     )
@@ -195,7 +195,7 @@ def _department_sum(
         body,
         intent="sum_departments",
         value=shown,
-        unit=ctx.rules.one("reports_between_departments_8"),
+        unit=ctx.rules.one("wan_yuan"),
         confidence=0.75,
         citations=[f.citation for _, f in chosen],
     )
@@ -210,7 +210,7 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
     departments = {r.department for r in candidates}
     named = list(dict.fromkeys(r.department for r in ents.reports))
     ranking = bool({"rank_max", "rank_min"} & set(ents.operations)) and (
-        len(departments) >= 2 or re.search(ctx.rules.pattern("reports_across_6"), text)
+        len(departments) >= 2 or re.search(ctx.rules.pattern("asks_department_ranking"), text)
     )
     if len(named) >= 2 and not ranking and not ents.ambiguous_department:
         return _between_departments(ctx, text, ents, subject, measure, named, candidates)
@@ -225,7 +225,7 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
         and len(candidates) >= 2
         and (
             {"difference", "change"} & set(ents.operations)
-            or re.search(ctx.rules.pattern("reports_across_7"), text)
+            or re.search(ctx.rules.pattern("asks_comparison"), text)
         )
     )
     if not ranking and not compare:
@@ -251,12 +251,12 @@ def _across_subject(ctx: Context, text: str, ents: Entities) -> str | None:
     if ents.subjects:
         return ents.subjects[0].subject
     rest = {p for p in ents.rest.split() if len(p) >= 2}
-    if rest - generic_words(ctx.rules) - set(ctx.rules.word("reports_across_1")):
+    if rest - generic_words(ctx.rules) - set(ctx.rules.word("department_kind_words")):
         return None
-    if re.search(ctx.rules.pattern("reports_across_2"), text):
-        return ctx.rules.word("reports_across_3")[0]
-    if ctx.rules.one("reports_across_4") in text:
-        return ctx.rules.word("reports_across_5")[0]
+    if re.search(ctx.rules.pattern("asks_spending"), text):
+        return ctx.rules.word("expenditure_total_row")[0]
+    if ctx.rules.one("income_word") in text:
+        return ctx.rules.word("income_total_row")[0]
     return None
 
 
@@ -265,13 +265,13 @@ def _ranking_scope(
 ) -> tuple[list[ReportInfo], str]:
     """Departments are ranked among final accounts, within one year, unless the question names otherwise."""
     note = ""
-    if not re.search(ctx.rules.pattern("reports_across_8"), _kind_text(text)):
-        finals = [r for r in candidates if r.kind == ctx.rules.one("reports_across_9")]
+    if not re.search(ctx.rules.pattern("names_report_kind"), _kind_text(text)):
+        finals = [r for r in candidates if r.kind == ctx.rules.one("final_accounts")]
         if finals and len(finals) < len(candidates):
-            candidates, note = finals, ctx.rules.one("reports_across_10")
+            candidates, note = finals, ctx.rules.one("finals_only_note")
     if (
         not ents.years
-        and not re.search(ctx.rules.pattern("reports_across_11"), _kind_text(text))
+        and not re.search(ctx.rules.pattern("names_report_kind"), _kind_text(text))
         and len({r.year for r in candidates}) > 1
     ):
         latest = max(r.year for r in candidates)
@@ -288,9 +288,9 @@ def _across_figures(
     """Each report's figure for the subject, kept only in the unit most of them share."""
     found: list[tuple[ReportInfo, Figure]] = []
     for r in candidates:
-        final = compare and r.kind == ctx.rules.one("reports_across_12")
+        final = compare and r.kind == ctx.rules.one("final_accounts")
         figs = figures.find_figures(ctx, r, subject, "actual" if final else measure, own_year=True)
-        if figs and (figs[0].unit in ctx.rules.word("reports_across_13") or ranking):
+        if figs and (figs[0].unit in ctx.rules.word("money_units") or ranking):
             found.append((r, figs[0]))
     units = [_unit_kind(f.unit, ctx.rules) for _, f in found]
     if found:
@@ -496,7 +496,7 @@ def _rank_answer(
         )
         for r, f in found[:5]
     )
-    extreme = ctx.rules.one("reports_across_14" if "rank_min" in ents.operations else "reports_across_15")
+    extreme = ctx.rules.one("least_word" if "rank_min" in ents.operations else "most_word")
     body = ctx.rules.templates["ranking"].format(
         len_found=count,
         note=note,
@@ -527,16 +527,16 @@ def _rank_answer(
 
 def _compare_reports_answer(ctx: Context, found: list[tuple[ReportInfo, Figure]], subject: str) -> Answer:
     """Two reports of one department: the later against the earlier (a budget before the final accounts)."""
-    found.sort(key=lambda x: (x[0].year, x[0].kind != ctx.rules.one("reports_across_16")))
+    found.sort(key=lambda x: (x[0].year, x[0].kind != ctx.rules.one("budget")))
     (ra, fa), (rb, fb) = found[-1], found[0]
     wan = lambda f: _wan(f, ctx.rules)  # noqa: E731
     diff = wan(fa) - wan(fb)
     word = ctx.rules.one(
-        "reports_across_17" if diff > 0 else ("reports_across_18" if diff < 0 else "reports_across_19")
+        "rise_word" if diff > 0 else ("fall_word" if diff < 0 else "unchanged_word")
     )
 
     def both(f: Figure) -> str:
-        in_wan = f.unit == default_rules().one("reports_both_1")
+        in_wan = f.unit == default_rules().one("yuan")
         return f"{_fmt(f.value)}{f.unit}" + (
             ctx.rules.templates["in_wan"].format(wan_f=wan(f)) if in_wan else ""
         )
@@ -566,7 +566,7 @@ def _compare_reports_answer(ctx: Context, found: list[tuple[ReportInfo, Figure]]
         body,
         intent="compare_reports",
         value=shown,
-        unit=ctx.rules.one("reports_across_20"),
+        unit=ctx.rules.one("wan_yuan"),
         confidence=0.75,
         citations=[fb.citation, fa.citation],
         report_id=ra.id,

@@ -35,18 +35,18 @@ from . import figures, texts
 
 def average(ctx: Context, names, measure, report) -> Answer:
     """人均: an amount divided by the staff count the report states (在编人数)."""
-    money = next((n for n in names if n != ctx.rules.one("compute_average_1")), None)
+    money = next((n for n in names if n != ctx.rules.one("staff_count")), None)
     if money is None:
         return Answer("", "no_answer", ctx.rules.templates["ask_average_of_what"], intent="average")
     amount = figures.find_figures(ctx, report, money, measure)
     people = [
         f
-        for f in figures.narrative_only(ctx, report, ctx.rules.one("compute_average_3"), "actual")
-        if f.unit == ctx.rules.one("compute_average_4")
+        for f in figures.narrative_only(ctx, report, ctx.rules.one("staff_count"), "actual")
+        if f.unit == ctx.rules.one("unit_people")
     ]
     if (
         not amount
-        or amount[0].unit not in ctx.rules.word("compute_average_5")
+        or amount[0].unit not in ctx.rules.word("money_units")
         or not people
         or not people[0].value
     ):
@@ -235,7 +235,7 @@ def _share_inside(ctx: Context, names, measure, report) -> Answer | None:
     if part is not None and part.unit != "%" and whole and whole[0].unit == part.unit and whole[0].value:
         pct = (part.value / whole[0].value * 100).quantize(TWO, ROUND_HALF_UP)
         label = (
-            part.citations[0].quote and ctx.notes.get("last_context", "") or ctx.rules.one("compute_share_1")
+            part.citations[0].quote and ctx.notes.get("last_context", "") or ctx.rules.one("this_item_word")
         )
         body = ctx.rules.templates["share_inside_whole"].format(
             report_label=report.label,
@@ -274,9 +274,9 @@ def _share_parts(ctx: Context, names: list[str]) -> tuple[str, str]:
         part_name = [x for x in ctx.conv.recent if x != whole_name][-1]
     else:
         whole_name = (
-            ctx.rules.one("compute_share_3")
-            if ctx.rules.one("compute_share_2") in part_name
-            else ctx.rules.one("compute_share_4")
+            ctx.rules.one("income_total_row")
+            if ctx.rules.one("income_word") in part_name
+            else ctx.rules.one("expenditure_total_row")
         )
     return part_name, whole_name
 
@@ -305,7 +305,7 @@ def difference(ctx: Context, names, ents, report) -> Answer:
         return pair
     a, b = pair
     diff = a.value - b.value
-    direction = ctx.rules.one("compute_difference_1") if diff >= 0 else ctx.rules.one("compute_difference_2")
+    direction = ctx.rules.one("more_word") if diff >= 0 else ctx.rules.one("less_word")
     body = T["difference"].format(
         report=report.label,
         a=labels[0],
@@ -367,9 +367,9 @@ def rank(ctx: Context, text, ops, report, within: str | None = None) -> Answer:
     T = ctx.rules.templates
     if within is None:
         within = (
-            ctx.rules.one("compute_rank_2")
-            if ctx.rules.one("compute_rank_1") in text
-            else (ctx.rules.one("compute_rank_4") if ctx.rules.one("compute_rank_3") in text else None)
+            ctx.rules.one("operating_expenses")
+            if ctx.rules.one("operating_expenses") in text
+            else (ctx.rules.one("personnel_expenses") if ctx.rules.one("personnel_expenses") in text else None)
         )
     # "工资福利支出里哪一项最多": the items under a named 类
     codes = {v: k for k, v in ctx.catalog.codes.items()}
@@ -381,10 +381,10 @@ def rank(ctx: Context, text, ops, report, within: str | None = None) -> Answer:
         ),
         None,
     )
-    if re.search(ctx.rules.pattern("compute_rank_5"), text):
+    if re.search(ctx.rules.pattern("asks_class_rank"), text):
         figs = rank_classes(ctx.db, ctx, report)
     else:
-        economic = bool(within) or bool(re.search(ctx.rules.pattern("compute_rank_6"), text))
+        economic = bool(within) or bool(re.search(ctx.rules.pattern("asks_economic_rank"), text))
         economic = economic or bool(parent and parent.startswith("3"))
         figs = rank_rows(ctx.db, ctx, report, economic, within)
         if parent:
@@ -392,7 +392,7 @@ def rank(ctx: Context, text, ops, report, within: str | None = None) -> Answer:
     if not figs:
         return Answer("", "no_answer", ctx.rules.templates["nothing_to_rank"], intent="rank")
     f = figs[0] if "rank_min" not in ops else figs[-1]
-    extreme = ctx.rules.one("compute_rank_8") if "rank_min" in ops else ctx.rules.one("compute_rank_9")
+    extreme = ctx.rules.one("least_word") if "rank_min" in ops else ctx.rules.one("most_word")
     body = T["rank"].format(
         report=report.label,
         table=f.citation.table,
@@ -421,15 +421,15 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
     subject = names[0] if names else ""
     sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
     rows = ctx.run(ctx.db, sql, [report.id])
-    want_pct = bool(re.search(ctx.rules.pattern("compute_change_1"), text))
+    want_pct = bool(re.search(ctx.rules.pattern("asks_percent_change"), text))
     forms = [subject] + [f for f, t in ctx.rules.synonyms.items() if t == subject and len(f) >= 2]
     if subject == SANGONG:
-        forms = list(ctx.rules.word("compute_change_2"))
+        forms = list(ctx.rules.word("sangong_short"))
     if subject and not want_pct:
         computed = _both_years(ctx, rows, subject, forms, report)
         if computed is not None:
             return computed
-    units = ("%",) if want_pct else ctx.rules.word("compute_change_8")
+    units = ("%",) if want_pct else ctx.rules.word("change_units")
     chosen = [r for r in _stated_changes(ctx, rows, subject, forms, report) if r["unit"] in units]
     if not chosen:
         body = ctx.rules.templates["no_change_stated"].format(
@@ -473,7 +473,7 @@ def _stated_changes(ctx: Context, rows, subject: str, forms: list[str], report: 
             ctx.rules.one("compare_with_last_year").format(last_year=report.year - 1),
             _prefix(r["sentence"], r["raw"]),
         )
-        and re.search(ctx.rules.pattern("compute_change_7"), r["context"])
+        and re.search(ctx.rules.pattern("change_words"), r["context"])
     ]
     if subject and subject not in TOTALS:
         # named in the sentence before the figure, or (a sentence earlier) in its section heading
@@ -538,7 +538,7 @@ def _both_years(
         r
         for r in rows
         if any(f in r["context"] for f in forms)
-        and not re.search(ctx.rules.pattern("compute_change_3"), r["context"])
+        and not re.search(ctx.rules.pattern("change_or_comparison"), r["context"])
     ]
 
     def year(r: dict) -> int:
@@ -550,9 +550,9 @@ def _both_years(
         a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
         diff = a.value - b.value
         word = (
-            ctx.rules.one("compute_change_4")
+            ctx.rules.one("rise_word")
             if diff > 0
-            else (ctx.rules.one("compute_change_5") if diff < 0 else ctx.rules.one("compute_change_6"))
+            else (ctx.rules.one("fall_word") if diff < 0 else ctx.rules.one("unchanged_word"))
         )
         body = ctx.rules.templates["change_computed"].format(
             report_label=report.label,
@@ -598,7 +598,7 @@ def budget_vs_actual(ctx: Context, text: str, ents: Entities, report: ReportInfo
         a_unit=a.unit,
         source_text_a_citation=_source_text(a.citation),
     )
-    if "rate" in ents.operations or re.search(ctx.rules.pattern("compute_budget_vs_actual_9"), text):
+    if "rate" in ents.operations or re.search(ctx.rules.pattern("asks_completion_rate"), text):
         rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
         body = ctx.rules.templates["actual_rate_of_budget"].format(rate=rate, **fill)
         return Answer(
@@ -612,7 +612,7 @@ def budget_vs_actual(ctx: Context, text: str, ents: Entities, report: ReportInfo
             citations=[a.citation],
         )
     diff = a.value - b.value
-    word = ctx.rules.one("compute_budget_vs_actual_10" if diff >= 0 else "compute_budget_vs_actual_11")
+    word = ctx.rules.one("more_word" if diff >= 0 else "less_word")
     body = ctx.rules.templates["actual_against_budget"].format(
         word=word, fmt_abs_diff=_fmt(abs(diff)), **fill
     )
@@ -644,15 +644,15 @@ def _budget_and_actual(
         budget = [
             r
             for r in group
-            if ctx.rules.one("compute_budget_vs_actual_2")
-            in r["context"].replace(ctx.rules.one("compute_budget_vs_actual_3"), "")
-            and ctx.rules.one("compute_budget_vs_actual_4") not in r["context"]
+            if ctx.rules.one("budget")
+            in r["context"].replace(ctx.rules.one("general_public_budget"), "")
+            and ctx.rules.one("final_accounts") not in r["context"]
         ]
-        actual = [r for r in group if ctx.rules.one("compute_budget_vs_actual_5") in r["context"]]
-        if not budget or not actual or ctx.rules.one("compute_budget_vs_actual_6") in group[0]["sentence"]:
+        actual = [r for r in group if ctx.rules.one("final_accounts") in r["context"]]
+        if not budget or not actual or ctx.rules.one("sangong_short") in group[0]["sentence"]:
             continue
-        b = narrative_figure(report, budget[0], ctx.rules.one("compute_budget_vs_actual_7"))
-        a = narrative_figure(report, actual[0], ctx.rules.one("compute_budget_vs_actual_8"))
+        b = narrative_figure(report, budget[0], ctx.rules.one("budget"))
+        a = narrative_figure(report, actual[0], ctx.rules.one("final_accounts"))
         if b.unit == a.unit and b.value:
             return (b, budget[0]), (a, actual[0])
     return None

@@ -85,7 +85,7 @@ def find_figures(
     """
     m = ctx.rules.measures[measure]
     columns = list(m.columns)
-    if report.kind == ctx.rules.one("figures_figures_1"):
+    if report.kind == ctx.rules.one("budget"):
         # a budget report's tables hold budgets under plain column names (合计, 预算数)
         measure = "budget"
         m = ctx.rules.measures["budget"]
@@ -98,14 +98,14 @@ def find_figures(
         and not own_year
         and (
             [y for y in ents.years if y != report.year]
-            or (ents.relative_year in ctx.rules.word("figures_figures_2") and "change" not in ents.operations)
+            or (ents.relative_year in ctx.rules.word("last_year_words") and "change" not in ents.operations)
         )
     ):
         return _from_text(ctx, report, subject, measure, wording)
     sangong_parts = {
         SANGONG,
         *ctx.rules.groups.get(SANGONG, []),
-        *ctx.rules.groups.get(ctx.rules.one("figures_figures_3"), []),
+        *ctx.rules.groups.get(ctx.rules.one("official_vehicles"), []),
     }
     if subject in sangong_parts:
         return (
@@ -179,7 +179,7 @@ def _stated(
     year = _stated_year(ctx, report, q)
     try:
         figs = stated_figures(ctx.db, ctx, report, names, measures, year)
-        if not figs and year == report.year and report.kind == ctx.rules.one("figures_figures_1"):
+        if not figs and year == report.year and report.kind == ctx.rules.one("budget"):
             before = stated_figures(ctx.db, ctx, report, names, measures, year - 1)
             figs = [f for f in before if _stock_as_of_year_before(ctx, f, report)]
         return figs
@@ -224,7 +224,7 @@ def _stated_year(ctx: Context, report: ReportInfo, q) -> int:
     other = [y for y in (ents.years if ents else []) if y != report.year]
     if other:
         return other[0]
-    if (q is not None and q.previous) or (ents and ents.relative_year in ctx.rules.word("figures_figures_2")):
+    if (q is not None and q.previous) or (ents and ents.relative_year in ctx.rules.word("last_year_words")):
         return report.year - 1
     return report.year
 
@@ -280,16 +280,16 @@ def _year_fits(
     year = _year_of(clause, pre, report.year)
     if (
         year == report.year - 1
-        and report.kind == ctx.rules.one("figures_figures_1")
+        and report.kind == ctx.rules.one("budget")
         and re.search(ctx.rules.pattern("as_of_date"), pre)
     ):
         year = report.year  # a budget's "截至2025年8月31日，共有车辆3辆" is its own year's stock
     if other_years or previous:
         wanted = set(other_years) | ({report.year - 1} if previous else set())
         return year in wanted or bool(
-            previous and re.search(ctx.rules.pattern("figures_narrative_only_4"), clause)
+            previous and re.search(ctx.rules.pattern("mentions_last_year"), clause)
         )
-    return year == report.year and not re.search(ctx.rules.pattern("figures_narrative_only_5"), clause)
+    return year == report.year and not re.search(ctx.rules.pattern("mentions_last_year"), clause)
 
 
 def narrative_only(
@@ -298,19 +298,19 @@ def narrative_only(
     # the narrative: figures whose clause (or, weaker, whose sentence before them) names the subject
     forms = [subject] + [f for f, s in ctx.rules.synonyms.items() if s == subject and len(f) >= 2]
     if subject == SANGONG:
-        forms = list(ctx.rules.word("figures_narrative_only_1"))
+        forms = list(ctx.rules.word("sangong_short"))
     sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
     rows = ctx.run(ctx.db, sql, [report.id])
     ents = ctx.ents
     other_years = [y for y in (ents.years if ents else []) if y != report.year]
     previous = bool(
         ents
-        and ents.relative_year in ctx.rules.word("figures_narrative_only_2")
+        and ents.relative_year in ctx.rules.word("last_year_words")
         and "change" not in ents.operations
     )
     question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
     worded, rest = _wording(ctx, question, forms)
-    wants_rate = wording and bool(re.search(ctx.rules.pattern("figures_narrative_only_3"), ctx.question))
+    wants_rate = wording and bool(re.search(ctx.rules.pattern("asks_rate"), ctx.question))
     unexplained = _unexplained_sounds(ctx, report) if ents and wording else set()
     scored = []
     for r in rows:
@@ -326,13 +326,13 @@ def narrative_only(
             ctx, clause, pre, report, other_years, previous
         ):
             continue
-        if re.search(ctx.rules.pattern("figures_narrative_only_6"), clause):  # a change, not a year's figure
+        if re.search(ctx.rules.pattern("states_a_change"), clause):  # a change, not a year's figure
             continue
-        plain = clause.replace(ctx.rules.one("figures_narrative_only_7"), "")
+        plain = clause.replace(ctx.rules.one("general_public_budget"), "")
         budget = (
-            ctx.rules.one("figures_narrative_only_8") in plain
-            or report.kind == ctx.rules.one("figures_figures_1")  # a budget's 说明 speaks of budgets
-        ) and ctx.rules.one("figures_narrative_only_9") not in plain
+            ctx.rules.one("budget") in plain
+            or report.kind == ctx.rules.one("budget")  # a budget's 说明 speaks of budgets
+        ) and ctx.rules.one("final_accounts") not in plain
         score = (2.0 if in_ctx else 1.0 if in_pre else 0.5) + 1.5 * len(rest & _bigrams(clause))
         score += 0.5 * len((worded - rest) & _bigrams(clause))
         # the subject's own name beats a looser synonym ("政府采购支出总额" vs "采购金额")
@@ -444,7 +444,7 @@ def _with_conversation(
         subjects
         and conv
         and conv.subjects
-        and re.search(ctx.rules.pattern("figures_lookup_5"), text)
+        and re.search(ctx.rules.pattern("follow_up_particles"), text)
         and not ents.measures
     ):
         follow_up = True
@@ -455,7 +455,7 @@ def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -
     """No subject, several names fit the words: a narrative fact in the unit asked (几人), the one
     subject the 说明 grammar reads where its phrase explains every leftover word, or ask back with
     the names — never a total the leftover words do not explain (基本经费支出 is not 本年支出合计)."""
-    if requested_unit(text) in ctx.rules.word("figures_lookup_6"):
+    if requested_unit(text) in ctx.rules.word("count_units"):
         found = texts.narrative_match(ctx, text, ents, report, unit=requested_unit(text))
         if found is not None:
             return found
@@ -501,26 +501,26 @@ def _no_subject(ctx: Context, text, tokens, ents: Entities, report: ReportInfo, 
     if {"rank_max", "rank_min"} & set(ents.operations):
         return compute.rank(ctx, text, ents.operations, report)
     if "change" in ents.operations:
-        if re.search(ctx.rules.pattern("figures_lookup_7"), text):
-            return compute.change(ctx, list(ctx.rules.word("figures_lookup_8")), report, text)
+        if re.search(ctx.rules.pattern("asks_overall"), text):
+            return compute.change(ctx, list(ctx.rules.word("expenditure_total_row")), report, text)
         return Answer(
             "",
             "clarify",
             ctx.rules.templates["ask_change_of_what"],
             intent="change",
-            suggestions=list(ctx.rules.word("figures_lookup_10")),
+            suggestions=list(ctx.rules.word("change_suggestions")),
             confidence=0.3,
         )
-    total_words = ctx.rules.one("figures_lookup_11") + (
-        ctx.rules.one("figures_lookup_13") if report.kind == ctx.rules.one("figures_lookup_12") else ""
+    total_words = ctx.rules.one("asks_total_words") + (
+        ctx.rules.one("asks_total_words_budget") if report.kind == ctx.rules.one("budget") else ""
     )
-    if not (set(ents.rest.split()) - set(ctx.rules.word("figures_lookup_14"))) and re.search(
+    if not (set(ents.rest.split()) - set(ctx.rules.word("total_question_words"))) and re.search(
         total_words, text
     ):
         total = (
-            ctx.rules.one("figures_lookup_17")
-            if ctx.rules.one("figures_lookup_15") in text and ctx.rules.one("figures_lookup_16") not in text
-            else ctx.rules.one("figures_lookup_18")
+            ctx.rules.one("income_total_row")
+            if ctx.rules.one("income_word") in text and ctx.rules.one("expenditure_word") not in text
+            else ctx.rules.one("expenditure_total_row")
         )
         return [Match(total, total, 0, 0, 90.0, "total")]
     return _no_subject_fact(ctx, text, tokens, ents, report, conv)
@@ -535,7 +535,7 @@ def _no_subject_fact(ctx: Context, text, tokens, ents: Entities, report: ReportI
         if found is not None:
             return found
     wanted = requested_unit(text)
-    if wanted in ctx.rules.word("figures_lookup_19"):
+    if wanted in ctx.rules.word("count_units"):
         found = texts.narrative_match(ctx, text, ents, report, unit=wanted)
         if found is not None:
             return found
@@ -593,7 +593,7 @@ def _operate(
     joined = text
     for m in subjects:  # the 及 inside 公务用车购置及运行维护费 joins no two subjects
         joined = joined.replace(m.surface, " ") if m.surface else joined
-    if len(names) >= 2 and re.search(ctx.rules.pattern("figures_lookup_23"), joined) and "sum" not in ops:
+    if len(names) >= 2 and re.search(ctx.rules.pattern("and_words"), joined) and "sum" not in ops:
         # two subjects asked together: answer both, each cited
         return _several(ctx, names, measure, report)
     if len(names) == 2 and not ops:
@@ -618,7 +618,7 @@ def _parts_asked(
         ops = [*ops, "sum"]  # "办公费加邮电费": the sum, even with no 多少, never one part alone
     specific = [n for n in names if n not in CONTAINERS and not _holds_another(ctx, n, names)]
     combine = bool({"share", "difference", "sum", "average"} & set(ops)) or re.search(
-        ctx.rules.pattern("figures_lookup_21"), text
+        ctx.rules.pattern("and_words"), text
     )
     if len(names) == 2 and not ops and set(names) & CONTAINERS and set(names) - CONTAINERS:
         found = _row_and_column(ctx, names, measure, report, container=True)
@@ -658,7 +658,7 @@ def _computed(
     None when no operation applies and the subjects are looked up as figures."""
     if "average" in ops:
         return compute.average(ctx, names, measure, report)
-    if set(names) <= TOTALS | set(ctx.rules.word("figures_lookup_22")) and (
+    if set(names) <= TOTALS | set(ctx.rules.word("general_budget_grant_expenditure")) and (
         "rate" in ops or ({"actual", "budget"} <= set(ents.measures) and "difference" in ops)
     ):
         found = compute.budget_vs_actual(ctx, text, ents, report)
@@ -760,7 +760,7 @@ def _table_in_unit(ctx: Context, report: ReportInfo, value: Decimal, unit: str, 
         return None
     subject, measure, code = asked
     columns = list(ctx.rules.measures[measure].columns)
-    if report.kind == ctx.rules.one("figures_figures_1"):  # a budget's tables: 合计 is its budget
+    if report.kind == ctx.rules.one("budget"):  # a budget's tables: 合计 is its budget
         columns += [c for c in ctx.rules.measures["actual"].columns if c not in columns]
     step = convert_money(TWO, unit, wanted) if unit != wanted else None
     for f in table_figures(ctx.db, ctx, report, subject, columns, code):
@@ -773,7 +773,7 @@ def _previous_report(ctx: Context, report: ReportInfo) -> ReportInfo | None:
     """The same department's report of the same kind for the year before, when the question
     asks for the year before (上年, 上一年, 去年) and this report does not state it."""
     ents = ctx.ents
-    if not ents or ents.relative_year not in ctx.rules.word("figures_single_1") or ents.years:
+    if not ents or ents.relative_year not in ctx.rules.word("last_year_words") or ents.years:
         return None
     return next(
         (
@@ -808,7 +808,7 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
         staff = _staff_column(ctx, subject, report)
         if staff is not None:
             return staff
-        if report.kind == ctx.rules.one("figures_figures_1"):
+        if report.kind == ctx.rules.one("budget"):
             mlabel = ctx.rules.measures["budget"].label  # a budget report holds no 决算数
         return _other_side_not_found(ctx, subject, mlabel) or _not_found(
             ctx, subject, measure, mlabel, report, code
@@ -988,7 +988,7 @@ def _other_year(ctx: Context, report: ReportInfo) -> bool:
         ents
         and (
             [y for y in ents.years if y != report.year]
-            or ents.relative_year in ctx.rules.word("figures_single_1")
+            or ents.relative_year in ctx.rules.word("last_year_words")
         )
     )
 
@@ -1005,7 +1005,7 @@ def _not_found(ctx: Context, subject, measure, mlabel, report, code) -> Answer:
         return _single(replace(ctx, ents=plain), subject, measure, earlier, code)
     empty = None if other_year else empty_table_for(ctx.db, ctx, report, subject)
     if empty:
-        why = empty["empty_reason"] or ctx.rules.one("figures_single_2")
+        why = empty["empty_reason"] or ctx.rules.one("empty_table_reason")
         c = Citation(
             report=report.title,
             table=empty["label"],
@@ -1043,7 +1043,7 @@ def _not_found(ctx: Context, subject, measure, mlabel, report, code) -> Answer:
         when = (
             ctx.rules.templates["in_year"].format(years_0=years[0])
             if years
-            else ctx.rules.one("figures_single_3")
+            else ctx.rules.one("last_year_label")
         )
     return Answer(
         "",
@@ -1093,7 +1093,7 @@ def _says_none(ctx: Context, report: ReportInfo, subject: str) -> Answer | None:
 
                 c = sentence_citation(report, r)
                 unit = ctx.rules.one(
-                    "figures_says_none_1"
+                    "wan_yuan"
                 )  # zero is zero in any unit; 万元 is how narratives state amounts
                 body = ctx.rules.templates["says_none_so_zero"].format(
                     report_label=report.label,
@@ -1118,16 +1118,16 @@ def _measure_word(ctx: Context, f: Figure, mlabel: str, report: ReportInfo | Non
     col = f.column or ""
     if col and col == f.subject:
         return (
-            ctx.rules.one("figures_measure_word_2")
-            if report is None or report.kind == ctx.rules.one("figures_measure_word_1")
-            else ctx.rules.one("figures_measure_word_3")
+            ctx.rules.one("actual_column")
+            if report is None or report.kind == ctx.rules.one("final_accounts")
+            else ctx.rules.one("budget_column")
         )
-    if report is not None and report.kind == ctx.rules.one("figures_measure_word_4"):
-        return ctx.rules.one("figures_measure_word_5")
-    if ctx.rules.one("figures_measure_word_6") in col:
-        return ctx.rules.one("figures_measure_word_7")
-    if ctx.rules.one("figures_measure_word_8") in col or col in ctx.rules.word("figures_measure_word_9"):
-        return ctx.rules.one("figures_measure_word_10")
+    if report is not None and report.kind == ctx.rules.one("budget"):
+        return ctx.rules.one("budget_column")
+    if ctx.rules.one("budget") in col:
+        return ctx.rules.one("budget_column")
+    if ctx.rules.one("final_accounts") in col or col in ctx.rules.word("actual_amount_columns"):
+        return ctx.rules.one("actual_column")
     return col
 
 
@@ -1159,11 +1159,11 @@ def in_requested_unit(ctx: Context, answer: Answer, text: str, ents: Entities, r
     wanted = requested_unit(text)
     if answer.status != "answered" or answer.value is None or not wanted or answer.unit == wanted:
         return answer
-    if wanted == ctx.rules.one("figures_in_requested_unit_1") and answer.unit in ctx.rules.word(
-        "figures_in_requested_unit_2"
+    if wanted == ctx.rules.one("generic_counter") and answer.unit in ctx.rules.word(
+        "countable_units"
     ):
         return answer  # 几个 counts people and things alike
-    money = ctx.rules.word("figures_in_requested_unit_3")
+    money = ctx.rules.word("money_units")
     if wanted in money and answer.unit in money:
         exact = convert_money(answer.value, answer.unit, wanted)
         printed = _printed_in_unit(ctx, report, exact, wanted)

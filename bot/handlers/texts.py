@@ -58,7 +58,7 @@ def section_answer(ctx: Context, headings: list[str], report: ReportInfo, intent
                 " ORDER BY COALESCE(page, 0), line LIMIT 3",
                 [report.id, f"%{heading}%"],
             )
-            if r["text"] and ctx.rules.one("texts_section_answer_1") not in r["path"]
+            if r["text"] and ctx.rules.one("contents_heading") not in r["path"]
         ]
         if rows:
             break
@@ -91,7 +91,7 @@ def definition(ctx: Context, text, ents, report) -> Answer:
         if rows:
             break
     if not rows:
-        if re.search(ctx.rules.pattern("texts_definition_1"), text):
+        if re.search(ctx.rules.pattern("performance_words"), text):
             return performance(ctx, text, ents, report)
         found = sentence_match(ctx, text, tokenize(ctx.catalog, text), ents, report)
         if found is not None:
@@ -112,7 +112,7 @@ def definition(ctx: Context, text, ents, report) -> Answer:
     r = rows[0]
     c = Citation(
         report=report.title,
-        section=ctx.rules.one("texts_definition_2"),
+        section=ctx.rules.one("glossary_heading"),
         row=r["term"],
         quote=f"{r['term']}：{r['definition']}",
         line=r["line"],
@@ -140,24 +140,24 @@ def reason(ctx: Context, text, tokens, ents, report, conv) -> Answer:
     for subject in subjects[:2]:
         forms += [subject] + [f for f, t in ctx.rules.synonyms.items() if t == subject and len(f) >= 2]
         if subject == SANGONG:
-            forms.append(ctx.rules.one("texts_reason_1"))
+            forms.append(ctx.rules.one("sangong_short"))
     rows = ctx.run(
         ctx.db,
         "SELECT s.*, c.path AS section_path FROM sentences s JOIN sections c ON c.id = s.section_id"
         " WHERE s.report_id = ? ORDER BY COALESCE(s.page, 0), s.line",
         [report.id],
     )
-    asked = re.findall(ctx.rules.pattern("texts_reason_2"), text)
+    asked = re.findall(ctx.rules.pattern("asks_reason_of"), text)
     want = _bigrams(ents.plain or text)
     best, best_score = None, 0.0
     for r in rows:
         sent = re.sub(r"[\"“”]", "", r["text"])
         heading = re.sub(r"[\"“”]", "", (r["section_path"] or "").split(" > ")[-1])
-        gives_reason = re.search(ctx.rules.pattern("texts_reason_3"), sent)
+        gives_reason = re.search(ctx.rules.pattern("gives_reason"), sent)
         says_none = (
-            forms and any(f in sent for f in forms) and re.search(ctx.rules.pattern("texts_reason_4"), sent)
+            forms and any(f in sent for f in forms) and re.search(ctx.rules.pattern("states_absence"), sent)
         )
-        if not (gives_reason or says_none) or ctx.rules.one("texts_reason_5") in (r["section_path"] or ""):
+        if not (gives_reason or says_none) or ctx.rules.one("contents_heading") in (r["section_path"] or ""):
             continue
         score = 1.0 if gives_reason else 0.5
         if forms and any(f in sent for f in forms):
@@ -179,11 +179,11 @@ def performance(ctx: Context, text, ents, report) -> Answer:
     if found is not None:
         return found
     words = (
-        list(ctx.rules.word("texts_performance_13"))
-        if re.search(ctx.rules.pattern("texts_performance_12"), text)
+        list(ctx.rules.word("score_field"))
+        if re.search(ctx.rules.pattern("asks_performance_score"), text)
         else (
-            list(ctx.rules.word("texts_performance_15"))
-            if ctx.rules.one("texts_performance_14") in text
+            list(ctx.rules.word("execution_rate"))
+            if ctx.rules.one("execution_rate") in text
             else []
         )
     )
@@ -230,9 +230,9 @@ def _indicator(ctx: Context, ents, report) -> Answer | None:
             r = rows[0]
             c = Citation(
                 report=report.title,
-                table=ctx.rules.one("texts_performance_1"),
+                table=ctx.rules.one("performance_table"),
                 row=r["name"],
-                column=ctx.rules.one("texts_performance_2"),
+                column=ctx.rules.one("indicator_actual_column"),
                 quote=ctx.rules.templates["indicator_quote"].format(
                     r_name=r["name"], r_target=r["target"], r_actual=r["actual"]
                 ),
@@ -264,24 +264,24 @@ def _indicator(ctx: Context, ents, report) -> Answer | None:
 
 def _project_funds(ctx: Context, text, report) -> Answer | None:
     """A 绩效 project's funds (年初预算数, 全年执行数, 执行率 …) from its self-evaluation table."""
-    suffix = ctx.rules.one("texts_performance_4")
-    fund = next((k for k in ctx.rules.word("texts_performance_3") if k.rstrip(suffix) in text), None)
-    if fund and re.search(ctx.rules.pattern("texts_performance_5"), text):
+    suffix = ctx.rules.one("fund_field_suffix")
+    fund = next((k for k in ctx.rules.word("project_fund_fields") if k.rstrip(suffix) in text), None)
+    if fund and re.search(ctx.rules.pattern("asks_project_funds"), text):
         rows = ctx.run(ctx.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
-        key = ctx.rules.one("texts_performance_7") if fund == ctx.rules.one("texts_performance_6") else fund
+        key = ctx.rules.one("execution_amount_field") if fund == ctx.rules.one("execution_amount_short") else fund
         for r in rows:
             funds = json.loads(r["funds"] or "{}")
             if funds.get(key) is not None:
                 v = Decimal(funds[key])
-                if key == ctx.rules.one("texts_performance_8"):
+                if key == ctx.rules.one("execution_rate"):
                     unit = "%"
-                elif key in ctx.rules.word("texts_performance_9"):
-                    unit = ctx.rules.one("texts_performance_10")
+                elif key in ctx.rules.word("score_fields"):
+                    unit = ctx.rules.one("score_unit")
                 else:
                     unit = r["unit"]
                 c = Citation(
                     report=report.title,
-                    table=ctx.rules.one("texts_performance_11"),
+                    table=ctx.rules.one("performance_table"),
                     row=ctx.rules.templates["project_funds_row"].format(r_project=r["project"]),
                     column=key,
                     quote=ctx.rules.templates["project_funds_quote"].format(key=key, funds_key=funds[key]),
@@ -311,23 +311,23 @@ def _project_funds(ctx: Context, text, report) -> Answer | None:
 def _performance_elsewhere(ctx: Context, text, report) -> Answer:
     """No 绩效 word names the figure: the project's department or conclusion, the narrative, a
     sentence, the indicators the words suggest, or a plain lookup."""
-    if ctx.rules.one("texts_performance_16") in text:
+    if ctx.rules.one("supervising_department") in text:
         found = _project_field(
             ctx,
             report,
             "department",
-            ctx.rules.one("texts_performance_17"),
-            ctx.rules.one("texts_performance_18"),
+            ctx.rules.one("supervising_department"),
+            ctx.rules.one("project_department_sentence"),
         )
         if found is not None:
             return found
-    if re.search(ctx.rules.pattern("texts_performance_19"), text):
+    if re.search(ctx.rules.pattern("asks_conclusion"), text):
         found = _project_field(
             ctx,
             report,
             "conclusion",
-            ctx.rules.one("texts_performance_20"),
-            ctx.rules.one("texts_performance_21"),
+            ctx.rules.one("self_evaluation_conclusion"),
+            ctx.rules.one("project_conclusion_sentence"),
         )
         if found is not None:
             return found
@@ -360,7 +360,7 @@ def _project_field(ctx: Context, report: ReportInfo, field: str, label: str, sen
     r = rows[0]
     c = Citation(
         report=report.title,
-        table=ctx.rules.one("texts_project_field_1"),
+        table=ctx.rules.one("performance_table"),
         row=r["project"],
         column=label,
         quote=f"{label} {r[field]}",
@@ -378,7 +378,7 @@ def sentence_match(
     绩效评价", "公用经费主要包括什么"), kept only when it covers most of the question's own words
     (the threshold is shown by --explain)."""
     plain = ents.plain or text
-    want = _bigrams(re.sub(ctx.rules.pattern("texts_sentence_match_1"), " ", plain))
+    want = _bigrams(re.sub(ctx.rules.pattern("sentence_match_stopwords"), " ", plain))
     if len(want) < 2:
         return None
     # one report's sentences (a few hundred) are scanned directly: full text over all reports
@@ -391,7 +391,7 @@ def sentence_match(
     )
     best, best_cover = None, 0.0
     for r in rows:
-        if ctx.rules.one("texts_sentence_match_2") in (r["section_path"] or ""):
+        if ctx.rules.one("contents_heading") in (r["section_path"] or ""):
             continue
         cover = len(want & _bigrams(r["text"].replace(" ", ""))) / len(want)
         if cover > best_cover:
@@ -416,7 +416,7 @@ def _unit_fits(ctx: Context, found: str, unit: str | None, money: bool, wants_ra
     if unit is not None:
         return found == unit or found[:1] == unit[:1]
     if money:
-        return found in ctx.rules.word("texts_narrative_match_2")
+        return found in ctx.rules.word("money_units")
     return (found == "%") == wants_rate
 
 
@@ -427,15 +427,15 @@ def _stated_total(
     loose = (
         {p for p in ents.rest.split() if len(p) >= 2}
         - generic_words(ctx.rules)
-        - set(ctx.rules.word("texts_narrative_match_4"))
+        - set(ctx.rules.word("stated_total_ignored_words"))
     )
-    if loose or unit not in ctx.rules.word("texts_narrative_match_5"):
+    if loose or unit not in ctx.rules.word("stated_total_units"):
         return None  # "火星上有多少人" is not a question about this unit's staff
     totals = [
         r
         for r in rows
         if r["unit"][:1] == unit[:1]
-        and re.search(ctx.rules.pattern("texts_narrative_match_6"), r["context"])
+        and re.search(ctx.rules.pattern("states_a_total"), r["context"])
         and not re.search(r"20\d\d", r["context"].replace(str(report.year), ""))
     ]
     return totals[0] if len({(r["value"], r["unit"]) for r in totals}) == 1 else None
@@ -459,13 +459,13 @@ def narrative_match(
     want = _bigrams(ents.rest)
     if unit is not None:
         # asked for a count or a rate: the subject's own words count too ("公务接待…人次")
-        want |= _bigrams(re.sub(ctx.rules.pattern("texts_narrative_match_1"), " ", ents.plain or text))
+        want |= _bigrams(re.sub(ctx.rules.pattern("narrative_match_stopwords"), " ", ents.plain or text))
     if len(want) < 2:
         return None
     sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
     rows = ctx.run(ctx.db, sql, [report.id])
     other_years = [y for y in ents.years if y != report.year]
-    wants_rate = bool(re.search(ctx.rules.pattern("texts_narrative_match_3"), text))
+    wants_rate = bool(re.search(ctx.rules.pattern("asks_rate_or_percent"), text))
     scored = []
     for r in rows:
         clause = r["context"].replace(" ", "").replace(report.department, "")
@@ -574,8 +574,8 @@ def _asks_overview(ctx: Context, text: str) -> bool:
     return (
         bool(ctx.rules.pattern("performance_overview").search(text))
         and not ctx.rules.pattern("performance_asks_one_thing").search(text)
-        and not ctx.rules.pattern("texts_performance_19").search(text)
-        and ctx.rules.one("texts_performance_16") not in text
+        and not ctx.rules.pattern("asks_conclusion").search(text)
+        and ctx.rules.one("supervising_department") not in text
     )
 
 
@@ -623,22 +623,22 @@ def _performance_table_summary(ctx: Context, report: ReportInfo) -> Answer | Non
     r, T = rows[0], ctx.rules.templates
     funds = json.loads(r["funds"] or "{}")
     shown = []
-    for key in ctx.rules.word("texts_performance_3"):
+    for key in ctx.rules.word("project_fund_fields"):
         if funds.get(key) is None:
             continue
         unit = (
             "%"
-            if key == ctx.rules.one("texts_performance_8")
-            else ctx.rules.one("texts_performance_10")
-            if key in ctx.rules.word("texts_performance_9")
+            if key == ctx.rules.one("execution_rate")
+            else ctx.rules.one("score_unit")
+            if key in ctx.rules.word("score_fields")
             else r["unit"]
         )
         shown.append(T["performance_fund"].format(key=key, value=_fmt(Decimal(funds[key])), unit=unit))
     c = Citation(
         report=report.title,
-        table=ctx.rules.one("texts_performance_11"),
+        table=ctx.rules.one("performance_table"),
         row=r["project"],
-        column=ctx.rules.one("texts_performance_20"),
+        column=ctx.rules.one("self_evaluation_conclusion"),
         quote=ctx.rules.templates["project_funds_row"].format(r_project=r["project"]),
         line=r["line"],
         page=r["page"],
