@@ -44,7 +44,10 @@ def _figure(bot, question, conv=None):
 )
 def test_unit_asked_is_the_answers_unit(bot, question, value, unit):
     got = _figure(bot, question)
-    assert got == (Decimal(value), unit) or (got[0].normalize(), got[1]) == (Decimal(value).normalize(), unit), got
+    assert got == (Decimal(value), unit) or (got[0].normalize(), got[1]) == (
+        Decimal(value).normalize(),
+        unit,
+    ), got
 
 
 def test_a_table_amount_in_wan_is_the_reports_printing_or_exact(bot):
@@ -206,11 +209,28 @@ def test_share_asked_as_percent_of_a_named_whole(bot):
     assert (a.status, a.value, a.unit) == ("answered", Decimal("7.45"), "%"), a.text  # 0.84 ÷ 11.27
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "基本支出里人员经费占多少",
+        "在基本支出中，人员经费占比多少",
+        "人员经费占基本支出的比例",
+        "人员经费在基本支出中占多少",
+    ],
+)
+def test_share_whole_said_as_where_the_part_lies(bot, question):
+    # the whole is the subject said with 里/中, whichever comes first: 108.27 ÷ 119.54, never 119.54 ÷ 108.27
+    a = bot.ask(question)
+    assert (a.status, a.value, a.unit) == ("answered", Decimal("90.57"), "%"), a.text
+
+
 def test_completion_of_budget_is_actual_over_budget(bot):
     a = bot.ask("12345热线中心三公经费完成预算的百分之几")
     assert (a.value, a.unit) == (Decimal("0.00"), "%"), a.text  # 0.00 ÷ 1.93
     a = bot.ask("12345热线中心公务用车运行维护费完成预算的百分之几")
-    assert a.value is None and "公务用车运行维护费" in a.text and "“中心”" not in a.text, a.text  # no budget: said
+    assert a.value is None and "公务用车运行维护费" in a.text and "“中心”" not in a.text, (
+        a.text
+    )  # no budget: said
 
 
 # 9. follow-ups against the last answer's parts
@@ -285,7 +305,9 @@ def test_a_later_part_without_a_subject_is_about_the_earlier_parts(bot):
 
 
 def test_context_clauses_do_not_spoil_the_question(bot):
-    a = bot.ask("我是做自媒体的，想问一下你们贵阳12345这个中心2024年全年总共花了多少钱，里面给人发工资福利的有多少？")
+    a = bot.ask(
+        "我是做自媒体的，想问一下你们贵阳12345这个中心2024年全年总共花了多少钱，里面给人发工资福利的有多少？"
+    )
     assert "672.13" in a.text and "108.27" in a.text, a.text
 
 
@@ -308,7 +330,10 @@ def test_a_second_part_not_understood_is_named_never_the_first_alone(bot, questi
 def budgets(tmp_path_factory):
     from tests.conftest import SHARED
 
-    pdfs = [SHARED / "corpus" / f"shanghai-putuo-{n}.pdf" for n in ("justice-bureau-2026-budget", "social-welfare-home-2024-unit-budget")]
+    pdfs = [
+        SHARED / "corpus" / f"shanghai-putuo-{n}.pdf"
+        for n in ("justice-bureau-2026-budget", "social-welfare-home-2024-unit-budget")
+    ]
     if not all(p.exists() for p in pdfs):
         pytest.skip("corpus PDFs not available")
     return Bot(build(tmp_path_factory.mktemp("bud") / "kb.db", pdfs))
@@ -335,7 +360,9 @@ def test_the_year_before_from_the_year_befores_report(tmp_path):
 
     newer = tmp_path / "hotline-2025-final.md"
     text = REFERENCE.read_text(encoding="utf-8")
-    newer.write_text(text.replace("2024", "2025").replace("2023", "2024").replace("9. 37", "8. 88"), encoding="utf-8")
+    newer.write_text(
+        text.replace("2024", "2025").replace("2023", "2024").replace("9. 37", "8. 88"), encoding="utf-8"
+    )
     kb = Bot(build(tmp_path / "kb.db", [REFERENCE, newer]))
     conv = Conversation()
     assert _figure(kb, "热线中心2025年办公费是多少", conv) == (Decimal("8.88"), "万元")
@@ -362,7 +389,12 @@ def test_a_fuzzy_reading_that_leaves_words_over_is_not_an_answer(bot):
 
 @pytest.mark.parametrize(
     "question,value",
-    [("办公开支是多少", "9.37"), ("人员开支是多少", "108.27"), ("公用开支多少", "11.27"), ("人员费用多少", "108.27")],
+    [
+        ("办公开支是多少", "9.37"),
+        ("人员开支是多少", "108.27"),
+        ("公用开支多少", "11.27"),
+        ("人员费用多少", "108.27"),
+    ],
 )
 def test_a_subject_said_by_what_is_spent_on_it(bot, question, value):
     assert _figure(bot, question) == (Decimal(value), "万元")

@@ -44,12 +44,7 @@ def average(ctx: Context, names, measure, report) -> Answer:
         for f in figures.narrative_only(ctx, report, ctx.rules.one("staff_count"), "actual")
         if f.unit == ctx.rules.one("unit_people")
     ]
-    if (
-        not amount
-        or amount[0].unit not in ctx.rules.word("money_units")
-        or not people
-        or not people[0].value
-    ):
+    if not amount or amount[0].unit not in ctx.rules.word("money_units") or not people or not people[0].value:
         return Answer(
             "",
             "no_answer",
@@ -261,12 +256,32 @@ def _share_inside(ctx: Context, names, measure, report) -> Answer | None:
     return None
 
 
+def _said_within(ctx: Context, name: str) -> bool:
+    """Is the subject said as the whole a part lies in ("基本支出里", "在公用经费中", "三公经费当中")?
+    Read from the words right after its surface in the question (的 skipped)."""
+    ents = ctx.ents
+    text = ctx.question or ""
+    for m in ents.subjects if ents else []:
+        if m.subject != name or not m.surface:
+            continue
+        at = text.find(m.surface)
+        if at < 0:
+            continue
+        after = text[at + len(m.surface) :].lstrip(ctx.rules.one("possessive_particle"))
+        if any(after.startswith(w) for w in ctx.rules.word("share_within")):
+            return True
+    return False
+
+
 def _share_parts(ctx: Context, names: list[str]) -> tuple[str, str]:
     """The part and the whole: both named, a total after an earlier subject (占总支出的比例呢), or
     the total the part belongs to."""
     part_name = names[0]
     whole_name = ""
-    if len(names) >= 2:
+    if len(names) >= 2 and _said_within(ctx, names[0]) and not _said_within(ctx, names[1]):
+        # "基本支出里人员经费占多少": the subject said with 里/中 is the whole, the other its part
+        part_name, whole_name = names[1], names[0]
+    elif len(names) >= 2:
         whole_name = names[1]
     elif part_name in TOTALS and ctx.conv is not None and [x for x in ctx.conv.recent if x != part_name]:
         # "占总支出的比例呢" after a question about 基本支出: the part is the earlier subject
@@ -369,7 +384,9 @@ def rank(ctx: Context, text, ops, report, within: str | None = None) -> Answer:
         within = (
             ctx.rules.one("operating_expenses")
             if ctx.rules.one("operating_expenses") in text
-            else (ctx.rules.one("personnel_expenses") if ctx.rules.one("personnel_expenses") in text else None)
+            else (
+                ctx.rules.one("personnel_expenses") if ctx.rules.one("personnel_expenses") in text else None
+            )
         )
     # "工资福利支出里哪一项最多": the items under a named 类
     codes = {v: k for k, v in ctx.catalog.codes.items()}
@@ -644,8 +661,7 @@ def _budget_and_actual(
         budget = [
             r
             for r in group
-            if ctx.rules.one("budget")
-            in r["context"].replace(ctx.rules.one("general_public_budget"), "")
+            if ctx.rules.one("budget") in r["context"].replace(ctx.rules.one("general_public_budget"), "")
             and ctx.rules.one("final_accounts") not in r["context"]
         ]
         actual = [r for r in group if ctx.rules.one("final_accounts") in r["context"]]
