@@ -284,6 +284,7 @@ def _measures_and_operations(text: str, masked: str, rules: Rules, e: Entities) 
     """Measures and operations in what the subjects leave (一般公共预算… is a name, not 预算);
     returns what none of them explains."""
     measure_words = {w: name for name, m in rules.measures.items() for w in m.words}
+    masked, kept = _hold_false_friends(masked, rules)
     for w, _, _ in _scan(masked, measure_words):
         if measure_words[w] not in e.measures:
             e.measures.append(measure_words[w])
@@ -297,7 +298,23 @@ def _measures_and_operations(text: str, masked: str, rules: Rules, e: Entities) 
     rest = masked
     for w in sorted(list(measure_words) + list(op_words), key=len, reverse=True):
         rest = rest.replace(w, " ")
+    for word in kept:
+        rest = rest.replace(HELD * len(word), word, 1)
     return rest
+
+
+HELD = "\x00"  # stands for a held word's characters while measures and operations are read
+
+
+def _hold_false_friends(masked: str, rules: Rules) -> tuple[str, list[str]]:
+    """Words that hold an operation's or measure's word without meaning it (占用 holds 占, as in
+    国有资产占用情况) are held out of the scan, so 占用 asks no share; they stay in the rest."""
+    kept = []
+    for word in sorted(rules.word("operation_false_friends"), key=len, reverse=True):
+        while word in masked:
+            masked = masked.replace(word, HELD * len(word), 1)
+            kept.append(word)
+    return masked, kept
 
 
 def _said_alike(text: str, catalog: Catalog, rules: Rules) -> tuple[str, list[tuple[int, int]]]:

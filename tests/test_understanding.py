@@ -407,3 +407,19 @@ def test_a_typod_fund_name_says_no_report_kind():
 
     assert "预算" not in _kind_text("普陀区财政局议般公共预算财政拨款基本支出实际数")
     assert "预算" in _kind_text("普陀区财政局2025年预算里的基本支出")
+
+
+# 10. a section of the 说明 asked by its heading
+
+
+@pytest.mark.parametrize("question", ["国有资产占用情况", "国有资产占用情况怎么样", "请问国有资产占用情况"])
+def test_section_named_by_its_heading_answers_its_text(bot, question):
+    # 占用 holds 占 but asks no share; the section's own text, cited to its heading
+    a = bot.ask(question)
+    assert a.status == "answered" and a.unit != "%", a.text
+    assert "共有车辆0辆" in a.text and a.citations[0].section.endswith("(三)国有资产占用情况"), a.text
+
+
+def test_held_word_leaves_the_share_of_a_subject_alone(bot):
+    a = bot.ask("办公费占公用经费的比例")
+    assert (a.value, a.unit) == (Decimal("83.14"), "%"), a.text  # 9.37 ÷ 11.27

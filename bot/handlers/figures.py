@@ -554,7 +554,7 @@ def _no_subject_fact(ctx: Context, text, tokens, ents: Entities, report: ReportI
             suggestions=ctx.rules.examples[:4],
             confidence=0.2,
         )
-    found = texts.sentence_match(ctx, text, tokens, ents, report)
+    found = texts.section_named(ctx, text, report) or texts.sentence_match(ctx, text, tokens, ents, report)
     if found is not None:
         return found
     return Answer(

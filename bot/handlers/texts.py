@@ -47,6 +47,29 @@ def sentence_answer(ctx: Context, r: dict, report: ReportInfo, intent: str, temp
     return Answer("", "answered", body, intent=intent, confidence=0.8, citations=[c])
 
 
+def section_named(ctx: Context, text: str, report: ReportInfo) -> Answer | None:
+    """A question that names a section of the 说明 by its heading ("国有资产占用情况", "预算绩效管理
+    工作开展情况怎么样") and no figure: the section's own text, cited. The heading's numbering and
+    its closing 情况/说明 are not needed; the longest heading core the question holds wins."""
+    tails = sorted(ctx.rules.word("section_heading_tails"), key=len, reverse=True)
+    numbering = ctx.rules.pattern("row_numbering")
+    best, best_len = None, 0
+    rows = ctx.run(
+        ctx.db, "SELECT heading FROM sections WHERE report_id = ? AND length(text) > 0", [report.id]
+    )
+    for r in rows:
+        core = numbering.sub("", r["heading"] or "").strip()
+        for tail in tails:
+            if core.endswith(tail) and len(core) > len(tail):
+                core = core[: -len(tail)]
+                break
+        if len(core) >= 4 and core in text and len(core) > best_len:
+            best, best_len = r["heading"], len(core)
+    if best is None:
+        return None
+    return section_answer(ctx, [best], report, "section")
+
+
 def section_answer(ctx: Context, headings: list[str], report: ReportInfo, intent: str) -> Answer:
     rows: list[dict] = []
     for heading in headings:
@@ -73,9 +96,8 @@ def section_answer(ctx: Context, headings: list[str], report: ReportInfo, intent
     c = Citation(
         report=report.title, section=r["path"], quote=r["text"][:300], line=r["line"], page=r["page"]
     )
-    return Answer(
-        "", "answered", f"{r['text']}（{_source_text(c)}）", intent=intent, confidence=0.9, citations=[c]
-    )
+    body = ctx.rules.templates["section_text"].format(text=r["text"], source=_source_text(c))
+    return Answer("", "answered", body, intent=intent, confidence=0.9, citations=[c])
 
 
 def definition(ctx: Context, text, ents, report) -> Answer:
@@ -181,11 +203,7 @@ def performance(ctx: Context, text, ents, report) -> Answer:
     words = (
         list(ctx.rules.word("score_field"))
         if re.search(ctx.rules.pattern("asks_performance_score"), text)
-        else (
-            list(ctx.rules.word("execution_rate"))
-            if ctx.rules.one("execution_rate") in text
-            else []
-        )
+        else (list(ctx.rules.word("execution_rate")) if ctx.rules.one("execution_rate") in text else [])
     )
     figs = narrative_figures(ctx.db, ctx, report, words) if words else []
     if not figs and not words and _asks_overview(ctx, text):
@@ -268,7 +286,11 @@ def _project_funds(ctx: Context, text, report) -> Answer | None:
     fund = next((k for k in ctx.rules.word("project_fund_fields") if k.rstrip(suffix) in text), None)
     if fund and re.search(ctx.rules.pattern("asks_project_funds"), text):
         rows = ctx.run(ctx.db, "SELECT * FROM performance_projects WHERE report_id = ?", [report.id])
-        key = ctx.rules.one("execution_amount_field") if fund == ctx.rules.one("execution_amount_short") else fund
+        key = (
+            ctx.rules.one("execution_amount_field")
+            if fund == ctx.rules.one("execution_amount_short")
+            else fund
+        )
         for r in rows:
             funds = json.loads(r["funds"] or "{}")
             if funds.get(key) is not None:
