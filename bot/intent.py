@@ -51,7 +51,12 @@ def names_performance_or_nothing(
     text: str, ents: Entities, catalog: Catalog, rules: Rules, found: set[str]
 ) -> bool:
     subject = _first_subject(ents)
-    return subject is None or subject in catalog.indicators or subject in catalog.projects
+    return (
+        subject is None
+        or subject in catalog.indicators
+        or subject in catalog.projects
+        or subject in rules.word("performance_scopes")  # 项目支出绩效自评得分: the score, not 项目支出
+    )
 
 
 def names_subject(text: str, ents: Entities, catalog: Catalog, rules: Rules, found: set[str]) -> bool:
@@ -87,7 +92,8 @@ def performance_as_a_whole(
     if not rules.pattern("performance_overview").search(text):
         return False
     words = rules.intents["performance"]
-    return all(m.method == "contained" and m.surface in words for m in ents.subjects)
+    scopes = rules.word("performance_scopes")  # 项目支出绩效怎么样: the self-evaluation's own scope
+    return all((m.method == "contained" and m.surface in words) or m.subject in scopes for m in ents.subjects)
 
 
 CONDITIONS: dict[str, Condition] = {

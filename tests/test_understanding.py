@@ -423,3 +423,15 @@ def test_section_named_by_its_heading_answers_its_text(bot, question):
 def test_held_word_leaves_the_share_of_a_subject_alone(bot):
     a = bot.ask("办公费占公用经费的比例")
     assert (a.value, a.unit) == (Decimal("83.14"), "%"), a.text  # 9.37 ÷ 11.27
+
+
+@pytest.mark.parametrize("question", ["项目支出绩效自评得分多少", "项目支出绩效自评得分"])
+def test_performance_of_project_spending_is_the_score_not_the_amount(bot, question):
+    # 项目支出 names the self-evaluation's scope: the score 100.00分, never 项目支出's 552.59万元
+    a = bot.ask(question)
+    assert (a.value, a.unit) == (Decimal("100.00"), "分"), a.text
+
+
+def test_performance_of_project_spending_as_a_whole(bot):
+    a = bot.ask("项目支出绩效怎么样")
+    assert a.intent == "performance" and a.value != Decimal("552.59"), a.text
