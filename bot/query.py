@@ -129,7 +129,7 @@ def _table_rank(code: str | None, title: str) -> int:
 def row_citation(report: ReportInfo, r: dict, column: str) -> Citation:
     row_label = f"{r['code']} {r['name']}" if r.get("code") else r["name"]
     if r.get("grp"):
-        row_label = f"{r['grp']}：{row_label}"
+        row_label = f"{r['grp']}{default_rules().one('group_separator')}{row_label}"
     return Citation(
         report=report.title or report.label,
         table=r["label"],

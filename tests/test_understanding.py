@@ -435,3 +435,13 @@ def test_performance_of_project_spending_is_the_score_not_the_amount(bot, questi
 def test_performance_of_project_spending_as_a_whole(bot):
     a = bot.ask("项目支出绩效怎么样")
     assert a.intent == "performance" and a.value != Decimal("552.59"), a.text
+
+
+def test_spending_asked_is_never_the_income_row(corpus):
+    # 一、一般公共预算财政拨款 is a 收入 row of 财政拨款收入支出决算总表: "…支出" is answered from the
+    # spending the 说明 states (the amounts agree in this report, which must not decide it)
+    a = corpus.ask("宜川路街道2025年一般公共预算财政拨款支出")
+    assert (a.value, a.unit) == (Decimal("20218.21"), "万元"), a.text
+    assert all(not (c.row or "").startswith("收入") for c in a.citations), a.citations
+    a = corpus.ask("宜川路街道2025年一般公共预算财政拨款收入")
+    assert (a.value, a.citations[0].row) == (Decimal("20218.21"), "收入：一、一般公共预算财政拨款收入"), a.text

@@ -113,7 +113,7 @@ def find_figures(
             or _from_text(ctx, report, subject, measure, wording)
             or table_figures(ctx.db, ctx, report, subject, columns, code)
         )
-    figs = table_figures(ctx.db, ctx, report, subject, columns, code)
+    figs = _on_the_side_asked(ctx, table_figures(ctx.db, ctx, report, subject, columns, code), subject)
     if figs:
         return figs
     for other in ctx.rules.fallbacks.get(subject, []):
@@ -121,6 +121,25 @@ def find_figures(
         if figs:
             return figs
     return _from_text(ctx, report, subject, measure, wording)
+
+
+def _on_the_side_asked(ctx: Context, figs: list[Figure], subject: str) -> list[Figure]:
+    """The figures of rows on the side the question says right after the subject's name: in
+    "一般公共预算财政拨款支出" the 收入 side's row 一、一般公共预算财政拨款 is not the spending, even
+    where the two amounts happen to agree; its figures are dropped and the 说明 is read instead."""
+    ents = ctx.ents
+    text = ctx.question or ""
+    sides = (ctx.rules.one("income_word"), ctx.rules.one("expenditure_word"))
+    asked = set()
+    for m in ents.subjects if ents else []:
+        at = text.find(m.surface) if m.subject == subject and m.surface else -1
+        if at >= 0:
+            after = text[at + len(m.surface) :]
+            asked |= {side for side in sides if after.startswith(side)}
+    if len(asked) != 1 or any(side in subject for side in sides):
+        return figs
+    other = next(side for side in sides if side not in asked)
+    return [f for f in figs if not (f.citation.row or "").startswith(other + ctx.rules.one("group_separator"))]
 
 
 def _from_text(
