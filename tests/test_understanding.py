@@ -445,3 +445,11 @@ def test_spending_asked_is_never_the_income_row(corpus):
     assert all(not (c.row or "").startswith("收入") for c in a.citations), a.citations
     a = corpus.ask("宜川路街道2025年一般公共预算财政拨款收入")
     assert (a.value, a.citations[0].row) == (Decimal("20218.21"), "收入：一、一般公共预算财政拨款收入"), a.text
+
+
+def test_where_the_money_went_ranks_all_spending_not_the_basic_detail(bot):
+    # the 基本支出 detail (公开07表) holds 119.54 of 672.13: its 奖金 25.42 is not where the money went
+    a = bot.ask("热线中心的钱都花在哪了")
+    assert (a.value, a.unit) == (Decimal("552.59"), "万元") and "支出决算表" in a.text, a.text
+    a = bot.ask("公用经费主要花在哪一项")
+    assert (a.value, a.unit) == (Decimal("9.37"), "万元"), a.text  # within 公用经费: its detail
