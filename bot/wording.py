@@ -36,6 +36,7 @@ _UNIT_ASKED = [
     default_rules().word("asks_in_people"),
     default_rules().word("asks_in_items"),
     default_rules().word("asks_in_percent"),
+    default_rules().word("asks_in_yi_yuan"),
     default_rules().word("asks_in_wan_yuan"),
     default_rules().word("asks_in_yuan"),
 ]
@@ -55,13 +56,14 @@ def convert_money(value: Decimal, unit: str, wanted: str) -> Decimal:
     """Money in the unit asked, exactly: 万元 → 元 is ×10000, 元 → 万元 ÷10000 with every decimal
     kept (3508644元 is 350.8644万元, never the 350.86 a report's text would round it to)."""
     wan, yuan = default_rules().word("money_units")
+    factors = {yuan: Decimal(1), wan: Decimal(10000), default_rules().one("yi_yuan"): Decimal(100000000)}
     if unit == wanted:
         return value
-    if unit == wan and wanted == yuan:
-        return value * 10000  # keeps the cents: 9.37 → 93700.00
-    if unit == yuan and wanted == wan:
-        return value / Decimal(10000)  # exact: 3508644.00 → 350.8644
-    raise ValueError(unit + "->" + wanted)
+    if unit not in factors or wanted not in factors:
+        raise ValueError(unit + "->" + wanted)
+    if factors[unit] > factors[wanted]:
+        return value * (factors[unit] / factors[wanted])  # keeps the cents: 9.37万元 → 93700.00元
+    return value / (factors[wanted] / factors[unit])  # exact: 3508644.00元 → 350.8644万元
 
 
 def _fmt_exact(v: Decimal) -> str:

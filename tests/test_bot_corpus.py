@@ -160,3 +160,12 @@ def test_which_year_when_only_the_year_is_missing(many):
     assert all("财政局" in s for s in a.suggestions) and len(a.suggestions) == 2
     b = many.ask("2024年的", conv)
     assert b.status == "answered" and b.value is not None
+
+
+def test_text_rounding_the_tables_yuan_is_no_disagreement(many):
+    # the budget's table prints 164,978,640.00元, its 说明 16,497.86万元: the same amount rounded
+    a = many.ask("万里街道2023年收入预算")
+    assert (a.value, a.unit) == (Decimal("164978640.00"), "元"), a.text
+    assert "不一致" not in a.text, a.text
+    a = many.ask("万里街道2023年收入预算多少亿元")
+    assert (a.value, a.unit) == (Decimal("1.6497864"), "亿元"), a.text

@@ -453,3 +453,9 @@ def test_where_the_money_went_ranks_all_spending_not_the_basic_detail(bot):
     assert (a.value, a.unit) == (Decimal("552.59"), "万元") and "支出决算表" in a.text, a.text
     a = bot.ask("公用经费主要花在哪一项")
     assert (a.value, a.unit) == (Decimal("9.37"), "万元"), a.text  # within 公用经费: its detail
+
+
+def test_amount_asked_in_yi_yuan_is_converted_exactly(bot):
+    a = bot.ask("本年支出合计多少亿元")
+    assert (a.value, a.unit) == (Decimal("0.067213"), "亿元"), a.text  # 672.13万元
+

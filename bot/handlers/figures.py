@@ -270,7 +270,7 @@ def _note_stated(
     stated = [f for f in _stated(ctx, report, best.subject, measure, wording=False) or [] if not f.derived]
     shown = amount_of(best.value, best.unit)
     other = next((f for f in stated if amount_of(f.value, f.unit)[1] == shown[1]), None)
-    if other is None or amount_of(other.value, other.unit) == shown:
+    if other is None or amount_of(other.value, other.unit) == shown or _rounds_to(ctx, best, other):
         return
     note = ctx.rules.templates["stated_disagrees"].format(
         value=_fmt(other.value, other.unit), unit=other.unit, source=_source_text(other.citation)
@@ -278,6 +278,17 @@ def _note_stated(
     ans.notes.append(note)
     ans.text += note
     ans.citations.append(other.citation)
+
+
+def _rounds_to(ctx: Context, table: Figure, stated: Figure) -> bool:
+    """Does the 说明's figure print the table's amount rounded to its own unit and decimals
+    (164,978,640.00元 in the table, 16,497.86万元 in the text)? Then the two agree."""
+    money = ctx.rules.word("money_units")
+    if table.unit not in money or stated.unit not in money:
+        return False
+    exact = convert_money(table.value, table.unit, stated.unit)
+    places = Decimal(1).scaleb(min(stated.value.as_tuple().exponent, 0))
+    return exact.quantize(places, ROUND_HALF_UP) == stated.value
 
 
 def _wording(ctx: Context, question: str, forms: list[str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -1182,7 +1193,7 @@ def in_requested_unit(ctx: Context, answer: Answer, text: str, ents: Entities, r
         "countable_units"
     ):
         return answer  # 几个 counts people and things alike
-    money = ctx.rules.word("money_units")
+    money = (*ctx.rules.word("money_units"), ctx.rules.one("yi_yuan"))
     if wanted in money and answer.unit in money:
         exact = convert_money(answer.value, answer.unit, wanted)
         printed = _printed_in_unit(ctx, report, exact, wanted)
