@@ -169,3 +169,10 @@ def test_text_rounding_the_tables_yuan_is_no_disagreement(many):
     assert "不一致" not in a.text, a.text
     a = many.ask("万里街道2023年收入预算多少亿元")
     assert (a.value, a.unit) == (Decimal("1.6497864"), "亿元"), a.text
+
+
+def test_change_stated_as_unchanged_is_zero(many):
+    # "2026年“三公”经费预算数为10.81万元,比2025年预算持平。"
+    a = many.ask("司法局2026年三公经费预算比上年增加了多少")
+    assert (a.status, a.value, a.unit) == ("answered", Decimal("0"), "万元"), a.text
+    assert "持平" in a.text and "10.81" in a.text, a.text

@@ -18,6 +18,7 @@ from ..query import (
     narrative_figure,
     rank_classes,
     rank_rows,
+    stated_figures,
 )
 from ..wording import (
     CONTAINERS,
@@ -448,6 +449,10 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
             return computed
     units = ("%",) if want_pct else ctx.rules.word("change_units")
     chosen = [r for r in _stated_changes(ctx, rows, subject, forms, report) if r["unit"] in units]
+    if not chosen and not want_pct:
+        unchanged = _stated_unchanged(ctx, report, subject)
+        if unchanged is not None:
+            return unchanged
     if not chosen:
         body = ctx.rules.templates["no_change_stated"].format(
             subject=subject or ctx.rules.templates["this_item"]
@@ -476,6 +481,42 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
         unit=fig.unit,
         confidence=0.75,
         citations=cites,
+    )
+
+
+def _stated_unchanged(ctx: Context, report: ReportInfo, subject: str) -> Answer | None:
+    """"与2025年预算持平": the 说明 states the subject unchanged from the year before (the stated
+    facts carry last year's figure, derived 'unchanged'); the change is zero, quoted and cited."""
+    from knowledge.facts import stated_subjects
+
+    names = list(stated_subjects(subject)) if subject else []
+    if not names:
+        return None
+    measure = ctx.rules.one("budget") if report.kind == ctx.rules.one("budget") else ctx.rules.one("final_accounts")
+    figs = [
+        f
+        for f in stated_figures(ctx.db, ctx, report, names, [measure], report.year - 1)
+        if f.derived == "unchanged"
+    ]
+    if not figs:
+        return None
+    f = figs[0]
+    body = ctx.rules.templates["change_unchanged"].format(
+        report_label=report.label,
+        subject=subject,
+        value=_fmt(f.value, f.unit),
+        unit=f.unit,
+        source=_source_text(f.citation),
+    )
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="change",
+        value=Decimal(0),
+        unit=f.unit,
+        confidence=0.75,
+        citations=[f.citation],
     )
 
 
