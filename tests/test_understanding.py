@@ -459,3 +459,11 @@ def test_amount_asked_in_yi_yuan_is_converted_exactly(bot):
     a = bot.ask("本年支出合计多少亿元")
     assert (a.value, a.unit) == (Decimal("0.067213"), "亿元"), a.text  # 672.13万元
 
+
+
+def test_whole_printed_only_as_its_parts_is_their_sum(bot):
+    # 水电费 is no row of 公开07表: 30205 水费 + 30206 电费, each cited — never 电费 alone
+    a = bot.ask("水电费花了多少")
+    assert a.status == "answered" and a.intent == "sum", a.text
+    rows = {c.row for c in a.citations}
+    assert rows == {"公用经费：30205 水费", "公用经费：30206 电费"}, rows

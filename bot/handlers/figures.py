@@ -838,6 +838,10 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
         staff = _staff_column(ctx, subject, report)
         if staff is not None:
             return staff
+        parts = ctx.rules.groups.get(subject, [])
+        if parts and subject != SANGONG and all(find_figures(ctx, report, p, measure) for p in parts):
+            # a whole the report prints only as its parts (水电费 = 水费 + 电费): their sum, each cited
+            return compute.sum_of(ctx, list(parts), measure, report)
         if report.kind == ctx.rules.one("budget"):
             mlabel = ctx.rules.measures["budget"].label  # a budget report holds no 决算数
         return _other_side_not_found(ctx, subject, mlabel) or _not_found(
