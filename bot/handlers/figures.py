@@ -368,11 +368,14 @@ def lookup(
     if (ents.relative_year == ctx.rules.one("last_year_word") and report.year == date.today().year - 1) or (
         ents.relative_year and report.year in ents.years
     ):
-        ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
+        # 去年 by the calendar, or "去年（2024年度）": this report's own year
+        ents = replace(ents, relative_year=None)
+        ctx = replace(ctx, ents=ents)
     found = _with_conversation(ctx, text, ents, report, conv)
     if isinstance(found, Answer):
         return found
-    subjects, follow_up = found
+    subjects, follow_up, ents = found
+    ctx = replace(ctx, ents=ents)
     if ents.ambiguous and not subjects:
         found = _ambiguous_subject(ctx, text, ents, report)
         if isinstance(found, Answer):
@@ -398,11 +401,13 @@ def lookup(
 
 def _with_conversation(
     ctx: Context, text, ents: Entities, report: ReportInfo, conv: Conversation | None
-) -> Answer | tuple[list[Match], bool]:
-    """The subjects once the conversation is read, and whether the question leans on the last
-    one: a pair asked before (两个加起来), a short follow-up (预算呢, 占比呢) about the last
-    subjects, or a narrative fact near them. Kept apart from the lookup so that what a follow-up
-    changes (the subjects, 占比 of a sum) is decided in one place, before the question is read alone."""
+) -> Answer | tuple[list[Match], bool, Entities]:
+    """The subjects once the conversation is read, whether the question leans on the last one,
+    and the entities as the follow-up reads them: a pair asked before (两个加起来), a short
+    follow-up (预算呢, 占比呢) about the last subjects, or a narrative fact near them. Kept apart
+    from the lookup so that what a follow-up changes (the subjects, the operation, 占比 of a sum)
+    is decided in one place, before the question is read alone. The entities given are never
+    changed: what the follow-up adds is a new value."""
     subjects = list(ents.subjects)
     follow_up = False
     short = short_follow_up(text, ents, ctx.rules)
@@ -410,20 +415,23 @@ def _with_conversation(
     if pair is not None:
         subjects = list(pair.subjects)
         if pair.asks_difference:
-            ents.operations.append("difference")
+            ents = replace(ents, operations=(*ents.operations, "difference"))
+            ctx = replace(ctx, ents=ents)
     if subjects and _adds_to_last(ctx, text, subjects):
         # "再加上公用经费" after 人员经费: the sum with the last answer's subjects, never 公用经费 alone
         named = {m.subject for m in subjects}
         last = [Match(s, s, 0, 0, 100.0, "conversation") for s in (conv.subjects if conv else []) if s not in named]
         subjects = last + subjects
-        ents.operations.append("sum")
+        ents = replace(ents, operations=(*ents.operations, "sum"))
+        ctx = replace(ctx, ents=ents)
     if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
         near = [x for n in conv.subjects for x in [n] + [f for f, t in ctx.rules.synonyms.items() if t == n]]
         found = texts.narrative_match(ctx, text, ents, report, near=near)
         if found is not None:
             return found
     if not subjects and conv and conv.subjects and short and len(_bigrams(ents.rest)) < 2:
-        ents.ambiguous = []
+        ents = replace(ents, ambiguous=())
+        ctx = replace(ctx, ents=ents)
         subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
         follow_up = True
         last = share_of_last_answer(ents, conv)
@@ -448,7 +456,7 @@ def _with_conversation(
         and not ents.measures
     ):
         follow_up = True
-    return subjects, follow_up
+    return subjects, follow_up, ents
 
 
 def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -> Answer | list[Match]:
