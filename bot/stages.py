@@ -1,7 +1,8 @@
 """The types that flow one way between the stages of answering a question.
 
 ``Question`` → (normalise, tokens, entities, intent) → ``Parsed`` → (dialogue) → ``Resolved`` →
-(plan) → ``Plan`` → handler → :class:`bot.answer.Answer`. Each is frozen: a stage never changes
+(plan) → ``Plan`` → handler → :class:`bot.answer.Answer`; a figure computed from figures is a
+``Result`` first, which :func:`bot.render.computed` says. Each is frozen: a stage never changes
 what an earlier stage produced, it makes the next value. Stages are plain functions in their own
 modules (:mod:`bot.parse`, :mod:`bot.dialogue`, :mod:`bot.plan`, :mod:`bot.handlers`,
 :mod:`bot.render`), so each can be handed its input type directly and tested alone.
@@ -10,10 +11,12 @@ modules (:mod:`bot.parse`, :mod:`bot.dialogue`, :mod:`bot.plan`, :mod:`bot.handl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .catalog import ReportInfo
 from .conversation import Conversation
 from .entities import Entities
+from .query import Figure
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,38 @@ class Plan:
     measure: str | None = None
     unit: str | None = None
     operations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One figure a result is computed from, as the sentence names it (the subject, or the
+    narrative clause that states it). ``cited`` is False for a figure stated in the same sentence
+    as another part whose citation covers both (the 预算 beside the 决算 of one sentence)."""
+
+    name: str
+    figure: Figure
+    cited: bool = True
+    share: Decimal | None = None  # this part's share of the parts' sum (占比呢 after a sum)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A figure computed from figures (a share, a difference, a sum, 人均, a change, 决算 against
+    预算), before any sentence: the arithmetic named by ``formula``, the figures it is made of in
+    the order the sentence names them, and what the answer states. Kept apart from the wording so
+    the arithmetic is tested on its own and :func:`bot.render.computed` says every result from the
+    templates of rules/zh/templates.yaml alone.
+
+    ``value`` is as the answer states it: a share rounded to 0.01, a difference or change without
+    its sign (that is ``direction``: +1 more, -1 less, 0 the same); after a sum's parts, ``value``
+    is the first part's share and ``total`` the sum."""
+
+    formula: str  # a key of bot.render's sentences: share, rate_of_budget, difference, sum …
+    value: Decimal
+    unit: str
+    parts: tuple[Part, ...]
+    report: ReportInfo
+    intent: str
+    confidence: float
+    direction: int = 0
+    total: Decimal | None = None
