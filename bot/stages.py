@@ -10,12 +10,12 @@ modules (:mod:`bot.parse`, :mod:`bot.dialogue`, :mod:`bot.plan`, :mod:`bot.handl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .catalog import ReportInfo
 from .conversation import Conversation
-from .entities import Entities
+from .entities import Entities, Match
 from .query import Figure
 
 
@@ -39,16 +39,50 @@ class Parsed:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """What a question about subjects takes from the conversation, read by the dialogue stage
+    (:func:`bot.dialogue.follow_up`) and applied by the lookup handler.
+
+    ``subjects`` are the subjects once the conversation is read: the question's own, a pair
+    asked before (两个加起来), the last answer's before 再加上, or the last answer's for a short
+    follow-up (预算呢, 占比呢: ``last_subjects``). ``added`` are the operations that makes the
+    question ask (哪个多 of a pair: difference; 再加上: sum). ``leans_on_last``: the last answer's
+    measure carries over, and ``operation`` is its operation carried over (占比呢). After an
+    answer about several parts, ``share_of_last`` says how 占比呢 reads ("parts_of_sum", or "ask"
+    when part and whole are not said). ``near``: no subject but words left over, so a narrative
+    fact near the last subjects may be meant."""
+
+    subjects: tuple[Match, ...] = ()
+    added: tuple[str, ...] = ()
+    last_subjects: bool = False
+    leans_on_last: bool = False
+    operation: str | None = None
+    share_of_last: str | None = None
+    near: tuple[str, ...] = ()
+
+    def applied_to(self, ents: Entities) -> Entities:
+        """The question's entities as the follow-up reads them (a new value; ``ents`` unchanged):
+        the operations added, and no words matching several subjects when the last answer's
+        subjects are meant."""
+        if not self.added and not (self.last_subjects and ents.ambiguous):
+            return ents
+        ambiguous = () if self.last_subjects else ents.ambiguous
+        return replace(ents, operations=(*ents.operations, *self.added), ambiguous=ambiguous)
+
+
+@dataclass(frozen=True)
 class Resolved:
     """A parsed question with the conversation applied — the only stage that reads it.
 
     ``pending`` is True when the question was a bare report name answering the bot's "which
-    report?": ``parsed`` is then the question asked before, about that report.
+    report?": ``parsed`` is then the question asked before, about that report. ``follow_up`` is
+    what a question about subjects takes from the conversation (None when not read).
     """
 
     parsed: Parsed
     conversation: Conversation | None
     pending: bool = False
+    follow_up: FollowUp | None = None
 
     @property
     def text(self) -> str:
@@ -84,6 +118,7 @@ class Plan:
     measure: str | None = None
     unit: str | None = None
     operations: tuple[str, ...] = ()
+    follow_up: FollowUp | None = None  # the dialogue stage's reading of the conversation, for lookup
 
 
 @dataclass(frozen=True)

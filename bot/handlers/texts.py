@@ -540,7 +540,9 @@ def staff_count(ctx: Context, plan) -> Answer:
     stated and none named: asked back which — never one count given as another."""
     named = [name for name, words in headcounts(ctx.rules) if re.search(words, plan.text)]
     if plan.entities.subjects or named:  # a count named as the report prints it: its own answer first
-        ans = figures.lookup(ctx, plan.text, list(plan.tokens), plan.entities, plan.report, plan.conversation)
+        ans = figures.lookup(
+            ctx, plan.text, list(plan.tokens), plan.entities, plan.report, plan.conversation, plan.follow_up
+        )
         if ans.status == "answered":
             return ans
     stated = [
