@@ -91,11 +91,12 @@ def follow_up(text: str, ents: Entities, conv: Conversation | None, rules: Rules
         leans = True
     if conv is not None and conv.pending and not ents.measures:
         leans = True  # the figure asked for after "which figure?"
+    measure = conv.measure if leans and conv and conv.measure else None
     operation = None
     if leans and not (ents.operations or added or ents.measures or ents.subjects) and conv:
         # 占比呢 after a share asks a share again; no other operation carries over
         operation = conv.operation if conv.operation == "share" else None
-    return FollowUp(tuple(subjects), tuple(added), last_subjects, leans, operation, share, near)
+    return FollowUp(tuple(subjects), tuple(added), last_subjects, leans, measure, operation, share, near)
 
 
 def adds_to_last(text: str, subjects: list[Match], rules: Rules) -> bool:

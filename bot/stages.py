@@ -46,8 +46,8 @@ class FollowUp:
     ``subjects`` are the subjects once the conversation is read: the question's own, a pair
     asked before (两个加起来), the last answer's before 再加上, or the last answer's for a short
     follow-up (预算呢, 占比呢: ``last_subjects``). ``added`` are the operations that makes the
-    question ask (哪个多 of a pair: difference; 再加上: sum). ``leans_on_last``: the last answer's
-    measure carries over, and ``operation`` is its operation carried over (占比呢). After an
+    question ask (哪个多 of a pair: difference; 再加上: sum). ``leans_on_last``: the question leans
+    on the last answer, whose ``measure`` and ``operation`` (占比呢) carry over. After an
     answer about several parts, ``share_of_last`` says how 占比呢 reads ("parts_of_sum", or "ask"
     when part and whole are not said). ``near``: no subject but words left over, so a narrative
     fact near the last subjects may be meant."""
@@ -56,6 +56,7 @@ class FollowUp:
     added: tuple[str, ...] = ()
     last_subjects: bool = False
     leans_on_last: bool = False
+    measure: str | None = None
     operation: str | None = None
     share_of_last: str | None = None
     near: tuple[str, ...] = ()

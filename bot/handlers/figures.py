@@ -60,13 +60,12 @@ from . import compute, texts
 UNEXPLAINED_MIN = 3
 
 
-def _measure(ctx: Context, ents: Entities, conv: Conversation | None, follow_up: bool) -> str:
+def _measure(ents: Entities, follow: FollowUp) -> str:
+    """The measure named, else the last answer's when the question leans on it, else 决算."""
     for m in ents.measures:
         if m in ("actual", "budget"):
             return m
-    if follow_up and conv and conv.measure:
-        return conv.measure
-    return "actual"
+    return follow.measure or "actual"
 
 
 def find_figures(
@@ -397,7 +396,7 @@ def lookup(
         if isinstance(found, Answer):
             return found
         subjects = found
-    measure = _measure(ctx, ents, conv, follow.leans_on_last)
+    measure = _measure(ents, follow)
     ops = list(ents.operations) or ([follow.operation] if follow.operation else [])
     if conv is not None:
         _remember(ctx, conv, subjects, measure, ops)
