@@ -229,6 +229,51 @@ def _budget_difference(T, rules: Rules, r: Result) -> str:
     )
 
 
+def _rank(T, rules: Rules, r: Result) -> str:
+    (part,) = r.parts[:1]
+    f = part.figure
+    extreme = rules.one("least_word") if r.direction < 0 else rules.one("most_word")
+    body = T["rank"].format(
+        report=r.report.label,
+        table=f.citation.table,
+        extreme=extreme,
+        subject=part.name,
+        value=_fmt(f.value),
+        unit=f.unit,
+        n=r.among,
+    )
+    return body + T["source_of_one"].format(source_text_f_citation=_source_text(f.citation))
+
+
+def _change_stated(T, rules: Rules, r: Result) -> str:
+    (part,) = r.parts[:1]
+    f = part.figure
+    return T["change_stated"].format(
+        report_label=r.report.label,
+        r_sentence=part.name,
+        direction_r_context=r.said,
+        fmt_fig_value_fig_unit=_fmt(f.value, f.unit),
+        fig_unit=f.unit,
+        source_text_fig_citation=_source_text(f.citation),
+    )
+
+
+def _change_corrected(T, rules: Rules, r: Result) -> str:
+    """The direction the figures show, the report's own word quoted beside it."""
+    (part,) = r.parts[:1]
+    f = part.figure
+    rise, fall = rules.word("direction_words_percent" if f.unit == "%" else "direction_words")
+    return T["change_stated_corrected"].format(
+        report_label=r.report.label,
+        r_sentence=part.name,
+        true_word=rise if r.direction > 0 else fall,
+        value=_fmt(f.value, f.unit),
+        unit=f.unit,
+        report_word=r.said,
+        source=_source_text(f.citation),
+    )
+
+
 # The sentence of each formula a Result can name.
 _SENTENCES: dict[str, Callable[[dict, Rules, Result], str]] = {
     "share": _share,
@@ -239,6 +284,9 @@ _SENTENCES: dict[str, Callable[[dict, Rules, Result], str]] = {
     "sum": _sum,
     "average": _average,
     "change": _change,
+    "change_stated": _change_stated,
+    "change_corrected": _change_corrected,
+    "rank": _rank,
     "budget_rate": _budget_rate,
     "budget_difference": _budget_difference,
 }

@@ -144,7 +144,10 @@ class Result:
 
     ``value`` is as the answer states it: a share rounded to 0.01, a difference or change without
     its sign (that is ``direction``: +1 more, -1 less, 0 the same); after a sum's parts, ``value``
-    is the first part's share and ``total`` the sum."""
+    is the first part's share and ``total`` the sum. A ranking (the largest or smallest of
+    ``among`` figures: ``direction`` +1 or -1) and a change the report states (``said``: its own
+    word; with ``change_corrected``, ``direction`` is the one its figures show) are Results too:
+    what the answer states is chosen from figures, and said the same way."""
 
     formula: str  # a key of bot.render's sentences: share, rate_of_budget, difference, sum …
     value: Decimal
@@ -155,3 +158,5 @@ class Result:
     confidence: float
     direction: int = 0
     total: Decimal | None = None
+    among: int = 0  # a ranking: how many figures were compared
+    said: str = ""  # a change the report states: the direction word it states it with, as printed

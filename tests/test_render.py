@@ -14,6 +14,7 @@ from bot.entities import Entities
 from bot.handlers import compute, figures
 from bot.query import Context, QueryLog
 from bot.stages import Part, Result
+from bot.wording import _fmt
 
 
 @pytest.fixture(scope="module")
@@ -76,13 +77,30 @@ def test_the_sentence_is_the_templates_not_the_code(setting):
     assert render.sentence(rules, result).startswith("9.37 + 0.84 = 10.21万元出处：")
 
 
-def test_every_formula_is_said_with_both_figures(setting):
+def test_every_formula_is_said_with_each_of_its_figures(setting):
+    """A ranking and a change the report states are about one figure; the rest about two."""
     ctx, report, office, post = setting
-    parts = (Part("邮电费", post, share=Decimal("8.23")), Part("办公费", office, share=Decimal("91.77")))
+    two = (Part("邮电费", post, share=Decimal("8.23")), Part("办公费", office, share=Decimal("91.77")))
     for formula in render._SENTENCES:
+        parts = two[:1] if formula in ("rank", "change_stated", "change_corrected") else two
         result = Result(formula, Decimal("8.96"), "%", parts, report, "share", 0.8, total=Decimal("10.21"))
         text = render.sentence(ctx.rules, result)
-        assert "0.84" in text and "9.37" in text and report.label in text, formula
+        assert all(_fmt(p.figure.value) in text for p in parts) and report.label in text, formula
+    assert "9.37" not in render.sentence(
+        ctx.rules, Result("rank", post.value, post.unit, two[:1], report, "rank", 0.85)
+    )
+
+
+def test_a_change_the_report_words_the_wrong_way_is_said_as_its_figures_show(setting):
+    ctx, report, office, post = setting
+    stated = (Part("较上年减少0.84万元", post),)
+    corrected = Result(
+        "change_corrected", post.value, post.unit, stated, report, "change", 0.7, direction=1, said="减少"
+    )
+    text = render.sentence(ctx.rules, corrected)
+    assert "实为增加 0.84万元" in text and "报告原文写作“减少”" in text
+    as_stated = dataclasses.replace(corrected, formula="change_stated", direction=0)
+    assert "即与上年相比减少 0.84万元" in render.sentence(ctx.rules, as_stated)
 
 
 @pytest.mark.parametrize(

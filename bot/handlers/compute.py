@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from .. import render
@@ -31,7 +32,6 @@ from ..wording import (
     _direction,
     _fmt,
     _prefix,
-    _source_text,
     _year_of,
 )
 from . import figures, texts
@@ -250,7 +250,6 @@ def sum_of(ctx: Context, names, measure, report) -> Answer:
 def rank(ctx: Context, text, ops, report, within: str | None = None) -> Answer:
     """Largest or smallest item: 项 of the expenditure table, 款 of the 基本支出 detail (optionally
     within 人员经费/公用经费), or 类 of the summary table."""
-    T = ctx.rules.templates
     if within is None:
         within = (
             ctx.rules.one("operating_expenses")
@@ -279,28 +278,20 @@ def rank(ctx: Context, text, ops, report, within: str | None = None) -> Answer:
             figs = [f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)]
     if not figs:
         return Answer("", "no_answer", ctx.rules.templates["nothing_to_rank"], intent="rank")
-    f = figs[0] if "rank_min" not in ops else figs[-1]
-    extreme = ctx.rules.one("least_word") if "rank_min" in ops else ctx.rules.one("most_word")
-    body = T["rank"].format(
-        report=report.label,
-        table=f.citation.table,
-        extreme=extreme,
-        subject=f.subject,
-        value=_fmt(f.value),
-        unit=f.unit,
-        n=len(figs),
+    least = "rank_min" in ops
+    f = figs[-1] if least else figs[0]
+    result = Result(
+        "rank",
+        f.value,
+        f.unit,
+        (Part(f.subject, f),),
+        report,
+        "rank",
+        0.85,
+        direction=-1 if least else 1,
+        among=len(figs),
     )
-    body += ctx.rules.templates["source_of_one"].format(source_text_f_citation=_source_text(f.citation))
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="rank",
-        value=f.value,
-        unit=f.unit,
-        confidence=0.85,
-        citations=[f.citation],
-    )
+    return render.computed(ctx.rules, result)
 
 
 def change(ctx: Context, names, report, text: str = "") -> Answer:
@@ -327,27 +318,16 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
     r = chosen[0]
     fig = narrative_figure(report, r, subject)
     true_sign = _true_direction(ctx, report, r, fig)
+    stated = (Part(r["sentence"], fig),)  # the change as the report's sentence states it
     if true_sign is not None:
-        return _change_corrected(ctx, report, r, fig, true_sign)
-    body = ctx.rules.templates["change_stated"].format(
-        report_label=report.label,
-        r_sentence=r["sentence"],
-        direction_r_context=_direction(r["context"]),
-        fmt_fig_value_fig_unit=_fmt(fig.value, fig.unit),
-        fig_unit=fig.unit,
-        source_text_fig_citation=_source_text(fig.citation),
-    )
-    cites = [fig.citation]
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="change",
-        value=fig.value,
-        unit=fig.unit,
-        confidence=0.75,
-        citations=cites,
-    )
+        # the report's direction word contradicts its figures: the direction they show is said,
+        # the report's word quoted as the disagreement, never repeated as the bot's own
+        result = Result(
+            "change_corrected", fig.value, fig.unit, stated, report, "change", 0.7, direction=true_sign
+        )
+    else:
+        result = Result("change_stated", fig.value, fig.unit, stated, report, "change", 0.75)
+    return render.computed(ctx.rules, replace(result, said=_direction(r["context"])))
 
 
 def _stated_changes(ctx: Context, rows, subject: str, forms: list[str], report: ReportInfo) -> list:
@@ -391,31 +371,6 @@ def _true_direction(ctx: Context, report: ReportInfo, r: dict, fig: Figure) -> i
         if row["unit"] == fig.unit and abs(found) == fig.value and quoted and quoted in r["sentence"]:
             return 1 if expected > 0 else -1
     return None
-
-
-def _change_corrected(ctx: Context, report: ReportInfo, r: dict, fig: Figure, sign: int) -> Answer:
-    """A change stated with the wrong direction word: the bot says the direction the figures show
-    and quotes the report's word as the disagreement, never repeats it as its own."""
-    rise, fall = ctx.rules.word("direction_words_percent" if fig.unit == "%" else "direction_words")
-    body = ctx.rules.templates["change_stated_corrected"].format(
-        report_label=report.label,
-        r_sentence=r["sentence"],
-        true_word=rise if sign > 0 else fall,
-        value=_fmt(fig.value, fig.unit),
-        unit=fig.unit,
-        report_word=_direction(r["context"]),
-        source=_source_text(fig.citation),
-    )
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="change",
-        value=fig.value,
-        unit=fig.unit,
-        confidence=0.7,
-        citations=[fig.citation],
-    )
 
 
 def _both_years(
