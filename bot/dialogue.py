@@ -1,8 +1,9 @@
 """Follow-ups: what a question leaves out, filled from the conversation (the caller's container).
 
 The only stage that reads the conversation. Each function takes the question's text and entities
-and the conversation and says what they resolve to; the figure handler applies them. The words
-that mark a follow-up ("两个", "那…呢", "哪个多") live in rules/zh/patterns.yaml.
+and the conversation and says what they resolve to; :func:`resolve` puts the follow-up about
+subjects (:func:`follow_up`) into ``Resolved``, and the figure handler applies it from its plan.
+The words that mark a follow-up ("两个", "那…呢", "哪个多") live in rules/zh/patterns.yaml.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from .catalog import Catalog
 from .conversation import Conversation
 from .entities import Entities, Match, recognise
 from .parse import parse
-from .stages import Parsed, Resolved
+from .stages import FollowUp, Parsed, Resolved
+from .wording import _bigrams
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,77 @@ def resolve(
 ) -> Resolved:
     """The conversation applied to a parsed question: a bare report name answering the bot's
     "which report?" asks the pending question about that report. The pending question is then
-    spent, answered or not (the next question starts afresh)."""
+    spent, answered or not (the next question starts afresh). What the question takes from the
+    conversation about subjects (预算呢, 两个加起来, 占比呢) is read here too, for the lookup."""
     pending = pending_report(parsed.text, parsed.entities, conv)
     if conv is not None:
         conv.pending_question = ""
-    if pending is None:
-        return Resolved(parsed, conv)
-    return Resolved(parse(pending, catalog, rules, trace), conv, pending=True)
+    if pending is not None:
+        parsed = parse(pending, catalog, rules, trace)
+    return Resolved(
+        parsed,
+        conv,
+        pending=pending is not None,
+        follow_up=follow_up(parsed.text, parsed.entities, conv, rules),
+    )
+
+
+def follow_up(text: str, ents: Entities, conv: Conversation | None, rules: Rules) -> FollowUp:
+    """What a question about subjects takes from the conversation (see :class:`FollowUp`): a pair
+    asked before, the last answer's subjects added to (再加上), or a short follow-up about them;
+    and whether the last answer's measure and operation carry over. Decided in one place, before
+    the question is read alone."""
+    subjects = list(ents.subjects)
+    added: list[str] = []
+    pair = pair_from_conversation(text, ents, conv, subjects, rules)
+    if pair is not None:
+        subjects = list(pair.subjects)
+        if pair.asks_difference:
+            added.append("difference")
+    if subjects and adds_to_last(text, subjects, rules):
+        # "再加上公用经费" after 人员经费: the sum with the last answer's subjects, never 公用经费 alone
+        named = {m.subject for m in subjects}
+        last = [
+            Match(s, s, 0, 0, 100.0, "conversation")
+            for s in (conv.subjects if conv else [])
+            if s not in named
+        ]
+        subjects = last + subjects
+        added.append("sum")
+    near: tuple[str, ...] = ()
+    last_subjects = leans = False
+    share = None
+    rest_pairs = len(_bigrams(ents.rest))
+    if not subjects and conv and conv.subjects and rest_pairs >= 2:
+        near = tuple(conv.subjects)  # words the last subjects do not explain: a fact near them, maybe
+    if not subjects and conv and conv.subjects and short_follow_up(text, ents, rules) and rest_pairs < 2:
+        subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
+        last_subjects = leans = True
+        share = share_of_last_answer(ents, conv)
+    elif (
+        subjects
+        and conv
+        and conv.subjects
+        and rules.pattern("follow_up_particles").search(text)
+        and not ents.measures
+    ):
+        leans = True
+    if conv is not None and conv.pending and not ents.measures:
+        leans = True  # the figure asked for after "which figure?"
+    measure = conv.measure if leans and conv and conv.measure else None
+    operation = None
+    if leans and not (ents.operations or added or ents.measures or ents.subjects) and conv:
+        # 占比呢 after a share asks a share again; no other operation carries over
+        operation = conv.operation if conv.operation == "share" else None
+    return FollowUp(tuple(subjects), tuple(added), last_subjects, leans, measure, operation, share, near)
+
+
+def adds_to_last(text: str, subjects: list[Match], rules: Rules) -> bool:
+    """Does the question open with 加/加上 before its first subject ("再加上公用经费", "那加上邮电费
+    呢")? It adds to what was asked before: with no conversation the one part it names is still
+    not the answer (the sum asks for a part not given)."""
+    first = min((text.find(m.surface) for m in subjects if m.surface and m.surface in text), default=-1)
+    return first > 0 and bool(rules.pattern("added_to_last").fullmatch(text[:first].strip()))
 
 
 def pending_report(text: str, ents: Entities, conv: Conversation | None) -> str | None:

@@ -9,7 +9,7 @@ its score, is kept for ``--explain``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 
 from rules import Rules, default_rules
@@ -24,7 +24,7 @@ SOUND_SCORE = 96.0  # the score of a name read by its sound
 SOUND_MIN = 2  # 三功 sounds like 三公: two characters said alike name a subject when nothing else does
 
 
-@dataclass
+@dataclass(frozen=True)
 class Match:
     subject: str
     surface: str
@@ -34,22 +34,32 @@ class Match:
     method: str  # exact / code / fuzzy / contained
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entities:
-    subjects: list[Match] = field(default_factory=list)
-    measures: list[str] = field(default_factory=list)
-    operations: list[str] = field(default_factory=list)
-    years: list[int] = field(default_factory=list)
+    """What one question names, as the entities stage read it. Frozen, with tuples for its lists:
+    a later stage (a follow-up, a handler) that reads it otherwise derives a new value with
+    ``dataclasses.replace`` and never changes the one it was given. Lists given are kept as tuples."""
+
+    subjects: tuple[Match, ...] = ()
+    measures: tuple[str, ...] = ()
+    operations: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
     relative_year: str | None = None  # 去年 / 明年 / 今年 …
-    reports: list[ReportInfo] = field(default_factory=list)
+    reports: tuple[ReportInfo, ...] = ()
     unknown_department: str | None = None
-    elsewhere: list[ReportInfo] = field(default_factory=list)  # same-named departments of other regions
+    elsewhere: tuple[ReportInfo, ...] = ()  # same-named departments of other regions
     ambiguous_department: bool = False  # one mention fits several departments: ask which
     department_type: str | None = None  # a kind of department asked about as a group (哪个街道)
-    ambiguous: list[str] = field(default_factory=list)
-    candidates: list[tuple[str, float]] = field(default_factory=list)
+    ambiguous: tuple[str, ...] = ()
+    candidates: tuple[tuple[str, float], ...] = ()
     rest: str = ""  # what no subject, measure or operation explained
     plain: str = ""  # the question without department names and years (for matching wording)
+
+    def __post_init__(self) -> None:
+        for name in _SEQUENCES:
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
 
     def explain(self) -> dict:
         return {
@@ -57,18 +67,54 @@ class Entities:
                 {"subject": m.subject, "surface": m.surface, "score": round(m.score, 1), "method": m.method}
                 for m in self.subjects
             ],
-            "measures": self.measures,
-            "operations": self.operations,
-            "years": self.years,
+            "measures": list(self.measures),
+            "operations": list(self.operations),
+            "years": list(self.years),
             "relative_year": self.relative_year,
             "reports": [r.label for r in self.reports],
             "unknown_department": self.unknown_department,
             "department_type": self.department_type,
-            "ambiguous": self.ambiguous,
+            "ambiguous": list(self.ambiguous),
             "fuzzy_candidates": [(s, round(v, 1)) for s, v in self.candidates[:5]],
             "unexplained": self.rest,
             "thresholds": {"fuzzy": FUZZY_THRESHOLD, "margin": FUZZY_MARGIN},
         }
+
+
+_SEQUENCES = (
+    "subjects",
+    "measures",
+    "operations",
+    "years",
+    "reports",
+    "elsewhere",
+    "ambiguous",
+    "candidates",
+)
+
+
+@dataclass
+class _Draft:
+    """The entities while :func:`recognise` reads them, filled in by its steps in turn; it gives
+    the frozen :class:`Entities` once, at the end, and is never seen outside this module."""
+
+    subjects: list[Match] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    operations: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    relative_year: str | None = None
+    reports: list[ReportInfo] = field(default_factory=list)
+    unknown_department: str | None = None
+    elsewhere: list[ReportInfo] = field(default_factory=list)
+    ambiguous_department: bool = False
+    department_type: str | None = None
+    ambiguous: list[str] = field(default_factory=list)
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+    rest: str = ""
+    plain: str = ""
+
+    def done(self) -> Entities:
+        return Entities(**{f.name: getattr(self, f.name) for f in fields(self)})
 
 
 def _scan(text: str, forms: dict[str, object]) -> list[tuple[str, int, int]]:
@@ -124,7 +170,7 @@ def _mask(text: str, i: int, j: int) -> str:
 
 def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     """Years, departments (→ reports), subjects, measures and operations a question names."""
-    e = Entities()
+    e = _Draft()
     for m in re.finditer(r"(?<!\d)(20\d{2})(?!\d)", text):
         e.years.append(int(m.group(1)))
     e.relative_year = next((w for w in rules.word("relative_years") if w in text), None)
@@ -160,7 +206,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
     e.rest = _without_kind(residue(rest, rules), e.department_type, rules)
     if not e.subjects and not e.ambiguous:
         _fallback(rest, catalog, rules, e)
-        return e
+        return e.done()
     # a long name printed shortened ("其他政府办公厅(室)及相关机构事务" for "…事务支出")
     for piece in e.rest.split():
         if len(piece) >= 6:
@@ -169,7 +215,7 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
                 i = max(text.find(piece), 0)
                 e.subjects.append(Match(hits[0], piece, i, i + len(piece), 90.0, "contained"))
     e.subjects.sort(key=lambda m: m.start)
-    return e
+    return e.done()
 
 
 def _type_words(rules: Rules) -> list[str]:
@@ -237,7 +283,7 @@ def _without_kind(rest: str, kind: str | None, rules: Rules) -> str:
     return " ".join(rest.split())
 
 
-def _of_type_asked(kind: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
+def _of_type_asked(kind: str, catalog: Catalog, rules: Rules, e: _Draft) -> None:
     """The reports of the kind asked among become the reports the question names (a department
     named as well keeps its own); none of that kind is a department the knowledge base lacks."""
     e.department_type = kind
@@ -251,7 +297,7 @@ def _of_type_asked(kind: str, catalog: Catalog, rules: Rules, e: Entities) -> No
         e.unknown_department = (years + rules.one("year_suffix") if years else "") + kind
 
 
-def _subjects(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
+def _subjects(masked: str, catalog: Catalog, rules: Rules, e: _Draft) -> str:
     """Subjects by 科目编码, then exact forms longest first; returns the text with them masked."""
     for m in re.finditer(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?!\d)", masked):
         code = m.group(1)
@@ -280,7 +326,7 @@ def _subjects(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
     return masked
 
 
-def _measures_and_operations(text: str, masked: str, rules: Rules, e: Entities) -> str:
+def _measures_and_operations(text: str, masked: str, rules: Rules, e: _Draft) -> str:
     """Measures and operations in what the subjects leave (一般公共预算… is a name, not 预算);
     returns what none of them explains."""
     measure_words = {w: name for name, m in rules.measures.items() for w in m.words}
@@ -381,7 +427,7 @@ def _unexplained_count(text: str, catalog: Catalog, rules: Rules) -> int:
     return len(text) - covered
 
 
-def _said_as_spending(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
+def _said_as_spending(masked: str, catalog: Catalog, rules: Rules, e: _Draft) -> str:
     """A subject said by what is spent on it ("办公开支", "人员开支", "培训费用", "开会的钱"): the
     stem with each ending a report gives such names (费, 经费, 支出 …), when exactly one is known."""
     for m in rules.pattern("said_as_spending").finditer(masked):
@@ -398,7 +444,7 @@ def _said_as_spending(masked: str, catalog: Catalog, rules: Rules, e: Entities) 
     return masked
 
 
-def _budget_named_wins(masked: str, rules: Rules, e: Entities) -> None:
+def _budget_named_wins(masked: str, rules: Rules, e: _Draft) -> None:
     """预算 named beside a word of spending ("三公花费预算", "开支预算数") asks for the budget: the
     spending word says what the subject is, not which column. 决算/实际 named with 预算 stays both
     (a comparison of the two)."""
@@ -410,7 +456,7 @@ def _budget_named_wins(masked: str, rules: Rules, e: Entities) -> None:
         e.measures.remove("actual")
 
 
-def _emphasis_is_not_a_sum(masked: str, rules: Rules, e: Entities) -> None:
+def _emphasis_is_not_a_sum(masked: str, rules: Rules, e: _Draft) -> None:
     """一共/总共/合计 with one thing asked is emphasis ("群众体育总共多少"), not a sum.
 
     A sum needs parts joined in the question (和/与/、/加, with the subjects and department names
@@ -543,7 +589,7 @@ def _part_of_unknown_name(
     return sorted(out)
 
 
-def _reread_typos(named: str, masked: str, catalog: Catalog, rules: Rules, e: Entities) -> str:
+def _reread_typos(named: str, masked: str, catalog: Catalog, rules: Rules, e: _Draft) -> str:
     """An exact name with a typo beside it names the longer subject the typo spells, or asks back
     when several are as close or when it sits inside a longer name not understood; a shorter
     subject's figure is never the answer to a longer name."""
@@ -675,7 +721,7 @@ def _replace_said_alike(text: str, word: str) -> str:
     return "".join(chars)
 
 
-def _fallback(masked: str, catalog: Catalog, rules: Rules, e: Entities) -> None:
+def _fallback(masked: str, catalog: Catalog, rules: Rules, e: _Draft) -> None:
     """Partial names (医疗 → several subjects) and typos (三公经废 → 三公经费)."""
     generic = generic_words(rules)
     pieces = [p for p in residue(masked, rules).split() if len(p) >= CONTAINED_MIN and p not in generic]

@@ -37,6 +37,7 @@ def make_plan(ctx: Context, resolved: Resolved, report_id: int | None = None) ->
         measure=ents.measures[0] if ents.measures else None,
         unit=requested_unit(parsed.text),
         operations=tuple(ents.operations),
+        follow_up=resolved.follow_up,
     )
     if intent in ctx.rules.without_report:
         return Plan(handler=intent, report=None, **slots)

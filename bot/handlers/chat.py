@@ -104,4 +104,7 @@ def performance(ctx: Context, plan: Plan) -> Answer:
 
 
 def lookup(ctx: Context, plan: Plan) -> Answer:
-    return figures.lookup(ctx, plan.text, list(plan.tokens), plan.entities, plan.report, plan.conversation)
+    """One figure, or one computed from figures, with the follow-up the dialogue stage read."""
+    return figures.lookup(
+        ctx, plan.text, list(plan.tokens), plan.entities, plan.report, plan.conversation, plan.follow_up
+    )

@@ -1,14 +1,18 @@
 """Figures computed from figures, with exact decimals and the arithmetic shown.
 
 Plain functions of the question's :class:`bot.query.Context` (knowledge base, rules, the question).
+A computation builds a :class:`bot.stages.Result` from the figures it found; :func:`bot.render.computed`
+words it. What is declined (a figure not found, units that differ) is said here.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from .. import render
 from ..answer import Answer
 from ..catalog import ReportInfo
 from ..entities import Entities, generic_words
@@ -20,6 +24,7 @@ from ..query import (
     rank_rows,
     stated_figures,
 )
+from ..stages import Part, Result
 from ..wording import (
     CONTAINERS,
     SANGONG,
@@ -28,7 +33,6 @@ from ..wording import (
     _direction,
     _fmt,
     _prefix,
-    _source_text,
     _year_of,
 )
 from . import figures, texts
@@ -53,30 +57,9 @@ def average(ctx: Context, names, measure, report) -> Answer:
             intent="average",
         )
     a, p = amount[0], people[0]
-    exact = a.value / p.value
-    shown = exact.quantize(TWO, ROUND_HALF_UP)
-    people_unit = ctx.rules.one("unit_people")
-    body = ctx.rules.templates["compute_average_per_person"].format(
-        report=report.label,
-        money=money,
-        amount=_fmt(a.value),
-        unit=a.unit,
-        people=_fmt(p.value, people_unit),
-        people_unit=people_unit,
-        value=_fmt(shown),
-        source_amount=_source_text(a.citation),
-        source_people=_source_text(p.citation),
-    )
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="average",
-        value=shown,
-        unit=a.unit,
-        confidence=0.7,
-        citations=[a.citation, p.citation],
-    )
+    shown = (a.value / p.value).quantize(TWO, ROUND_HALF_UP)
+    parts = (Part(money, a), Part(ctx.rules.one("staff_count"), p))
+    return render.computed(ctx.rules, Result("average", shown, a.unit, parts, report, "average", 0.7))
 
 
 def _pair(ctx: Context, names, measure, report) -> tuple[Figure, Figure] | Answer:
@@ -98,7 +81,6 @@ def _pair(ctx: Context, names, measure, report) -> tuple[Figure, Figure] | Answe
 
 def share(ctx: Context, names, measure, report) -> Answer:
     """A part's share of a whole (占比), exact, both figures cited."""
-    T = ctx.rules.templates
     ents = ctx.ents
     generic = generic_words(ctx.rules)
     unexplained = [p for p in (ents.rest.split() if ents else []) if len(p) >= 2 and p not in generic]
@@ -137,21 +119,8 @@ def share(ctx: Context, names, measure, report) -> Answer:
         body = ctx.rules.templates["share_of_zero"].format(whole_name=whole_name)
         return Answer("", "no_answer", body, intent="share")
     pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-    body = T["share"].format(
-        report=report.label,
-        part=part_name,
-        measure="",
-        part_value=_fmt(a.value),
-        unit=a.unit,
-        whole=whole_name,
-        whole_value=_fmt(b.value),
-        value=pct,
-    )
-    body += ctx.rules.templates["sources_of_two"].format(
-        source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
-    )
-    cites = [a.citation, b.citation]
-    return Answer("", "answered", body, intent="share", value=pct, unit="%", confidence=0.85, citations=cites)
+    parts = (Part(part_name, a), Part(whole_name, b))
+    return render.computed(ctx.rules, Result("share", pct, "%", parts, report, "share", 0.85))
 
 
 def rate_of_budget(ctx: Context, name: str, report) -> Answer:
@@ -169,26 +138,8 @@ def rate_of_budget(ctx: Context, name: str, report) -> Answer:
         )
         return Answer("", "no_answer", body, intent="rate", citations=[b.citation, a.citation])
     pct = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-    body = T["rate_of_budget"].format(
-        report=report.label,
-        subject=name,
-        a_value=_fmt(a.value),
-        b_value=_fmt(b.value),
-        unit=a.unit,
-        value=pct,
-    ) + T["sources_of_two"].format(
-        source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
-    )
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="rate",
-        value=pct,
-        unit="%",
-        confidence=0.85,
-        citations=[a.citation, b.citation],
-    )
+    parts = (Part(name, a), Part(name, b))
+    return render.computed(ctx.rules, Result("rate_of_budget", pct, "%", parts, report, "rate", 0.85))
 
 
 def shares_of_sum(ctx: Context, names: list[str], measure: str, report) -> Answer:
@@ -203,23 +154,12 @@ def shares_of_sum(ctx: Context, names: list[str], measure: str, report) -> Answe
     total = sum((f.value for f in figs), Decimal(0))
     if len({f.unit for f in figs}) != 1 or total == 0:
         return Answer("", "no_answer", T["units_differ_for_sum"], intent="share")
-    shares = [(f.value / total * 100).quantize(TWO, ROUND_HALF_UP) for f in figs]
-    parts = T["list_separator"].join(
-        T["share_of_sum_part"].format(part=n, part_value=_fmt(f.value), unit=f.unit, value=v)
-        for n, f, v in zip(names, figs, shares, strict=False)
+    parts = tuple(
+        Part(n, f, share=(f.value / total * 100).quantize(TWO, ROUND_HALF_UP))
+        for n, f in zip(names, figs, strict=False)
     )
-    body = T["shares_of_sum"].format(report=report.label, parts=parts, total=_fmt(total), unit=figs[0].unit)
-    body += T["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="share",
-        value=shares[0],
-        unit="%",
-        confidence=0.8,
-        citations=[f.citation for f in figs],
-    )
+    result = Result("shares_of_sum", parts[0].share, "%", parts, report, "share", 0.8, total=total)
+    return render.computed(ctx.rules, result)
 
 
 def _share_inside(ctx: Context, names, measure, report) -> Answer | None:
@@ -233,27 +173,11 @@ def _share_inside(ctx: Context, names, measure, report) -> Answer | None:
         label = (
             part.citations[0].quote and ctx.notes.get("last_context", "") or ctx.rules.one("this_item_word")
         )
-        body = ctx.rules.templates["share_inside_whole"].format(
-            report_label=report.label,
-            label=label,
-            fmt_part_value=_fmt(part.value),
-            part_unit=part.unit,
-            names_0=names[0],
-            fmt_whole_0_value=_fmt(whole[0].value),
-            pct=pct,
-            source_text_part_citations_0=_source_text(part.citations[0]),
-            source_text_whole_0_citation=_source_text(whole[0].citation),
-        )
-        return Answer(
-            "",
-            "answered",
-            body,
-            intent="share",
-            value=pct,
-            unit="%",
-            confidence=0.75,
-            citations=[part.citations[0], whole[0].citation],
-        )
+        stated = Figure(
+            label, part.value, part.unit, part.citations[0]
+        )  # the narrative's figure, as answered
+        parts = (Part(label, stated), Part(names[0], whole[0]))
+        return render.computed(ctx.rules, Result("share_inside", pct, "%", parts, report, "share", 0.75))
     return None
 
 
@@ -298,7 +222,6 @@ def _share_parts(ctx: Context, names: list[str]) -> tuple[str, str]:
 
 
 def difference(ctx: Context, names, ents, report) -> Answer:
-    T = ctx.rules.templates
     if len(names) >= 2:
         pair = _pair(ctx, names, "actual", report)
         labels = names[:2]
@@ -321,35 +244,17 @@ def difference(ctx: Context, names, ents, report) -> Answer:
         return pair
     a, b = pair
     diff = a.value - b.value
-    direction = ctx.rules.one("more_word") if diff >= 0 else ctx.rules.one("less_word")
-    body = T["difference"].format(
-        report=report.label,
-        a=labels[0],
-        b=labels[1],
-        measure="",
-        a_value=_fmt(a.value),
-        b_value=_fmt(b.value),
-        unit=a.unit,
-        direction=direction,
-        value=_fmt(abs(diff)),
-    )
-    body += ctx.rules.templates["sources_of_two_again"].format(
-        source_text_a_citation=_source_text(a.citation), source_text_b_citation=_source_text(b.citation)
-    )
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="difference",
-        value=abs(diff),
-        unit=a.unit,
-        confidence=0.85,
-        citations=[a.citation, b.citation],
-    )
+    parts = (Part(labels[0], a), Part(labels[1], b))
+    result = Result("difference", abs(diff), a.unit, parts, report, "difference", 0.85, direction=_sign(diff))
+    return render.computed(ctx.rules, result)
+
+
+def _sign(diff: Decimal) -> int:
+    """+1 more, -1 less, 0 the same: the direction a Result states a difference or change in."""
+    return (diff > 0) - (diff < 0)
 
 
 def sum_of(ctx: Context, names, measure, report) -> Answer:
-    T = ctx.rules.templates
     figs = []
     for n in names[:6]:
         f = figures.find_figures(ctx, report, n, measure)
@@ -359,28 +264,13 @@ def sum_of(ctx: Context, names, measure, report) -> Answer:
     if len({f.unit for f in figs}) != 1:
         return Answer("", "no_answer", ctx.rules.templates["units_differ_for_sum"], intent="sum")
     total = sum((f.value for f in figs), Decimal(0))
-    parts = "，".join(f"{n} {_fmt(f.value)}{f.unit}" for n, f in zip(names, figs, strict=False))
-    formula = " + ".join(_fmt(f.value) for f in figs)
-    body = T["sum"].format(
-        report=report.label, parts=parts, value=_fmt(total), unit=figs[0].unit, formula=formula
-    )
-    body += ctx.rules.templates["sources_lead"] + "；".join(_source_text(f.citation) for f in figs) + "。"
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="sum",
-        value=total,
-        unit=figs[0].unit,
-        confidence=0.85,
-        citations=[f.citation for f in figs],
-    )
+    parts = tuple(Part(n, f) for n, f in zip(names, figs, strict=False))
+    return render.computed(ctx.rules, Result("sum", total, figs[0].unit, parts, report, "sum", 0.85))
 
 
 def rank(ctx: Context, text, ops, report, within: str | None = None) -> Answer:
     """Largest or smallest item: 项 of the expenditure table, 款 of the 基本支出 detail (optionally
     within 人员经费/公用经费), or 类 of the summary table."""
-    T = ctx.rules.templates
     if within is None:
         within = (
             ctx.rules.one("operating_expenses")
@@ -409,28 +299,20 @@ def rank(ctx: Context, text, ops, report, within: str | None = None) -> Answer:
             figs = [f for f in figs if f.citation.row and re.search(rf"(?:^|：){parent}\d", f.citation.row)]
     if not figs:
         return Answer("", "no_answer", ctx.rules.templates["nothing_to_rank"], intent="rank")
-    f = figs[0] if "rank_min" not in ops else figs[-1]
-    extreme = ctx.rules.one("least_word") if "rank_min" in ops else ctx.rules.one("most_word")
-    body = T["rank"].format(
-        report=report.label,
-        table=f.citation.table,
-        extreme=extreme,
-        subject=f.subject,
-        value=_fmt(f.value),
-        unit=f.unit,
-        n=len(figs),
+    least = "rank_min" in ops
+    f = figs[-1] if least else figs[0]
+    result = Result(
+        "rank",
+        f.value,
+        f.unit,
+        (Part(f.subject, f),),
+        report,
+        "rank",
+        0.85,
+        direction=-1 if least else 1,
+        among=len(figs),
     )
-    body += ctx.rules.templates["source_of_one"].format(source_text_f_citation=_source_text(f.citation))
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="rank",
-        value=f.value,
-        unit=f.unit,
-        confidence=0.85,
-        citations=[f.citation],
-    )
+    return render.computed(ctx.rules, result)
 
 
 def change(ctx: Context, names, report, text: str = "") -> Answer:
@@ -461,27 +343,16 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
     r = chosen[0]
     fig = narrative_figure(report, r, subject)
     true_sign = _true_direction(ctx, report, r, fig)
+    stated = (Part(r["sentence"], fig),)  # the change as the report's sentence states it
     if true_sign is not None:
-        return _change_corrected(ctx, report, r, fig, true_sign)
-    body = ctx.rules.templates["change_stated"].format(
-        report_label=report.label,
-        r_sentence=r["sentence"],
-        direction_r_context=_direction(r["context"]),
-        fmt_fig_value_fig_unit=_fmt(fig.value, fig.unit),
-        fig_unit=fig.unit,
-        source_text_fig_citation=_source_text(fig.citation),
-    )
-    cites = [fig.citation]
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="change",
-        value=fig.value,
-        unit=fig.unit,
-        confidence=0.75,
-        citations=cites,
-    )
+        # the report's direction word contradicts its figures: the direction they show is said,
+        # the report's word quoted as the disagreement, never repeated as the bot's own
+        result = Result(
+            "change_corrected", fig.value, fig.unit, stated, report, "change", 0.7, direction=true_sign
+        )
+    else:
+        result = Result("change_stated", fig.value, fig.unit, stated, report, "change", 0.75)
+    return render.computed(ctx.rules, replace(result, said=_direction(r["context"])))
 
 
 def _stated_unchanged(ctx: Context, report: ReportInfo, subject: str) -> Answer | None:
@@ -563,31 +434,6 @@ def _true_direction(ctx: Context, report: ReportInfo, r: dict, fig: Figure) -> i
     return None
 
 
-def _change_corrected(ctx: Context, report: ReportInfo, r: dict, fig: Figure, sign: int) -> Answer:
-    """A change stated with the wrong direction word: the bot says the direction the figures show
-    and quotes the report's word as the disagreement, never repeats it as its own."""
-    rise, fall = ctx.rules.word("direction_words_percent" if fig.unit == "%" else "direction_words")
-    body = ctx.rules.templates["change_stated_corrected"].format(
-        report_label=report.label,
-        r_sentence=r["sentence"],
-        true_word=rise if sign > 0 else fall,
-        value=_fmt(fig.value, fig.unit),
-        unit=fig.unit,
-        report_word=_direction(r["context"]),
-        source=_source_text(fig.citation),
-    )
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="change",
-        value=fig.value,
-        unit=fig.unit,
-        confidence=0.7,
-        citations=[fig.citation],
-    )
-
-
 def _both_years(
     ctx: Context, rows: list[dict], subject: str, forms: list[str], report: ReportInfo
 ) -> Answer | None:
@@ -607,35 +453,9 @@ def _both_years(
     if this and last and this[0]["unit"] == last[0]["unit"]:
         a, b = narrative_figure(report, this[0], subject), narrative_figure(report, last[0], subject)
         diff = a.value - b.value
-        word = (
-            ctx.rules.one("rise_word")
-            if diff > 0
-            else (ctx.rules.one("fall_word") if diff < 0 else ctx.rules.one("unchanged_word"))
-        )
-        body = ctx.rules.templates["change_computed"].format(
-            report_label=report.label,
-            subject=subject,
-            report_year_1=report.year - 1,
-            fmt_b_value_b_unit=_fmt(b.value, b.unit),
-            b_unit=b.unit,
-            report_year=report.year,
-            fmt_a_value_a_unit=_fmt(a.value, a.unit),
-            a_unit=a.unit,
-            word=word,
-            fmt_abs_diff_a_unit=_fmt(abs(diff), a.unit),
-            source_text_b_citation=_source_text(b.citation),
-            source_text_a_citation=_source_text(a.citation),
-        )
-        return Answer(
-            "",
-            "answered",
-            body,
-            intent="change",
-            value=abs(diff),
-            unit=a.unit,
-            confidence=0.8,
-            citations=[b.citation, a.citation],
-        )
+        parts = (Part(subject, b), Part(subject, a))  # the year before first, as the sentence says them
+        result = Result("change", abs(diff), a.unit, parts, report, "change", 0.8, direction=_sign(diff))
+        return render.computed(ctx.rules, result)
     return None
 
 
@@ -646,44 +466,16 @@ def budget_vs_actual(ctx: Context, text: str, ents: Entities, report: ReportInfo
     if pair is None:
         return None
     (b, budget), (a, actual) = pair
-    fill = dict(
-        report_label=report.label,
-        budget_0_context=budget["context"],
-        fmt_b_value=_fmt(b.value),
-        b_unit=b.unit,
-        actual_0_context=actual["context"],
-        fmt_a_value=_fmt(a.value),
-        a_unit=a.unit,
-        source_text_a_citation=_source_text(a.citation),
-    )
+    # one sentence states both: the 决算's citation is the budget's too
+    parts = (Part(budget["context"], b, cited=False), Part(actual["context"], a))
     if "rate" in ents.operations or re.search(ctx.rules.pattern("asks_completion_rate"), text):
         rate = (a.value / b.value * 100).quantize(TWO, ROUND_HALF_UP)
-        body = ctx.rules.templates["actual_rate_of_budget"].format(rate=rate, **fill)
-        return Answer(
-            "",
-            "answered",
-            body,
-            intent="rate",
-            value=rate,
-            unit="%",
-            confidence=0.7,
-            citations=[a.citation],
-        )
+        return render.computed(ctx.rules, Result("budget_rate", rate, "%", parts, report, "rate", 0.7))
     diff = a.value - b.value
-    word = ctx.rules.one("more_word" if diff >= 0 else "less_word")
-    body = ctx.rules.templates["actual_against_budget"].format(
-        word=word, fmt_abs_diff=_fmt(abs(diff)), **fill
+    result = Result(
+        "budget_difference", abs(diff), a.unit, parts, report, "difference", 0.7, direction=_sign(diff)
     )
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="difference",
-        value=abs(diff),
-        unit=a.unit,
-        confidence=0.7,
-        citations=[a.citation],
-    )
+    return render.computed(ctx.rules, result)
 
 
 def _budget_and_actual(

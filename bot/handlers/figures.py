@@ -19,7 +19,7 @@ from knowledge.stated import vocabulary as stated_vocabulary
 from ..answer import Answer
 from ..catalog import ReportInfo, bare
 from ..conversation import Conversation
-from ..dialogue import pair_from_conversation, share_of_last_answer, short_follow_up
+from ..dialogue import adds_to_last, follow_up
 from ..entities import Entities, Match, generic_words
 from ..query import (
     Context,
@@ -34,6 +34,7 @@ from ..query import (
     stated_figures,
     table_figures,
 )
+from ..stages import FollowUp
 from ..wording import (
     CONTAINERS,
     SANGONG,
@@ -59,13 +60,12 @@ from . import compute, texts
 UNEXPLAINED_MIN = 3
 
 
-def _measure(ctx: Context, ents: Entities, conv: Conversation | None, follow_up: bool) -> str:
+def _measure(ents: Entities, follow: FollowUp) -> str:
+    """The measure named, else the last answer's when the question leans on it, else 决算."""
     for m in ents.measures:
         if m in ("actual", "budget"):
             return m
-    if follow_up and conv and conv.measure:
-        return conv.measure
-    return "actual"
+    return follow.measure or "actual"
 
 
 def find_figures(
@@ -392,17 +392,28 @@ def _unexplained_sounds(ctx: Context, report: ReportInfo) -> frozenset[tuple[str
 
 
 def lookup(
-    ctx: Context, text, tokens, ents: Entities, report: ReportInfo, conv: Conversation | None
+    ctx: Context,
+    text,
+    tokens,
+    ents: Entities,
+    report: ReportInfo,
+    conv: Conversation | None,
+    follow: FollowUp | None = None,
 ) -> Answer:
-    """A figure question: follow-ups applied (the conversation), then the operation or the figure."""
+    """A figure question: the follow-up applied (as the dialogue stage read the conversation, or
+    read here for a question the handler asks itself), then the operation or the figure."""
     if (ents.relative_year == ctx.rules.one("last_year_word") and report.year == date.today().year - 1) or (
         ents.relative_year and report.year in ents.years
     ):
-        ents.relative_year = None  # 去年 by the calendar, or "去年（2024年度）": this report's own year
-    found = _with_conversation(ctx, text, ents, report, conv)
+        # 去年 by the calendar, or "去年（2024年度）": this report's own year
+        ents = replace(ents, relative_year=None)
+    follow = follow if follow is not None else follow_up(text, ents, conv, ctx.rules)
+    ents = follow.applied_to(ents)
+    ctx = replace(ctx, ents=ents)
+    found = _with_conversation(ctx, text, ents, report, follow)
     if isinstance(found, Answer):
         return found
-    subjects, follow_up = found
+    subjects = found
     if ents.ambiguous and not subjects:
         found = _ambiguous_subject(ctx, text, ents, report)
         if isinstance(found, Answer):
@@ -415,70 +426,39 @@ def lookup(
         if isinstance(found, Answer):
             return found
         subjects = found
-    if conv is not None and conv.pending and not ents.measures:
-        follow_up = True
-    measure = _measure(ctx, ents, conv, follow_up)
-    ops = list(ents.operations)
-    if follow_up and not ops and conv and conv.operation and not ents.measures:
-        ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
+    measure = _measure(ents, follow)
+    ops = list(ents.operations) or ([follow.operation] if follow.operation else [])
     if conv is not None:
         _remember(ctx, conv, subjects, measure, ops)
     return _operate(ctx, text, ents, subjects, measure, ops, report)
 
 
 def _with_conversation(
-    ctx: Context, text, ents: Entities, report: ReportInfo, conv: Conversation | None
-) -> Answer | tuple[list[Match], bool]:
-    """The subjects once the conversation is read, and whether the question leans on the last
-    one: a pair asked before (两个加起来), a short follow-up (预算呢, 占比呢) about the last
-    subjects, or a narrative fact near them. Kept apart from the lookup so that what a follow-up
-    changes (the subjects, 占比 of a sum) is decided in one place, before the question is read alone."""
-    subjects = list(ents.subjects)
-    follow_up = False
-    short = short_follow_up(text, ents, ctx.rules)
-    pair = pair_from_conversation(text, ents, conv, subjects, ctx.rules)
-    if pair is not None:
-        subjects = list(pair.subjects)
-        if pair.asks_difference:
-            ents.operations.append("difference")
-    if subjects and _adds_to_last(ctx, text, subjects):
-        # "再加上公用经费" after 人员经费: the sum with the last answer's subjects, never 公用经费 alone
-        named = {m.subject for m in subjects}
-        last = [Match(s, s, 0, 0, 100.0, "conversation") for s in (conv.subjects if conv else []) if s not in named]
-        subjects = last + subjects
-        ents.operations.append("sum")
-    if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
-        near = [x for n in conv.subjects for x in [n] + [f for f, t in ctx.rules.synonyms.items() if t == n]]
+    ctx: Context, text, ents: Entities, report: ReportInfo, follow: FollowUp
+) -> Answer | list[Match]:
+    """The subjects once the conversation is read (:func:`bot.dialogue.follow_up`), or the answer
+    the follow-up gives itself: a narrative fact near the last subjects, or asking back which part
+    of which whole 占比呢 means after several parts."""
+    if follow.near:
+        near = [x for n in follow.near for x in [n] + [f for f, t in ctx.rules.synonyms.items() if t == n]]
         found = texts.narrative_match(ctx, text, ents, report, near=near)
         if found is not None:
             return found
-    if not subjects and conv and conv.subjects and short and len(_bigrams(ents.rest)) < 2:
-        ents.ambiguous = []
-        subjects = [Match(s, s, 0, 0, 100.0, "conversation") for s in conv.subjects]
-        follow_up = True
-        last = share_of_last_answer(ents, conv)
-        if last == "ask":
-            return Answer(
-                "",
-                "clarify",
-                ctx.rules.templates["ask_share_of_which"],
-                intent="share",
-                suggestions=[
-                    ctx.rules.templates["suggest_share_of_total"].format(names_0=n) for n in conv.subjects[:4]
-                ],
-                confidence=0.3,
-            )
-        if last == "parts_of_sum":
-            ctx.notes["shares_of_sum"] = True
-    elif (
-        subjects
-        and conv
-        and conv.subjects
-        and re.search(ctx.rules.pattern("follow_up_particles"), text)
-        and not ents.measures
-    ):
-        follow_up = True
-    return subjects, follow_up
+    if follow.share_of_last == "ask":
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["ask_share_of_which"],
+            intent="share",
+            suggestions=[
+                ctx.rules.templates["suggest_share_of_total"].format(names_0=m.subject)
+                for m in follow.subjects[:4]
+            ],
+            confidence=0.3,
+        )
+    if follow.share_of_last == "parts_of_sum":
+        ctx.notes["shares_of_sum"] = True
+    return list(follow.subjects)
 
 
 def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -> Answer | list[Match]:
@@ -659,7 +639,7 @@ def _parts_asked(
         names = keep
         subjects = [m for m in subjects if m.subject in keep]
     missing = _other_part_not_understood(ctx, names, ops, ents)
-    if not missing and len(names) == 1 and (added or _adds_to_last(ctx, text, subjects)):
+    if not missing and len(names) == 1 and (added or adds_to_last(text, subjects, ctx.rules)):
         # 加 and no other part read ("办公费加上", "加上邮电费" with nothing asked before)
         return Answer(
             "",
@@ -709,14 +689,6 @@ def _computed(
     if "sum" in ops and len(names) >= 2:
         return compute.sum_of(ctx, names, measure, report)
     return None
-
-
-def _adds_to_last(ctx: Context, text: str, subjects: list[Match]) -> bool:
-    """Does the question open with 加/加上 before its first subject ("再加上公用经费", "那加上邮电费
-    呢")? It adds to what was asked before: with no conversation the one part it names is still
-    not the answer (the sum asks for a part not given)."""
-    first = min((text.find(m.surface) for m in subjects if m.surface and m.surface in text), default=-1)
-    return first > 0 and bool(ctx.rules.pattern("added_to_last").fullmatch(text[:first].strip()))
 
 
 def _adds_parts(ctx: Context, text: str, subjects: list[Match]) -> bool:

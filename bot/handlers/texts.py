@@ -102,7 +102,7 @@ def section_answer(ctx: Context, headings: list[str], report: ReportInfo, intent
 
 def definition(ctx: Context, text, ents, report) -> Answer:
     T = ctx.rules.templates
-    names = [m.subject for m in ents.subjects] + [m.surface for m in ents.subjects] + ents.ambiguous
+    names = [m.subject for m in ents.subjects] + [m.surface for m in ents.subjects] + list(ents.ambiguous)
     rows = []
     for n in names:
         rows = ctx.run(
@@ -547,10 +547,8 @@ def _count_answer(ctx: Context, plan, count: str, conv) -> Answer:
     text = ctx.rules.templates["suggest_how_much"].format(s=count)
     ents = replace(
         plan.entities,
-        subjects=[Match(count, count, 0, 0, 100.0, "exact")],
-        ambiguous=[],
-        measures=list(plan.entities.measures),
-        operations=list(plan.entities.operations),
+        subjects=(Match(count, count, 0, 0, 100.0, "exact"),),
+        ambiguous=(),
         rest="",
         plain=text,
     )
@@ -564,8 +562,9 @@ def staff_count(ctx: Context, plan) -> Answer:
     stated and none named: asked back which — never one count given as another."""
     named = [name for name, words in headcounts(ctx.rules) if re.search(words, plan.text)]
     if plan.entities.subjects or named:  # a count named as the report prints it: its own answer first
-        ents = replace(plan.entities, operations=list(plan.entities.operations))
-        ans = figures.lookup(ctx, plan.text, list(plan.tokens), ents, plan.report, plan.conversation)
+        ans = figures.lookup(
+            ctx, plan.text, list(plan.tokens), plan.entities, plan.report, plan.conversation, plan.follow_up
+        )
         if ans.status == "answered":
             return ans
     stated = [
