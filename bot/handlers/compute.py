@@ -33,6 +33,7 @@ from ..wording import (
     _direction,
     _fmt,
     _prefix,
+    _source_text,
     _year_of,
 )
 from . import figures, texts
