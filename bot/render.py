@@ -182,6 +182,19 @@ def _average(T, rules: Rules, r: Result) -> str:
     )
 
 
+def _change_unchanged(T, rules: Rules, r: Result) -> str:
+    """The 说明 says the subject is unchanged from the year before: its figure, a change of zero."""
+    part = r.parts[0]
+    f = part.figure
+    return T["change_unchanged"].format(
+        report_label=r.report.label,
+        subject=part.name,
+        value=_fmt(f.value, f.unit),
+        unit=f.unit,
+        source=_source_text(f.citation),
+    )
+
+
 def _change(T, rules: Rules, r: Result) -> str:
     """Both years' figures: the earlier part first (the year before the report's), then its own."""
     before, now = r.parts[:2]
@@ -284,6 +297,7 @@ _SENTENCES: dict[str, Callable[[dict, Rules, Result], str]] = {
     "sum": _sum,
     "average": _average,
     "change": _change,
+    "change_unchanged": _change_unchanged,
     "change_stated": _change_stated,
     "change_corrected": _change_corrected,
     "rank": _rank,

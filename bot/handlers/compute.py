@@ -33,7 +33,6 @@ from ..wording import (
     _direction,
     _fmt,
     _prefix,
-    _source_text,
     _year_of,
 )
 from . import figures, texts
@@ -357,14 +356,16 @@ def change(ctx: Context, names, report, text: str = "") -> Answer:
 
 
 def _stated_unchanged(ctx: Context, report: ReportInfo, subject: str) -> Answer | None:
-    """"与2025年预算持平": the 说明 states the subject unchanged from the year before (the stated
+    """ "与2025年预算持平": the 说明 states the subject unchanged from the year before (the stated
     facts carry last year's figure, derived 'unchanged'); the change is zero, quoted and cited."""
     from knowledge.facts import stated_subjects
 
     names = list(stated_subjects(subject)) if subject else []
     if not names:
         return None
-    measure = ctx.rules.one("budget") if report.kind == ctx.rules.one("budget") else ctx.rules.one("final_accounts")
+    measure = (
+        ctx.rules.one("budget") if report.kind == ctx.rules.one("budget") else ctx.rules.one("final_accounts")
+    )
     figs = [
         f
         for f in stated_figures(ctx.db, ctx, report, names, [measure], report.year - 1)
@@ -372,23 +373,9 @@ def _stated_unchanged(ctx: Context, report: ReportInfo, subject: str) -> Answer 
     ]
     if not figs:
         return None
-    f = figs[0]
-    body = ctx.rules.templates["change_unchanged"].format(
-        report_label=report.label,
-        subject=subject,
-        value=_fmt(f.value, f.unit),
-        unit=f.unit,
-        source=_source_text(f.citation),
-    )
-    return Answer(
-        "",
-        "answered",
-        body,
-        intent="change",
-        value=Decimal(0),
-        unit=f.unit,
-        confidence=0.75,
-        citations=[f.citation],
+    parts = (Part(subject, figs[0]),)
+    return render.computed(
+        ctx.rules, Result("change_unchanged", Decimal(0), figs[0].unit, parts, report, "change", 0.75)
     )
 
 
