@@ -82,7 +82,7 @@ def test_every_formula_is_said_with_each_of_its_figures(setting):
     ctx, report, office, post = setting
     two = (Part("邮电费", post, share=Decimal("8.23")), Part("办公费", office, share=Decimal("91.77")))
     for formula in render._SENTENCES:
-        parts = two[:1] if formula in ("rank", "change_stated", "change_corrected") else two
+        parts = two[:1] if formula in ("rank", "change_stated", "change_corrected", "change_unchanged") else two
         result = Result(formula, Decimal("8.96"), "%", parts, report, "share", 0.8, total=Decimal("10.21"))
         text = render.sentence(ctx.rules, result)
         assert all(_fmt(p.figure.value) in text for p in parts) and report.label in text, formula
