@@ -13,7 +13,7 @@ from datetime import date
 
 from .answer import Answer
 from .catalog import ReportInfo
-from .entities import Entities
+from .entities import Entities, _catalog_region_forms
 from .query import Context
 from .stages import Plan, Resolved
 from .wording import _kind_text, requested_unit
@@ -27,6 +27,10 @@ def make_plan(ctx: Context, resolved: Resolved, report_id: int | None = None) ->
     intent = parsed.intent
     if intent == "list_reports" and ents.unknown_department:
         intent = "lookup"  # the report choice below declines it, naming what is available
+    if intent == "list_reports" and ents.subjects and ents.reports:
+        # "有哪些预算报告北厝镇公务接待费预算": a department and a subject named ask its figure,
+        # whatever words of listing stand before them
+        intent = "lookup"
     slots = dict(
         intent=intent,
         text=parsed.text,
@@ -47,6 +51,10 @@ def make_plan(ctx: Context, resolved: Resolved, report_id: int | None = None) ->
     if decline:
         return decline
     handler = intent if report is not None else ACROSS
+    if report is not None and asks_among_departments(ctx, parsed.text, ents):
+        # "哪个部门三公经费最多" with one department's report fitting: no ranking of its rows —
+        # the across handler says only one department is there and gives its figure
+        handler = ACROSS
     return Plan(handler=handler, report=report, candidates=tuple(candidates), **slots)
 
 
@@ -94,7 +102,14 @@ def choose_report(
     if ents.relative_year in ctx.rules.word("future_years"):
         return _decline(ctx, ents.relative_year)
     candidates = list(ents.reports or reports)
-    if report_id is not None and not ents.reports:
+    among = asks_among_departments(ctx, text, ents)
+    if not ents.reports:
+        candidates, decided = _by_region(ctx, text, candidates)
+        if decided is not None:
+            return decided
+    if among:
+        pass  # a ranking among departments is never narrowed to the report chosen or talked about
+    elif report_id is not None and not ents.reports:
         candidates = [r for r in candidates if r.id == report_id] or candidates
     elif conv is not None and conv.report_id and not ents.reports and not ents.years:
         candidates = [r for r in candidates if r.id == conv.report_id] or candidates
@@ -108,6 +123,30 @@ def choose_report(
     if len(candidates) == 1:
         return candidates[0], None, candidates
     return None, None, candidates
+
+
+def asks_among_departments(ctx: Context, text: str, ents: Entities) -> bool:
+    """Does the question rank departments ("哪个部门…最多", "各单位…排名") without naming one?
+    Then the answer compares reports of several departments, never the rows of one report."""
+    if ents.reports or ents.department_type:
+        return False  # a department named, or a kind of department asked among (entities' own)
+    if not re.search(ctx.rules.pattern("asks_which_department"), text):
+        return False
+    ranks = {"rank_max", "rank_min"} & set(ents.operations)
+    return bool(ranks) or bool(re.search(ctx.rules.pattern("asks_ranking"), text))
+
+
+def _by_region(ctx: Context, text: str, candidates: list[ReportInfo]):
+    """The candidates of the region the question names (平潭, 普陀区) when it names no department:
+    a report whose region, department or title holds the name; a region named that no candidate
+    is in is declined (never answered with another region's figures)."""
+    named = next((f for f in _catalog_region_forms(ctx.catalog) if f in text), None)
+    if named is None:
+        return candidates, None
+    held = [r for r in candidates if any(named in (x or "") for x in (r.region, r.department, r.title))]
+    if held:
+        return held, None
+    return candidates, _decline(ctx, named)
 
 
 def _by_year(ctx: Context, ents: Entities, candidates: list[ReportInfo]):

@@ -286,9 +286,7 @@ def _year_fits(
         year = report.year  # a budget's "截至2025年8月31日，共有车辆3辆" is its own year's stock
     if other_years or previous:
         wanted = set(other_years) | ({report.year - 1} if previous else set())
-        return year in wanted or bool(
-            previous and re.search(ctx.rules.pattern("mentions_last_year"), clause)
-        )
+        return year in wanted or bool(previous and re.search(ctx.rules.pattern("mentions_last_year"), clause))
     return year == report.year and not re.search(ctx.rules.pattern("mentions_last_year"), clause)
 
 
@@ -304,9 +302,7 @@ def narrative_only(
     ents = ctx.ents
     other_years = [y for y in (ents.years if ents else []) if y != report.year]
     previous = bool(
-        ents
-        and ents.relative_year in ctx.rules.word("last_year_words")
-        and "change" not in ents.operations
+        ents and ents.relative_year in ctx.rules.word("last_year_words") and "change" not in ents.operations
     )
     question = (ents.plain if ents and ents.plain else ctx.question) if wording else subject
     worded, rest = _wording(ctx, question, forms)
@@ -328,7 +324,9 @@ def narrative_only(
             continue
         if re.search(ctx.rules.pattern("states_a_change"), clause):  # a change, not a year's figure
             continue
-        plain = clause.replace(ctx.rules.one("general_public_budget"), "")
+        plain = clause
+        for fund in ctx.rules.word("budget_fund_names"):  # 公共预算财政拨款 is a fund, not a budget
+            plain = plain.replace(fund, "")
         budget = (
             ctx.rules.one("budget") in plain
             or report.kind == ctx.rules.one("budget")  # a budget's 说明 speaks of budgets
@@ -414,7 +412,11 @@ def _with_conversation(
     if subjects and _adds_to_last(ctx, text, subjects):
         # "再加上公用经费" after 人员经费: the sum with the last answer's subjects, never 公用经费 alone
         named = {m.subject for m in subjects}
-        last = [Match(s, s, 0, 0, 100.0, "conversation") for s in (conv.subjects if conv else []) if s not in named]
+        last = [
+            Match(s, s, 0, 0, 100.0, "conversation")
+            for s in (conv.subjects if conv else [])
+            if s not in named
+        ]
         subjects = last + subjects
         ents.operations.append("sum")
     if not subjects and conv and conv.subjects and len(_bigrams(ents.rest)) >= 2:
@@ -1159,9 +1161,7 @@ def in_requested_unit(ctx: Context, answer: Answer, text: str, ents: Entities, r
     wanted = requested_unit(text)
     if answer.status != "answered" or answer.value is None or not wanted or answer.unit == wanted:
         return answer
-    if wanted == ctx.rules.one("generic_counter") and answer.unit in ctx.rules.word(
-        "countable_units"
-    ):
+    if wanted == ctx.rules.one("generic_counter") and answer.unit in ctx.rules.word("countable_units"):
         return answer  # 几个 counts people and things alike
     money = ctx.rules.word("money_units")
     if wanted in money and answer.unit in money:
@@ -1224,7 +1224,9 @@ def _leftover(ctx: Context, report: ReportInfo) -> list[str]:
     the answer (政府采购货物支出 leaves 货物, which 政府采购支出 does not)."""
     ents = ctx.ents
     generic = generic_words(ctx.rules)
-    return [w for w in (ents.rest.split() if ents else []) if w not in generic and not _names_report(w, report)]
+    return [
+        w for w in (ents.rest.split() if ents else []) if w not in generic and not _names_report(w, report)
+    ]
 
 
 def _names_report(word: str, report: ReportInfo) -> bool:
