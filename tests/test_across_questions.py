@@ -48,7 +48,11 @@ def _report_of(bot: Bot, citation) -> tuple[int, str]:
 
 @pytest.mark.parametrize(
     "question,plain",
-    [("哪个部门三公经费最多", "三公经费多少"), ("哪个单位办公费最少", "办公费花了多少"), ("各部门三公经费排名", "三公经费多少")],
+    [
+        ("哪个部门三公经费最多", "三公经费多少"),
+        ("哪个单位办公费最少", "办公费花了多少"),
+        ("各部门三公经费排名", "三公经费多少"),
+    ],
 )
 def test_one_report_loaded_ranks_no_rows(bot, question, plain):
     # it answered 其他政府办公厅(室)及相关机构事务支出 552.59 — a row of the 支出决算表, no department
