@@ -13,6 +13,7 @@ from datetime import date
 
 from .answer import Answer
 from .catalog import ReportInfo
+from .departments import departments
 from .entities import Entities, _catalog_region_forms
 from .query import Context
 from .stages import Plan, Resolved
@@ -101,6 +102,12 @@ def choose_report(
         return _decline(ctx, ents.unknown_department)
     if ents.relative_year in ctx.rules.word("future_years"):
         return _decline(ctx, ents.relative_year)
+    unread = _department_not_read(ctx, text, ents)
+    if unread:
+        body = ctx.rules.templates["department_not_understood"].format(
+            word=unread, known=ents.reports[0].short
+        )
+        return None, Answer("", "no_answer", body, intent="not_in_kb"), []
     candidates = list(ents.reports or reports)
     among = asks_among_departments(ctx, text, ents)
     if not ents.reports:
@@ -134,6 +141,35 @@ def asks_among_departments(ctx: Context, text: str, ents: Entities) -> bool:
         return False
     ranks = {"rank_max", "rank_min"} & set(ents.operations)
     return bool(ranks) or bool(re.search(ctx.rules.pattern("asks_ranking"), text))
+
+
+def _department_not_read(ctx: Context, text: str, ents: Entities) -> str | None:
+    """The word joined to the one department named when two are compared or added ("林场和行政服务
+    中心…哪个多"), which names no department loaded: said, never answered with the one figure.
+    Only a word standing right beside the department's name, across a joining word (和/与/比…)."""
+    if len({r.department for r in ents.reports}) != 1 or not ents.rest:
+        return None
+    both = {"difference", "sum"} & set(ents.operations) or any(
+        re.search(ctx.rules.pattern(name), text)
+        for name in ("asks_difference", "asks_comparison", "pair_words")
+    )
+    if not both:
+        return None
+    joins = ctx.rules.pattern("joins_departments").pattern
+    generic = set(ctx.rules.word("generic_subject_words"))
+    names = [x or "" for r in ents.reports for x in (r.department, r.region, r.title)]
+    words = [
+        w
+        for w in re.split(joins + r"|\s+", ents.rest)
+        if len(w) >= 2 and w not in generic and not any(w in n for n in names)
+    ]
+    if not words:
+        return None
+    for i, j in departments(text, ctx.catalog).spans:
+        for w in words:
+            if re.search(re.escape(w) + joins + "$", text[:i]) or re.match(joins + re.escape(w), text[j:]):
+                return w
+    return None
 
 
 def _by_region(ctx: Context, text: str, candidates: list[ReportInfo]):

@@ -208,3 +208,32 @@ def test_ranking_with_all_said_ranks_the_totals(many):
     a = many.ask("2014年所有部门三公经费最多")
     assert a.status == "answered" and a.value == Decimal("60.16"), a.text
     assert len(a.citations) == 5 and "1.11" not in a.text
+
+
+@needs_shared
+@pytest.mark.parametrize("question", ["哪个部门三公经费预算最多", "预算报告中哪个部门三公经费最多"])
+def test_budgets_of_several_years_are_not_ranked_together(many, question):
+    # it ranked 北厝镇 2016 30.00 above 万里街道 2023 and 司法局 2026: four years in one ranking
+    a = many.ask(question)
+    assert a.status == "clarify" and a.value is None, a.text
+    a = many.ask(next(s for s in a.suggestions if s.startswith("2016年预算")))
+    assert a.value == Decimal("30") and {_report_of(many, c) for c in a.citations} == {(2016, "预算")}
+
+
+@needs_shared
+def test_table_declared_empty_is_zero_beside_another_department(many):
+    # "社工部三公经费" is 0 (本表无数据); beside 规资局 it was "没有找到", and left out of the ranking
+    a = many.ask("规资局和社工部三公经费哪个多")
+    assert a.status == "answered" and a.value == Decimal("0.39") and len(a.citations) == 2, a.text
+    a = many.ask("2024年哪个部门三公经费最多")
+    assert a.value == Decimal("0.39") and len(a.citations) == 3, a.text  # 规资局, 财政局, 社工部 (决算)
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "question", ["林场和行政服务中心三公经费哪个多", "行政服务中心和林场三公经费一共多少"]
+)
+def test_second_department_not_read_is_said(many, question):
+    # 林场 names no loaded department: it answered 行政服务中心's 7.03 alone as "which is more"
+    a = many.ask(question)
+    assert a.status == "no_answer" and a.value is None and "林场" in a.text, a.text

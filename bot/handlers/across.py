@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from knowledge.model import Citation
 from knowledge.stated import read_question
 from knowledge.stated import vocabulary as stated_vocabulary
 from rules import default_rules
@@ -22,6 +23,7 @@ from ..plan import asks_among_departments
 from ..query import (
     Context,
     Figure,
+    empty_table_for,
     sentence_citation,
 )
 from ..wording import (
@@ -134,6 +136,7 @@ def _department_figures(
             # (None: the question's words are not the grammar's to read; keep what was read)
             stated = _stated_of_reports(ctx, [r], subject, measure)
             figs = figs if stated is None else stated.get(r.id, [])
+        figs = figs or _declared_empty(ctx, r, subject)
         if not figs or figs[0].unit not in ctx.rules.word("money_units"):
             body = ctx.rules.templates["department_lacks_subject"].format(
                 r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
@@ -182,7 +185,7 @@ def _department_sum(
         subject=subject,
         listing=listing,
         fmt_shown=_fmt(shown),
-        join_str_wan_f_for_f_in_chosen=" + ".join(str(p) for p in parts),
+        join_str_wan_f_for_f_in_chosen=" + ".join(_shown(p) for p in parts),
     )
     return Answer(
         "",
@@ -356,7 +359,7 @@ def _sum_of_departments(
         subject=subject,
         listing=listing,
         fmt_shown=_fmt(shown),
-        parts=" + ".join(str(p) for p in parts),
+        parts=" + ".join(_shown(p) for p in parts),
     )
     if lacking:
         body += ctx.rules.templates["departments_total_lacking"].format(
@@ -421,21 +424,20 @@ def _across_subject(ctx: Context, text: str, ents: Entities) -> str | None:
 def _ranking_scope(
     ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
 ) -> tuple[list[ReportInfo], str]:
-    """Departments are ranked among final accounts, within one year, unless the question names otherwise."""
+    """Departments are ranked among final accounts, within one year, unless the question names
+    the kind or the year: a kind named ("预算报告中…") still keeps to one year (the latest)."""
     note = ""
-    if not re.search(ctx.rules.pattern("names_report_kind"), _kind_text(text)):
+    kind_named = re.search(ctx.rules.pattern("names_report_kind"), _kind_text(text))
+    if not kind_named:
         finals = [r for r in candidates if r.kind == ctx.rules.one("final_accounts")]
         if finals and len(finals) < len(candidates):
             candidates, note = finals, ctx.rules.one("finals_only_note")
-    if (
-        not ents.years
-        and not re.search(ctx.rules.pattern("names_report_kind"), _kind_text(text))
-        and len({r.year for r in candidates}) > 1
-    ):
+    if not ents.years and len({r.year for r in candidates}) > 1:
         latest = max(r.year for r in candidates)
         candidates = [r for r in candidates if r.year == latest]
+        kinds = {r.kind for r in candidates}
         note = ctx.rules.templates["ranked_within_year"].format(
-            year=latest, kind=ctx.rules.one("final_accounts") if note else ""
+            year=latest, kind=next(iter(kinds)) if (note or kind_named) and len(kinds) == 1 else ""
         )
     return candidates, note
 
@@ -448,6 +450,7 @@ def _across_figures(
     for r in candidates:
         final = compare and r.kind == ctx.rules.one("final_accounts")
         figs = figures.find_figures(ctx, r, subject, "actual" if final else measure, own_year=True)
+        figs = figs or _declared_empty(ctx, r, subject)
         if figs and (figs[0].unit in ctx.rules.word("money_units") or ranking):
             found.append((r, figs[0]))
     units = [_unit_kind(f.unit, ctx.rules) for _, f in found]
@@ -455,6 +458,24 @@ def _across_figures(
         common = max(set(units), key=units.count)
         found = [(r, f) for r, f in found if _unit_kind(f.unit, ctx.rules) == common]
     return found
+
+
+def _declared_empty(ctx: Context, report: ReportInfo, subject: str) -> list[Figure]:
+    """A report with no figure of the subject whose table of it is declared empty ("本表无数据"):
+    zero, cited to that declaration — as the report's own answer gives it — not "not given"."""
+    if figures._other_year(ctx, report):
+        return []
+    empty = empty_table_for(ctx.db, ctx, report, subject)
+    if not empty or empty["unit"] not in ctx.rules.word("money_units"):
+        return []
+    why = empty["empty_reason"] or ctx.rules.one("empty_table_reason")
+    c = Citation(report=report.title, table=empty["label"], quote=why, line=empty["line"], page=empty["page"])
+    return [Figure(subject, Decimal("0.00"), empty["unit"], c, empty_cell=True)]
+
+
+def _shown(part: Decimal) -> str:
+    """A part of a sum as the arithmetic shows it: to the 分 at least (30 → 30.00), exactly."""
+    return str(part.quantize(TWO) if part.as_tuple().exponent > -2 else part)
 
 
 def _indexed_ranking(
