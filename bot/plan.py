@@ -28,9 +28,13 @@ def make_plan(ctx: Context, resolved: Resolved, report_id: int | None = None) ->
     intent = parsed.intent
     if intent == "list_reports" and ents.unknown_department:
         intent = "lookup"  # the report choice below declines it, naming what is available
-    if intent == "list_reports" and ents.subjects and ents.reports:
-        # "有哪些预算报告北厝镇公务接待费预算": a department and a subject named ask its figure,
-        # whatever words of listing stand before them
+    if (
+        intent == "list_reports"
+        and ents.subjects
+        and (ents.reports or _ranks_or_adds(ctx, parsed.text, ents))
+    ):
+        # "有哪些预算报告北厝镇公务接待费预算": a department and a subject named ask its figure, and
+        # "哪些部门三公经费最多" a ranking — whatever words of listing stand in them
         intent = "lookup"
     slots = dict(
         intent=intent,
@@ -139,8 +143,14 @@ def asks_among_departments(ctx: Context, text: str, ents: Entities) -> bool:
         return False  # a department named, or a kind of department asked among (entities' own)
     if not re.search(ctx.rules.pattern("asks_which_department"), text):
         return False
-    ranks = {"rank_max", "rank_min"} & set(ents.operations)
-    return bool(ranks) or bool(re.search(ctx.rules.pattern("asks_ranking"), text))
+    return _ranks_or_adds(ctx, text, ents) or bool(re.search(ctx.rules.pattern("several_departments"), text))
+
+
+def _ranks_or_adds(ctx: Context, text: str, ents: Entities) -> bool:
+    """Does the question rank (最多, 排名) or add up (一共, 合计) what it asks?"""
+    if {"rank_max", "rank_min", "sum"} & set(ents.operations):
+        return True
+    return any(re.search(ctx.rules.pattern(p), text) for p in ("asks_ranking", "asks_total_of_departments"))
 
 
 def _department_not_read(ctx: Context, text: str, ents: Entities) -> str | None:
@@ -178,7 +188,11 @@ def _by_region(ctx: Context, text: str, candidates: list[ReportInfo]):
     is in is declined (never answered with another region's figures)."""
     named = next((f for f in _catalog_region_forms(ctx.catalog) if f in text), None)
     if named is None:
-        return candidates, None
+        # a region people name that no report is of (黄浦区 beside 普陀区's reports): declined
+        elsewhere = [
+            w for w in ctx.rules.word("known_regions") if w in text and not ctx.catalog.place_known(w)
+        ]
+        return candidates, (_decline(ctx, elsewhere[0]) if elsewhere else None)
     held = [r for r in candidates if any(named in (x or "") for x in (r.region, r.department, r.title))]
     if held:
         return held, None

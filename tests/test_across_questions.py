@@ -237,3 +237,41 @@ def test_second_department_not_read_is_said(many, question):
     # 林场 names no loaded department: it answered 行政服务中心's 7.03 alone as "which is more"
     a = many.ask(question)
     assert a.status == "no_answer" and a.value is None and "林场" in a.text, a.text
+
+
+@needs_shared
+def test_which_departments_most_is_a_ranking_not_the_list(many):
+    # "哪些部门" is a word of the report list: it answered "知识库里有 21 份报告"
+    a = many.ask("哪些部门三公经费最多")
+    assert a.status == "answered" and a.intent == "rank_reports" and a.value == Decimal("37.35"), a.text
+    assert many.ask("哪些部门有三公经费").intent == "list_reports"  # no ranking asked: the list
+
+
+@needs_shared
+def test_region_not_loaded_is_declined(many):
+    # it ranked 普陀区's departments for 黄浦区
+    a = many.ask("黄浦区哪个部门三公经费最多")
+    assert a.status == "no_answer" and a.value is None and "黄浦区" in a.text, a.text
+
+
+@needs_shared
+def test_each_department_of_a_kind_and_year_with_one_report(many):
+    # 2025's one budget (财政局): it answered 0.95 as if for "各部门"; now it says it is the only one
+    a = many.ask("2025年各部门三公经费预算")
+    assert a.intent == "only_one_department" and a.value == Decimal("0.95"), a.text
+    assert {_report_of(many, c) for c in a.citations} == {(2025, "预算")}
+
+
+@needs_shared
+def test_a_kind_of_department_summed_or_listed_within_one_basis(many):
+    # 街道: 石泉路 and 宜川路 2025 决算, 万里 2023 预算 — listed side by side, summed not at all
+    a = many.ask("所有街道三公经费合计")
+    assert a.status == "clarify" and a.value is None, a.text
+    a = many.ask("2025年所有街道三公经费合计")
+    assert a.value == Decimal("37.35") + Decimal("19.86") and len(a.citations) == 2, a.text
+    a = many.ask("各街道三公经费")
+    assert a.status == "answered" and len(a.citations) == 2, a.text
+    assert {_report_of(many, c) for c in a.citations} == {(2025, "决算")}
+    # 乡镇 of 2014 and 2016, budgets and final accounts: asked back ("中楼乡…没有找到" before)
+    a = many.ask("平潭所有乡镇三公经费合计")
+    assert a.status == "clarify" and a.value is None, a.text

@@ -214,9 +214,10 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
     ranking = ranked_words and (
         len(departments) >= 2 or among or re.search(ctx.rules.pattern("asks_department_ranking"), text)
     )
-    if len(named) >= 2 and not ranking and not ents.ambiguous_department:
+    group = bool(ents.department_type)  # "所有乡镇", "各街道": the departments of a kind, not each named
+    if len(named) >= 2 and not ranking and not ents.ambiguous_department and not group:
         return _between_departments(ctx, text, ents, subject, measure, named, candidates)
-    everyone = not named and (len(departments) >= 2 or among)
+    everyone = (not named or group) and (len(departments) >= 2 or among)
     if everyone and not ranking and _asks_total(ctx, text, ents):
         # "2014年所有部门三公经费一共多少": every department the question leaves in, of one basis
         if not _one_basis(candidates):
@@ -247,7 +248,7 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
             )
         candidates = scoped
         if len({r.department for r in candidates}) == 1:
-            return _only_one_department(ctx, candidates, subject, measure, ents)
+            return _only_one_department(ctx, text, candidates, subject, measure, ents)
     if ranking and len(candidates) >= INDEXED_FROM:
         indexed = _indexed_ranking(ctx, candidates, subject, measure, "rank_min" in ents.operations)
         if indexed is not None:
@@ -284,7 +285,7 @@ def _ask_basis(ctx: Context, text: str, candidates: list[ReportInfo], what: str)
 
 
 def _only_one_department(
-    ctx: Context, candidates: list[ReportInfo], subject: str, measure: str, ents: Entities
+    ctx: Context, text: str, candidates: list[ReportInfo], subject: str, measure: str, ents: Entities
 ) -> Answer:
     """Departments asked among, and the reports that fit are one department's: no ranking (of its
     rows or of anything else) — say so, and give that department's own figure, cited."""
@@ -294,6 +295,8 @@ def _only_one_department(
     r = latest[0]
     scope = ctx.rules.templates["name_separator"].join(str(y) for y in sorted(set(ents.years)))
     scope = scope + ctx.rules.one("year_suffix") if scope else ""
+    kinds = [k for k in ctx.rules.word("report_kinds") if k in _kind_text(text)]
+    scope += kinds[0] if len(kinds) == 1 else ""
     lead = ctx.rules.templates["only_one_department"].format(scope=scope, department=r.short)
     if not isinstance(chosen, list):
         body = lead + (chosen.text if chosen is not None else "")
