@@ -275,3 +275,31 @@ def test_a_kind_of_department_summed_or_listed_within_one_basis(many):
     # 乡镇 of 2014 and 2016, budgets and final accounts: asked back ("中楼乡…没有找到" before)
     a = many.ask("平潭所有乡镇三公经费合计")
     assert a.status == "clarify" and a.value is None, a.text
+
+
+@needs_shared
+def test_year_and_kind_answered_after_being_asked(many):
+    # the year and kind asked back stay pending (as "which report?" did): "2016年预算" answers it
+    conv = Conversation()
+    assert many.ask("2016年哪个部门三公经费最多", conv).status == "clarify"
+    a = many.ask("2016年预算", conv)
+    assert a.status == "answered" and a.value == Decimal("30"), a.text
+    assert {_report_of(many, c) for c in a.citations} == {(2016, "预算")}
+
+
+@needs_shared
+@pytest.mark.parametrize("question", ["哪个部门三公经费增长最多", "哪个部门三公经费下降得最多"])
+def test_a_change_is_not_ranked_as_the_figure(many, question):
+    # it answered the largest 三公经费 (石泉路 37.35) for the largest growth
+    a = many.ask(question)
+    assert a.status != "answered" and a.value is None, a.text
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "question,value", [("2015年各部门三公经费合计", "21.08"), ("2026年所有部门三公经费一共多少", "10.81")]
+)
+def test_total_over_one_departments_report(many, question, value):
+    # one report of the year: "请直接问…" with no figure; now that department's figure, said alone
+    a = many.ask(question)
+    assert a.intent == "only_one_department" and a.value == Decimal(value) and len(a.citations) == 1, a.text

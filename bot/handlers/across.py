@@ -214,12 +214,17 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
     ranking = ranked_words and (
         len(departments) >= 2 or among or re.search(ctx.rules.pattern("asks_department_ranking"), text)
     )
+    if ranking and ("change" in ents.operations or re.search(ctx.rules.pattern("ranks_a_change"), text)):
+        # "哪个部门三公经费增长最多": not the largest figure — the change is not ranked across departments
+        return Answer("", "no_answer", ctx.rules.templates["change_not_ranked"], intent="rank_reports")
     group = bool(ents.department_type)  # "所有乡镇", "各街道": the departments of a kind, not each named
     if len(named) >= 2 and not ranking and not ents.ambiguous_department and not group:
         return _between_departments(ctx, text, ents, subject, measure, named, candidates)
     everyone = (not named or group) and (len(departments) >= 2 or among)
     if everyone and not ranking and _asks_total(ctx, text, ents):
         # "2014年所有部门三公经费一共多少": every department the question leaves in, of one basis
+        if len(departments) == 1:
+            return _only_one_department(ctx, text, candidates, subject, measure, ents)
         if not _one_basis(candidates):
             return _ask_basis(ctx, text, candidates, ctx.rules.one("summed_word"))
         return _sum_of_departments(ctx, candidates, subject, measure)
@@ -769,6 +774,8 @@ def across_or_ask(ctx: Context, plan) -> Answer:
     """Several reports fit and none is named: answer across them when the question asks exactly
     that (a ranking, two years of one department, a sum of one year and kind), else ask which."""
     found = across(ctx, plan.text, plan.entities, list(plan.candidates))
+    if found is not None and found.status == "clarify" and plan.conversation is not None:
+        plan.conversation.pending_question = plan.text  # "2016年预算" next answers it
     if found is not None:
         return found
     if plan.report is not None:  # one department's report, departments asked among: no ranking of its rows
