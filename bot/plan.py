@@ -28,11 +28,7 @@ def make_plan(ctx: Context, resolved: Resolved, report_id: int | None = None) ->
     intent = parsed.intent
     if intent == "list_reports" and ents.unknown_department:
         intent = "lookup"  # the report choice below declines it, naming what is available
-    if (
-        intent == "list_reports"
-        and ents.subjects
-        and (ents.reports or _ranks_or_adds(ctx, parsed.text, ents))
-    ):
+    if intent == "list_reports" and ents.subjects and (ents.reports or _ranks(ctx, parsed.text, ents)):
         # "有哪些预算报告北厝镇公务接待费预算": a department and a subject named ask its figure, and
         # "哪些部门三公经费最多" a ranking — whatever words of listing stand in them
         intent = "lookup"
@@ -47,6 +43,12 @@ def make_plan(ctx: Context, resolved: Resolved, report_id: int | None = None) ->
         unit=requested_unit(parsed.text),
         operations=tuple(ents.operations),
     )
+    if intent == "list_reports" and ents.subjects and not ents.reports:
+        # "有几份报告有三公经费": the report list is not of a subject — never its count as the answer
+        subject = ents.subjects[0].subject
+        body = ctx.rules.templates["list_reports_of_subject"].format(subject=subject)
+        suggestions = [ctx.rules.templates["each_department_question"].format(subject=subject)]
+        return Answer("", "clarify", body, intent="list_reports", suggestions=suggestions)
     if intent in ctx.rules.without_report:
         return Plan(handler=intent, report=None, **slots)
     report, decline, candidates = choose_report(ctx, parsed.text, ents, resolved.conversation, report_id)
@@ -146,11 +148,18 @@ def asks_among_departments(ctx: Context, text: str, ents: Entities) -> bool:
     return _ranks_or_adds(ctx, text, ents) or bool(re.search(ctx.rules.pattern("several_departments"), text))
 
 
+def _ranks(ctx: Context, text: str, ents: Entities) -> bool:
+    """Does the question rank what it asks (最多, 排名)?"""
+    return bool({"rank_max", "rank_min"} & set(ents.operations)) or bool(
+        re.search(ctx.rules.pattern("asks_ranking"), text)
+    )
+
+
 def _ranks_or_adds(ctx: Context, text: str, ents: Entities) -> bool:
     """Does the question rank (最多, 排名) or add up (一共, 合计) what it asks?"""
-    if {"rank_max", "rank_min", "sum"} & set(ents.operations):
+    if _ranks(ctx, text, ents) or "sum" in ents.operations:
         return True
-    return any(re.search(ctx.rules.pattern(p), text) for p in ("asks_ranking", "asks_total_of_departments"))
+    return bool(re.search(ctx.rules.pattern("asks_total_of_departments"), text))
 
 
 def _department_not_read(ctx: Context, text: str, ents: Entities) -> str | None:

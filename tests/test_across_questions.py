@@ -303,3 +303,14 @@ def test_total_over_one_departments_report(many, question, value):
     # one report of the year: "请直接问…" with no figure; now that department's figure, said alone
     a = many.ask(question)
     assert a.intent == "only_one_department" and a.value == Decimal(value) and len(a.citations) == 1, a.text
+
+
+@needs_shared
+@pytest.mark.parametrize("question", ["一共有几份报告有三公经费", "哪些报告有三公经费"])
+def test_reports_of_a_subject_are_not_counted_as_every_report(many, question):
+    # it answered "知识库里有 21 份报告" — the count of every report, as the count of those with 三公经费
+    a = many.ask(question)
+    assert a.status == "clarify" and a.value is None, a.text
+    a = many.ask(a.suggestions[0])
+    assert a.status == "answered" and len(a.citations) >= 2, a.text
+    assert many.ask("有哪些2024年的决算报告").value == 3  # the list itself still counts (no 12345 here)
