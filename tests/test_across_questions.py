@@ -314,3 +314,14 @@ def test_reports_of_a_subject_are_not_counted_as_every_report(many, question):
     a = many.ask(a.suggestions[0])
     assert a.status == "answered" and len(a.citations) >= 2, a.text
     assert many.ask("有哪些2024年的决算报告").value == 3  # the list itself still counts (no 12345 here)
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "question",
+    ["哪个部门上年三公经费最多", "2025年决算所有部门上年三公经费合计", "生态局和文旅局上年三公经费一共多少"],
+)
+def test_previous_year_is_not_this_years_figures(many, question):
+    # it ranked and added each report's own-year figures (石泉路 37.35, 77.20, 19.99) for 上年
+    a = many.ask(question)
+    assert a.status != "answered" and a.value is None, a.text

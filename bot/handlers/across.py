@@ -218,6 +218,14 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
         # "哪个部门三公经费增长最多": not the largest figure — the change is not ranked across departments
         return Answer("", "no_answer", ctx.rules.templates["change_not_ranked"], intent="rank_reports")
     group = bool(ents.department_type)  # "所有乡镇", "各街道": the departments of a kind, not each named
+    previous = ents.relative_year in ctx.rules.word(
+        "last_year_words"
+    ) and ents.relative_year != ctx.rules.one(
+        "last_year_word"
+    )  # 上年 of each report (去年 is a calendar year, chosen by the plan)
+    if previous and (ranking or len(named) >= 2 or (not named and len(departments) >= 2) or among):
+        # each report's 上年 is its own year before: never ranked or added as this year's figures
+        return Answer("", "no_answer", ctx.rules.templates["previous_year_across"], intent="rank_reports")
     if len(named) >= 2 and not ranking and not ents.ambiguous_department and not group:
         return _between_departments(ctx, text, ents, subject, measure, named, candidates)
     everyone = (not named or group) and (len(departments) >= 2 or among)
@@ -298,7 +306,8 @@ def _only_one_department(
     latest = [max(candidates, key=lambda r: (r.year or 0, r.kind == ctx.rules.one("final_accounts")))]
     chosen = _department_figures(ctx, [dept], latest, subject, measure)
     r = latest[0]
-    scope = ctx.rules.templates["name_separator"].join(str(y) for y in sorted(set(ents.years)))
+    years = ents.years or ([r.year] if ents.relative_year else [])  # 今年 said: the year it is
+    scope = ctx.rules.templates["name_separator"].join(str(y) for y in sorted(set(years)))
     scope = scope + ctx.rules.one("year_suffix") if scope else ""
     kinds = [k for k in ctx.rules.word("report_kinds") if k in _kind_text(text)]
     scope += kinds[0] if len(kinds) == 1 else ""
