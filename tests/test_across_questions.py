@@ -325,3 +325,27 @@ def test_previous_year_is_not_this_years_figures(many, question):
     # it ranked and added each report's own-year figures (石泉路 37.35, 77.20, 19.99) for 上年
     a = many.ask(question)
     assert a.status != "answered" and a.value is None, a.text
+
+
+@needs_shared
+def test_budget_column_of_final_accounts_ranked_when_asked(many):
+    # 决算报告 names the reports, 年初预算 the column: it ranked the 决算数 (石泉路 37.35)
+    a = many.ask("2025年决算报告中哪个部门三公经费年初预算最多")
+    b = many.ask("2025年哪个部门三公经费预算数最多")
+    assert a.status == "answered" and a.value == b.value == Decimal("53.93"), a.text
+    assert all(c.column.startswith("预算数") for c in a.citations)
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2025年决算哪个部门三公经费执行率最高",
+        "哪个部门公务接待费占三公经费比例最高",
+        "哪个部门人均三公经费最多",
+    ],
+)
+def test_a_rate_share_or_average_is_not_ranked_as_the_figure(many, question):
+    # each ranked the plain figures (37.35, 0.40) as the answer to a rate, a share, 人均
+    a = many.ask(question)
+    assert a.status != "answered" and a.value is None, a.text

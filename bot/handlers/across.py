@@ -204,8 +204,13 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
     subject = _across_subject(ctx, text, ents)
     if subject is None:
         return None
-    measure = next((m for m in ents.measures if m in ("actual", "budget")), "actual")
+    if {"share", "rate", "average"} & set(ents.operations):
+        return None  # a share, a rate or 人均 is one report's arithmetic: which report, asked back
+    measure = _measure_across(ctx, text, ents)
     departments = {r.department for r in candidates}
+    if measure is None and (len(departments) != 1 or asks_among_departments(ctx, text, ents)):
+        return None  # 决算 and 预算 both said: only two reports of one department compare them
+    measure = measure or next((m for m in ents.measures if m in ("actual", "budget")), "actual")
     named = list(dict.fromkeys(r.department for r in ents.reports))
     among = asks_among_departments(ctx, text, ents)
     ranked_words = bool({"rank_max", "rank_min"} & set(ents.operations)) or bool(
@@ -218,11 +223,9 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
         # "哪个部门三公经费增长最多": not the largest figure — the change is not ranked across departments
         return Answer("", "no_answer", ctx.rules.templates["change_not_ranked"], intent="rank_reports")
     group = bool(ents.department_type)  # "所有乡镇", "各街道": the departments of a kind, not each named
-    previous = ents.relative_year in ctx.rules.word(
-        "last_year_words"
-    ) and ents.relative_year != ctx.rules.one(
-        "last_year_word"
-    )  # 上年 of each report (去年 is a calendar year, chosen by the plan)
+    # 上年 of each report (去年 is a calendar year, chosen by the plan)
+    last_year_words = ctx.rules.word("last_year_words")
+    previous = ents.relative_year in last_year_words and ents.relative_year != ctx.rules.one("last_year_word")
     if previous and (ranking or len(named) >= 2 or (not named and len(departments) >= 2) or among):
         # each report's 上年 is its own year before: never ranked or added as this year's figures
         return Answer("", "no_answer", ctx.rules.templates["previous_year_across"], intent="rank_reports")
@@ -275,6 +278,23 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
     if ranking:
         return _rank_answer(ctx, found, len(candidates), subject, note, ents)
     return _compare_reports_answer(ctx, found, subject)
+
+
+def _measure_across(ctx: Context, text: str, ents: Entities) -> str | None:
+    """The measure compared: 决算 or 预算 as asked; both said, the one not naming the reports'
+    kind ("决算报告中…年初预算" asks the budget column of final accounts); else None (asked back)."""
+    measures = list(dict.fromkeys(m for m in ents.measures if m in ("actual", "budget")))
+    if len(measures) < 2:
+        return measures[0] if measures else "actual"
+    final = ctx.rules.one("final_accounts")
+    kinds = [
+        k
+        for k in ctx.rules.word("report_kinds")
+        if re.search(ctx.rules.one("kind_of_report").format(kind=k), text)
+    ]
+    if len(kinds) != 1:
+        return None
+    return "budget" if kinds[0] == final else "actual"
 
 
 def _asks_total(ctx: Context, text: str, ents: Entities) -> bool:
