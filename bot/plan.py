@@ -139,8 +139,9 @@ def choose_report(
 
 
 def asks_among_departments(ctx: Context, text: str, ents: Entities) -> bool:
-    """Does the question rank departments ("哪个部门…最多", "各单位…排名") without naming one?
-    Then the answer compares reports of several departments, never the rows of one report."""
+    """Does the question ask among departments without naming one — a ranking ("哪个部门…最多",
+    "各单位…排名"), a total ("所有部门…合计") or each one's figure ("各部门…")? Then the answer is
+    over the reports of several departments (or says only one is loaded), never one report's rows."""
     if ents.reports or ents.department_type:
         return False  # a department named, or a kind of department asked among (entities' own)
     if not re.search(ctx.rules.pattern("asks_which_department"), text):
