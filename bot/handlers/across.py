@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from knowledge.model import Citation
 from knowledge.stated import read_question
 from knowledge.stated import vocabulary as stated_vocabulary
 from rules import default_rules
@@ -18,9 +19,11 @@ from ..answer import Answer
 from ..catalog import ReportInfo, aliases_of
 from ..departments import department_index
 from ..entities import Entities, generic_words
+from ..plan import asks_among_departments
 from ..query import (
     Context,
     Figure,
+    empty_table_for,
     sentence_citation,
 )
 from ..wording import (
@@ -81,9 +84,7 @@ def _between_departments(
     ops = set(ents.operations)
     if not _one_basis([r for r, _ in chosen]) and (ops & {"difference", "sum"} or len(chosen) != len(named)):
         return None  # figures of different years or kinds are not added or compared: ask which
-    asks_difference = "difference" in ops or re.search(
-        ctx.rules.pattern("asks_difference"), text
-    )
+    asks_difference = "difference" in ops or re.search(ctx.rules.pattern("asks_difference"), text)
     if asks_difference and len(chosen) == 2:
         return _department_difference(ctx, chosen, subject, listing)
     if "sum" in ops:
@@ -135,6 +136,7 @@ def _department_figures(
             # (None: the question's words are not the grammar's to read; keep what was read)
             stated = _stated_of_reports(ctx, [r], subject, measure)
             figs = figs if stated is None else stated.get(r.id, [])
+        figs = figs or _declared_empty(ctx, r, subject)
         if not figs or figs[0].unit not in ctx.rules.word("money_units"):
             body = ctx.rules.templates["department_lacks_subject"].format(
                 r_short=r.short, r_year=r.year, r_kind=r.kind, subject=subject
@@ -151,11 +153,7 @@ def _department_difference(
     a, b = _wan(fa, ctx.rules), _wan(fb, ctx.rules)
     diff = a - b
     shown = abs(diff).quantize(TWO, ROUND_HALF_UP)
-    word = ctx.rules.one(
-        "more_word"
-        if diff > 0
-        else ("less_word" if diff < 0 else "as_much_word")
-    )
+    word = ctx.rules.one("more_word" if diff > 0 else ("less_word" if diff < 0 else "as_much_word"))
     body = ctx.rules.templates["departments_difference"].format(
         subject=subject,
         listing=listing,
@@ -187,7 +185,7 @@ def _department_sum(
         subject=subject,
         listing=listing,
         fmt_shown=_fmt(shown),
-        join_str_wan_f_for_f_in_chosen=" + ".join(str(p) for p in parts),
+        join_str_wan_f_for_f_in_chosen=" + ".join(_shown(p) for p in parts),
     )
     return Answer(
         "",
@@ -206,44 +204,244 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
     subject = _across_subject(ctx, text, ents)
     if subject is None:
         return None
-    measure = next((m for m in ents.measures if m in ("actual", "budget")), "actual")
+    if {"share", "rate", "average"} & set(ents.operations):
+        return None  # a share, a rate or 人均 is one report's arithmetic: which report, asked back
+    measure = _measure_across(ctx, text, ents)
     departments = {r.department for r in candidates}
+    if measure is None and (len(departments) != 1 or asks_among_departments(ctx, text, ents)):
+        return None  # 决算 and 预算 both said: only two reports of one department compare them
+    measure = measure or next((m for m in ents.measures if m in ("actual", "budget")), "actual")
     named = list(dict.fromkeys(r.department for r in ents.reports))
-    ranking = bool({"rank_max", "rank_min"} & set(ents.operations)) and (
-        len(departments) >= 2 or re.search(ctx.rules.pattern("asks_department_ranking"), text)
+    among = asks_among_departments(ctx, text, ents)
+    ranked_words = bool({"rank_max", "rank_min"} & set(ents.operations)) or bool(
+        re.search(ctx.rules.pattern("asks_ranking"), text)
     )
-    if len(named) >= 2 and not ranking and not ents.ambiguous_department:
+    ranking = ranked_words and (
+        len(departments) >= 2 or among or re.search(ctx.rules.pattern("asks_department_ranking"), text)
+    )
+    if ranking and ("change" in ents.operations or re.search(ctx.rules.pattern("ranks_a_change"), text)):
+        # "哪个部门三公经费增长最多": not the largest figure — the change is not ranked across departments
+        return Answer("", "no_answer", ctx.rules.templates["change_not_ranked"], intent="rank_reports")
+    group = bool(ents.department_type)  # "所有乡镇", "各街道": the departments of a kind, not each named
+    # 上年 of each report (去年 is a calendar year, chosen by the plan)
+    last_year_words = ctx.rules.word("last_year_words")
+    previous = ents.relative_year in last_year_words and ents.relative_year != ctx.rules.one("last_year_word")
+    if previous and (ranking or len(named) >= 2 or (not named and len(departments) >= 2) or among):
+        # each report's 上年 is its own year before: never ranked or added as this year's figures
+        return Answer("", "no_answer", ctx.rules.templates["previous_year_across"], intent="rank_reports")
+    if len(named) >= 2 and not ranking and not ents.ambiguous_department and not group:
         return _between_departments(ctx, text, ents, subject, measure, named, candidates)
-    if not named and len(departments) >= 2 and "sum" in ents.operations and not ranking:
+    everyone = (not named or group) and (len(departments) >= 2 or among)
+    if everyone and not ranking and _asks_total(ctx, text, ents):
+        # "2014年所有部门三公经费一共多少": every department the question leaves in, of one basis
+        if len(departments) == 1:
+            return _only_one_department(ctx, text, candidates, subject, measure, ents)
         if not _one_basis(candidates):
-            return None  # a sum over reports of different years or kinds means nothing: ask which
-        # "2025年四个决算部门机关运行经费合计多少": every department the question leaves in
-        everyone = list(dict.fromkeys(r.department for r in candidates))
-        return _between_departments(ctx, text, ents, subject, measure, everyone, candidates)
+            return _ask_basis(ctx, text, candidates, ctx.rules.one("summed_word"))
+        return _sum_of_departments(ctx, candidates, subject, measure)
     compare = (
         len(departments) == 1
         and len(candidates) >= 2
+        and not among
         and (
             {"difference", "change"} & set(ents.operations)
             or re.search(ctx.rules.pattern("asks_comparison"), text)
         )
     )
-    if not ranking and not compare:
+    each = (
+        everyone and not ranking and not compare and re.search(ctx.rules.pattern("several_departments"), text)
+    )
+    if not ranking and not compare and not each:
         return None
     note = ""
-    if ranking:
-        candidates, note = _ranking_scope(ctx, text, ents, candidates)
+    if ranking or each:
+        scoped, note = _ranking_scope(ctx, text, ents, candidates)
+        if len({r.department for r in scoped}) < 2 <= len(departments):
+            # the scope leaves one department (2016: one final account beside three budgets):
+            # which year or kind is asked, never a "ranking" of one
+            return _ask_basis(
+                ctx, text, candidates, ctx.rules.one("ranked_word" if ranking else "compared_word")
+            )
+        candidates = scoped
+        if len({r.department for r in candidates}) == 1:
+            return _only_one_department(ctx, text, candidates, subject, measure, ents)
     if ranking and len(candidates) >= INDEXED_FROM:
         indexed = _indexed_ranking(ctx, candidates, subject, measure, "rank_min" in ents.operations)
         if indexed is not None:
             top, count = indexed
             return _rank_answer(ctx, top, len(candidates), subject, note, ents, count)
-    found = _across_figures(ctx, candidates, subject, measure, compare, bool(ranking))
+    found = _across_figures(ctx, candidates, subject, measure, compare, bool(ranking or each))
     if len(found) < 2:
         return None
+    if each:
+        return _each_department(ctx, found, len(candidates), subject, note)
     if ranking:
         return _rank_answer(ctx, found, len(candidates), subject, note, ents)
     return _compare_reports_answer(ctx, found, subject)
+
+
+def _measure_across(ctx: Context, text: str, ents: Entities) -> str | None:
+    """The measure compared: 决算 or 预算 as asked; both said, the one not naming the reports'
+    kind ("决算报告中…年初预算" asks the budget column of final accounts); else None (asked back)."""
+    measures = list(dict.fromkeys(m for m in ents.measures if m in ("actual", "budget")))
+    if len(measures) < 2:
+        return measures[0] if measures else "actual"
+    final = ctx.rules.one("final_accounts")
+    kinds = [
+        k
+        for k in ctx.rules.word("report_kinds")
+        if re.search(ctx.rules.one("kind_of_report").format(kind=k), text)
+    ]
+    if len(kinds) != 1:
+        return None
+    return "budget" if kinds[0] == final else "actual"
+
+
+def _asks_total(ctx: Context, text: str, ents: Entities) -> bool:
+    """A total over the departments asked ("一共", "合计", "总计" beside 所有部门/各单位)."""
+    return "sum" in ents.operations or bool(re.search(ctx.rules.pattern("asks_total_of_departments"), text))
+
+
+def _ask_basis(ctx: Context, text: str, candidates: list[ReportInfo], what: str) -> Answer:
+    """Reports of several years or kinds fit a sum or ranking across departments: their figures are
+    never put together, so the question is asked back with each year and kind the reports have."""
+    periods = sorted({(r.year or 0, r.kind) for r in candidates}, key=lambda p: (-p[0], p[1]))
+    years = {y for y, _ in periods}
+    template = "clarify_kind_across" if len(years) == 1 else "clarify_basis_across"
+    bare = re.sub(ctx.rules.pattern("year_mention"), "", text)
+    bare = re.sub(ctx.rules.pattern("names_report_kind"), "", bare)
+    suggestions = [
+        ctx.rules.templates["suggest_basis"].format(year=y, kind=k, question=bare) for y, k in periods[:12]
+    ]
+    body = ctx.rules.templates[template].format(what=what)
+    return Answer("", "clarify", body, intent="across_basis", suggestions=suggestions)
+
+
+def _only_one_department(
+    ctx: Context, text: str, candidates: list[ReportInfo], subject: str, measure: str, ents: Entities
+) -> Answer:
+    """Departments asked among, and the reports that fit are one department's: no ranking (of its
+    rows or of anything else) — say so, and give that department's own figure, cited."""
+    dept = candidates[0].department
+    latest = [max(candidates, key=lambda r: (r.year or 0, r.kind == ctx.rules.one("final_accounts")))]
+    chosen = _department_figures(ctx, [dept], latest, subject, measure)
+    r = latest[0]
+    years = ents.years or ([r.year] if ents.relative_year else [])  # 今年 said: the year it is
+    scope = ctx.rules.templates["name_separator"].join(str(y) for y in sorted(set(years)))
+    scope = scope + ctx.rules.one("year_suffix") if scope else ""
+    kinds = [k for k in ctx.rules.word("report_kinds") if k in _kind_text(text)]
+    scope += kinds[0] if len(kinds) == 1 else ""
+    lead = ctx.rules.templates["only_one_department"].format(scope=scope, department=r.short)
+    if not isinstance(chosen, list):
+        body = lead + (chosen.text if chosen is not None else "")
+        return Answer("", "no_answer", body, intent="only_one_department")
+    _, f = chosen[0]
+    body = lead + ctx.rules.templates["department_figure_of"].format(
+        subject=subject,
+        figure=ctx.rules.templates["department_figure"].format(
+            r_short=r.short,
+            r_year=r.year,
+            r_kind=r.kind,
+            fmt_f_value=_fmt(f.value),
+            f_unit=f.unit,
+            source_text_f_citation=_source_text(f.citation),
+        ),
+    )
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="only_one_department",
+        value=f.value,
+        unit=f.unit,
+        confidence=0.8,
+        citations=[f.citation],
+        report_id=r.id,
+    )
+
+
+def _sum_of_departments(
+    ctx: Context, candidates: list[ReportInfo], subject: str, measure: str
+) -> Answer | None:
+    """The total of every department's figure, all of one year and kind: each report summed is
+    listed and cited, and the reports that give no such figure are named (never counted as 0)."""
+    chosen: list[tuple[ReportInfo, Figure]] = []
+    lacking: list[ReportInfo] = []
+    for dept in dict.fromkeys(r.department for r in candidates):
+        got = _department_figures(ctx, [dept], candidates, subject, measure)
+        if isinstance(got, list) and got:
+            chosen.append(got[0])
+        else:
+            lacking.append(next(r for r in candidates if r.department == dept))
+    if len(chosen) < 2:
+        return None
+    listing = "；".join(
+        ctx.rules.templates["department_figure"].format(
+            r_short=r.short,
+            r_year=r.year,
+            r_kind=r.kind,
+            fmt_f_value=_fmt(f.value),
+            f_unit=f.unit,
+            source_text_f_citation=_source_text(f.citation),
+        )
+        for r, f in chosen
+    )
+    parts = [_wan(f, ctx.rules) for _, f in chosen]
+    shown = sum(parts, Decimal(0)).quantize(TWO, ROUND_HALF_UP)
+    r0 = chosen[0][0]
+    body = ctx.rules.templates["departments_total"].format(
+        n=len(chosen),
+        year=r0.year,
+        kind=r0.kind,
+        subject=subject,
+        listing=listing,
+        fmt_shown=_fmt(shown),
+        parts=" + ".join(_shown(p) for p in parts),
+    )
+    if lacking:
+        body += ctx.rules.templates["departments_total_lacking"].format(
+            n=len(lacking), names=ctx.rules.templates["name_separator"].join(r.short for r in lacking)
+        )
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="sum_departments",
+        value=shown,
+        unit=ctx.rules.one("wan_yuan"),
+        confidence=0.75,
+        citations=[f.citation for _, f in chosen],
+    )
+
+
+def _each_department(
+    ctx: Context, found: list[tuple[ReportInfo, Figure]], asked: int, subject: str, note: str
+) -> Answer:
+    """Each department of one question ("各部门三公经费"): each department's figure of one year and kind, cited, in report order."""
+    listing = "；".join(
+        ctx.rules.templates["department_figure"].format(
+            r_short=r.short,
+            r_year=r.year,
+            r_kind=r.kind,
+            fmt_f_value=_fmt(f.value),
+            f_unit=f.unit,
+            source_text_f_citation=_source_text(f.citation),
+        )
+        for r, f in found
+    )
+    body = ctx.rules.templates["each_department_of"].format(
+        n=len(found), note=note, subject=subject, listing=listing
+    )
+    if asked > len(found):
+        body += ctx.rules.templates["ranking_missing"].format(missing=asked - len(found))
+    return Answer(
+        "",
+        "answered",
+        body,
+        intent="compare_departments",
+        confidence=0.75,
+        citations=[f.citation for _, f in found],
+    )
 
 
 def _across_subject(ctx: Context, text: str, ents: Entities) -> str | None:
@@ -263,21 +461,20 @@ def _across_subject(ctx: Context, text: str, ents: Entities) -> str | None:
 def _ranking_scope(
     ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
 ) -> tuple[list[ReportInfo], str]:
-    """Departments are ranked among final accounts, within one year, unless the question names otherwise."""
+    """Departments are ranked among final accounts, within one year, unless the question names
+    the kind or the year: a kind named ("预算报告中…") still keeps to one year (the latest)."""
     note = ""
-    if not re.search(ctx.rules.pattern("names_report_kind"), _kind_text(text)):
+    kind_named = re.search(ctx.rules.pattern("names_report_kind"), _kind_text(text))
+    if not kind_named:
         finals = [r for r in candidates if r.kind == ctx.rules.one("final_accounts")]
         if finals and len(finals) < len(candidates):
             candidates, note = finals, ctx.rules.one("finals_only_note")
-    if (
-        not ents.years
-        and not re.search(ctx.rules.pattern("names_report_kind"), _kind_text(text))
-        and len({r.year for r in candidates}) > 1
-    ):
+    if not ents.years and len({r.year for r in candidates}) > 1:
         latest = max(r.year for r in candidates)
         candidates = [r for r in candidates if r.year == latest]
+        kinds = {r.kind for r in candidates}
         note = ctx.rules.templates["ranked_within_year"].format(
-            year=latest, kind=ctx.rules.one("final_accounts") if note else ""
+            year=latest, kind=next(iter(kinds)) if (note or kind_named) and len(kinds) == 1 else ""
         )
     return candidates, note
 
@@ -290,6 +487,7 @@ def _across_figures(
     for r in candidates:
         final = compare and r.kind == ctx.rules.one("final_accounts")
         figs = figures.find_figures(ctx, r, subject, "actual" if final else measure, own_year=True)
+        figs = figs or _declared_empty(ctx, r, subject)
         if figs and (figs[0].unit in ctx.rules.word("money_units") or ranking):
             found.append((r, figs[0]))
     units = [_unit_kind(f.unit, ctx.rules) for _, f in found]
@@ -297,6 +495,24 @@ def _across_figures(
         common = max(set(units), key=units.count)
         found = [(r, f) for r, f in found if _unit_kind(f.unit, ctx.rules) == common]
     return found
+
+
+def _declared_empty(ctx: Context, report: ReportInfo, subject: str) -> list[Figure]:
+    """A report with no figure of the subject whose table of it is declared empty ("本表无数据"):
+    zero, cited to that declaration — as the report's own answer gives it — not "not given"."""
+    if figures._other_year(ctx, report):
+        return []
+    empty = empty_table_for(ctx.db, ctx, report, subject)
+    if not empty or empty["unit"] not in ctx.rules.word("money_units"):
+        return []
+    why = empty["empty_reason"] or ctx.rules.one("empty_table_reason")
+    c = Citation(report=report.title, table=empty["label"], quote=why, line=empty["line"], page=empty["page"])
+    return [Figure(subject, Decimal("0.00"), empty["unit"], c, empty_cell=True)]
+
+
+def _shown(part: Decimal) -> str:
+    """A part of a sum as the arithmetic shows it: to the 分 at least (30 → 30.00), exactly."""
+    return str(part.quantize(TWO) if part.as_tuple().exponent > -2 else part)
 
 
 def _indexed_ranking(
@@ -531,9 +747,7 @@ def _compare_reports_answer(ctx: Context, found: list[tuple[ReportInfo, Figure]]
     (ra, fa), (rb, fb) = found[-1], found[0]
     wan = lambda f: _wan(f, ctx.rules)  # noqa: E731
     diff = wan(fa) - wan(fb)
-    word = ctx.rules.one(
-        "rise_word" if diff > 0 else ("fall_word" if diff < 0 else "unchanged_word")
-    )
+    word = ctx.rules.one("rise_word" if diff > 0 else ("fall_word" if diff < 0 else "unchanged_word"))
 
     def both(f: Figure) -> str:
         in_wan = f.unit == default_rules().one("yuan")
@@ -589,8 +803,15 @@ def across_or_ask(ctx: Context, plan) -> Answer:
     """Several reports fit and none is named: answer across them when the question asks exactly
     that (a ranking, two years of one department, a sum of one year and kind), else ask which."""
     found = across(ctx, plan.text, plan.entities, list(plan.candidates))
+    if found is not None and found.status == "clarify" and plan.conversation is not None:
+        plan.conversation.pending_question = plan.text  # "2016年预算" next answers it
     if found is not None:
         return found
+    if plan.report is not None:  # one department's report, departments asked among: no ranking of its rows
+        r = plan.report
+        body = ctx.rules.templates["only_one_department"].format(scope="", department=r.short)
+        body += ctx.rules.templates["only_one_department_declined"].format(department=r.short)
+        return Answer("", "no_answer", body, intent="only_one_department")
     if plan.conversation is not None:
         plan.conversation.pending_question = plan.text  # a bare report name next answers it
     asked = _strip_report_words(plan.text)

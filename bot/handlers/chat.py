@@ -50,14 +50,20 @@ def list_reports(ctx: Context, plan: Plan) -> Answer:
     labels = T["list_reports_separator"].join(r.label for r in listed[:30]) + (
         T["core_dispatch"].format(len_reports=len(listed)) if len(listed) > 30 else ""
     )
+    # the count is the knowledge base's own list of reports: said, and cited as that list
+    source = T["kb_report_list"]
+    body = T["list_reports"].format(n=len(listed), reports=labels or T["list_reports_none"])
+    body += T["list_reports_cited"].format(source=source, n=len(listed))
+    cite = Citation(report=source, quote=labels)
     return Answer(
         "",
         "answered",
-        T["list_reports"].format(n=len(listed), reports=labels or T["list_reports_none"]),
+        body,
         intent="list_reports",
         confidence=1.0,
         value=Decimal(len(listed)),
         unit=T["unit_reports"],
+        citations=[cite],
     )
 
 

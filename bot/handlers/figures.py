@@ -358,7 +358,9 @@ def narrative_only(
             continue
         if re.search(ctx.rules.pattern("states_a_change"), clause):  # a change, not a year's figure
             continue
-        plain = clause.replace(ctx.rules.one("general_public_budget"), "")
+        plain = clause
+        for fund in ctx.rules.word("budget_fund_names"):  # 公共预算财政拨款 is a fund, not a budget
+            plain = plain.replace(fund, "")
         budget = (
             ctx.rules.one("budget") in plain
             or report.kind == ctx.rules.one("budget")  # a budget's 说明 speaks of budgets
