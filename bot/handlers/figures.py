@@ -144,9 +144,11 @@ def _stated(
     its 预算 asks no budget); a question using the other side's words (收入 vs 支出) gets none."""
     vocab = stated_vocabulary()
     names = [n for n, spec in vocab.subjects.items() if subject in spec.asked_as]
-    q = read_question(ctx.question, vocab) if wording and ctx.question else None
     ents = ctx.ents
-    surfaces = [m.surface for m in ents.subjects] if ents else []
+    # the question as understood: a name said alike (总置出) is read as the name it sounds like
+    understood = ents.understood if ents and ents.understood else ctx.question
+    q = read_question(understood, vocab) if wording and ctx.question else None
+    surfaces = [understood[m.start : m.end] if m.method == "pinyin" else m.surface for m in ents.subjects] if ents else []
     phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
     if phrase and (all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as):
         # the question's own, longer name; only when it explains the subject's surface too (a
@@ -299,6 +301,7 @@ def narrative_only(
     forms = [subject] + [f for f, s in ctx.rules.synonyms.items() if s == subject and len(f) >= 2]
     if subject == SANGONG:
         forms = list(ctx.rules.word("sangong_short"))
+    parts = _part_names(ctx, subject)
     sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
     rows = ctx.run(ctx.db, sql, [report.id])
     ents = ctx.ents
@@ -322,13 +325,16 @@ def narrative_only(
         in_section = any(f in (r["section_path"] or "").split(" > ")[-1] for f in forms)
         if not (in_ctx or in_pre or in_section):
             continue
+        if not in_ctx and any(p in clause for p in parts):
+            continue  # "其中：因公出国(境)费1.11万元" under a 三公 sentence is a part, not the whole
         if (r["unit"] == "%" and not wants_rate) or not _year_fits(
             ctx, clause, pre, report, other_years, previous
         ):
             continue
         if re.search(ctx.rules.pattern("states_a_change"), clause):  # a change, not a year's figure
             continue
-        plain = clause.replace(ctx.rules.one("general_public_budget"), "")
+        # a fund's name holds 预算 (一般公共预算…, 2014's 公共预算财政拨款): it says no measure
+        plain = ctx.rules.pattern("budget_in_names").sub("", clause)
         budget = (
             ctx.rules.one("budget") in plain
             or report.kind == ctx.rules.one("budget")  # a budget's 说明 speaks of budgets
@@ -350,6 +356,20 @@ def narrative_only(
         scored.append((score, r))
     scored.sort(key=lambda x: -x[0])
     return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
+
+
+def _part_names(ctx: Context, subject: str) -> list[str]:
+    """The names of a subject's parts (rules/zh/lexicon.yaml groups, with their synonyms, at
+    any depth): a clause that names one of them states that part's figure."""
+    names, todo = [], list(ctx.rules.groups.get(subject, []))
+    while todo:
+        part = todo.pop()
+        if part in names:
+            continue
+        names.append(part)
+        names += [f for f, s in ctx.rules.synonyms.items() if s == part and len(f) >= 2]
+        todo += ctx.rules.groups.get(part, [])
+    return names
 
 
 def _unexplained_sounds(ctx: Context, report: ReportInfo) -> frozenset[tuple[str, str]]:
