@@ -234,6 +234,17 @@ class DepartmentIndex:
         found: dict[str, set[int]] = {}
         for alias, _, rid in departments_named(self.db, text):
             found.setdefault(alias, set()).add(rid)
+        # 县政协: a two-character name said with its region's level (the stored aliases hold
+        # 政协, too short to look up alone), as the in-memory aliases have it (catalog._dept_aliases)
+        levels = set(self.rules.word("region_suffixes"))
+        for i, ch in enumerate(text[:500]):
+            short = text[i + 1 : i + 3]
+            if ch not in levels or len(short) < 2:
+                continue
+            for alias, _, rid in departments_named(self.db, short, min_len=2):
+                region = next((r.region for r in self.catalog.reports_by_id({rid})), None) or ""
+                if alias == short and region.endswith(ch):
+                    found.setdefault(ch + short, set()).add(rid)
         for form, core in self.rule_forms.items():
             if form in text:
                 if form not in self._rule_reports:

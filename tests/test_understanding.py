@@ -375,3 +375,63 @@ def test_a_typod_fund_name_says_no_report_kind():
 
     assert "预算" not in _kind_text("普陀区财政局议般公共预算财政拨款基本支出实际数")
     assert "预算" in _kind_text("普陀区财政局2025年预算里的基本支出")
+
+
+# 12. the 平潭 portal pages (issue #12's phrasing generator, --pingtan): each question a wrong figure
+#     once, and the forms the generator lacks asked by hand
+
+
+@pytest.fixture(scope="module")
+def pingtan(tmp_path_factory):
+    from tests.phrasing.kb import PINGTAN, pingtan_sources
+
+    if not (PINGTAN.is_dir() and CORPUS.is_dir()):
+        pytest.skip("../shared/pingtan or ../shared/corpus not available")
+    return Bot(build(tmp_path_factory.mktemp("undpt") / "kb.db", pingtan_sources()))
+
+
+@pytest.mark.parametrize(
+    "question,value",
+    [
+        # 三公费 (no lexicon form) fell to the narrative, whose "公共预算财政拨款" (2014's name of
+        # the fund) read as a budget: the 三公 total was skipped and its first part (因公出国) taken
+        ("平潭综合实验区行政服务中心2014年三公费实际数有多少万元", "7.03"),
+        ("潭城镇2016年度三公费", "3.58"),
+        # 2014年度支出总计: 年度支出 (a name of 本年支出合计) began inside the year and took the 支出
+        ("请问白青乡人民政府2014年度收入总计决算一共有多少呀", "959.48"),
+        ("请问平潭白青乡政府２０１４年度支出总计实际总共是多少万元呢", "959.48"),
+        # a typo said alike (总置出) reads as the word it sounds like (总支出), which this report
+        # prints for its 支出总计 — the figure the plain word gets
+        ("平潭综合实验区白青乡2014年度部门决算总置出决算总共是多少万元呢", "959.48"),
+        # 基金预算 is a fund's name (政府性基金预算财政拨款), not a budget asked
+        ("普陀文化和旅游局基金预算总共有多少", "2002.80"),
+    ],
+)
+def test_pingtan_phrasings_once_wrong(pingtan, question, value):
+    assert _figure(pingtan, question) == (Decimal(value), "万元")
+
+
+def test_a_name_beside_a_typo_of_a_stated_name_asks_back(pingtan):
+    # 政府性基金至出 (支出 misspelt) is not the 收入's "其中政府性基金33万元": asked back
+    a = pingtan.ask("请问平潭综合实验区潭城镇2016年度政府性基金至出实际多少万元呢")
+    assert a.status == "clarify" and a.value is None, a.text
+    assert _figure(pingtan, "潭城镇2016年度政府性基金支出") == (Decimal("35"), "万元")
+
+
+@pytest.mark.parametrize(
+    "question,value",
+    [
+        ("潭城鎮人民政府2016年三公經費", "3.58"),  # 繁体
+        ("潭城镇２０１６年三公经费", "3.58"),  # 全角 digits
+        ("请问潭城镇三公经费呢", "3.58"),
+        ("潭城镇三公经费多少钱", "3.58"),
+        ("潭城镇三公经废", "3.58"),  # typo
+        ("潭城镇车费", "3.58"),  # colloquial: 公务用车购置及运行维护费
+        ("潭城镇出国费", "0"),
+        ("县政协公务接待费花了多少", "4.09"),  # the name said with its level, as the title prints it
+        ("县政协2015年三公经费", "21.08"),
+        ("县检察院公务接待费", "8.10"),
+    ],
+)
+def test_pingtan_forms_by_hand(pingtan, question, value):
+    assert _figure(pingtan, question) == (Decimal(value), "万元")

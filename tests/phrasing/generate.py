@@ -30,6 +30,7 @@ from .parts import (
     figure_kind,
     lexicon,
     stated_names,
+    stated_phrase_subjects,
     subject_forms,
 )
 
@@ -87,6 +88,8 @@ def _meanings(fact: Fact, form: str) -> tuple[str, ...]:
             if canon.endswith("总额"):
                 keys.append(canon[: -len("总额")])  # the narrative's 政府采购支出总额为 → 政府采购支出
     keys.extend(COLLOQUIAL_ALSO.get(form, ()))
+    if subject_key(form) in stated_phrase_subjects():  # 总收入: also what the 说明 grammar reads
+        keys.append(stated_phrase_subjects()[subject_key(form)])
     for names in stated_names():  # 一般公共预算拨款支出, the same subject printed shorter
         if subject_key(form) in names or fact.key in names:
             keys.extend(names)

@@ -66,6 +66,20 @@ def stated_names() -> list[frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def stated_phrase_subjects() -> dict[str, str]:
+    """Every phrase of rules/zh/stated.yaml (general totals included) → its subject, as
+    subject_keys: a report that prints 部门决算总收入959.48万元 means 收入总计 by 总收入, though the
+    lexicon's 总收入 is 本年收入合计 — a question saying it may defensibly get either."""
+    data = _rules_file("stated.yaml")
+    out: dict[str, str] = {}
+    for name, spec in (data.get("subjects") or {}).items():
+        if isinstance(spec, dict):
+            for w in spec.get("phrases") or ():
+                out[subject_key(str(w))] = subject_key(str(name))
+    return out
+
+
+@lru_cache(maxsize=1)
 def aliases() -> dict[str, list[str]]:
     data = _rules_file("departments.yaml")
     return {str(k): [str(w) for w in v or ()] for k, v in (data.get("aliases") or {}).items()}
