@@ -431,6 +431,8 @@ def test_a_name_beside_a_typo_of_a_stated_name_asks_back(pingtan):
         ("县政协公务接待费花了多少", "4.09"),  # the name said with its level, as the title prints it
         ("县政协2015年三公经费", "21.08"),
         ("县检察院公务接待费", "8.10"),
+        ("北厝镇人民政府公务接待费预算", "5"),  # printed 北厝镇: its government is the same body
+        ("北厝镇政府公务接待费", "5"),
     ],
 )
 def test_pingtan_forms_by_hand(pingtan, question, value):

@@ -1244,14 +1244,22 @@ def _leftover(ctx: Context, report: ReportInfo) -> list[str]:
     the answer (政府采购货物支出 leaves 货物, which 政府采购支出 does not)."""
     ents = ctx.ents
     generic = generic_words(ctx.rules)
-    return [w for w in (ents.rest.split() if ents else []) if w not in generic and not _names_report(w, report)]
+    return [
+        w for w in (ents.rest.split() if ents else []) if w not in generic and not _names_report(w, report, ctx)
+    ]
 
 
-def _names_report(word: str, report: ReportInfo) -> bool:
+def _names_report(word: str, report: ReportInfo, ctx: Context | None = None) -> bool:
     """A leftover word that is part of the report's own name or region (平潭 of 平潭综合实验区…):
     it says which report, not which figure, so it never turns a subject's figure away."""
     if len(word) >= 2 and word in (report.region or ""):
         return True
+    if (
+        ctx is not None
+        and word in ctx.rules.word("township_government_words")
+        and (report.department or "").endswith(tuple(ctx.rules.word("department_place_types")))
+    ):
+        return True  # 北厝镇人民政府 for the report printed 北厝镇: the township's government
     # a two-character word is as likely a subject's (服务 of 政府采购服务支出 and of 政务服务…中心),
     # except the kind of body the department's name ends with (政府 of 白青乡政府 for 白青乡人民政府)
     if len(word) == 2 and re.sub(r"[(\uff08].*", "", report.department or "").endswith(word):
