@@ -407,8 +407,29 @@ def _by_alias(idx: DepartmentIndex, text: str, named: Named) -> list[ReportInfo]
         for k in range(i, i + len(a)):
             taken[k] = True
         hits += [r for r in _placed(idx, text, i, i + len(a), present[a], named) if r not in hits]
-        named.spans.append((i, i + len(a)))
+        end = _with_government(idx, text, a, i + len(a))
+        for k in range(i, end):
+            taken[k] = True
+        named.spans.append((i, end))
     return hits
+
+
+def _runs_on_from_township(text: str, start: int, spans: list[tuple[int, int]], rules: Rules) -> bool:
+    """Does a mention at ``start`` touch a township's mention (潭城镇, 潭城镇政府) with no joiner
+    (和, 与, 、) between?"""
+    if text[start : start + 1] in rules.word("department_joiners"):
+        return False
+    ends = (*rules.word("department_place_types"), *rules.word("township_government_words"))
+    return any(j == start and text[i:j].endswith(ends) for i, j in spans)
+
+
+def _with_government(idx: DepartmentIndex, text: str, name: str, end: int) -> int:
+    """Where a township's mention ends: 潭城镇政府 / 北厝镇人民政府 — the township's government is
+    part of the mention, never a word of the subject (政府 is also in 政府采购…, 政府性基金…)."""
+    if not name.endswith(tuple(idx.rules.word("department_place_types"))):
+        return end
+    words = sorted(idx.rules.word("township_government_words"), key=len, reverse=True)
+    return end + len(next((w for w in words if text.startswith(w, end)), ""))
 
 
 def departments(text: str, catalog: Catalog) -> Named:
@@ -438,12 +459,16 @@ def departments(text: str, catalog: Catalog) -> Named:
             continue
         if mention in catalog.aliases or any(mention in a for a in catalog.aliases if len(a) > len(mention)):
             continue
+        if hits and _runs_on_from_township(text, start, spans, rules):
+            # "潭城镇政府农业服务中心": a name run on from a township named just before is one of
+            # its units (its 单位基本情况 row), not a second department by a looser reading
+            continue
         found: list[ReportInfo] = []
         for i in range(0, len(mention) - 2):
             tail = mention[i:]
             found = idx.named_by(tail)
             if found:
-                spans.append((m.end() - len(tail), m.end()))
+                spans.append((m.end() - len(tail), _with_government(idx, text, tail, m.end())))
                 found = _placed(idx, text, m.end() - len(tail), m.end(), found, named)
                 break
         if found:

@@ -437,3 +437,31 @@ def test_a_name_beside_a_typo_of_a_stated_name_asks_back(pingtan):
 )
 def test_pingtan_forms_by_hand(pingtan, question, value):
     assert _figure(pingtan, question) == (Decimal(value), "万元")
+
+
+@pytest.mark.parametrize(
+    "question,value,unit",
+    [
+        # 政府 after the township is its government, not the 政府… subjects (asked back before)
+        ("潭城镇政府2016年农业服务中心在职人数", "10", "人"),
+        # a unit's name run on from the township (…政府农业服务中心) is its unit, not 行政服务中心
+        ("潭城镇政府农业服务中心在职人数", "10", "人"),
+        ("白青乡政府政府机关在职人数", "21", "人"),
+        # the names that fit (计划生育事务) are other reports': this 说明's own clause answers
+        ("中楼乡2016年人口与计划生育支出预算", "51", "万元"),
+    ],
+)
+def test_pingtan_township_questions(pingtan, question, value, unit):
+    assert _figure(pingtan, question) == (Decimal(value), unit)
+
+
+def test_a_subject_printed_twice_with_two_figures_asks_which(pingtan):
+    # 中楼乡 prints 差旅费20万元 (under 政府办公厅) and 差旅费30万元 (under 其他行政专项): either alone
+    # would be a guess
+    a = pingtan.ask("中楼乡政府差旅费")
+    assert a.status == "clarify" and a.value is None and "20.00万元" in a.text and "30.00万元" in a.text, a.text
+
+
+def test_each_of_two_stated_subjects(pingtan):
+    a = pingtan.ask("潭城镇人员经费和公用经费各多少")
+    assert a.status == "answered" and "967.31万元" in a.text and "534.19万元" in a.text, a.text

@@ -157,6 +157,10 @@ def _stated(
     else:
         phrase = ""
     rest = _leftover(ctx, report) if wording else []
+    if ents and len(ents.subjects) > 1:
+        # "人员经费和公用经费各多少": the words that join the parts and ask for each explain themselves
+        joins = set(ctx.rules.word("department_joiners"))
+        rest = [w for w in rest if w not in joins and not ctx.rules.pattern("asks_each").fullmatch(w)]
     if not names or any(w not in phrase for w in rest):
         return None  # words the subject does not explain (政府采购货物支出): not the total's figure
     if q is not None and any(
@@ -355,7 +359,14 @@ def narrative_only(
             score += 4.0 * met / len(unexplained)
         scored.append((score, r))
     scored.sort(key=lambda x: -x[0])
-    return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
+    figs = [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
+    # two clauses that name the subject as well as each other with different figures (中楼乡's
+    # 差旅费 20万元 under 政府办公厅 and 差旅费 30万元 under 其他行政专项): the question cannot
+    # tell which; remembered so that the answer asks back (``_tied``)
+    tied = [f for (sc, _r), f in zip(scored, figs, strict=False) if sc > 0 and sc == scored[0][0]]
+    if len({(f.value, f.unit) for f in tied}) > 1:
+        ctx.notes["narrative_tie"] = tied
+    return figs
 
 
 def _part_names(ctx: Context, subject: str) -> list[str]:
@@ -482,6 +493,12 @@ def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -
     named = _grammar_subject(ctx, ents.ambiguous, report)
     if named is not None:
         return [Match(named, named, 0, 0, 100.0, "exact")]
+    if _kind_fits(ctx, ents, report) and not _prints_any(ctx, report, ents.ambiguous):
+        # the names that fit are other reports' (计划生育事务 for "人口与计划生育支出"): this
+        # narrative-only report's own clause that covers the words, clearly better than any other
+        found = texts.narrative_match(ctx, text, ents, report)
+        if found is not None:
+            return found
     return Answer(
         "",
         "clarify",
@@ -490,6 +507,25 @@ def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -
         suggestions=[ctx.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]],
         confidence=0.3,
     )
+
+
+def _kind_fits(ctx: Context, ents: Entities, report: ReportInfo) -> bool:
+    """Does the measure asked fit the report's kind (a budget asked of a 预算, actual spending
+    of a 决算, or none asked)? A narrative figure carries the report's own kind."""
+    budget = report.kind == ctx.rules.one("budget")
+    return not (("budget" in ents.measures and not budget) or ("actual" in ents.measures and budget))
+
+
+def _prints_any(ctx: Context, report: ReportInfo, subjects: list[str]) -> bool:
+    """Does the report print (in a table, or as a stated fact) any of these subjects?"""
+    if not subjects:
+        return False
+    marks = ",".join("?" * len(subjects))
+    sql = f"SELECT 1 FROM facts WHERE report_id = ? AND subject IN ({marks}) LIMIT 1"
+    try:
+        return bool(ctx.run(ctx.db, sql, [report.id, *subjects]))
+    except sqlite3.OperationalError:
+        return True  # a knowledge base without the facts index: ask back as before
 
 
 def _grammar_subject(ctx: Context, ambiguous: list[str], report: ReportInfo) -> str | None:
@@ -834,6 +870,17 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
             ctx, subject, measure, mlabel, report, code
         )
     best = figs[0]
+    tied = _tied(ctx, best)
+    if tied:
+        items = "；".join(f"{_fmt(f.value)}{f.unit}（{_source_text(f.citation)}）" for f in tied)
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["narrative_tie"].format(report_label=report.label, subject=subject, items=items),
+            intent="lookup",
+            citations=[f.citation for f in tied],
+            confidence=0.3,
+        )
     conf = (
         0.95
         if not match or match.method in ("exact", "code", "conversation")
@@ -854,6 +901,13 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
     _note_other_tables(ctx, ans, best, figs)
     _note_stated(ctx, ans, best, figs, report, measure)
     return ans
+
+
+def _tied(ctx: Context, best: Figure) -> list[Figure]:
+    """The narrative figures tied with the best one for the subject (narrative_only), when it is
+    one of them: the question cannot tell them apart."""
+    tied = ctx.notes.pop("narrative_tie", None) or []
+    return tied if any(f is best for f in tied) else []
 
 
 def _figure_sentence(ctx: Context, report: ReportInfo, subject: str, best: Figure, mlabel: str) -> str:
