@@ -234,17 +234,20 @@ class DepartmentIndex:
         found: dict[str, set[int]] = {}
         for alias, _, rid in departments_named(self.db, text):
             found.setdefault(alias, set()).add(rid)
-        # 县政协: a two-character name said with its region's level (the stored aliases hold
-        # 政协, too short to look up alone), as the in-memory aliases have it (catalog._dept_aliases)
-        levels = set(self.rules.word("region_suffixes"))
-        for i, ch in enumerate(text[:500]):
-            short = text[i + 1 : i + 3]
-            if ch not in levels or len(short) < 2:
+        # 县政协 / 平潭政协: a two-character name (the stored aliases hold 政协, too short to look up
+        # alone) said with its region, the region's stem or its level, as the in-memory aliases
+        # have it (catalog._dept_aliases: a short name is said with its level)
+        for alias, _, rid in departments_named(self.db, text, min_len=2):
+            if len(alias) != 2:
                 continue
-            for alias, _, rid in departments_named(self.db, short, min_len=2):
-                region = next((r.region for r in self.catalog.reports_by_id({rid})), None) or ""
-                if alias == short and region.endswith(ch):
-                    found.setdefault(ch + short, set()).add(rid)
+            region = next((r.region for r in self.catalog.reports_by_id({rid})), None) or ""
+            leads = {region, region[-1:], region[:-1] if len(region) > 2 else ""} - {""}
+            at = text.find(alias)
+            while at >= 0:
+                for lead in leads:
+                    if text[:at].endswith(lead):
+                        found.setdefault(lead + alias, set()).add(rid)
+                at = text.find(alias, at + 1)
         for form, core in self.rule_forms.items():
             if form in text:
                 if form not in self._rule_reports:
@@ -334,6 +337,8 @@ def _generic_region(text: str, rules: Rules) -> str | None:
         for n in (2, 3):
             head = text[-(n + len(suffix)) : -len(suffix)]
             if len(head) == n and re.fullmatch(r"[\u4e00-\u9fff]+", head):
+                if any(head.endswith(w) for w in rules.word("filler") if len(w) >= 2):
+                    continue  # "想问一下县政协": 一下 is the filler's, not a place called 一下县
                 if not rules.pattern("department_function_words").match(head):
                     return text[-(n + len(suffix)) :]
     return None

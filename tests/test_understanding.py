@@ -449,6 +449,17 @@ def test_pingtan_forms_by_hand(pingtan, question, value):
         ("白青乡政府政府机关在职人数", "21", "人"),
         # the names that fit (计划生育事务) are other reports': this 说明's own clause answers
         ("中楼乡2016年人口与计划生育支出预算", "51", "万元"),
+        # 想问一下 before 县政协 is a filler, not a place called 一下县
+        ("想问一下县政协出国费", "2.81", "万元"),
+        ("平潭政协2015年度本年收入决算数", "381.36", "万元"),  # the region's stem and the short name
+        # the grammar knows 公务接待费 but this 说明 states it only as its own clause's name
+        ("中楼乡人民政府2016年度公务招待费", "4", "万元"),
+        # 总收入: the grammar's 收入总计 is not stated here; the lexicon's 本年收入合计 is
+        ("潭城镇政府2016年总收入决算数", "2158.28", "万元"),
+        # a budget's 说明 states its 支出总计, which a budget's 本年支出 is (lexicon fallbacks)
+        ("北厝镇2016年花了多少", "1682", "万元"),
+        # 去年 of a 决算: computed from the stated change (2194.05 − 377.84), and said so
+        ("潭城镇去年支出", "1816.21", "万元"),
     ],
 )
 def test_pingtan_township_questions(pingtan, question, value, unit):

@@ -120,7 +120,15 @@ def find_figures(
         figs = table_figures(ctx.db, ctx, report, other, columns)
         if figs:
             return figs
-    return _from_text(ctx, report, subject, measure, wording)
+    figs = _from_text(ctx, report, subject, measure, wording)
+    if figs or report.kind != ctx.rules.one("budget"):
+        return figs
+    for other in ctx.rules.fallbacks.get(subject, []):
+        # a budget's 说明 states only its 支出总计 ("北厝镇2016年花了多少"), as its tables would
+        figs = _from_text(ctx, report, other, measure, wording)
+        if figs:
+            return figs
+    return []
 
 
 def _from_text(
@@ -130,9 +138,20 @@ def _from_text(
     (knowledge/stated.py); the loose narrative match only for subjects that vocabulary does not
     know, so a sentence about 财政拨款支出 never answers 财政拨款收入."""
     stated = _stated(ctx, report, subject, measure, wording)
-    if stated is not None:
+    if stated:
         return stated
-    return narrative_only(ctx, report, subject, measure, wording)
+    figs = narrative_only(ctx, report, subject, measure, wording)
+    if stated is None:
+        return figs
+    # the grammar knows the subject but the 说明 states it nowhere as such: only a clause that is
+    # the subject's own name (中楼乡's "公务招待费4万元" for 公务接待费) — never a looser mention
+    names = [subject] + [f for f, s in ctx.rules.synonyms.items() if s == subject and len(f) >= 4]
+    return [f for f in figs if _clause_name(f.column).endswith(tuple(names))]
+
+
+def _clause_name(clause: str) -> str:
+    """A narrative clause as a name: without spaces and what closes it (为, ：)."""
+    return re.sub(r"[为是:：\s]+$", "", clause.replace(" ", ""))
 
 
 def _stated(
@@ -144,6 +163,7 @@ def _stated(
     its 预算 asks no budget); a question using the other side's words (收入 vs 支出) gets none."""
     vocab = stated_vocabulary()
     names = [n for n, spec in vocab.subjects.items() if subject in spec.asked_as]
+    own = list(names)
     ents = ctx.ents
     # the question as understood: a name said alike (总置出) is read as the name it sounds like
     understood = ents.understood if ents and ents.understood else ctx.question
@@ -185,6 +205,10 @@ def _stated(
     year = _stated_year(ctx, report, q)
     try:
         figs = stated_figures(ctx.db, ctx, report, names, measures, year)
+        if not figs and own and names != own:
+            # 总收入: the grammar's 收入总计, which this 说明 does not state; the lexicon's
+            # subject (本年收入合计) is what the question's word names too
+            figs = stated_figures(ctx.db, ctx, report, own, measures, year)
         if not figs and year == report.year and report.kind == ctx.rules.one("budget"):
             before = stated_figures(ctx.db, ctx, report, names, measures, year - 1)
             figs = [f for f in before if _stock_as_of_year_before(ctx, f, report)]
