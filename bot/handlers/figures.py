@@ -387,7 +387,12 @@ def narrative_only(
     # two clauses that name the subject as well as each other with different figures (中楼乡's
     # 差旅费 20万元 under 政府办公厅 and 差旅费 30万元 under 其他行政专项): the question cannot
     # tell which; remembered so that the answer asks back (``_tied``)
-    tied = [f for (sc, _r), f in zip(scored, figs, strict=False) if sc > 0 and sc == scored[0][0]]
+    ends = tuple(forms)
+    tied = [
+        f
+        for (sc, _r), f in zip(scored, figs, strict=False)
+        if sc > 0 and sc == scored[0][0] and _clause_name(f.column).endswith(ends)
+    ]
     if len({(f.value, f.unit) for f in tied}) > 1:
         ctx.notes["narrative_tie"] = tied
     return figs
@@ -517,9 +522,11 @@ def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -
     named = _grammar_subject(ctx, ents.ambiguous, report)
     if named is not None:
         return [Match(named, named, 0, 0, 100.0, "exact")]
-    if _kind_fits(ctx, ents, report) and not _prints_any(ctx, report, ents.ambiguous):
-        # the names that fit are other reports' (计划生育事务 for "人口与计划生育支出"): this
-        # narrative-only report's own clause that covers the words, clearly better than any other
+    guessed = bool(ents.candidates) and set(ents.ambiguous) <= {s for s, _ in ents.candidates}
+    if _kind_fits(ctx, ents, report) and (guessed or not _prints_any(ctx, report, ents.ambiguous)):
+        # the names that fit are other reports' (计划生育事务 for "人口与计划生育支出") or a fuzzy
+        # guess (公务用车运行维护费 for 维修费): the 说明's own clause that covers the words,
+        # clearly better than any other
         found = texts.narrative_match(ctx, text, ents, report)
         if found is not None:
             return found

@@ -467,8 +467,10 @@ def narrative_match(
     other_years = [y for y in ents.years if y != report.year]
     wants_rate = bool(re.search(ctx.rules.pattern("asks_rate_or_percent"), text))
     scored = []
+    quotes = ctx.rules.pattern("quote_marks")
     for r in rows:
-        clause = r["context"].replace(" ", "").replace(report.department, "")
+        # “两违”工作经费: the quotation marks are no part of the words
+        clause = quotes.sub("", r["context"].replace(" ", "").replace(report.department, ""))
         pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
         if other_years and not any(str(y) in pre for y in other_years):
             continue
