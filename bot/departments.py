@@ -247,6 +247,8 @@ class DepartmentIndex:
                 for lead in leads:
                     if text[:at].endswith(lead):
                         found.setdefault(lead + alias, set()).add(rid)
+                if self.rules.pattern("department_lead").sub("", text[:at]) == "":
+                    found.setdefault(alias, set()).add(rid)  # "政协2015年…": the question opens with it
                 at = text.find(alias, at + 1)
         for form, core in self.rule_forms.items():
             if form in text:
@@ -263,8 +265,10 @@ class DepartmentIndex:
         maxlen = max((len(a) for a in present), default=0)
         found = []
         for i in range(len(text)):
-            for j in range(min(len(text), i + maxlen), i + 2, -1):
+            for j in range(min(len(text), i + maxlen), i + 1, -1):
                 a = text[i:j]
+                if len(a) == 2 and self.rules.pattern("department_lead").sub("", text[:i]):
+                    continue  # a two-character name only where the question opens with it
                 if a in present:
                     if a.isdigit() and (
                         (i > 0 and text[i - 1].isdigit()) or (j < len(text) and text[j].isdigit())

@@ -466,6 +466,14 @@ def test_pingtan_forms_by_hand(pingtan, question, value):
         ("中楼乡两违工作经费预算", "30", "万元"),
         # 邮电费电费 (a clause run into the one before it) is not a second 邮电费
         ("潭城镇人民政府2016年度邮电费", "18.69", "万元"),
+        # 多少人口…: the 人 of 人口 asks no count of people
+        ("请问平潭中楼乡政府２０１６年多少人口与计划生育支出年初预算呀", "51", "万元"),
+        # printed names of the 三公 parts (县政协's 说明), and 机关工会支出 for 工会经费
+        ("县政协2015年度公务用车购置及运行费实际数一共多少呀", "14.17", "万元"),
+        ("县政协公务用车运行费", "14.17", "万元"),
+        ("中楼乡机关工会支出预算", "3", "万元"),
+        # a question that opens with the department's two-character name
+        ("请问政协三公经费", "21.08", "万元"),
     ],
 )
 def test_pingtan_township_questions(pingtan, question, value, unit):
