@@ -490,3 +490,17 @@ def test_a_subject_printed_twice_with_two_figures_asks_which(pingtan):
 def test_each_of_two_stated_subjects(pingtan):
     a = pingtan.ask("潭城镇人员经费和公用经费各多少")
     assert a.status == "answered" and "967.31万元" in a.text and "534.19万元" in a.text, a.text
+
+
+@pytest.mark.parametrize(
+    "question,value",
+    [
+        ("潭城镇公务用车有几辆", "1"),  # 公务用车 is the money subject; 几辆 asks the cars held
+        ("县政协公务用车有多少辆", "7"),
+        ("县政协有几辆车", "7"),  # no 车辆 stated: its 公务用车保有量, said as such
+        ("潭城镇共有车辆几辆", "1"),
+    ],
+)
+def test_vehicles_held_however_asked(pingtan, question, value):
+    a = pingtan.ask(question)
+    assert (a.status, a.value, a.unit) == ("answered", Decimal(value), "辆"), a.text

@@ -895,6 +895,10 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
         staff = _staff_column(ctx, subject, report)
         if staff is not None:
             return staff
+        if subject in ctx.rules.word("vehicle_count_subjects") and ctx.ents is not None:
+            held = _vehicles_held(ctx, ctx.ents, report)  # 车辆 not stated: the 公务用车保有量
+            if held is not None:
+                return held
         if report.kind == ctx.rules.one("budget"):
             mlabel = ctx.rules.measures["budget"].label  # a budget report holds no 决算数
         return _other_side_not_found(ctx, subject, mlabel) or _not_found(
@@ -932,6 +936,33 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
     _note_other_tables(ctx, ans, best, figs)
     _note_stated(ctx, ans, best, figs, report, measure)
     return ans
+
+
+def _vehicles_held(ctx: Context, ents: Entities, report: ReportInfo) -> Answer | None:
+    """"公务用车有几辆", "有几辆车": the vehicles the 说明 states the department holds — its
+    公务用车保有量 first when the question names the official cars (the 公务用车 subjects), else
+    its 车辆 (every vehicle), the other when that one is not stated."""
+    order = list(ctx.rules.word("vehicle_count_subjects"))
+    cars = {ctx.rules.one("official_vehicles"), *ctx.rules.groups.get(ctx.rules.one("official_vehicles"), [])}
+    if any(m.subject in cars for m in ents.subjects):
+        order.reverse()
+    measure = "budget" if report.kind == ctx.rules.one("budget") else "actual"
+    mlabel = ctx.rules.measures[measure].label
+    for name in order:
+        figs = _from_text(ctx, report, name, measure, wording=False)
+        if figs:
+            best = figs[0]
+            return Answer(
+                "",
+                "answered",
+                _figure_sentence(ctx, report, name, best, mlabel),
+                intent="lookup",
+                value=best.value,
+                unit=best.unit,
+                confidence=0.8,
+                citations=[best.citation],
+            )
+    return None
 
 
 def _tied(ctx: Context, best: Figure) -> list[Figure]:
@@ -1303,6 +1334,9 @@ def in_requested_unit(ctx: Context, answer: Answer, text: str, ents: Entities, r
         return answer
     if wanted == "%" and answer.unit != "%" or wanted not in money and wanted != "%":
         found = texts.narrative_match(ctx, text, ents, report, unit=wanted)
+        if found is not None:
+            return found
+        found = _vehicles_held(ctx, ents, report) if wanted in ctx.rules.word("vehicle_units") else None
         if found is not None:
             return found
         return Answer(
