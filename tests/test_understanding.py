@@ -504,3 +504,11 @@ def test_each_of_two_stated_subjects(pingtan):
 def test_vehicles_held_however_asked(pingtan, question, value):
     a = pingtan.ask(question)
     assert (a.status, a.value, a.unit) == ("answered", Decimal(value), "辆"), a.text
+
+
+@pytest.mark.parametrize("question", ["招商局三公经费实际花了多少", "招商局2016年三公经费决算"])
+def test_what_was_spent_is_not_a_budget(pingtan, question):
+    # only 招商局's 2016 预算 is loaded: its 三公 budget 7.6万元 is not what was spent
+    a = pingtan.ask(question)
+    assert a.status == "no_answer" and a.value is None and "预算" in a.text, a.text
+    assert _figure(pingtan, "招商局三公经费") == (Decimal("7.6"), "万元")

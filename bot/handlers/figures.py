@@ -453,7 +453,24 @@ def lookup(
         ops = [conv.operation] if conv.operation in ("share",) and not ents.subjects else []
     if conv is not None:
         _remember(ctx, conv, subjects, measure, ops)
+    if _actual_of_a_budget(ctx, text, ents, ops, report, follow_up):
+        return Answer(
+            "",
+            "no_answer",
+            ctx.rules.templates["budget_report_no_actual"].format(report_label=report.label),
+            intent="lookup",
+        )
     return _operate(ctx, text, ents, subjects, measure, ops, report)
+
+
+def _actual_of_a_budget(
+    ctx: Context, text: str, ents: Entities, ops: list[str], report: ReportInfo, follow_up: bool
+) -> bool:
+    """"招商局三公经费实际花了多少" when only its 预算 is loaded: the question says 实际 / 决算 in
+    so many words, and a budget is not what was spent — never its figure as the answer."""
+    if report.kind != ctx.rules.one("budget") or follow_up or ops or ents.measures != ["actual"]:
+        return False
+    return any(w in text for w in ctx.rules.word("explicit_actual_words"))
 
 
 def _with_conversation(
