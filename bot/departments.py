@@ -234,6 +234,22 @@ class DepartmentIndex:
         found: dict[str, set[int]] = {}
         for alias, _, rid in departments_named(self.db, text):
             found.setdefault(alias, set()).add(rid)
+        # 县政协 / 平潭政协: a two-character name (the stored aliases hold 政协, too short to look up
+        # alone) said with its region, the region's stem or its level, as the in-memory aliases
+        # have it (catalog._dept_aliases: a short name is said with its level)
+        for alias, _, rid in departments_named(self.db, text, min_len=2):
+            if len(alias) != 2:
+                continue
+            region = next((r.region for r in self.catalog.reports_by_id({rid})), None) or ""
+            leads = {region, region[-1:], region[:-1] if len(region) > 2 else ""} - {""}
+            at = text.find(alias)
+            while at >= 0:
+                for lead in leads:
+                    if text[:at].endswith(lead):
+                        found.setdefault(lead + alias, set()).add(rid)
+                if self.rules.pattern("department_lead").sub("", text[:at]) == "":
+                    found.setdefault(alias, set()).add(rid)  # "政协2015年…": the question opens with it
+                at = text.find(alias, at + 1)
         for form, core in self.rule_forms.items():
             if form in text:
                 if form not in self._rule_reports:
@@ -249,8 +265,10 @@ class DepartmentIndex:
         maxlen = max((len(a) for a in present), default=0)
         found = []
         for i in range(len(text)):
-            for j in range(min(len(text), i + maxlen), i + 2, -1):
+            for j in range(min(len(text), i + maxlen), i + 1, -1):
                 a = text[i:j]
+                if len(a) == 2 and self.rules.pattern("department_lead").sub("", text[:i]):
+                    continue  # a two-character name only where the question opens with it
                 if a in present:
                     if a.isdigit() and (
                         (i > 0 and text[i - 1].isdigit()) or (j < len(text) and text[j].isdigit())
@@ -323,6 +341,8 @@ def _generic_region(text: str, rules: Rules) -> str | None:
         for n in (2, 3):
             head = text[-(n + len(suffix)) : -len(suffix)]
             if len(head) == n and re.fullmatch(r"[\u4e00-\u9fff]+", head):
+                if any(head.endswith(w) for w in rules.word("filler") if len(w) >= 2):
+                    continue  # "想问一下县政协": 一下 is the filler's, not a place called 一下县
                 if not rules.pattern("department_function_words").match(head):
                     return text[-(n + len(suffix)) :]
     return None
@@ -396,8 +416,29 @@ def _by_alias(idx: DepartmentIndex, text: str, named: Named) -> list[ReportInfo]
         for k in range(i, i + len(a)):
             taken[k] = True
         hits += [r for r in _placed(idx, text, i, i + len(a), present[a], named) if r not in hits]
-        named.spans.append((i, i + len(a)))
+        end = _with_government(idx, text, a, i + len(a))
+        for k in range(i, end):
+            taken[k] = True
+        named.spans.append((i, end))
     return hits
+
+
+def _runs_on_from_township(text: str, start: int, spans: list[tuple[int, int]], rules: Rules) -> bool:
+    """Does a mention at ``start`` touch a township's mention (潭城镇, 潭城镇政府) with no joiner
+    (和, 与, 、) between?"""
+    if text[start : start + 1] in rules.word("department_joiners"):
+        return False
+    ends = (*rules.word("department_place_types"), *rules.word("township_government_words"))
+    return any(j == start and text[i:j].endswith(ends) for i, j in spans)
+
+
+def _with_government(idx: DepartmentIndex, text: str, name: str, end: int) -> int:
+    """Where a township's mention ends: 潭城镇政府 / 北厝镇人民政府 — the township's government is
+    part of the mention, never a word of the subject (政府 is also in 政府采购…, 政府性基金…)."""
+    if not name.endswith(tuple(idx.rules.word("department_place_types"))):
+        return end
+    words = sorted(idx.rules.word("township_government_words"), key=len, reverse=True)
+    return end + len(next((w for w in words if text.startswith(w, end)), ""))
 
 
 def departments(text: str, catalog: Catalog) -> Named:
@@ -427,12 +468,16 @@ def departments(text: str, catalog: Catalog) -> Named:
             continue
         if mention in catalog.aliases or any(mention in a for a in catalog.aliases if len(a) > len(mention)):
             continue
+        if hits and _runs_on_from_township(text, start, spans, rules):
+            # "潭城镇政府农业服务中心": a name run on from a township named just before is one of
+            # its units (its 单位基本情况 row), not a second department by a looser reading
+            continue
         found: list[ReportInfo] = []
         for i in range(0, len(mention) - 2):
             tail = mention[i:]
             found = idx.named_by(tail)
             if found:
-                spans.append((m.end() - len(tail), m.end()))
+                spans.append((m.end() - len(tail), _with_government(idx, text, tail, m.end())))
                 found = _placed(idx, text, m.end() - len(tail), m.end(), found, named)
                 break
         if found:

@@ -54,6 +54,9 @@ class Entities:
     candidates: tuple[tuple[str, float], ...] = ()
     rest: str = ""  # what no subject, measure or operation explained
     plain: str = ""  # the question without department names and years (for matching wording)
+    # the question with words said alike read as the names they sound like (总置出 → 总支出),
+    # at the same positions: what the 说明's grammar reads
+    understood: str = ""
 
     def __post_init__(self) -> None:
         for name in _SEQUENCES:
@@ -112,6 +115,7 @@ class _Draft:
     candidates: list[tuple[str, float]] = field(default_factory=list)
     rest: str = ""
     plain: str = ""
+    understood: str = ""
 
     def done(self) -> Entities:
         return Entities(**{f.name: getattr(self, f.name) for f in fields(self)})
@@ -187,8 +191,13 @@ def recognise(text: str, catalog: Catalog, rules: Rules) -> Entities:
         _of_type_asked(kind[0], catalog, rules, e)
     for form in _catalog_region_forms(catalog):
         masked = masked.replace(form, " " * len(form))
-    e.plain = rules.pattern("year_mention").sub(" ", masked)
     masked, alike = _said_alike(masked, catalog, rules)
+    e.understood = text
+    for a, b in alike:
+        e.understood = e.understood[:a] + masked[a:b] + e.understood[b:]
+    # the words as understood: a name said alike (总置出) is read as the name it sounds like
+    # (总支出) by the 说明's grammar too, so a typo gets the figure the plain word gets
+    e.plain = rules.pattern("year_mention").sub(" ", masked)
     named = masked  # departments masked, subjects not yet: what a typo next to a subject is read in
     masked = _subjects(masked, catalog, rules, e)
     for k, m in enumerate(e.subjects):
@@ -304,7 +313,12 @@ def _subjects(masked: str, catalog: Catalog, rules: Rules, e: _Draft) -> str:
         if code in catalog.codes:
             e.subjects.append(Match(catalog.codes[code], code, m.start(), m.end(), 100.0, "code"))
             masked = _mask(masked, m.start(), m.end())
-    for form, i, j in _scan(masked, catalog.aliases):
+    # "2014年度支出总计": the 年度 is the year's, so 年度支出 (a name of 本年支出合计) never
+    # starts inside it and takes the 支出 of the 支出总计 asked
+    scanned = masked
+    for y in rules.pattern("year_with_du").finditer(masked):
+        scanned = _mask(scanned, y.start(), y.end())
+    for form, i, j in _scan(scanned, catalog.aliases):
         subjects = catalog.aliases[form]
         if (
             len(form) <= YEAR_SHARED_MAX
@@ -576,17 +590,43 @@ def _part_of_unknown_name(
     if len(touching) < 2 and len(touching_r) < 2:
         return []
     own = [f for f, subjects in catalog.aliases.items() if m.subject in subjects]
-    if any(touching[-2:] + m.surface in f or m.surface + touching_r[:2] in f for f in own):
+    goes_on = [w for w in (touching[-2:] + m.surface if len(touching) >= 2 else "",
+                           m.surface + touching_r[:2] if len(touching_r) >= 2 else "") if w]
+    if any(w in f for w in goes_on for f in own):
         return []  # "养老保险缴费": the words beside it go on with this subject's own name
     out = set()
-    for form, at in _longer_names(m, catalog):
+    longer = [(form, at, catalog.aliases[form]) for form, at in _longer_names(m, catalog)]
+    longer += _longer_stated_names(m)
+    for form, at, subjects in longer:
         before, after = form[:at], form[at + len(m.surface) :]
         # the words beside it must look like the rest of that name ("给人发" is not 其他…)
         if (len(touching) >= 2 and set(before) & set(touching)) or (
             len(touching_r) >= 2 and set(after) & set(touching_r)
         ):
-            out.update(catalog.aliases[form])
+            out.update(subjects)
     return sorted(out)
+
+
+@lru_cache(maxsize=1)
+def _stated_phrases() -> dict[str, str]:
+    """The 说明 grammar's phrases and the subject each names (rules/zh/stated.yaml): names a
+    narrative-only report states figures under, though no table of it prints them."""
+    from knowledge.stated import load_vocabulary
+
+    return dict(load_vocabulary().phrase_subject)
+
+
+def _longer_stated_names(m: Match) -> list[tuple[str, int, set[str]]]:
+    """Stated phrases of other subjects that hold an exact name ("政府性基金至出": 政府性基金支出
+    holds 政府性基金), with where they hold it."""
+    out = []
+    for phrase, subject in _stated_phrases().items():
+        if subject == m.subject or len(phrase) <= len(m.surface):
+            continue
+        at = phrase.find(m.surface)
+        if at >= 0:
+            out.append((phrase, at, {subject}))
+    return out
 
 
 def _reread_typos(named: str, masked: str, catalog: Catalog, rules: Rules, e: _Draft) -> str:

@@ -232,7 +232,10 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
     if len(named) >= 2 and not ranking and not ents.ambiguous_department and not group:
         return _between_departments(ctx, text, ents, subject, measure, named, candidates)
     everyone = (not named or group) and (len(departments) >= 2 or among)
-    if everyone and not ranking and _asks_total(ctx, text, ents):
+    said = among or group or bool(re.search(ctx.rules.pattern("several_departments"), text))
+    if everyone and said and not ranking and _asks_total(ctx, text, ents):
+        # only when the departments are said (所有部门, 各街道): 一共 alone is emphasis, and a
+        # department the question names but the catalog does not read (国有林场) is no "all"
         # "2014年所有部门三公经费一共多少": every department the question leaves in, of one basis
         if len(departments) == 1:
             return _only_one_department(ctx, text, candidates, subject, measure, ents)

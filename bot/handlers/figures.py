@@ -120,7 +120,15 @@ def find_figures(
         figs = table_figures(ctx.db, ctx, report, other, columns)
         if figs:
             return figs
-    return _from_text(ctx, report, subject, measure, wording)
+    figs = _from_text(ctx, report, subject, measure, wording)
+    if figs or report.kind != ctx.rules.one("budget"):
+        return figs
+    for other in ctx.rules.fallbacks.get(subject, []):
+        # a budget's 说明 states only its 支出总计 ("北厝镇2016年花了多少"), as its tables would
+        figs = _from_text(ctx, report, other, measure, wording)
+        if figs:
+            return figs
+    return []
 
 
 def _on_the_side_asked(ctx: Context, figs: list[Figure], subject: str) -> list[Figure]:
@@ -149,9 +157,20 @@ def _from_text(
     (knowledge/stated.py); the loose narrative match only for subjects that vocabulary does not
     know, so a sentence about 财政拨款支出 never answers 财政拨款收入."""
     stated = _stated(ctx, report, subject, measure, wording)
-    if stated is not None:
+    if stated:
         return stated
-    return narrative_only(ctx, report, subject, measure, wording)
+    figs = narrative_only(ctx, report, subject, measure, wording)
+    if stated is None:
+        return figs
+    # the grammar knows the subject but the 说明 states it nowhere as such: only a clause that is
+    # the subject's own name (中楼乡's "公务招待费4万元" for 公务接待费) — never a looser mention
+    names = [subject] + [f for f, s in ctx.rules.synonyms.items() if s == subject and len(f) >= 4]
+    return [f for f in figs if _clause_name(f.column).endswith(tuple(names))]
+
+
+def _clause_name(clause: str) -> str:
+    """A narrative clause as a name: without spaces and what closes it (为, ：)."""
+    return re.sub(r"[为是:：\s]+$", "", clause.replace(" ", ""))
 
 
 def _stated(
@@ -163,9 +182,12 @@ def _stated(
     its 预算 asks no budget); a question using the other side's words (收入 vs 支出) gets none."""
     vocab = stated_vocabulary()
     names = [n for n, spec in vocab.subjects.items() if subject in spec.asked_as]
-    q = read_question(ctx.question, vocab) if wording and ctx.question else None
+    own = list(names)
     ents = ctx.ents
-    surfaces = [m.surface for m in ents.subjects] if ents else []
+    # the question as understood: a name said alike (总置出) is read as the name it sounds like
+    understood = ents.understood if ents and ents.understood else ctx.question
+    q = read_question(understood, vocab) if wording and ctx.question else None
+    surfaces = [understood[m.start : m.end] if m.method == "pinyin" else m.surface for m in ents.subjects] if ents else []
     phrase = q.phrases[0] if q is not None and len(q.subjects) == 1 else ""
     if phrase and (all(x in phrase for x in surfaces) or subject in vocab.subjects[q.subjects[0]].asked_as):
         # the question's own, longer name; only when it explains the subject's surface too (a
@@ -174,6 +196,10 @@ def _stated(
     else:
         phrase = ""
     rest = _leftover(ctx, report) if wording else []
+    if ents and len(ents.subjects) > 1:
+        # "人员经费和公用经费各多少": the words that join the parts and ask for each explain themselves
+        joins = set(ctx.rules.word("department_joiners"))
+        rest = [w for w in rest if w not in joins and not ctx.rules.pattern("asks_each").fullmatch(w)]
     if not names or any(w not in phrase for w in rest):
         return None  # words the subject does not explain (政府采购货物支出): not the total's figure
     if q is not None and any(
@@ -198,6 +224,10 @@ def _stated(
     year = _stated_year(ctx, report, q)
     try:
         figs = stated_figures(ctx.db, ctx, report, names, measures, year)
+        if not figs and own and names != own:
+            # 总收入: the grammar's 收入总计, which this 说明 does not state; the lexicon's
+            # subject (本年收入合计) is what the question's word names too
+            figs = stated_figures(ctx.db, ctx, report, own, measures, year)
         if not figs and year == report.year and report.kind == ctx.rules.one("budget"):
             before = stated_figures(ctx.db, ctx, report, names, measures, year - 1)
             figs = [f for f in before if _stock_as_of_year_before(ctx, f, report)]
@@ -329,6 +359,7 @@ def narrative_only(
     forms = [subject] + [f for f, s in ctx.rules.synonyms.items() if s == subject and len(f) >= 2]
     if subject == SANGONG:
         forms = list(ctx.rules.word("sangong_short"))
+    parts = _part_names(ctx, subject)
     sql = "SELECT * FROM narrative_figures WHERE report_id = ? ORDER BY COALESCE(page, 0), line, id"
     rows = ctx.run(ctx.db, sql, [report.id])
     ents = ctx.ents
@@ -352,13 +383,16 @@ def narrative_only(
         in_section = any(f in (r["section_path"] or "").split(" > ")[-1] for f in forms)
         if not (in_ctx or in_pre or in_section):
             continue
+        if not in_ctx and any(p in clause for p in parts):
+            continue  # "其中：因公出国(境)费1.11万元" under a 三公 sentence is a part, not the whole
         if (r["unit"] == "%" and not wants_rate) or not _year_fits(
             ctx, clause, pre, report, other_years, previous
         ):
             continue
         if re.search(ctx.rules.pattern("states_a_change"), clause):  # a change, not a year's figure
             continue
-        plain = clause
+        # a fund's name holds 预算 (一般公共预算…, 2014's 公共预算财政拨款): it says no measure
+        plain = ctx.rules.pattern("budget_in_names").sub("", clause)
         for fund in ctx.rules.word("budget_fund_names"):  # 公共预算财政拨款 is a fund, not a budget
             plain = plain.replace(fund, "")
         budget = (
@@ -381,7 +415,33 @@ def narrative_only(
             score += 4.0 * met / len(unexplained)
         scored.append((score, r))
     scored.sort(key=lambda x: -x[0])
-    return [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
+    figs = [narrative_figure(report, r, subject) for sc, r in scored[:3] if sc > 0]
+    # two clauses that name the subject as well as each other with different figures (中楼乡's
+    # 差旅费 20万元 under 政府办公厅 and 差旅费 30万元 under 其他行政专项): the question cannot
+    # tell which; remembered so that the answer asks back (``_tied``)
+    ends = tuple(forms)
+    tied = [
+        f
+        for (sc, _r), f in zip(scored, figs, strict=False)
+        if sc > 0 and sc == scored[0][0] and _clause_name(f.column).endswith(ends)
+    ]
+    if len({(f.value, f.unit) for f in tied}) > 1:
+        ctx.notes["narrative_tie"] = tied
+    return figs
+
+
+def _part_names(ctx: Context, subject: str) -> list[str]:
+    """The names of a subject's parts (rules/zh/lexicon.yaml groups, with their synonyms, at
+    any depth): a clause that names one of them states that part's figure."""
+    names, todo = [], list(ctx.rules.groups.get(subject, []))
+    while todo:
+        part = todo.pop()
+        if part in names:
+            continue
+        names.append(part)
+        names += [f for f, s in ctx.rules.synonyms.items() if s == part and len(f) >= 2]
+        todo += ctx.rules.groups.get(part, [])
+    return names
 
 
 def _unexplained_sounds(ctx: Context, report: ReportInfo) -> frozenset[tuple[str, str]]:
@@ -432,7 +492,24 @@ def lookup(
     ops = list(ents.operations) or ([follow.operation] if follow.operation else [])
     if conv is not None:
         _remember(ctx, conv, subjects, measure, ops)
+    if _actual_of_a_budget(ctx, text, ents, ops, report, follow.leans_on_last):
+        return Answer(
+            "",
+            "no_answer",
+            ctx.rules.templates["budget_report_no_actual"].format(report_label=report.label),
+            intent="lookup",
+        )
     return _operate(ctx, text, ents, subjects, measure, ops, report)
+
+
+def _actual_of_a_budget(
+    ctx: Context, text: str, ents: Entities, ops: list[str], report: ReportInfo, follow_up: bool
+) -> bool:
+    """"招商局三公经费实际花了多少" when only its 预算 is loaded: the question says 实际 / 决算 in
+    so many words, and a budget is not what was spent — never its figure as the answer."""
+    if report.kind != ctx.rules.one("budget") or follow_up or ops or tuple(ents.measures) != ("actual",):
+        return False
+    return any(w in text for w in ctx.rules.word("explicit_actual_words"))
 
 
 def _with_conversation(
@@ -474,6 +551,14 @@ def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -
     named = _grammar_subject(ctx, ents.ambiguous, report)
     if named is not None:
         return [Match(named, named, 0, 0, 100.0, "exact")]
+    guessed = bool(ents.candidates) and set(ents.ambiguous) <= {s for s, _ in ents.candidates}
+    if _kind_fits(ctx, ents, report) and (guessed or not _prints_any(ctx, report, ents.ambiguous)):
+        # the names that fit are other reports' (计划生育事务 for "人口与计划生育支出") or a fuzzy
+        # guess (公务用车运行维护费 for 维修费): the 说明's own clause that covers the words,
+        # clearly better than any other
+        found = texts.narrative_match(ctx, text, ents, report)
+        if found is not None:
+            return found
     return Answer(
         "",
         "clarify",
@@ -482,6 +567,25 @@ def _ambiguous_subject(ctx: Context, text, ents: Entities, report: ReportInfo) -
         suggestions=[ctx.rules.templates["suggest_how_much"].format(s=s) for s in ents.ambiguous[:6]],
         confidence=0.3,
     )
+
+
+def _kind_fits(ctx: Context, ents: Entities, report: ReportInfo) -> bool:
+    """Does the measure asked fit the report's kind (a budget asked of a 预算, actual spending
+    of a 决算, or none asked)? A narrative figure carries the report's own kind."""
+    budget = report.kind == ctx.rules.one("budget")
+    return not (("budget" in ents.measures and not budget) or ("actual" in ents.measures and budget))
+
+
+def _prints_any(ctx: Context, report: ReportInfo, subjects: list[str]) -> bool:
+    """Does the report print (in a table, or as a stated fact) any of these subjects?"""
+    if not subjects:
+        return False
+    marks = ",".join("?" * len(subjects))
+    sql = f"SELECT 1 FROM facts WHERE report_id = ? AND subject IN ({marks}) LIMIT 1"
+    try:
+        return bool(ctx.run(ctx.db, sql, [report.id, *subjects]))
+    except sqlite3.OperationalError:
+        return True  # a knowledge base without the facts index: ask back as before
 
 
 def _grammar_subject(ctx: Context, ambiguous: list[str], report: ReportInfo) -> str | None:
@@ -816,12 +920,27 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
         if parts and subject != SANGONG and all(find_figures(ctx, report, p, measure) for p in parts):
             # a whole the report prints only as its parts (水电费 = 水费 + 电费): their sum, each cited
             return compute.sum_of(ctx, list(parts), measure, report)
+        if subject in ctx.rules.word("vehicle_count_subjects") and ctx.ents is not None:
+            held = _vehicles_held(ctx, ctx.ents, report)  # 车辆 not stated: the 公务用车保有量
+            if held is not None:
+                return held
         if report.kind == ctx.rules.one("budget"):
             mlabel = ctx.rules.measures["budget"].label  # a budget report holds no 决算数
         return _other_side_not_found(ctx, subject, mlabel) or _not_found(
             ctx, subject, measure, mlabel, report, code
         )
     best = figs[0]
+    tied = _tied(ctx, best)
+    if tied:
+        items = "；".join(f"{_fmt(f.value)}{f.unit}（{_source_text(f.citation)}）" for f in tied)
+        return Answer(
+            "",
+            "clarify",
+            ctx.rules.templates["narrative_tie"].format(report_label=report.label, subject=subject, items=items),
+            intent="lookup",
+            citations=[f.citation for f in tied],
+            confidence=0.3,
+        )
     conf = (
         0.95
         if not match or match.method in ("exact", "code", "conversation")
@@ -842,6 +961,40 @@ def _single(ctx: Context, subject, measure, report, code=None, match: Match | No
     _note_other_tables(ctx, ans, best, figs)
     _note_stated(ctx, ans, best, figs, report, measure)
     return ans
+
+
+def _vehicles_held(ctx: Context, ents: Entities, report: ReportInfo) -> Answer | None:
+    """"公务用车有几辆", "有几辆车": the vehicles the 说明 states the department holds — its
+    公务用车保有量 first when the question names the official cars (the 公务用车 subjects), else
+    its 车辆 (every vehicle), the other when that one is not stated."""
+    order = list(ctx.rules.word("vehicle_count_subjects"))
+    cars = {ctx.rules.one("official_vehicles"), *ctx.rules.groups.get(ctx.rules.one("official_vehicles"), [])}
+    if any(m.subject in cars for m in ents.subjects):
+        order.reverse()
+    measure = "budget" if report.kind == ctx.rules.one("budget") else "actual"
+    mlabel = ctx.rules.measures[measure].label
+    for name in order:
+        figs = _from_text(ctx, report, name, measure, wording=False)
+        if figs:
+            best = figs[0]
+            return Answer(
+                "",
+                "answered",
+                _figure_sentence(ctx, report, name, best, mlabel),
+                intent="lookup",
+                value=best.value,
+                unit=best.unit,
+                confidence=0.8,
+                citations=[best.citation],
+            )
+    return None
+
+
+def _tied(ctx: Context, best: Figure) -> list[Figure]:
+    """The narrative figures tied with the best one for the subject (narrative_only), when it is
+    one of them: the question cannot tell them apart."""
+    tied = ctx.notes.pop("narrative_tie", None) or []
+    return tied if any(f is best for f in tied) else []
 
 
 def _figure_sentence(ctx: Context, report: ReportInfo, subject: str, best: Figure, mlabel: str) -> str:
@@ -1208,6 +1361,9 @@ def in_requested_unit(ctx: Context, answer: Answer, text: str, ents: Entities, r
         found = texts.narrative_match(ctx, text, ents, report, unit=wanted)
         if found is not None:
             return found
+        found = _vehicles_held(ctx, ents, report) if wanted in ctx.rules.word("vehicle_units") else None
+        if found is not None:
+            return found
         return Answer(
             "",
             "no_answer",
@@ -1232,14 +1388,22 @@ def _leftover(ctx: Context, report: ReportInfo) -> list[str]:
     the answer (政府采购货物支出 leaves 货物, which 政府采购支出 does not)."""
     ents = ctx.ents
     generic = generic_words(ctx.rules)
-    return [w for w in (ents.rest.split() if ents else []) if w not in generic and not _names_report(w, report)]
+    return [
+        w for w in (ents.rest.split() if ents else []) if w not in generic and not _names_report(w, report, ctx)
+    ]
 
 
-def _names_report(word: str, report: ReportInfo) -> bool:
+def _names_report(word: str, report: ReportInfo, ctx: Context | None = None) -> bool:
     """A leftover word that is part of the report's own name or region (平潭 of 平潭综合实验区…):
     it says which report, not which figure, so it never turns a subject's figure away."""
     if len(word) >= 2 and word in (report.region or ""):
         return True
+    if (
+        ctx is not None
+        and word in ctx.rules.word("township_government_words")
+        and (report.department or "").endswith(tuple(ctx.rules.word("department_place_types")))
+    ):
+        return True  # 北厝镇人民政府 for the report printed 北厝镇: the township's government
     # a two-character word is as likely a subject's (服务 of 政府采购服务支出 and of 政务服务…中心),
     # except the kind of body the department's name ends with (政府 of 白青乡政府 for 白青乡人民政府)
     if len(word) == 2 and re.sub(r"[(\uff08].*", "", report.department or "").endswith(word):

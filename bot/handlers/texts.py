@@ -489,8 +489,10 @@ def narrative_match(
     other_years = [y for y in ents.years if y != report.year]
     wants_rate = bool(re.search(ctx.rules.pattern("asks_rate_or_percent"), text))
     scored = []
+    quotes = ctx.rules.pattern("quote_marks")
     for r in rows:
-        clause = r["context"].replace(" ", "").replace(report.department, "")
+        # “两违”工作经费: the quotation marks are no part of the words
+        clause = quotes.sub("", r["context"].replace(" ", "").replace(report.department, ""))
         pre = _prefix(r["sentence"], r["raw"]).replace(" ", "").replace(report.department, "")
         if other_years and not any(str(y) in pre for y in other_years):
             continue
@@ -561,12 +563,13 @@ def staff_count(ctx: Context, plan) -> Answer:
     report states it; else the one count the report states (saying it is that count); several
     stated and none named: asked back which — never one count given as another."""
     named = [name for name, words in headcounts(ctx.rules) if re.search(words, plan.text)]
-    if plan.entities.subjects or named:  # a count named as the report prints it: its own answer first
+    said = [m for m in plan.entities.subjects if m.method not in ("fuzzy", "pinyin")]  # 在职 guessed as 在编 is not said
+    if said or named:  # a count named as the report prints it: its own answer first
         ans = figures.lookup(
             ctx, plan.text, list(plan.tokens), plan.entities, plan.report, plan.conversation, plan.follow_up
         )
-        if ans.status == "answered":
-            return ans
+        if ans.status == "answered" and (not named or named[0] in ans.text):
+            return ans  # (an answer about another count than the one named says so below)
     stated = [
         name for name, _ in headcounts(ctx.rules) if _count_answer(ctx, plan, name, None).status == "answered"
     ]

@@ -3,7 +3,8 @@
     python -m tests.phrasing --reference [--per-fact 20] [--seed 12]
     python -m tests.phrasing --corpus [--json-only]
     python -m tests.phrasing --kb kb.db [--findings FILE]
-    python -m tests.phrasing --all      # the slow test's 20 000+: reference ×40 and corpus ×12 per fact
+    python -m tests.phrasing --pingtan [--per-fact 12]   # the 平潭 pages' facts, beside reference + corpus JSON
+    python -m tests.phrasing --all      # the slow test's 20 000+: reference ×40, corpus ×12, 平潭 ×12 per fact
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from .check import answer_rate, counts, diagnose, inconsistent, run
 from .facts import load
 from .generate import generate
-from .kb import REFERENCE, build, corpus_sources
+from .kb import PINGTAN, REFERENCE, build, corpus_sources, pingtan_reports, pingtan_sources
 from .report import findings, markdown
 
 
@@ -27,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--kb", type=Path, help="an existing knowledge base (read only)")
     src.add_argument("--reference", action="store_true", help="build one from the reference report")
     src.add_argument("--corpus", action="store_true", help="build one from the reference report and the corpus")
-    src.add_argument("--all", action="store_true", help="reference (40 per fact) and corpus (12 per fact) together")
+    src.add_argument("--pingtan", action="store_true",
+                     help="the 平潭 pages' facts (tables and stated figures), in a knowledge base with the reference and corpus JSON")
+    src.add_argument("--all", action="store_true", help="reference (40 per fact), corpus and 平潭 (12 per fact) together")
     ap.add_argument("--json-only", action="store_true", help="with --corpus: only the page-text JSON reports")
     ap.add_argument("--per-fact", type=int, default=20, help="questions per fact (zeros get a quarter)")
     ap.add_argument("--seed", type=int, default=12)
@@ -37,19 +40,24 @@ def main(argv: list[str] | None = None) -> int:
     from bot import Bot
 
     with tempfile.TemporaryDirectory() as tmp:
+        # (knowledge base, questions per fact, only the 平潭 reports' facts)
         if args.all:
-            runs = [(build(Path(tmp) / "ref.db", [REFERENCE]), 40),
-                    (build(Path(tmp) / "corpus.db", [REFERENCE, *corpus_sources()]), 12)]
+            runs = [(build(Path(tmp) / "ref.db", [REFERENCE]), 40, False),
+                    (build(Path(tmp) / "corpus.db", [REFERENCE, *corpus_sources()]), 12, False)]
+            if PINGTAN.is_dir():
+                runs.append((build(Path(tmp) / "pingtan.db", pingtan_sources()), 12, True))
         elif args.reference:
-            runs = [(build(Path(tmp) / "kb.db", [REFERENCE]), args.per_fact)]
+            runs = [(build(Path(tmp) / "kb.db", [REFERENCE]), args.per_fact, False)]
         elif args.corpus:
-            runs = [(build(Path(tmp) / "kb.db", [REFERENCE, *corpus_sources(args.json_only)]), args.per_fact)]
+            runs = [(build(Path(tmp) / "kb.db", [REFERENCE, *corpus_sources(args.json_only)]), args.per_fact, False)]
+        elif args.pingtan:
+            runs = [(build(Path(tmp) / "kb.db", pingtan_sources()), args.per_fact, True)]
         else:
-            runs = [(args.kb, args.per_fact)]
+            runs = [(args.kb, args.per_fact, False)]
         results, diagnosis, took = [], {}, 0.0
-        for path, per_fact in runs:
-            index = load(path)
-            questions = generate(index, per_fact, args.seed)
+        for path, per_fact, pingtan in runs:
+            index = load(path, stated=pingtan)
+            questions = generate(index, per_fact, args.seed, pingtan_reports(index) if pingtan else None)
             start = time.perf_counter()
             bot = Bot(path)
             these = run(bot, questions)
@@ -61,10 +69,11 @@ def main(argv: list[str] | None = None) -> int:
             results += these
     c = counts(results)
     good, det = answer_rate(results)
-    where = "reference ×40 + corpus ×12 per fact" if args.all else f"{args.per_fact} per fact"
-    title = f"{args.kb.name if args.kb else ('reference' if args.reference else 'corpus')}, seed {args.seed}, {where}"
+    where = "reference ×40 + corpus ×12 + 平潭 ×12 per fact" if args.all else f"{args.per_fact} per fact"
+    name = "reference" if args.reference else "平潭 pages" if args.pingtan else "corpus"
+    title = f"{args.kb.name if args.kb else name}, seed {args.seed}, {where}"
     if args.all:
-        title = f"reference report and corpus, seed {args.seed}, {where}"
+        title = f"reference report, corpus and 平潭 pages, seed {args.seed}, {where}"
     print(markdown(results, title))
     print()
     print(f"{len(results)} questions in {took:.1f} s; wrong figures {c['wrong']}; "

@@ -47,6 +47,7 @@ class Report:
     year: int
     kind: str  # 决算 / 预算
     scope: str
+    source: str = ""  # the file it was ingested from (to pick one collection's reports)
 
 
 @dataclass(frozen=True)
@@ -184,15 +185,25 @@ _NOT_A_SUBJECT = ("增加", "减少", "下降", "增长", "降低", "上升", "�
 # A clause that is only accounting words (支出收入, 本年合计) names no subject.
 _ONLY_ACCOUNTING = re.compile(r"^(?:支出|收入|本年|合计|总计|决算|预算)+$")
 _NARRATIVE_MEASURE = (("年初预算", "budget"), ("预算", "budget"), ("决算", "actual"))
-_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
+# 公共预算财政拨款 (an older printing, 平潭 2014) is the same fund as 一般公共预算财政拨款.
+_FUND_NAMES = re.compile(r"一般公共预算|公共预算财政拨款|政府性基金预算|国有资本经营预算")
 _TRAILING = re.compile(r"(?:决算数|决算|预算数|年初预算|全年预算|预算|支出决算|总额|合计)?(?:为|是|共|达|计)?$")
 _YEAR = re.compile(r"(\d{4})\s*年度?")
 
 
-def _narrative(con: sqlite3.Connection, reports: dict[int, Report], names: dict[int, set[str]]) -> list[Fact]:
+_PART_OPENING = re.compile(r"^[(（]?其中[:：]?")
+
+
+def _narrative(
+    con: sqlite3.Connection, reports: dict[int, Report], names: dict[int, set[str]], loose: bool = False
+) -> list[Fact]:
     """Figures of the narrative whose clause names a subject the report's tables or the
-    narrative's own headline clauses know — not a change (增加/下降) or a share (占)."""
+    narrative's own headline clauses know — not a change (增加/下降) or a share (占).
+    ``loose`` (the 平潭 pages): a part opened by 其中 is its own name's figure ("(其中差旅费20万元"),
+    and a clause that runs on from the one before it on its line (邮电费电费 for "邮电费…，电费…")
+    names no subject."""
     facts: list[Fact] = []
+    before: dict[tuple[int, int], list[str]] = {}
     for rid, context, value, unit, section, line in con.execute(
         "SELECT report_id, context, value, unit, section_path, line FROM narrative_figures ORDER BY id"
     ):
@@ -200,6 +211,13 @@ def _narrative(con: sqlite3.Connection, reports: dict[int, Report], names: dict[
         if not context or unit in ("%", None):
             continue
         ctx = _SPACE.sub("", _QUOTE.sub("", context))
+        if loose:
+            earlier = before.setdefault((rid, line), [])
+            fused = any(ctx.startswith(e) and len(ctx) > len(e) for e in earlier)
+            earlier.append(ctx)
+            if fused:
+                continue
+            ctx = _PART_OPENING.sub("", ctx)
         if any(w in ctx for w in _NOT_A_SUBJECT):
             continue
         measure = None
@@ -271,6 +289,67 @@ def _indicators(con: sqlite3.Connection) -> list[Fact]:
     return facts
 
 
+# The stated measure (knowledge base's stated_facts.measure) as a fact's measure.
+_STATED_MEASURE = {"决算": "actual", "预算": "budget", "年初预算": "budget", "全年预算": "budget"}
+_COUNT_UNITS = ("人", "辆", "个", "台", "套", "家")
+_ROW_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def _stated(con: sqlite3.Connection, reports: dict[int, Report]) -> list[Fact]:
+    """Figures a 说明 sentence states, as the knowledge base's ``stated_facts`` has them (read
+    by the ingest's own grammar, but only those printed as such, ``derived = ''``): the report's
+    year, or the year before (``prior``); a number of people or cars is a ``count``."""
+    facts: list[Fact] = []
+    for rid, subject, measure, year, value, unit, section, quote, line in con.execute(
+        """SELECT report_id, subject, measure, year, value, unit, section_path, quote, line
+           FROM stated_facts WHERE derived = '' ORDER BY id"""
+    ):
+        report = reports[rid]
+        if not subject or value is None:
+            continue
+        if unit in _COUNT_UNITS:
+            m = "count" if year == report.year else None
+        elif year == report.year:
+            m = _STATED_MEASURE.get(measure)
+        elif year == report.year - 1:
+            m = "prior"
+        else:
+            m = None
+        amount = _decimal(value)
+        if m is None or amount.is_nan():
+            continue
+        where = f"{section or ''}，说明“{(quote or '')[:40]}”，第{line}行"
+        facts.append(Fact(rid, "stated", subject, subject_key(subject), "", m, amount, unit or "万元", where))
+    return facts
+
+
+def _counts(con: sqlite3.Connection, reports: dict[int, Report]) -> list[Fact]:
+    """A 单位基本情况 table (layout ``counts``): each unit's 编制数 / 在职人数 — asked as
+    农业服务中心在职人数, the unit's name without its funding note (（财政拨款）); a table of
+    one unit is the department's own, asked as 在职人数 alone."""
+    facts: list[Fact] = []
+    rows = con.execute(
+        """SELECT c.report_id, t.id, t.title, t.unit, r.name, c.column_name, c.value, r.line
+           FROM cells c JOIN table_rows r ON r.id = c.row_id JOIN report_tables t ON t.id = c.table_id
+           WHERE t.layout = 'counts' AND t.empty = 0 ORDER BY c.report_id, t.id, r.position, c.id"""
+    ).fetchall()
+    units_of: dict[int, set[str]] = {}
+    for _rid, tid, _t, _u, name, *_ in rows:
+        units_of.setdefault(tid, set()).add(name)
+    for rid, tid, title, unit, name, column, value, line in rows:
+        amount = _decimal(value)
+        if amount.is_nan() or not name or name in _SKIP_NAMES:
+            continue
+        unit_name = _ROW_NOTE.sub("", name)
+        where = f"{title}，{name}，{column}，第{line}行"
+        subjects = [unit_name + column]
+        if len(units_of[tid]) == 1:
+            subjects.append(column)
+        for subj in subjects:
+            facts.append(Fact(rid, "cell", subj, subject_key(subj), "", "count", amount, unit or "人", where))
+    return facts
+
+
 @dataclass(frozen=True)
 class Index:
     """Every fact of a knowledge base, and the reports, looked up by subject."""
@@ -295,21 +374,28 @@ class Index:
         return out
 
 
-def load(path: str | Path) -> Index:
-    """Read the facts of a knowledge base (read-only)."""
+def load(path: str | Path, stated: bool = False) -> Index:
+    """Read the facts of a knowledge base (read-only). ``stated``: also the 说明's stated facts
+    and the 单位基本情况 tables' counts (the 平潭 pages, whose tables are published apart)."""
     con = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
     try:
         reports = {
-            r[0]: Report(r[0], r[1] or "", r[2] or "", int(r[3] or 0), r[4] or "", r[5] or "")
-            for r in con.execute("SELECT id, department, region, year, kind, scope FROM reports ORDER BY id")
+            r[0]: Report(r[0], r[1] or "", r[2] or "", int(r[3] or 0), r[4] or "", r[5] or "", r[6] or "")
+            for r in con.execute(
+                "SELECT id, department, region, year, kind, scope, source_path FROM reports ORDER BY id"
+            )
         }
         cells = _cells(con, reports)
         names: dict[int, set[str]] = {}
         for f in cells:
             names.setdefault(f.report_id, set()).add(f.key)
-        facts = [*cells, *_narrative(con, reports, names)]
+        facts = [*cells, *_narrative(con, reports, names, loose=stated)]
         if con.execute("SELECT name FROM sqlite_master WHERE name = 'performance_indicators'").fetchone():
             facts.extend(_indicators(con))
+        if stated:
+            facts.extend(_counts(con, reports))
+            if con.execute("SELECT name FROM sqlite_master WHERE name = 'stated_facts'").fetchone():
+                facts.extend(_stated(con, reports))
     finally:
         con.close()
     by_key: dict[tuple[int, str, str], list[Fact]] = {}

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from .facts import Fact, Index, Report, subject_key
 from .parts import (
+    COLLOQUIAL_ALSO,
     FILLERS,
     FRAMES,
     INFIXES,
@@ -29,6 +30,7 @@ from .parts import (
     figure_kind,
     lexicon,
     stated_names,
+    stated_phrase_subjects,
     subject_forms,
 )
 
@@ -85,6 +87,9 @@ def _meanings(fact: Fact, form: str) -> tuple[str, ...]:
             keys.extend(subject_key(w) for w in words)  # its other names as subjects of their own
             if canon.endswith("总额"):
                 keys.append(canon[: -len("总额")])  # the narrative's 政府采购支出总额为 → 政府采购支出
+    keys.extend(COLLOQUIAL_ALSO.get(form, ()))
+    if subject_key(form) in stated_phrase_subjects():  # 总收入: also what the 说明 grammar reads
+        keys.append(stated_phrase_subjects()[subject_key(form)])
     for names in stated_names():  # 一般公共预算拨款支出, the same subject printed shorter
         if subject_key(form) in names or fact.key in names:
             keys.extend(names)
@@ -280,12 +285,14 @@ def plain(index: Index, question: Question, slot: str) -> Question | None:
     return build_question(index, fact, parts)
 
 
-def generate(index: Index, per_fact: int, seed: int = 12) -> list[Question]:
-    """``per_fact`` questions for every fact, the same for the same seed and knowledge base."""
+def generate(index: Index, per_fact: int, seed: int = 12, reports: frozenset[int] | None = None) -> list[Question]:
+    """``per_fact`` questions for every fact (of the given ``reports`` only, when given), the
+    same for the same seed and knowledge base."""
     multi = len(index.reports) > 1
     out: list[Question] = []
     seen: set[str] = set()
-    facts = list({(f.report_id, f.key, f.code, f.measure, f.value, f.unit): f for f in reversed(index.facts)}.values())
+    chosen = [f for f in index.facts if reports is None or f.report_id in reports]
+    facts = list({(f.report_id, f.key, f.code, f.measure, f.value, f.unit): f for f in reversed(chosen)}.values())
     facts.reverse()  # one fact per figure: a subject printed in three tables is asked once
     for i, fact in enumerate(facts):
         rng = random.Random(f"{seed}:{i}:{fact.report_id}:{fact.key}:{fact.measure}")

@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "knowledge" / "data" / "guiyang-12345-hotline-2024-final.md"
 CORPUS = ROOT.parent / "shared" / "corpus"
+PINGTAN = ROOT.parent / "shared" / "pingtan"
 
 
 def build(path: Path, sources: list[Path]) -> Path:
@@ -31,3 +32,14 @@ def corpus_sources(json_only: bool = False) -> list[Path]:
     if json_only:
         return sorted(CORPUS.glob("*.pages.json"))
     return [CORPUS]
+
+
+def pingtan_sources() -> list[Path]:
+    """The 平潭 portal pages beside the reference and the corpus's JSON reports, as
+    tests/test_bot_pingtan.py loads them (other regions' names in one knowledge base)."""
+    return [REFERENCE, *corpus_sources(json_only=True), PINGTAN]
+
+
+def pingtan_reports(index) -> frozenset[int]:
+    """The reports of an index that came from the 平潭 pages."""
+    return frozenset(r.id for r in index.reports.values() if Path(r.source).parent == PINGTAN)

@@ -66,6 +66,20 @@ def stated_names() -> list[frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def stated_phrase_subjects() -> dict[str, str]:
+    """Every phrase of rules/zh/stated.yaml (general totals included) → its subject, as
+    subject_keys: a report that prints 部门决算总收入959.48万元 means 收入总计 by 总收入, though the
+    lexicon's 总收入 is 本年收入合计 — a question saying it may defensibly get either."""
+    data = _rules_file("stated.yaml")
+    out: dict[str, str] = {}
+    for name, spec in (data.get("subjects") or {}).items():
+        if isinstance(spec, dict):
+            for w in spec.get("phrases") or ():
+                out[subject_key(str(w))] = subject_key(str(name))
+    return out
+
+
+@lru_cache(maxsize=1)
 def aliases() -> dict[str, list[str]]:
     data = _rules_file("departments.yaml")
     return {str(k): [str(w) for w in v or ()] for k, v in (data.get("aliases") or {}).items()}
@@ -92,6 +106,14 @@ COLLOQUIAL: dict[str, tuple[str, ...]] = {
     "政府采购支出": ("政府采购总额", "采购花了的钱"),
     "项目支出": ("项目花的钱",),
     "基本支出": ("基本经费支出",),
+}
+
+# Colloquial names that may as well mean another total: 总花费 is what the year cost (本年支出),
+# but a report that calls its 支出总计 总支出 (白青乡: 部门决算总支出959.48万元) means that too.
+COLLOQUIAL_ALSO: dict[str, tuple[str, ...]] = {
+    "总花费": ("支出总计",),
+    "全年总支出": ("支出总计",),
+    "全年总收入": ("收入总计",),
 }
 
 FILLERS = (Part("filler", "-", ""), Part("filler", "请问", "请问"), Part("filler", "我想知道", "我想知道"),
@@ -160,6 +182,8 @@ def _subsequence(short: str, long: str) -> bool:
 def department_forms(report: Report, reports: dict[int, Report]) -> list[Part]:
     """Ways to name a department, each labelled by form; abbreviations only where they fit one
     department of the knowledge base (the characters in order, as people shorten names)."""
+    if "/pingtan/" in report.source or report.department.startswith("平潭"):
+        return pingtan_forms(report, reports)
     core = core_name(report)
     regions = region_forms(report.region)
     forms: list[Part] = [Part("dept", "full", report.department)]
@@ -205,6 +229,50 @@ def department_forms(report: Report, reports: dict[int, Report]) -> list[Part]:
                 forms.append(Part("dept", "digits+alias", d + text))
     seen: set[str] = set()
     return [f for f in forms if not (f.text in seen or seen.add(f.text))]
+
+
+# 平潭 is printed 平潭综合实验区, 平潭县 or not at all; people say any of them, or 平潭.
+PINGTAN_REGIONS = ("平潭综合实验区", "平潭县", "平潭")
+# A township's government, as people name it: 潭城镇 / 潭城镇政府 / 潭城镇人民政府.
+_TOWNSHIP = re.compile(r"(.{1,4}?[乡镇])(人民政府|政府)?")
+# Short names people use for the county's own bodies (the name without 人民 or 国有).
+_BODY_SHORT = {"人民检察院": ("检察院", "县检察院"), "政协": ("县政协", "政协"),
+               "国有防护林场": ("防护林场", "国有林场")}
+
+
+def pingtan_forms(report: Report, reports: dict[int, Report]) -> list[Part]:
+    """Ways to name a 平潭 department: as printed, without its region (白青乡人民政府), the
+    township alone or with 政府 / 人民政府, the county body's short name (县政协, 检察院), each
+    with or without 平潭 / 平潭综合实验区 before it — only forms that fit no other department of
+    the knowledge base."""
+    core = report.department
+    printed_region = next((r for r in PINGTAN_REGIONS if core.startswith(r)), "")
+    core = core[len(printed_region):] or core
+    shorts: list[tuple[str, str]] = []
+    m = _TOWNSHIP.fullmatch(core)
+    if m:
+        town = m.group(1)
+        shorts += [("short", town), ("short+政府", town + "政府"), ("short+人民政府", town + "人民政府")]
+    else:
+        if core != report.department:
+            shorts.append(("short", core))
+        for long, words in _BODY_SHORT.items():
+            if core == long:
+                shorts += [("abbr", w) for w in words]
+    forms = [Part("dept", "full", report.department)]
+    for label, text in shorts:
+        forms.append(Part("dept", label, text))
+        for region in ("平潭", "平潭综合实验区"):
+            forms.append(Part("dept", f"{'平潭' if region == '平潭' else '实验区'}+{label}", region + text.removeprefix("县")))
+    others = [r.department for r in reports.values() if r.department != report.department]
+    seen: set[str] = set()
+    out = []
+    for f in forms:
+        if f.text in seen or (f.label != "full" and any(f.text in o for o in others)):
+            continue
+        seen.add(f.text)
+        out.append(f)
+    return out
 
 
 def subject_forms(fact: Fact) -> list[Part]:
