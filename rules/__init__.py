@@ -11,6 +11,7 @@ expressions, compiled and checked here), ``templates.yaml`` (every answer senten
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -66,7 +67,7 @@ class Rules:
     examples: list[str] = field(default_factory=list)
     department_aliases: dict[str, list[str]] = field(default_factory=dict)  # core name → other names
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words.yaml: name → words
-    patterns: dict[str, re.Pattern] = field(default_factory=dict)  # patterns.yaml: name → compiled
+    patterns: Mapping[str, re.Pattern] = field(default_factory=dict)  # patterns.yaml: name → compiled
     tables: TableLayout | None = None
     routing: tuple[Route, ...] = ()
     without_report: frozenset[str] = frozenset()
@@ -128,7 +129,7 @@ def _unique_keys_loader():
 # imported yaml (~13 ms); json reads the same data in ~0.4 ms. Only data that JSON gives back
 # unchanged is cached (string keys, no dates), and only after it loaded without error, so every
 # check above still runs on any content not seen before.
-_CACHE_FORMAT = "rules-json-v1"
+_CACHE_FORMAT = "rules-json-v2"
 
 
 @lru_cache(maxsize=1)
@@ -140,13 +141,13 @@ def _cache_dir() -> Path | None:
     return Path(cache_dir())
 
 
-def _cached_path(path: Path, raw: bytes) -> Path | None:
+def _cached_path(path: Path, raw: bytes, checked: str = "") -> Path | None:
     import hashlib
 
     d = _cache_dir()
     if d is None:
         return None
-    key = hashlib.sha256(_CACHE_FORMAT.encode() + b"\0" + raw).hexdigest()[:32]
+    key = hashlib.sha256(f"{_CACHE_FORMAT}\0{checked}\0".encode() + raw).hexdigest()[:32]
     return d / f"disclosure-bot-{path.stem}-{key}.json"
 
 
@@ -163,23 +164,34 @@ def _parse(path: Path, raw: bytes) -> object:
         raise RulesError(f"{path.name}: YAML 格式错误 (malformed YAML): {e}") from None
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path, check: Callable[[dict], object] | None = None) -> dict:
+    """A rule file's data. ``check`` runs on content not seen before, and the data is kept only
+    once it passed, so content read from the cache has passed it (a pattern file: every pattern
+    compiles)."""
+    return _load_checked(path, check)[0]
+
+
+def _load_checked(path: Path, check: Callable[[dict], object] | None = None) -> tuple[dict, bool]:
+    """(data, whether it came from the cache)."""
     import json
     import os
     import tempfile
 
     raw = path.read_bytes()
-    cached = _cached_path(path, raw)
+    # a file read with a check is kept apart from the same file read without one
+    cached = _cached_path(path, raw, getattr(check, "__qualname__", "") if check else "")
     if cached is not None:
         try:
             data = json.loads(cached.read_bytes())
             if isinstance(data, dict):
-                return data
+                return data, True
         except (OSError, ValueError):
             pass
     data = _parse(path, raw)
     if not isinstance(data, dict):
         raise RulesError(f"{path.name}: 顶层必须是映射 (top level must be a mapping)")
+    if check is not None:
+        check(data)
     if cached is not None:
         try:
             text = json.dumps(data, ensure_ascii=False)
@@ -190,7 +202,7 @@ def _load(path: Path) -> dict:
                 os.replace(tmp, cached)
         except (OSError, TypeError, ValueError):
             pass  # an unwritable cache only costs the next start the YAML read again
-    return data
+    return data, False
 
 
 def _str_list(value, where: str) -> list[str]:
@@ -242,9 +254,49 @@ def load_words(path: Path) -> dict[str, tuple[str, ...]]:
     }
 
 
-def load_patterns(path: Path) -> dict[str, re.Pattern]:
-    data = _load(path) if path.exists() else {}
-    return {str(k): _compile(v, f"{path.name}: {k}") for k, v in data.items()}
+class Patterns(Mapping):
+    """patterns.yaml's patterns by name, each compiled the first time it is asked for.
+
+    Why: a question uses ~20 of the ~80 patterns, and compiling all of them was ~10 ms of every
+    cold start. Only content that compiled in full before (it is in the cache only then, see
+    :func:`_load`) is compiled lazily; new content is compiled and checked at load as always, so a
+    bad pattern is still refused at start naming file and key."""
+
+    def __init__(self, sources: dict[str, object], where: str, compiled: dict[str, re.Pattern] | None = None):
+        self._sources = sources
+        self._where = where
+        self._compiled = dict(compiled or {})
+
+    def __getitem__(self, name: str) -> re.Pattern:
+        p = self._compiled.get(name)
+        if p is None:
+            p = _compile(self._sources[name], f"{self._where}: {name}")  # KeyError for an unknown name
+            self._compiled[name] = p
+        return p
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sources
+
+    def __repr__(self) -> str:
+        return f"Patterns({self._sources!r})"
+
+
+def load_patterns(path: Path) -> Patterns:
+    if not path.exists():
+        return Patterns({}, path.name)
+    compiled: dict[str, re.Pattern] = {}
+
+    def check(data: dict) -> None:
+        compiled.update({str(k): _compile(v, f"{path.name}: {k}") for k, v in data.items()})
+
+    data, _cached = _load_checked(path, check)
+    return Patterns({str(k): v for k, v in data.items()}, path.name, compiled)
 
 
 def load_tables(path: Path) -> TableLayout:

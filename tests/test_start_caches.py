@@ -103,3 +103,18 @@ def test_kept_sound_readings_are_pypinyins(built_db, tmp_path):
     assert a["kept"] == a["fresh"]  # computed and stored
     assert b["kept"] == b["fresh"]  # read back from the file
     assert len(a["kept"][0]) > 100
+
+
+def test_a_bad_pattern_is_refused_at_every_start(tmp_path):
+    """Patterns are compiled lazily only for content that compiled in full before."""
+    cache = tmp_path / "cache"
+    rules_dir = tmp_path / "zh"
+    shutil.copytree(ROOT / "rules" / "zh", rules_dir)
+    patterns = rules_dir / "patterns.yaml"
+    patterns.write_text(
+        patterns.read_text(encoding="utf-8") + "\nbroken_one: '(unclosed'\n", encoding="utf-8"
+    )
+    for _ in range(2):
+        bad = _run(LOAD, cache, str(rules_dir))
+        assert bad.returncode != 0
+        assert "patterns.yaml: broken_one" in bad.stderr
