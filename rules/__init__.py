@@ -254,25 +254,36 @@ def load_words(path: Path) -> dict[str, tuple[str, ...]]:
     }
 
 
-class Patterns(Mapping):
+class Patterns(dict):
     """patterns.yaml's patterns by name, each compiled the first time it is asked for.
 
     Why: a question uses ~20 of the ~80 patterns, and compiling all of them was ~10 ms of every
     cold start. Only content that compiled in full before (it is in the cache only then, see
     :func:`_load`) is compiled lazily; new content is compiled and checked at load as always, so a
-    bad pattern is still refused at start naming file and key."""
+    bad pattern is still refused at start naming file and key. A dict of the patterns compiled so
+    far (a lookup of one is a plain dict lookup, as before), ``__missing__`` compiling the others;
+    membership, length, iteration and equality are those of all the file's patterns."""
 
     def __init__(self, sources: dict[str, object], where: str, compiled: dict[str, re.Pattern] | None = None):
+        super().__init__(compiled or {})
         self._sources = sources
         self._where = where
-        self._compiled = dict(compiled or {})
 
-    def __getitem__(self, name: str) -> re.Pattern:
-        p = self._compiled.get(name)
-        if p is None:
-            p = _compile(self._sources[name], f"{self._where}: {name}")  # KeyError for an unknown name
-            self._compiled[name] = p
+    def __missing__(self, name: str) -> re.Pattern:
+        if name not in self._sources:
+            raise KeyError(name)
+        p = _compile(self._sources[name], f"{self._where}: {name}")
+        dict.__setitem__(self, name, p)
         return p
+
+    def _all(self) -> dict[str, re.Pattern]:
+        return {k: self[k] for k in self._sources}
+
+    def get(self, name, default=None):
+        return self[name] if name in self._sources else default
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sources
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._sources)
@@ -280,8 +291,19 @@ class Patterns(Mapping):
     def __len__(self) -> int:
         return len(self._sources)
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._sources
+    def keys(self):
+        return self._sources.keys()
+
+    def items(self):
+        return self._all().items()
+
+    def values(self):
+        return self._all().values()
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == (dict(other.items()) if isinstance(other, dict) else other)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Patterns({self._sources!r})"
