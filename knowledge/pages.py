@@ -297,6 +297,9 @@ class _Open:
 
 
 class PageReader:
+    # this page's lines and the same without spaces (set by _page; a subclass may add rows without it)
+    _flat: tuple[list[str], list[str]] = ([], [])
+
     def __init__(self, pages: list[str], tables: list[list[Grid]] | None, path: str, fmt: str):
         self.pages = [p or "" for p in pages]
         self.tables = tables or [[] for _ in pages]
@@ -330,7 +333,6 @@ class PageReader:
         self.pending_unit: str | None = None
         self.toc_page: int | None = None
         self.wrapped = False
-        self._flat: tuple[list[str], list[str]] = ([], [])  # this page's lines, without spaces
         for pno, text in enumerate(self.pages, 1):
             self._page(pno, text, [t for t in (self.tables[pno - 1] if pno - 1 < len(self.tables) else [])])
         self._close()
