@@ -663,11 +663,16 @@ class SoundIndex:
     """
 
     def __init__(self, catalog: Catalog):
+        from knowledge.pinyin import kept_readings
+
         self.by_sound: dict[tuple[str, ...], set[str]] = {}
         self.forms_by_sound: dict[tuple[str, ...], set[str]] = {}
+        forms = [f for f in catalog.aliases if len(f) >= SOUND_MIN and re.fullmatch(r"[\u4e00-\u9fff]+", f)]
+        # the same forms start after start: their readings are kept between processes
+        sounds = kept_readings(forms, _syllables, "bot.entities._syllables v1")
         for form, subjects in catalog.aliases.items():
-            if len(form) >= SOUND_MIN and re.fullmatch(r"[\u4e00-\u9fff]+", form):
-                sound = tuple(syllables(form))
+            if form in sounds:
+                sound = sounds[form]
                 self.by_sound.setdefault(sound, set()).update(subjects)
                 self.forms_by_sound.setdefault(sound, set()).add(form)
         self.longest = max((len(k) for k in self.by_sound), default=0)

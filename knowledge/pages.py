@@ -297,6 +297,9 @@ class _Open:
 
 
 class PageReader:
+    # this page's lines and the same without spaces (set by _page; a subclass may add rows without it)
+    _flat: tuple[list[str], list[str]] = ([], [])
+
     def __init__(self, pages: list[str], tables: list[list[Grid]] | None, path: str, fmt: str):
         self.pages = [p or "" for p in pages]
         self.tables = tables or [[] for _ in pages]
@@ -457,8 +460,9 @@ class PageReader:
             raw = " | ".join(c.replace("\n", " ").strip() for c in cells)
             key = _first_label(cells)[:6]
             found = None
+            flat = self._flat[1] if self._flat[0] is lines else [ln.replace(" ", "") for ln in lines]
             for k in range(ptr, len(lines) + 1):
-                if key and key in lines[k - 1].replace(" ", ""):
+                if key and key in flat[k - 1]:
                     found = k
                     break
             if found:
@@ -502,7 +506,12 @@ class PageReader:
     # -- one page ------------------------------------------------------------------------------------------
     def _page(self, pno: int, text: str, grids: list[Grid]) -> None:
         lines = text.splitlines()
-        has_title = any(is_table_title(ln) for ln in lines)
+        # per-line facts asked several times below, worked out once per page
+        titles = [is_table_title(ln) for ln in lines]
+        widths = [_width(ln) for ln in lines]
+        self._flat = (lines, [ln.replace(" ", "") for ln in lines])
+        first_text = next((k for k, ln in enumerate(lines) if ln.strip()), len(lines))
+        has_title = any(titles)
         grids = [
             g for g in grids if self._usable(g) and (has_title or self.open is not None or _financial(g))
         ]
@@ -519,7 +528,7 @@ class PageReader:
             covered_by.append(owner)
         masked = [_mask(h) for h in hay]
         toks_masked = [[_mask(t) for t in nfkc(ln).split()] if _DIGIT.search(ln) else [] for ln in lines]
-        full = max((_width(ln) for ln, c in zip(lines, covered_by, strict=False) if c is None), default=0)
+        full = max((w for w, c in zip(widths, covered_by, strict=False) if c is None), default=0)
         emitted: set[int] = set()
         b = self.b
         if b.in_toc and self.toc_page is not None and pno > self.toc_page and not self._toc_like(lines):
@@ -547,13 +556,13 @@ class PageReader:
                 # the page prints a table line the grid holds with other digits (15个 / 25个): the
                 # grid and the text disagree, and neither can be taken for the report's figure
                 b.unplaced(line, GRID_TEXT_DIFFER, src)
-            if owner is not None and not is_table_title(line) and not UNIT.search(nfkc(line)):
+            if owner is not None and not titles[n - 1] and not UNIT.search(nfkc(line)):
                 if owner not in emitted:
                     emitted.add(owner)
                     self._flush_title_if_no_table()
                     self._table(pno, grids[owner], lines, n)
                 continue
-            wrapped = full >= 20 and _width(line) >= full - 2 and not _LINE_END.search(norm)
+            wrapped = full >= 20 and widths[n - 1] >= full - 2 and not _LINE_END.search(norm)
             if not wrapped and heading_level(norm) is not None and _ITEM_MARK.search(norm):
                 wrapped = True  # 1、一般公共服务支出（类）…（项）: an item paragraph, not a heading
             continuation = self.wrapped
@@ -572,12 +581,7 @@ class PageReader:
                 # a part heading wrapped over two lines (第三部分 … 2025 年度 / 部门决算情况说明)
                 if i < len(lines):
                     nxt = _norm(lines[i])
-                    if (
-                        nxt
-                        and len(nxt) <= 12
-                        and not _CLAUSE.search(nxt)
-                        and heading_level(nxt) is None
-                    ):
+                    if nxt and len(nxt) <= 12 and not _CLAUSE.search(nxt) and heading_level(nxt) is None:
                         line = line + nxt
                         i += 1
                 self.wrapped = False
@@ -589,7 +593,7 @@ class PageReader:
                     self.pending_unit = u.group(1)
                 self.wrapped = False
                 continue
-            if is_table_title(line) and (not continuation or self._first_of_page(lines, n - 1)):
+            if titles[n - 1] and (not continuation or n - 1 <= first_text):
                 self._close()
                 self.pending_title = (clean_label(line), src)  # a later title replaces a part title
                 self.wrapped = False
@@ -603,7 +607,7 @@ class PageReader:
                 continue
             if continuation:
                 self._plain(line, src)
-            elif not wrapped and self._first_of_page(lines, n - 1) and self._unnumbered_heading(norm):
+            elif not wrapped and n - 1 <= first_text and self._unnumbered_heading(norm):
                 self._heading(line, src)
             elif wrapped:
                 self._plain(line, src)
@@ -630,10 +634,6 @@ class PageReader:
     @staticmethod
     def _short_heading(norm: str) -> bool:
         return len(norm) <= 40 and not _SENTENCE.search(norm)
-
-    @staticmethod
-    def _first_of_page(lines: list[str], idx: int) -> bool:
-        return not any(ln.strip() for ln in lines[:idx])
 
     @staticmethod
     def _unnumbered_heading(t: str) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 
 def default_db_path() -> Path:
     env = os.environ.get("DISCLOSURE_BOT_DB")
     if env:
         return Path(env)
+    from platformdirs import user_data_dir  # here: a start given --db never imports it (~8 ms)
+
     return Path(user_data_dir("disclosure-bot", appauthor=False)) / "knowledge.db"
 
 
