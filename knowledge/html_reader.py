@@ -293,7 +293,8 @@ def _text_len(el) -> int:
 class _Walker:
     """Flattens the body into blocks; linear in the size of the tree."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str = "") -> None:
+        self.path = path  # the file, named when a table is refused
         self.blocks: list[Block] = []
         self.buf: list[str] = []
         self.line = 1
@@ -384,15 +385,9 @@ class _Walker:
         if caption is not None and norm_space(text_of(caption)):
             # the table's own title, read as the line over it (as a PDF prints it)
             self.blocks.append(Block("text", norm_space(text_of(caption)), caption.sourceline or self.line))
-        grid = table_grid(el)
+        grid, merged = _grid(el, self.path)
         if grid:
             text = "\n".join(" ".join(c for c in r if c) for r in grid)
-            merged = False
-            for c in el.iter("td", "th"):
-                cs, rs = c.get("colspan"), c.get("rowspan")
-                if (cs is not None and _span(cs) > 1) or (rs is not None and _span(rs) > 1):
-                    merged = True
-                    break
             self.blocks.append(Block("table", text, el.sourceline or self.line, grid, merged))
 
 
@@ -423,49 +418,121 @@ def _is_data_table(table) -> bool:
     return True
 
 
-MAX_COLSPAN = 64  # no disclosure table is wider; a larger colspan is damage, not layout
+# a span beyond HTML's own maximum (browsers clamp rowspan at 65534) is no writer's: damage
+MAX_ROWSPAN = 65534
+_SECTIONS = ("thead", "tbody", "tfoot")
+_SPAN_DIGITS = re.compile(r"[ \t\n\f\r]*\+?(\d+)")  # HTML's rules for parsing non-negative integers
 
 
-def table_grid(table) -> list[list[str]]:
-    """The table as a rectangular grid of cell texts; a cell spanning several rows or columns
-    leaves the covered positions empty (as PDF extraction does), so columns line up."""
-    rows = [tr for tr in table.iter("tr")]
+def table_grid(table, path: str = "") -> list[list[str]]:
+    """The table as a rectangular grid of cell texts, each cell in the slot a browser shows it
+    in; a cell spanning several rows or columns leaves the covered slots empty (as PDF extraction
+    does), so columns line up. See :func:`_grid`."""
+    return _grid(table, path)[0]
+
+
+def _row_groups(table) -> list[list]:
+    """The table's rows in HTML's table model order, by row group: each ``<thead>``/``<tbody>``, each
+    run of rows directly in the table, then the ``<tfoot>`` groups (a browser draws a footer
+    written before the body under it). A rowspan ends with its group."""
+    groups: list[list] = []
+    feet: list[list] = []
+    last = None
+    for tr in table.iter("tr"):
+        sec = tr.getparent()
+        while sec is not None and sec is not table and sec.tag not in _SECTIONS:
+            sec = sec.getparent()
+        if sec is None:
+            sec = table
+        if sec is not last or not groups and not feet:
+            last = sec
+            (feet if sec.tag == "tfoot" else groups).append([])
+        (feet if sec.tag == "tfoot" else groups)[-1].append(tr)
+    return groups + feet
+
+
+def _grid(table, path: str) -> tuple[list[list[str]], bool]:
+    """HTML's occupancy grid, linear in the table's size: each cell goes to the first slot of its
+    row that no rowspan from above covers, and covers ``colspan`` slots to its right and
+    ``rowspan`` rows down, within its row group (a rowspan past the group's end stops there, as
+    browsers draw it; ``rowspan="0"`` is the rest of the group). ``cover[c]`` counts the rows
+    below the current one that column ``c`` is still covered in, so each row costs its width.
+
+    The grid is at most ``LIMITS.max_sheet_cols`` wide and no span may pass its limit (colspan the
+    width, rowspan HTML's own 65534): a page saying ``rowspan="100000"`` or ``colspan="5000"`` is
+    refused with its file and line rather than read into a grid that cannot be the table (or fills
+    the memory). Returns the grid and whether any cell spans more than one slot."""
+    from .limits import LIMITS
+
+    max_cols = LIMITS.max_sheet_cols
     grid: list[list[str]] = []
-    pending: dict[tuple[int, int], str] = {}
-    for r, tr in enumerate(rows):
-        out: list[str] = []
-        c = 0
-        for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
-                continue
-            while (r, c) in pending:
-                out.append(pending.pop((r, c)))
-                c += 1
-            text = _cell_text(cell)
-            # spans bounded by the table itself (a page may say rowspan="65534")
-            colspan = min(_span(cell.get("colspan")), MAX_COLSPAN)
-            rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
-            out.append(text)
-            out += [""] * (colspan - 1)
-            for dr in range(1, rowspan):
-                for dc in range(colspan):
-                    pending[(r + dr, c + dc)] = ""
-            c += colspan
-        while (r, c) in pending:
-            out.append(pending.pop((r, c)))
-            c += 1
-        grid.append(out)
+    merged = False
+    n = 0
+    for group in _row_groups(table):
+        cover: list[int] = []
+        for g, tr in enumerate(group):
+            n += 1
+            out: list[str] = []
+            c = 0
+            for cell in tr:
+                tag = cell.tag
+                if not isinstance(tag, str) or tag.lower() not in ("td", "th"):
+                    continue
+                cs, rs = cell.get("colspan"), cell.get("rowspan")
+                colspan = 1 if cs is None else _span(cs, 1)
+                rowspan = 1 if rs is None else _span(rs, 0)
+                if colspan > max_cols or rowspan > MAX_ROWSPAN:
+                    what, v, top = (
+                        ("colspan", colspan, max_cols)
+                        if colspan > max_cols
+                        else ("rowspan", rowspan, MAX_ROWSPAN)
+                    )
+                    raise ReportError(
+                        f"表格第 {n} 行有一格 {what}={v}，上限 {top}：网页的表格被改坏了？ (a table cell spans"
+                        f" {v} {'columns' if what == 'colspan' else 'rows'}, the limit is {top})",
+                        path,
+                        cell.sourceline or table.sourceline or 1,
+                    )
+                if rowspan == 0 or rowspan > len(group) - g:
+                    rowspan = len(group) - g  # the rest of the group
+                while c < len(cover) and cover[c]:
+                    out.append("")
+                    c += 1
+                end = c + colspan
+                if end > max_cols:
+                    raise ReportError(
+                        f"表格第 {n} 行有 {end} 栏，上限 {max_cols}：网页的表格被改坏了？ (table too wide)",
+                        path,
+                        cell.sourceline or table.sourceline or 1,
+                    )
+                out.append(_cell_text(cell))
+                if colspan > 1:
+                    out += [""] * (colspan - 1)
+                    merged = True
+                if rowspan > 1:
+                    merged = True
+                    if len(cover) < end:
+                        cover += [0] * (end - len(cover))
+                    for k in range(c, end):
+                        if cover[k] < rowspan:
+                            cover[k] = rowspan  # this row and the rowspan - 1 below
+                c = end
+            for k in range(len(cover)):
+                if cover[k]:
+                    cover[k] -= 1
+            grid.append(out)
     width = max((len(r) for r in grid), default=0)
-    return [r + [""] * (width - len(r)) for r in grid]
+    return [r + [""] * (width - len(r)) for r in grid], merged
 
 
-def _span(v: str | None) -> int:
-    if v is None:
+def _span(v: str, zero: int) -> int:
+    """A rowspan/colspan value as HTML reads it: leading digits (``"2.0"`` and ``"2px"`` are 2), a
+    value without digits 1, zero ``zero`` (colspan 0 is 1; rowspan 0 is "the rest of the group")."""
+    m = _SPAN_DIGITS.match(v)
+    if m is None:
         return 1
-    try:
-        return max(1, min(int((v or "1").strip()), 1000))
-    except ValueError:
-        return 1
+    k = int(m.group(1)) if len(m.group(1)) < 12 else 10**12
+    return k if k else zero
 
 
 def _cell_text(cell) -> str:
@@ -491,7 +558,7 @@ def read_article(text: str, path: str = "") -> Article:
     meta = page_meta(root)
     _clean(root)
     body = find_body(root)
-    w = _Walker()
+    w = _Walker(path)
     w.walk(body)
     w.flush()
     return Article(meta, w.blocks)
