@@ -293,8 +293,11 @@ def _text_len(el) -> int:
 class _Walker:
     """Flattens the body into blocks; linear in the size of the tree."""
 
-    def __init__(self, path: str = "") -> None:
+    def __init__(self, path: str = "", links: set | None = None) -> None:
         self.path = path  # the file, named when a table is refused
+        # the elements holding a link to a file (the links and their ancestors): only they can
+        # be an attachment entry; None: not known, every entry tag is looked at
+        self.links = links
         self.blocks: list[Block] = []
         self.buf: list[str] = []
         self.line = 1
@@ -345,7 +348,7 @@ class _Walker:
         tag = tag.lower() if isinstance(tag, str) else ""  # Word's <o:p> is inline, not a <p>
         if (el.get("class") is not None or el.get("id") is not None) and _is_chrome(el):
             return
-        if tag in _ENTRY_TAGS and _only_file_links(el):
+        if tag in _ENTRY_TAGS and (self.links is None or el in self.links) and _only_file_links(el):
             return
         if tag == "table" and _is_data_table(el):
             self._table(el)
@@ -408,12 +411,29 @@ def _only_file_links(el) -> bool:
     return inside >= total - 8  # "附件1：" before the link is part of the entry
 
 
+def _file_link_holders(body) -> set:
+    """The links to files under ``body`` and every element up to it that holds one: the only
+    elements :func:`_only_file_links` can find true (most pages have a few such links or none, and
+    looking for them under every paragraph cost more than the rest of the walk over it)."""
+    holders: set = set()
+    for a in body.iter("a"):
+        if _FILE_LINK.search(a.get("href") or ""):
+            el = a
+            while el is not None and el not in holders:
+                holders.add(el)
+                if el is body:
+                    break
+                el = el.getparent()
+    return holders
+
+
 def _is_data_table(table) -> bool:
     """A table of data, not a layout table holding the page: no nested tables, no long prose cells."""
     if table.find(".//table") is not None:
         return False
     for cell in table.iter("td", "th"):
-        if len(norm_space(text_of(cell))) > 300:
+        text = text_of(cell)
+        if len(text) > 300 and len(norm_space(text)) > 300:  # norm_space never lengthens a text
             return False
     return True
 
@@ -558,7 +578,7 @@ def read_article(text: str, path: str = "") -> Article:
     meta = page_meta(root)
     _clean(root)
     body = find_body(root)
-    w = _Walker(path)
+    w = _Walker(path, _file_link_holders(body))
     w.walk(body)
     w.flush()
     return Article(meta, w.blocks)
@@ -570,7 +590,9 @@ def parse_html(text: str, path: str = "") -> ParsedReport:
     the markdown reader's line logic, with the page's metadata in ``meta``."""
     from .limits import LIMITS
 
-    if _HTML_OPEN.search(text[:4096]) and not _HTML_CLOSE.search(text):
+    if _HTML_OPEN.search(text[:4096]) and not (
+        _HTML_CLOSE.search(text, max(0, len(text) - 4096)) or _HTML_CLOSE.search(text)
+    ):  # the closing tag is where a page ends: looked for there first, then anywhere
         # a page cut short (a download broken off): what is left may name another report (its
         # <meta> title without the body's region: 县政协 for 平潭县政协) and keep none of its figures
         raise ReportError(
