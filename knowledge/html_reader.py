@@ -42,6 +42,7 @@ from .text_reader import Block
 _META_TITLE = ("ArticleTitle", "og:title", "dc.title", "title")
 _META_DATE = ("PubDate", "article:published_time", "dc.date", "publishdate", "pubdate")
 _META_URL = ("Url", "og:url")
+_META_KEYS = frozenset(k.lower() for k in _META_TITLE + _META_DATE + _META_URL)
 
 _DROP_TAGS = (
     "script", "style", "noscript", "iframe", "form", "nav", "button", "select", "input",
@@ -142,10 +143,12 @@ def page_meta(root) -> PageMeta:
     """The page's own title, publication date and URL from its ``<meta>`` tags."""
     found: dict[str, str] = {}
     for m in root.iter("meta"):
-        key = (m.get("name") or m.get("property") or "").strip()
+        key = (m.get("name") or m.get("property") or "").strip().lower()
+        if key not in _META_KEYS or key in found:
+            continue  # a tag nothing here reads (Description, KeyWords…), or one already found
         content = norm_space(m.get("content") or "")
-        if key and content:
-            found.setdefault(key.lower(), content)
+        if content:
+            found[key] = content
 
     def first(keys: tuple[str, ...]) -> str:
         return next((found[k.lower()] for k in keys if found.get(k.lower())), "")
