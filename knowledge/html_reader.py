@@ -186,6 +186,21 @@ def _title_in_page(root) -> str:
     return ""
 
 
+def _check_raw_text(root, path: str) -> None:
+    """A ``<style>`` or ``<script>`` whose text runs on past ``</body>``/``</html>``: its own end tag
+    is lost, and everything after it (the article included) was read as CSS or code, to be dropped
+    with it; what would be left is the site's chrome, or a title alone naming another report."""
+    for el in root.iter("style", "script"):
+        t = el.text
+        if t and "</" in t and _SWALLOWED_END.search(t):
+            raise ReportError(
+                f"网页的 <{el.tag}> 没有结束标签：其后的正文都被当作{'样式' if el.tag == 'style' else '脚本'}吞掉了，网页被改坏了？"
+                f" (a <{el.tag}> never closed swallows the rest of the page)",
+                path,
+                el.sourceline,
+            )
+
+
 def _clean(root) -> None:
     import lxml.etree
 
@@ -349,14 +364,29 @@ class _Walker:
             return
         tag = el.tag
         tag = tag.lower() if isinstance(tag, str) else ""  # Word's <o:p> is inline, not a <p>
-        if (el.get("class") is not None or el.get("id") is not None) and _is_chrome(el):
+        cls, ident, style = el.get("class"), el.get("id"), el.get("style")
+        for v in (style, cls, ident):
+            if v is not None and "<" in v and _MARKUP.search(v):
+                raise ReportError(
+                    "网页的标签属性里有别的标签（一个引号没有闭合，其后的段落或表格被吞进属性里）：网页被改坏了？"
+                    f" (an attribute value holds markup: {v[v.index('<') :][:40]!r}…)",
+                    self.path,
+                    el.sourceline,
+                )
+        if (cls is not None or ident is not None) and _is_chrome(el):
             return
         if tag in _ENTRY_TAGS and (self.links is None or el in self.links) and _only_file_links(el):
             return
         if tag == "table" and _is_data_table(el):
             self._table(el)
             return
-        style = el.get("style")
+        if tag in _CELL_TAGS and next(el.iterancestors("table"), None) is None:
+            raise ReportError(
+                f"网页里有表格单元格 <{tag}> 却不在任何 <table> 里：表格的开头丢了，网页被改坏了？"
+                " (a table cell outside any table: its <table> is lost)",
+                self.path,
+                el.sourceline,
+            )
         breaks = style is not None and _PAGE_BREAK.search(style) is not None
         if tag == "br":
             self.flush()
@@ -398,6 +428,11 @@ class _Walker:
 
 
 _ENTRY_TAGS = ("p", "li", "div", "a")
+_CELL_TAGS = ("tr", "td", "th")
+# a tag inside a style/class/id value: a quote left open swallowed the markup after it (CSS and
+# class names never hold "<")
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z]")
+_SWALLOWED_END = re.compile(r"</\s*(?:html|body)\b", re.I)
 
 
 def _only_file_links(el) -> bool:
@@ -489,6 +524,7 @@ def _grid(table, path: str) -> tuple[list[list[str]], bool]:
 
     max_cols = LIMITS.max_sheet_cols
     grid: list[list[str]] = []
+    widths: list[tuple[int, int, object]] = []  # (slots filled, row number, <tr>) of the rows with cells
     merged = False
     n = 0
     for group in _row_groups(table):
@@ -496,11 +532,12 @@ def _grid(table, path: str) -> tuple[list[list[str]], bool]:
         for g, tr in enumerate(group):
             n += 1
             out: list[str] = []
-            c = 0
+            c = own = 0
             for cell in tr:
                 tag = cell.tag
                 if not isinstance(tag, str) or tag.lower() not in ("td", "th"):
                     continue
+                own += 1
                 cs, rs = cell.get("colspan"), cell.get("rowspan")
                 colspan = 1 if cs is None else _span(cs, 1)
                 rowspan = 1 if rs is None else _span(rs, 0)
@@ -540,12 +577,40 @@ def _grid(table, path: str) -> tuple[list[list[str]], bool]:
                         if cover[k] < rowspan:
                             cover[k] = rowspan  # this row and the rowspan - 1 below
                 c = end
+            covered = len(cover)
+            while covered and not cover[covered - 1]:
+                covered -= 1
+            if own > 1 or (own and covered):  # how many slots the row fills, spans from above included
+                widths.append((max(c, covered), n, tr))
             for k in range(len(cover)):
                 if cover[k]:
                     cover[k] -= 1
             grid.append(out)
+    _check_rectangular(widths, path)
     width = max((len(r) for r in grid), default=0)
     return [r + [""] * (width - len(r)) for r in grid], merged
+
+
+def _check_rectangular(widths: list[tuple[int, int, object]], path: str) -> None:
+    """Every row of a table fills the same number of slots (spans included). A row that fills
+    fewer or more lost or gained a cell (a ``<td>`` line dropped or doubled): the cells after the
+    gap, and in the rows its spans reach, stand one column off — under a merged header a figure
+    is read as the column beside it (合计 · 小计 given the 因公出国 figure), and a 栏次 line that lost
+    its "1" is read as a row of figures 2, 3, 4 …. A row of one cell with no span over it (a title
+    or a note the table prints in its first column) says nothing about the columns and is let be."""
+    counts: dict[int, int] = {}
+    for w, _, _ in widths:
+        counts[w] = counts.get(w, 0) + 1
+    if len(counts) < 2:
+        return
+    usual = max(counts, key=lambda w: (counts[w], w))
+    w, n, tr = next(x for x in widths if x[0] != usual)
+    raise ReportError(
+        f"列对不上：表格第 {n} 行占 {w} 栏，其他行占 {usual} 栏，这一行少了或多了一格（各数会错栏），网页被改坏了？"
+        f" (a table row fills {w} columns, the others {usual}: a cell lost or added)",
+        path,
+        tr.sourceline,
+    )
 
 
 def _span(v: str, zero: int) -> int:
@@ -578,6 +643,7 @@ def _cell_text(cell) -> str:
 
 def read_article(text: str, path: str = "") -> Article:
     root = _parse_tree(text, path)
+    _check_raw_text(root, path)
     meta = page_meta(root)
     _clean(root)
     body = find_body(root)

@@ -633,6 +633,75 @@ def test_hostile_spans_are_refused_with_file_and_line(tmp_path, table, what):
         read_report(path)
 
 
+# -- damage that would move a figure: refused with the file and line -------------------------------
+def _page_without(stem: str, holds: str, *, double: bool = False) -> tuple[str, int]:
+    """A real page with the first source line holding ``holds`` dropped (or doubled), and that
+    line's number: the damage a broken download or a careless edit does to a page."""
+    lines = (PINGTAN / f"pingtan-{stem}.html").read_text(encoding="utf-8").splitlines()
+    i = next(i for i, line in enumerate(lines) if holds in line)
+    lines[i : i + 1] = [lines[i]] * 2 if double else []
+    return "\n".join(lines) + "\n", i + 1
+
+
+@needs_pingtan
+@pytest.mark.parametrize(
+    "holds,double,row,fills",
+    [
+        (
+            "“三公”经费公共财政拨款支出合计",
+            False,
+            3,
+            7,
+        ),  # a header cell's line dropped: 合计 · 小计 read 3.38
+        ('x:num="43.07"', True, 8, 9),  # a body cell's line doubled: 行政运行's figures one column right
+    ],
+)
+def test_a_table_row_that_lost_or_gained_a_cell_is_refused(holds, double, row, fills):
+    text, n = _page_without("procuratorate-2014-sangong-approval-table", holds, double=double)
+    with pytest.raises(ReportError) as e:
+        parse_html(text, "p.html")
+    assert f"表格第 {row} 行占 {fills} 栏，其他行占 8 栏" in e.value.message
+    assert e.value.path == "p.html" and n - 3 <= e.value.line <= n  # the <tr> over that cell
+
+
+def test_a_column_numbers_line_that_lost_its_first_cell_is_refused():
+    # read on, 栏次 2 3 4 … became the 合计 row's figures (预算数·合计 = 2)
+    head = "<tr><td>合计</td><td>因公出国（境）费</td><td>公务接待费</td></tr>"
+    page = _html_page(
+        [
+            "<p>某某局2024年度部门决算</p><p>三、财政拨款“三公”经费支出决算表</p>",
+            f"<table>{head}<tr><td>2</td><td>3</td></tr><tr><td>1.93</td><td>0.00</td><td>1.93</td></tr></table>",
+        ]
+    )
+    with pytest.raises(ReportError, match="表格第 2 行占 2 栏，其他行占 3 栏"):
+        parse_html(page, "t.html")
+
+
+@needs_pingtan
+def test_a_style_never_closed_is_refused_not_read_as_another_report():
+    # the rest of the page read as CSS: what was left named 平潭县政协 as 县政协, a report of no figures
+    text, n = _page_without("cppcc-2015-final", "</style>")
+    with pytest.raises(ReportError, match="<style> 没有结束标签") as e:
+        parse_html(text, "c.html")
+    assert e.value.line < n
+
+
+@needs_pingtan
+def test_an_attribute_quote_left_open_is_refused():
+    # the line closing a <p style="… was lost: the style ran on over the unit table's <table> tag, and
+    # its cells were read as sentences ("…在职人数平潭综合实验区招商局财政核拨11人")
+    text, n = _page_without("investment-bureau-2016-budget", "招商局部门包括")
+    with pytest.raises(ReportError, match="标签属性里有别的标签") as e:
+        parse_html(text, "i.html")
+    assert n <= e.value.line <= n + 10  # the line where the swallowed markup ends
+
+
+def test_table_cells_outside_any_table_are_refused():
+    for body in ("<tr><td>合计</td><td>119.54</td></tr>", "<div><td>合计</td><td>119.54</td></div>"):
+        with pytest.raises(ReportError, match="不在任何 <table> 里"):
+            parse_html(_html_page(["<p>某某局2024年度部门决算</p>", body]), "t.html")
+
+
 def test_old_table_layout_portal_title_from_its_title_cell_or_title_tag():
     side = "<table>" + "".join(
         f"<tr><td><a href=/n{i}>某某区新闻标题第{i}条很长很长的标题</a></td></tr>" for i in range(30)
