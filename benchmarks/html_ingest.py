@@ -9,6 +9,10 @@ and its blocks and grids: the HTML reader's own part, before the report assembly
 shares). CPU time (process_time), median of ``--repeat`` runs taking turns at going first.
 ``--cold`` empties the readers' memo caches (labels, NFKC, amounts) before each read, as for a
 file read the first time. Target (issue 11): read_report ≤ 2 × the floor, in total.
+
+``--facts FILE`` guards a speed change: the first run writes what every page reads to (each
+table's rows and cells, each section's sentences, the figures, the metadata) to FILE; a run with
+FILE present compares against it and exits 1 naming every page that reads differently.
 """
 
 from __future__ import annotations
@@ -31,11 +35,44 @@ def lxml_floor(path: Path) -> int:
     return len(root.text_content())
 
 
+def page_facts(report) -> list:
+    """What a page reads to, as JSON-able lists: tables (title, unit, layout, columns, every row's
+    code, name, total flag and cells as printed), sections (path, sentences), figures, metadata."""
+    m = report.meta
+    return [
+        [
+            [t.code, t.title, t.unit, t.layout, list(t.columns),
+             [[r.code, r.name, r.group, r.is_total, [[c.column, c.raw, str(c.value)] for c in r.cells]] for r in t.rows]]
+            for t in report.tables
+        ],
+        [[list(s.path), [x.text for x in s.sentences]] for s in report.sections],
+        [[f.context, str(f.value), f.unit] for f in report.figures],
+        [m.title, m.department, m.region, m.year, m.kind, m.published, m.url],
+        [u.reason for u in report.unplaced],
+    ]  # fmt: skip
+
+
+def check_facts(files: list[Path], path: Path) -> None:
+    from knowledge.ingest import read_report
+
+    got = {f.name: page_facts(read_report(f)) for f in files}
+    if not path.exists():
+        path.write_text(json.dumps(got, ensure_ascii=False), encoding="utf-8")
+        print(f"facts of {len(got)} pages written to {path}", file=sys.stderr)
+        return
+    want = json.loads(path.read_text(encoding="utf-8"))
+    differ = sorted(n for n in set(got) | set(want) if got.get(n) != want.get(n))
+    if differ:
+        raise SystemExit("pages reading differently from " + str(path) + ": " + ", ".join(differ))
+    print(f"facts of {len(got)} pages as in {path}", file=sys.stderr)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--pages", default=str(ROOT.parent / "shared" / "pingtan"))
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--cold", action="store_true", help="empty the memo caches before each read")
+    p.add_argument("--facts", help="write the pages' facts here, or compare with them if the file exists")
     args = p.parse_args()
     from knowledge import numbers
     from knowledge.html_reader import read_article
@@ -49,6 +86,8 @@ def main() -> None:
     files = sorted(Path(args.pages).glob("*.html"))
     if not files:
         raise SystemExit(f"no HTML page in {args.pages}")
+    if args.facts:
+        check_facts(files, Path(args.facts))
     read_report(files[0])  # imports warm
     lxml_floor(files[0])
     rows = []

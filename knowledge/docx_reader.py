@@ -162,8 +162,10 @@ def _paragraph_level(p, levels: dict[str, int]) -> int | None:
 
 def _table_rows(tbl, path: str, limits: Limits) -> list[tuple[str, ...]]:
     """A table's rows as cell strings: a merged cell's text once, the grid columns it spans and
-    the rows it is merged down into left empty (both are empty in the file)."""
+    the rows it is merged down into left empty (both are empty in the file as Word writes it;
+    text a continuation cell still holds is hidden, so it is left out too)."""
     rows = []
+    merging: set[int] = set()  # grid columns a vertical merge is open in (from the rows above)
     for tr in tbl.findall(f"{W}tr"):
         cells: list[str] = []
         before = tr.find(f"{W}trPr/{W}gridBefore")
@@ -180,6 +182,17 @@ def _table_rows(tbl, path: str, limits: Limits) -> list[tuple[str, ...]]:
                 )
             span = tc.find(f"{W}tcPr/{W}gridSpan")
             n = int(span.get(f"{W}val")) if span is not None and (span.get(f"{W}val") or "").isdigit() else 1
+            col = len(cells)
+            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
+            if vmerge is None:
+                merging.discard(col)
+            elif vmerge.get(f"{W}val") == "restart":
+                merging.add(col)
+            elif col in merging:
+                # a cell merged into the one above: Word shows that cell's text over both and
+                # none of this one's (a continuation cell "must be empty"); what it still holds
+                # is hidden, and read it would print a figure the table does not show
+                text = ""
             cells += [text] + [""] * (min(n, limits.max_sheet_cols) - 1)
         if len(cells) > limits.max_sheet_cols:
             raise ReportError(

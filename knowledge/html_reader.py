@@ -42,6 +42,7 @@ from .text_reader import Block
 _META_TITLE = ("ArticleTitle", "og:title", "dc.title", "title")
 _META_DATE = ("PubDate", "article:published_time", "dc.date", "publishdate", "pubdate")
 _META_URL = ("Url", "og:url")
+_META_KEYS = frozenset(k.lower() for k in _META_TITLE + _META_DATE + _META_URL)
 
 _DROP_TAGS = (
     "script", "style", "noscript", "iframe", "form", "nav", "button", "select", "input",
@@ -142,10 +143,12 @@ def page_meta(root) -> PageMeta:
     """The page's own title, publication date and URL from its ``<meta>`` tags."""
     found: dict[str, str] = {}
     for m in root.iter("meta"):
-        key = (m.get("name") or m.get("property") or "").strip()
+        key = (m.get("name") or m.get("property") or "").strip().lower()
+        if key not in _META_KEYS or key in found:
+            continue  # a tag nothing here reads (Description, KeyWords…), or one already found
         content = norm_space(m.get("content") or "")
-        if key and content:
-            found.setdefault(key.lower(), content)
+        if content:
+            found[key] = content
 
     def first(keys: tuple[str, ...]) -> str:
         return next((found[k.lower()] for k in keys if found.get(k.lower())), "")
@@ -181,6 +184,21 @@ def _title_in_page(root) -> str:
         if parse_title(part):
             return part
     return ""
+
+
+def _check_raw_text(root, path: str) -> None:
+    """A ``<style>`` or ``<script>`` whose text runs on past ``</body>``/``</html>``: its own end tag
+    is lost, and everything after it (the article included) was read as CSS or code, to be dropped
+    with it; what would be left is the site's chrome, or a title alone naming another report."""
+    for el in root.iter("style", "script"):
+        t = el.text
+        if t and "</" in t and _SWALLOWED_END.search(t):
+            raise ReportError(
+                f"网页的 <{el.tag}> 没有结束标签：其后的正文都被当作{'样式' if el.tag == 'style' else '脚本'}吞掉了，网页被改坏了？"
+                f" (a <{el.tag}> never closed swallows the rest of the page)",
+                path,
+                el.sourceline,
+            )
 
 
 def _clean(root) -> None:
@@ -293,7 +311,11 @@ def _text_len(el) -> int:
 class _Walker:
     """Flattens the body into blocks; linear in the size of the tree."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str = "", links: set | None = None) -> None:
+        self.path = path  # the file, named when a table is refused
+        # the elements holding a link to a file (the links and their ancestors): only they can
+        # be an attachment entry; None: not known, every entry tag is looked at
+        self.links = links
         self.blocks: list[Block] = []
         self.buf: list[str] = []
         self.line = 1
@@ -342,14 +364,29 @@ class _Walker:
             return
         tag = el.tag
         tag = tag.lower() if isinstance(tag, str) else ""  # Word's <o:p> is inline, not a <p>
-        if (el.get("class") is not None or el.get("id") is not None) and _is_chrome(el):
+        cls, ident, style = el.get("class"), el.get("id"), el.get("style")
+        for v in (style, cls, ident):
+            if v is not None and "<" in v and _MARKUP.search(v):
+                raise ReportError(
+                    "网页的标签属性里有别的标签（一个引号没有闭合，其后的段落或表格被吞进属性里）：网页被改坏了？"
+                    f" (an attribute value holds markup: {v[v.index('<') :][:40]!r}…)",
+                    self.path,
+                    el.sourceline,
+                )
+        if (cls is not None or ident is not None) and _is_chrome(el):
             return
-        if tag in _ENTRY_TAGS and _only_file_links(el):
+        if tag in _ENTRY_TAGS and (self.links is None or el in self.links) and _only_file_links(el):
             return
         if tag == "table" and _is_data_table(el):
             self._table(el)
             return
-        style = el.get("style")
+        if tag in _CELL_TAGS and next(el.iterancestors("table"), None) is None:
+            raise ReportError(
+                f"网页里有表格单元格 <{tag}> 却不在任何 <table> 里：表格的开头丢了，网页被改坏了？"
+                " (a table cell outside any table: its <table> is lost)",
+                self.path,
+                el.sourceline,
+            )
         breaks = style is not None and _PAGE_BREAK.search(style) is not None
         if tag == "br":
             self.flush()
@@ -384,19 +421,18 @@ class _Walker:
         if caption is not None and norm_space(text_of(caption)):
             # the table's own title, read as the line over it (as a PDF prints it)
             self.blocks.append(Block("text", norm_space(text_of(caption)), caption.sourceline or self.line))
-        grid = table_grid(el)
+        grid, merged = _grid(el, self.path)
         if grid:
             text = "\n".join(" ".join(c for c in r if c) for r in grid)
-            merged = False
-            for c in el.iter("td", "th"):
-                cs, rs = c.get("colspan"), c.get("rowspan")
-                if (cs is not None and _span(cs) > 1) or (rs is not None and _span(rs) > 1):
-                    merged = True
-                    break
             self.blocks.append(Block("table", text, el.sourceline or self.line, grid, merged))
 
 
 _ENTRY_TAGS = ("p", "li", "div", "a")
+_CELL_TAGS = ("tr", "td", "th")
+# a tag inside a style/class/id value: a quote left open swallowed the markup after it (CSS and
+# class names never hold "<")
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z]")
+_SWALLOWED_END = re.compile(r"</\s*(?:html|body)\b", re.I)
 
 
 def _only_file_links(el) -> bool:
@@ -413,59 +449,178 @@ def _only_file_links(el) -> bool:
     return inside >= total - 8  # "附件1：" before the link is part of the entry
 
 
+def _file_link_holders(body) -> set:
+    """The links to files under ``body`` and every element up to it that holds one: the only
+    elements :func:`_only_file_links` can find true (most pages have a few such links or none, and
+    looking for them under every paragraph cost more than the rest of the walk over it)."""
+    holders: set = set()
+    for a in body.iter("a"):
+        if _FILE_LINK.search(a.get("href") or ""):
+            el = a
+            while el is not None and el not in holders:
+                holders.add(el)
+                if el is body:
+                    break
+                el = el.getparent()
+    return holders
+
+
 def _is_data_table(table) -> bool:
     """A table of data, not a layout table holding the page: no nested tables, no long prose cells."""
     if table.find(".//table") is not None:
         return False
     for cell in table.iter("td", "th"):
-        if len(norm_space(text_of(cell))) > 300:
+        text = text_of(cell)
+        if len(text) > 300 and len(norm_space(text)) > 300:  # norm_space never lengthens a text
             return False
     return True
 
 
-MAX_COLSPAN = 64  # no disclosure table is wider; a larger colspan is damage, not layout
+# a span beyond HTML's own maximum (browsers clamp rowspan at 65534) is no writer's: damage
+MAX_ROWSPAN = 65534
+_SECTIONS = ("thead", "tbody", "tfoot")
+_SPAN_DIGITS = re.compile(r"[ \t\n\f\r]*\+?(\d+)")  # HTML's rules for parsing non-negative integers
 
 
-def table_grid(table) -> list[list[str]]:
-    """The table as a rectangular grid of cell texts; a cell spanning several rows or columns
-    leaves the covered positions empty (as PDF extraction does), so columns line up."""
-    rows = [tr for tr in table.iter("tr")]
+def table_grid(table, path: str = "") -> list[list[str]]:
+    """The table as a rectangular grid of cell texts, each cell in the slot a browser shows it
+    in; a cell spanning several rows or columns leaves the covered slots empty (as PDF extraction
+    does), so columns line up. See :func:`_grid`."""
+    return _grid(table, path)[0]
+
+
+def _row_groups(table) -> list[list]:
+    """The table's rows in HTML's table model order, by row group: each ``<thead>``/``<tbody>``, each
+    run of rows directly in the table, then the ``<tfoot>`` groups (a browser draws a footer
+    written before the body under it). A rowspan ends with its group."""
+    groups: list[list] = []
+    feet: list[list] = []
+    last = None
+    for tr in table.iter("tr"):
+        sec = tr.getparent()
+        while sec is not None and sec is not table and sec.tag not in _SECTIONS:
+            sec = sec.getparent()
+        if sec is None:
+            sec = table
+        if sec is not last or not groups and not feet:
+            last = sec
+            (feet if sec.tag == "tfoot" else groups).append([])
+        (feet if sec.tag == "tfoot" else groups)[-1].append(tr)
+    return groups + feet
+
+
+def _grid(table, path: str) -> tuple[list[list[str]], bool]:
+    """HTML's occupancy grid, linear in the table's size: each cell goes to the first slot of its
+    row that no rowspan from above covers, and covers ``colspan`` slots to its right and
+    ``rowspan`` rows down, within its row group (a rowspan past the group's end stops there, as
+    browsers draw it; ``rowspan="0"`` is the rest of the group). ``cover[c]`` counts the rows
+    below the current one that column ``c`` is still covered in, so each row costs its width.
+
+    The grid is at most ``LIMITS.max_sheet_cols`` wide and no span may pass its limit (colspan the
+    width, rowspan HTML's own 65534): a page saying ``rowspan="100000"`` or ``colspan="5000"`` is
+    refused with its file and line rather than read into a grid that cannot be the table (or fills
+    the memory). Returns the grid and whether any cell spans more than one slot."""
+    from .limits import LIMITS
+
+    max_cols = LIMITS.max_sheet_cols
     grid: list[list[str]] = []
-    pending: dict[tuple[int, int], str] = {}
-    for r, tr in enumerate(rows):
-        out: list[str] = []
-        c = 0
-        for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
-                continue
-            while (r, c) in pending:
-                out.append(pending.pop((r, c)))
-                c += 1
-            text = _cell_text(cell)
-            # spans bounded by the table itself (a page may say rowspan="65534")
-            colspan = min(_span(cell.get("colspan")), MAX_COLSPAN)
-            rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
-            out.append(text)
-            out += [""] * (colspan - 1)
-            for dr in range(1, rowspan):
-                for dc in range(colspan):
-                    pending[(r + dr, c + dc)] = ""
-            c += colspan
-        while (r, c) in pending:
-            out.append(pending.pop((r, c)))
-            c += 1
-        grid.append(out)
+    widths: list[tuple[int, int, object]] = []  # (slots filled, row number, <tr>) of the rows with cells
+    merged = False
+    n = 0
+    for group in _row_groups(table):
+        cover: list[int] = []
+        for g, tr in enumerate(group):
+            n += 1
+            out: list[str] = []
+            c = own = 0
+            for cell in tr:
+                tag = cell.tag
+                if not isinstance(tag, str) or tag.lower() not in ("td", "th"):
+                    continue
+                own += 1
+                cs, rs = cell.get("colspan"), cell.get("rowspan")
+                colspan = 1 if cs is None else _span(cs, 1)
+                rowspan = 1 if rs is None else _span(rs, 0)
+                if colspan > max_cols or rowspan > MAX_ROWSPAN:
+                    what, v, top = (
+                        ("colspan", colspan, max_cols)
+                        if colspan > max_cols
+                        else ("rowspan", rowspan, MAX_ROWSPAN)
+                    )
+                    raise ReportError(
+                        f"表格第 {n} 行有一格 {what}={v}，上限 {top}：网页的表格被改坏了？ (a table cell spans"
+                        f" {v} {'columns' if what == 'colspan' else 'rows'}, the limit is {top})",
+                        path,
+                        cell.sourceline or table.sourceline or 1,
+                    )
+                if rowspan == 0 or rowspan > len(group) - g:
+                    rowspan = len(group) - g  # the rest of the group
+                while c < len(cover) and cover[c]:
+                    out.append("")
+                    c += 1
+                end = c + colspan
+                if end > max_cols:
+                    raise ReportError(
+                        f"表格第 {n} 行有 {end} 栏，上限 {max_cols}：网页的表格被改坏了？ (table too wide)",
+                        path,
+                        cell.sourceline or table.sourceline or 1,
+                    )
+                out.append(_cell_text(cell))
+                if colspan > 1:
+                    out += [""] * (colspan - 1)
+                    merged = True
+                if rowspan > 1:
+                    merged = True
+                    if len(cover) < end:
+                        cover += [0] * (end - len(cover))
+                    for k in range(c, end):
+                        if cover[k] < rowspan:
+                            cover[k] = rowspan  # this row and the rowspan - 1 below
+                c = end
+            covered = len(cover)
+            while covered and not cover[covered - 1]:
+                covered -= 1
+            if own > 1 or (own and covered):  # how many slots the row fills, spans from above included
+                widths.append((max(c, covered), n, tr))
+            for k in range(len(cover)):
+                if cover[k]:
+                    cover[k] -= 1
+            grid.append(out)
+    _check_rectangular(widths, path)
     width = max((len(r) for r in grid), default=0)
-    return [r + [""] * (width - len(r)) for r in grid]
+    return [r + [""] * (width - len(r)) for r in grid], merged
 
 
-def _span(v: str | None) -> int:
-    if v is None:
+def _check_rectangular(widths: list[tuple[int, int, object]], path: str) -> None:
+    """Every row of a table fills the same number of slots (spans included). A row that fills
+    fewer or more lost or gained a cell (a ``<td>`` line dropped or doubled): the cells after the
+    gap, and in the rows its spans reach, stand one column off — under a merged header a figure
+    is read as the column beside it (合计 · 小计 given the 因公出国 figure), and a 栏次 line that lost
+    its "1" is read as a row of figures 2, 3, 4 …. A row of one cell with no span over it (a title
+    or a note the table prints in its first column) says nothing about the columns and is let be."""
+    counts: dict[int, int] = {}
+    for w, _, _ in widths:
+        counts[w] = counts.get(w, 0) + 1
+    if len(counts) < 2:
+        return
+    usual = max(counts, key=lambda w: (counts[w], w))
+    w, n, tr = next(x for x in widths if x[0] != usual)
+    raise ReportError(
+        f"列对不上：表格第 {n} 行占 {w} 栏，其他行占 {usual} 栏，这一行少了或多了一格（各数会错栏），网页被改坏了？"
+        f" (a table row fills {w} columns, the others {usual}: a cell lost or added)",
+        path,
+        tr.sourceline,
+    )
+
+
+def _span(v: str, zero: int) -> int:
+    """A rowspan/colspan value as HTML reads it: leading digits (``"2.0"`` and ``"2px"`` are 2), a
+    value without digits 1, zero ``zero`` (colspan 0 is 1; rowspan 0 is "the rest of the group")."""
+    m = _SPAN_DIGITS.match(v)
+    if m is None:
         return 1
-    try:
-        return max(1, min(int((v or "1").strip()), 1000))
-    except ValueError:
-        return 1
+    k = int(m.group(1)) if len(m.group(1)) < 12 else 10**12
+    return k if k else zero
 
 
 def _cell_text(cell) -> str:
@@ -488,10 +643,11 @@ def _cell_text(cell) -> str:
 
 def read_article(text: str, path: str = "") -> Article:
     root = _parse_tree(text, path)
+    _check_raw_text(root, path)
     meta = page_meta(root)
     _clean(root)
     body = find_body(root)
-    w = _Walker()
+    w = _Walker(path, _file_link_holders(body))
     w.walk(body)
     w.flush()
     return Article(meta, w.blocks)
@@ -503,7 +659,9 @@ def parse_html(text: str, path: str = "") -> ParsedReport:
     the markdown reader's line logic, with the page's metadata in ``meta``."""
     from .limits import LIMITS
 
-    if _HTML_OPEN.search(text[:4096]) and not _HTML_CLOSE.search(text):
+    if _HTML_OPEN.search(text[:4096]) and not (
+        _HTML_CLOSE.search(text, max(0, len(text) - 4096)) or _HTML_CLOSE.search(text)
+    ):  # the closing tag is where a page ends: looked for there first, then anywhere
         # a page cut short (a download broken off): what is left may name another report (its
         # <meta> title without the body's region: 县政协 for 平潭县政协) and keep none of its figures
         raise ReportError(

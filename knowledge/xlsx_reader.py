@@ -156,7 +156,7 @@ def _check_cached_values(z, path: str) -> None:
 def xlsx_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tuple[str, list[SheetRow]]]:
     """Each worksheet's name and rows, bounded by its declared dimension before any row is read."""
     import openpyxl
-    from openpyxl.cell.read_only import EmptyCell
+    from openpyxl.cell.read_only import EMPTY_CELL, EmptyCell
 
     z = open_zip(data, path, "Excel")
     if "xl/workbook.xml" not in z.namelist():
@@ -178,15 +178,18 @@ def xlsx_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tup
             rows_n, cols_n = ws.max_row or 0, ws.max_column or 0
             total += rows_n * cols_n
             _check_cells(path, ws.title, rows_n, cols_n, total, limits)
+            covered = _xlsx_covered(z, getattr(ws, "_worksheet_path", ""), rows_n, path, ws.title, limits)
             out: list[SheetRow] = []
             for n, row in enumerate(ws.iter_rows(), 1):
                 _check_cells(path, ws.title, n, len(row), total, limits)
-                cells = tuple(_text(c.value, getattr(c, "number_format", None)) for c in row)
-                for col, (c, shown) in enumerate(zip(row, cells, strict=True), 1):
-                    _check_shown(c.value, shown, getattr(c, "number_format", None), path, ws.title, n, col)
                 extent = next(
                     (i + 1 for i in range(len(row) - 1, -1, -1) if not isinstance(row[i], EmptyCell)), 0
                 )
+                if n in covered:  # a value under a merged cell: Excel shows the merge's first cell only
+                    row = _uncovered(row, covered[n], EMPTY_CELL)
+                cells = tuple(_text(c.value, getattr(c, "number_format", None)) for c in row)
+                for col, (c, shown) in enumerate(zip(row, cells, strict=True), 1):
+                    _check_shown(c.value, shown, getattr(c, "number_format", None), path, ws.title, n, col)
                 out.append(SheetRow(cells, _bold(row, cells), extent))
             yield ws.title, out
     except ReportError:
@@ -195,6 +198,68 @@ def xlsx_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tup
         raise corrupt("Excel", path, e) from None
     finally:
         wb.close()
+
+
+_MERGE_REF = re.compile(
+    rb'<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref="\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?"'
+)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _xlsx_covered(z, member: str, rows_n: int, path: str, sheet: str, limits: Limits) -> dict[int, list]:
+    """The cells a merged range covers (all but its first), as ``{row: [(first_col, last_col)]}``.
+
+    Why: Excel shows a merged range's first cell across the range and hides the values of the
+    others, but a file keeps whatever they held (a generator that merges after writing, as
+    Apache POI's ``addMergedRegion`` does, leaves them there), and the read-only reader does not
+    know the merges: such a hidden figure would be read as printed in the table. The ranges are
+    read from the sheet's ``<mergeCells>`` (after its rows), bounded by the sheet's dimension and
+    in total by the cell limit, so a hostile list of ranges costs no more than the sheet."""
+    try:
+        data = z.read(member.lstrip("/")) if member else b""
+    except KeyError:
+        return {}
+    start = data.rfind(b"sheetData")
+    if start < 0 or b"mergeCell" not in data[start:]:
+        return {}
+    covered: dict[int, list] = {}
+    work = 0
+    for m in _MERGE_REF.finditer(data, start):
+        c1, r1 = _column_number(m.group(1)), int(m.group(2))
+        c2, r2 = (_column_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+        (r1, r2), (c1, c2) = sorted((r1, r2)), sorted((c1, c2))
+        r2, c2 = min(r2, max(rows_n, r1)), min(c2, limits.max_sheet_cols)
+        work += (r2 - r1 + 1) * (c2 - c1 + 1)
+        if work > limits.max_sheet_cells:
+            raise ReportError(f"工作表“{sheet}”合并单元格过多 (too many merged cells)", path)
+        if c2 > c1:
+            covered.setdefault(r1, []).append((c1 + 1, c2))
+        for r in range(r1 + 1, r2 + 1):
+            covered.setdefault(r, []).append((c1, c2))
+    return covered
+
+
+def _covered_mask(n: int, spans: list, first: int) -> bytearray:
+    """Which of a row's ``n`` cells its merged ranges cover (columns counted from ``first``); each
+    span costs its width, so a row costs no more than its cells and spans."""
+    mask = bytearray(n)
+    for a, b in spans:
+        a, b = a - first, min(b - first, n - 1)
+        if 0 <= a <= b:
+            mask[a : b + 1] = b"\x01" * (b - a + 1)
+    return mask
+
+
+def _uncovered(row: tuple, spans: list, empty) -> tuple:
+    """The row with the cells its merged ranges cover emptied."""
+    mask = _covered_mask(len(row), spans, 1)
+    return tuple(empty if m else c for m, c in zip(mask, row, strict=True))
 
 
 def _bold(row, cells: tuple[str, ...]) -> bool:
@@ -230,11 +295,19 @@ def xls_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tupl
             raise corrupt("Excel", path, e) from None
         total += sh.nrows * sh.ncols
         _check_cells(path, sh.name, sh.nrows, sh.ncols, total, limits)
+        covered = _xls_covered(sh, limits, path)
         out = []
         for r in range(sh.nrows):
             types, values = sh.row_types(r), sh.row_values(r)
+            if r in covered:  # hidden under a merged cell, as in .xlsx; still a cell of the row
+                mask = _covered_mask(len(types), covered[r], 0)
+                types = [
+                    xlrd.XL_CELL_BLANK if m and t != xlrd.XL_CELL_EMPTY else t
+                    for m, t in zip(mask, types, strict=True)
+                ]
             cells = [
-                _xls_text(book, sh, r, c, t, v, path) for c, (t, v) in enumerate(zip(types, values, strict=True))
+                _xls_text(book, sh, r, c, t, v, path)
+                for c, (t, v) in enumerate(zip(types, values, strict=True))
             ]
             filled = [c for c, t in enumerate(cells) if t.strip()]
             held = [c for c, t in enumerate(types) if t != xlrd.XL_CELL_EMPTY]
@@ -242,6 +315,23 @@ def xls_sheets(data: bytes, path: str, limits: Limits = LIMITS) -> Iterator[tupl
             out.append(SheetRow(tuple(cells), bold, held[-1] + 1 if held else 0))
         book.unload_sheet(i)
         yield sh.name, out
+
+
+def _xls_covered(sh, limits: Limits, path: str) -> dict[int, list]:
+    """The cells xlrd's merged ranges cover (all but the first), ``{row: [(first, last)]}``, 0-based
+    (see :func:`_xlsx_covered`)."""
+    covered: dict[int, list] = {}
+    work = 0
+    for rlo, rhi, clo, chi in getattr(sh, "merged_cells", None) or ():
+        rhi, chi = min(rhi, sh.nrows), min(chi, limits.max_sheet_cols)
+        work += max(0, rhi - rlo) * max(0, chi - clo)
+        if work > limits.max_sheet_cells:
+            raise ReportError(f"工作表“{sh.name}”合并单元格过多 (too many merged cells)", path)
+        if chi - clo > 1:
+            covered.setdefault(rlo, []).append((clo + 1, chi - 1))
+        for r in range(rlo + 1, rhi):
+            covered.setdefault(r, []).append((clo, chi - 1))
+    return covered
 
 
 def _xls_bold(book, xf_index: int) -> bool:

@@ -485,17 +485,221 @@ def test_word_saved_html_markup():
     assert [(f.context, f.value) for f in r.figures] == [("本年支出", Decimal("1234.50"))]
 
 
-def test_absurd_spans_are_bounded_by_the_table():
-    import lxml.html
+# -- table grids: rowspan/colspan as a browser places them -------------------------------------------
+def _grids(table_html: str, path: str = "t.html") -> list[list[list[str]]]:
+    """The grids the reader makes of a page holding these tables (the reader's whole path: parse,
+    body, walker)."""
+    page = _html_page(["<p>某某局2024年度部门决算</p>", table_html])
+    return [b.grid for b in read_article(page, path).blocks if b.kind == "table"]
 
-    from knowledge.html_reader import table_grid
 
-    t = lxml.html.fromstring(
-        '<table><tr><td rowspan="65534" colspan="1000">项目</td><td>金额</td></tr><tr><td>1.00</td></tr></table>'
+@needs_pingtan
+def test_real_page_with_rowspan_and_colspan_grid_cell_by_cell():
+    # the only page of the ten with spans: a two-row header (项 目 colspan=2 over 编码/名称; 合计, 因公出国
+    # (境)费, 小计 and 公务接待费 rowspan=2; an empty cell colspan=2 over 购置费/运行维护费), read by hand
+    # from the page source (lines 350-404)
+    (grid,) = [
+        b.grid
+        for b in read_article(
+            (PINGTAN / "pingtan-procuratorate-2014-sangong-approval-table.html").read_text("utf-8")
+        ).blocks
+        if b.kind == "table"
+    ]
+    assert grid[2:] == [
+        ["项 目", "", "“三公”经费公共财政拨款支出合计", "因公出国（境）费", "公务用车购置及运行维护费小计", "", "", "公务接待费"],
+        ["支出功能分类科目编码", "科目名称", "", "", "", "公务用车购置费", "公务用车运行维护费", ""],
+        ["类款项", "合计", "60.16", "3.38", "48.69", "", "48.69", "8.10"],
+        ["204", "公共安全支出", "60.16", "3.38", "48.69", "", "48.69", "8.10"],
+        ["20404", "检察", "60.16", "3.38", "48.69", "", "48.69", "8.10"],
+        ["2040401", "行政运行", "43.07", "3.38", "37.62", "", "37.62", "2.08"],
+        ["2040402", "一般行政管理事务", "17.09", "", "11.07", "", "11.07", "6.02"],
+    ]  # fmt: skip
+    assert (
+        grid[1][0] == "部门（单位）：平潭县人民检察院" and grid[1][-1] == "单位：万元"
+    )  # colspan=3 then 5 cells
+
+
+def test_spanned_header_and_body_cells_take_the_slots_a_browser_gives_them():
+    (grid,) = _grids(
+        "<table>"
+        '<tr><th rowspan="2">科目编码</th><th rowspan="2">科目名称</th><th colspan="3">本年支出</th></tr>'
+        "<tr><th>合计</th><th>基本支出</th><th>项目支出</th></tr>"
+        '<tr><td colspan="2">合计</td><td>672.13</td><td>119.54</td><td>552.59</td></tr>'
+        '<tr><td rowspan="2">201</td><td>一般公共服务支出</td><td>637.37</td><td>84.78</td><td>552.59</td></tr>'
+        '<tr><td>事业运行</td><td>84.78</td><td>84.78</td><td rowspan="3">0.00</td></tr>'  # past the end
+        "</table>"
     )
-    grid = table_grid(t)
-    assert len(grid) == 2 and all(len(r) == 65 for r in grid)
-    assert grid[1][64] == "1.00" and grid[0][64] == "金额"
+    assert grid == [
+        ["科目编码", "科目名称", "本年支出", "", ""],
+        ["", "", "合计", "基本支出", "项目支出"],
+        ["合计", "", "672.13", "119.54", "552.59"],
+        ["201", "一般公共服务支出", "637.37", "84.78", "552.59"],
+        ["", "事业运行", "84.78", "84.78", "0.00"],
+    ]
+
+
+def test_a_header_rowspan_ends_with_its_row_group():
+    # 项目 says rowspan=3 in a two-row <thead>: a browser ends it with the head, so the body's first
+    # cell is in the first column. Carried on into the body it pushed 合计's row one column right:
+    # 119.54 under 项目支出, 合计 · 基本支出 read as the 项目支出 figure.
+    (grid,) = _grids(
+        '<table><thead><tr><th rowspan="3">项目</th><th colspan="2">本年支出</th></tr>'
+        "<tr><th>基本支出</th><th>项目支出</th></tr></thead>"
+        "<tbody><tr><td>合计</td><td>119.54</td><td>552.59</td></tr>"
+        "<tr><td>一般公共服务支出</td><td>84.78</td><td>552.59</td></tr></tbody></table>"
+    )
+    assert grid == [
+        ["项目", "本年支出", ""],
+        ["", "基本支出", "项目支出"],
+        ["合计", "119.54", "552.59"],
+        ["一般公共服务支出", "84.78", "552.59"],
+    ]
+    # the same in a report: the 合计 row's figures under their own columns (carried on, the row
+    # was pushed into the header and lost)
+    page = _html_page(
+        [
+            "<p>某某局2024年度部门决算</p><p>一、支出决算情况</p>",
+            "<table><caption>一般公共预算财政拨款支出决算表</caption>"
+            '<thead><tr><th rowspan="3">科目名称</th><th colspan="3">本年支出</th></tr>'
+            "<tr><th>合计</th><th>基本支出</th><th>项目支出</th></tr></thead>"
+            "<tbody><tr><td>合计</td><td>672.13</td><td>119.54</td><td>552.59</td></tr>"
+            "<tr><td>一般公共服务支出</td><td>637.37</td><td>84.78</td><td>552.59</td></tr></tbody></table>",
+        ]
+    )
+    r = parse_html(page, "t.html")
+    (t,) = r.tables
+    assert t.columns == ["合计", "基本支出", "项目支出"] and not r.unplaced
+    assert [(x.name, x.is_total, [c.raw for c in x.cells]) for x in t.rows] == [
+        ("合计", True, ["672.13", "119.54", "552.59"]),
+        ("一般公共服务支出", False, ["637.37", "84.78", "552.59"]),
+    ]
+
+
+def test_rowspan_zero_footer_first_and_spans_as_html_reads_them():
+    # rowspan="0": the rest of the group; a <tfoot> written before the body is drawn under it;
+    # "2.0" and "2px" are 2 (HTML reads the leading digits), "x" and "0" in colspan are 1
+    grids = _grids(
+        '<table><tr><td>项目</td><td>金额</td><td rowspan="0">备注</td></tr>'
+        '<tr><td rowspan="2">甲</td><td>1.00</td></tr><tr><td>2.00</td></tr></table>'
+        "<table><thead><tr><th>项目</th><th>金额</th></tr></thead>"
+        "<tfoot><tr><td>合计</td><td>3.00</td></tr></tfoot>"
+        "<tbody><tr><td>甲</td><td>1.00</td></tr><tr><td>乙</td><td>2.00</td></tr></tbody></table>"
+        '<table><tr><td colspan="2.0">合计</td><td>3.00</td></tr>'
+        '<tr><td rowspan="2px">甲</td><td colspan="x">乙</td><td colspan="0">1.00</td></tr>'
+        "<tr><td>丙</td><td>2.00</td></tr></table>"
+    )
+    assert grids == [
+        [["项目", "金额", "备注"], ["甲", "1.00", ""], ["", "2.00", ""]],
+        [["项目", "金额"], ["甲", "1.00"], ["乙", "2.00"], ["合计", "3.00"]],
+        [["合计", "", "3.00"], ["甲", "乙", "1.00"], ["", "丙", "2.00"]],
+    ]
+
+
+def test_a_rowspan_past_the_table_is_bounded_by_it():
+    from knowledge.html_reader import _parse_tree, table_grid
+
+    t = _parse_tree(
+        '<table><tr><td rowspan="65534" colspan="3">项目</td><td>金额</td></tr><tr><td>1.00</td></tr></table>',
+        "",
+    ).find(".//table")
+    assert table_grid(t) == [["项目", "", "", "金额"], ["", "", "", "1.00"]]
+
+
+@pytest.mark.parametrize(
+    "table,what",
+    [
+        ('<tr><td rowspan="100000">项目</td><td>金额</td></tr><tr><td>1.00</td></tr>', "rowspan=100000"),
+        ('<tr><td>项目</td><td colspan="5000">金额</td></tr><tr><td>1.00</td></tr>', "colspan=5000"),
+        # no span too large, but a staircase of rowspans: each row's cell one column further right
+        ("".join(f'<tr><td rowspan="1000">{i}.00</td></tr>' for i in range(1000)), "201 栏"),
+    ],
+    ids=["rowspan", "colspan", "staircase"],
+)
+def test_hostile_spans_are_refused_with_file_and_line(tmp_path, table, what):
+    import time
+
+    page = _html_page(
+        ["<p>某某局2024年度部门决算</p>", "<p>一、收入支出决算总体情况说明</p>", f"<table>\n{table}</table>"]
+    )
+    started = time.perf_counter()
+    with pytest.raises(ReportError) as e:
+        parse_html(page, "hostile.html")
+    assert time.perf_counter() - started < 1
+    assert what in e.value.message and "上限" in e.value.message
+    assert e.value.path == "hostile.html" and e.value.line == 4  # the line of the cell
+    path = tmp_path / "hostile.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(ReportError, match=what):
+        read_report(path)
+
+
+# -- damage that would move a figure: refused with the file and line -------------------------------
+def _page_without(stem: str, holds: str, *, double: bool = False) -> tuple[str, int]:
+    """A real page with the first source line holding ``holds`` dropped (or doubled), and that
+    line's number: the damage a broken download or a careless edit does to a page."""
+    lines = (PINGTAN / f"pingtan-{stem}.html").read_text(encoding="utf-8").splitlines()
+    i = next(i for i, line in enumerate(lines) if holds in line)
+    lines[i : i + 1] = [lines[i]] * 2 if double else []
+    return "\n".join(lines) + "\n", i + 1
+
+
+@needs_pingtan
+@pytest.mark.parametrize(
+    "holds,double,row,fills",
+    [
+        (
+            "“三公”经费公共财政拨款支出合计",
+            False,
+            3,
+            7,
+        ),  # a header cell's line dropped: 合计 · 小计 read 3.38
+        ('x:num="43.07"', True, 8, 9),  # a body cell's line doubled: 行政运行's figures one column right
+    ],
+)
+def test_a_table_row_that_lost_or_gained_a_cell_is_refused(holds, double, row, fills):
+    text, n = _page_without("procuratorate-2014-sangong-approval-table", holds, double=double)
+    with pytest.raises(ReportError) as e:
+        parse_html(text, "p.html")
+    assert f"表格第 {row} 行占 {fills} 栏，其他行占 8 栏" in e.value.message
+    assert e.value.path == "p.html" and n - 3 <= e.value.line <= n  # the <tr> over that cell
+
+
+def test_a_column_numbers_line_that_lost_its_first_cell_is_refused():
+    # read on, 栏次 2 3 4 … became the 合计 row's figures (预算数·合计 = 2)
+    head = "<tr><td>合计</td><td>因公出国（境）费</td><td>公务接待费</td></tr>"
+    page = _html_page(
+        [
+            "<p>某某局2024年度部门决算</p><p>三、财政拨款“三公”经费支出决算表</p>",
+            f"<table>{head}<tr><td>2</td><td>3</td></tr><tr><td>1.93</td><td>0.00</td><td>1.93</td></tr></table>",
+        ]
+    )
+    with pytest.raises(ReportError, match="表格第 2 行占 2 栏，其他行占 3 栏"):
+        parse_html(page, "t.html")
+
+
+@needs_pingtan
+def test_a_style_never_closed_is_refused_not_read_as_another_report():
+    # the rest of the page read as CSS: what was left named 平潭县政协 as 县政协, a report of no figures
+    text, n = _page_without("cppcc-2015-final", "</style>")
+    with pytest.raises(ReportError, match="<style> 没有结束标签") as e:
+        parse_html(text, "c.html")
+    assert e.value.line < n
+
+
+@needs_pingtan
+def test_an_attribute_quote_left_open_is_refused():
+    # the line closing a <p style="… was lost: the style ran on over the unit table's <table> tag, and
+    # its cells were read as sentences ("…在职人数平潭综合实验区招商局财政核拨11人")
+    text, n = _page_without("investment-bureau-2016-budget", "招商局部门包括")
+    with pytest.raises(ReportError, match="标签属性里有别的标签") as e:
+        parse_html(text, "i.html")
+    assert n <= e.value.line <= n + 10  # the line where the swallowed markup ends
+
+
+def test_table_cells_outside_any_table_are_refused():
+    for body in ("<tr><td>合计</td><td>119.54</td></tr>", "<div><td>合计</td><td>119.54</td></div>"):
+        with pytest.raises(ReportError, match="不在任何 <table> 里"):
+            parse_html(_html_page(["<p>某某局2024年度部门决算</p>", body]), "t.html")
 
 
 def test_old_table_layout_portal_title_from_its_title_cell_or_title_tag():

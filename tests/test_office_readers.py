@@ -472,6 +472,91 @@ def test_numbers_are_the_text_the_cell_shows(value, fmt, shown) -> None:
     assert number_text(value, fmt) == shown
 
 
+# merged cells in a header and a body (the national 支出决算表's shape), and the grid each format must
+# give of them, cell by cell: a merged cell's text in its first slot, the slots it covers empty
+_SPANNED = [
+    # (row, col, rows, cols, text), 0-based
+    (0, 0, 2, 1, "科目编码"), (0, 1, 2, 1, "科目名称"), (0, 2, 1, 3, "本年支出"),
+    (1, 2, 1, 1, "合计"), (1, 3, 1, 1, "基本支出"), (1, 4, 1, 1, "项目支出"),
+    (2, 0, 1, 2, "合计"), (2, 2, 1, 1, "672.13"), (2, 3, 1, 1, "119.54"), (2, 4, 1, 1, "552.59"),
+    (3, 0, 3, 1, "201"), (3, 1, 1, 1, "一般公共服务支出"), (3, 2, 1, 1, "637.37"), (3, 3, 1, 1, "84.78"),
+    (3, 4, 1, 1, "552.59"),
+    (4, 1, 1, 1, "事业运行"), (4, 2, 1, 1, "84.78"), (4, 3, 2, 1, "84.78"), (4, 4, 1, 1, "0.00"),
+    (5, 1, 1, 1, "一般行政管理事务"), (5, 2, 1, 1, "0.00"), (5, 4, 1, 1, "0.00"),
+]  # fmt: skip
+_SPANNED_GRID = [
+    ["科目编码", "科目名称", "本年支出", "", ""],
+    ["", "", "合计", "基本支出", "项目支出"],
+    ["合计", "", "672.13", "119.54", "552.59"],
+    ["201", "一般公共服务支出", "637.37", "84.78", "552.59"],
+    ["", "事业运行", "84.78", "84.78", "0.00"],
+    ["", "一般行政管理事务", "0.00", "", "0.00"],
+]
+# a value left in a slot a merge covers (a generator that merges after writing: Apache POI's
+# addMergedRegion, xlwt's merged_ranges): hidden by Excel/Word, so never read as printed there
+_HIDDEN = {(0, 3): "119.54", (2, 1): "552.59", (5, 0): "207", (5, 3): "552.59"}
+
+
+def _write_cells(put) -> None:
+    for r, c, _, _, text in _SPANNED:
+        put(r, c, text)
+    for (r, c), text in _HIDDEN.items():
+        put(r, c, text)
+
+
+def test_xlsx_merged_cells_in_header_and_body_grid_cell_by_cell_hidden_values_left_out() -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    _write_cells(lambda r, c, text: ws.cell(row=r + 1, column=c + 1, value=text))
+    for r, c, nr, nc, _ in _SPANNED:
+        if nr > 1 or nc > 1:  # added as a range only: openpyxl's merge_cells() would clear the slots
+            ref = f"{get_column_letter(c + 1)}{r + 1}:{get_column_letter(c + nc)}{r + nr}"
+            ws.merged_cells.add(CellRange(ref))
+    out = io.BytesIO()
+    wb.save(out)
+    ((_, rows),) = list(xlsx_sheets(out.getvalue(), "spanned.xlsx"))
+    assert [list(r.cells) for r in rows] == _SPANNED_GRID
+
+
+def test_xls_merged_cells_in_header_and_body_grid_cell_by_cell_hidden_values_left_out() -> None:
+    xlwt = pytest.importorskip("xlwt")
+    from knowledge.xlsx_reader import xls_sheets
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("表1")
+    _write_cells(ws.write)
+    for r, c, nr, nc, _ in _SPANNED:
+        if nr > 1 or nc > 1:
+            ws.merged_ranges.append((r, r + nr - 1, c, c + nc - 1))
+    out = io.BytesIO()
+    wb.save(out)
+    ((_, rows),) = list(xls_sheets(out.getvalue(), "spanned.xls"))
+    assert [list(r.cells) for r in rows] == _SPANNED_GRID
+
+
+def test_docx_merged_cells_in_header_and_body_grid_cell_by_cell_hidden_text_left_out() -> None:
+    d = docx.Document()
+    t = d.add_table(rows=6, cols=5)
+    for r, c, nr, nc, text in _SPANNED:
+        cell = t.cell(r, c)
+        if nr > 1 or nc > 1:
+            cell = cell.merge(t.cell(r + nr - 1, c + nc - 1))
+        cell.text = text
+    for (r, c), text in _HIDDEN.items():  # python-docx's cell() gives the merge's first cell: the XML
+        col = 0
+        for tc in t.rows[r]._tr.tc_lst:  # the <w:tc> standing at grid column c, a continuation cell
+            if col == c and tc.tcPr is not None and tc.tcPr.vMerge is not None:
+                tc.p_lst[0].add_r().text = text
+            col += tc.grid_span
+    out = io.BytesIO()
+    d.save(out)
+    (table,) = [b for b in docx_blocks(out.getvalue(), "spanned.docx") if b.kind == "table"]
+    assert [list(r) for r in table.rows] == _SPANNED_GRID
+
+
 # -- bad files: named, with the reason; the knowledge base untouched -----------------------------------
 
 

@@ -224,7 +224,8 @@ def _stated(
     year = _stated_year(ctx, report, q)
     try:
         figs = stated_figures(ctx.db, ctx, report, names, measures, year)
-        if not figs and own and names != own:
+        sides = {vocab.subjects[n].side for n in names + own if vocab.subjects[n].side}
+        if not figs and own and names != own and len(sides) <= 1:
             # 总收入: the grammar's 收入总计, which this 说明 does not state; the lexicon's
             # subject (本年收入合计) is what the question's word names too
             figs = stated_figures(ctx.db, ctx, report, own, measures, year)
