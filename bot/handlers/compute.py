@@ -184,18 +184,9 @@ def _share_inside(ctx: Context, names, measure, report) -> Answer | None:
 def _said_within(ctx: Context, name: str) -> bool:
     """Is the subject said as the whole a part lies in ("基本支出里", "在公用经费中", "三公经费当中")?
     Read from the words right after its surface in the question (的 skipped)."""
-    ents = ctx.ents
-    text = ctx.question or ""
-    for m in ents.subjects if ents else []:
-        if m.subject != name or not m.surface:
-            continue
-        at = text.find(m.surface)
-        if at < 0:
-            continue
-        after = text[at + len(m.surface) :].lstrip(ctx.rules.one("possessive_particle"))
-        if any(after.startswith(w) for w in ctx.rules.word("share_within")):
-            return True
-    return False
+    within = tuple(ctx.rules.word("share_within"))
+    possessive = ctx.rules.one("possessive_particle")
+    return any(after.lstrip(possessive).startswith(within) for after in figures.said_after(ctx, name))
 
 
 def _share_parts(ctx: Context, names: list[str]) -> tuple[str, str]:

@@ -131,19 +131,24 @@ def find_figures(
     return []
 
 
+def said_after(ctx: Context, subject: str) -> list[str]:
+    """What the question says right after each mention of the subject ("基本支出里…" → "里…"):
+    the words that make the mention a whole, a side or a part."""
+    text = ctx.question or ""
+    out = []
+    for m in ctx.ents.subjects if ctx.ents else []:
+        at = text.find(m.surface) if m.subject == subject and m.surface else -1
+        if at >= 0:
+            out.append(text[at + len(m.surface) :])
+    return out
+
+
 def _on_the_side_asked(ctx: Context, figs: list[Figure], subject: str) -> list[Figure]:
     """The figures of rows on the side the question says right after the subject's name: in
     "一般公共预算财政拨款支出" the 收入 side's row 一、一般公共预算财政拨款 is not the spending, even
     where the two amounts happen to agree; its figures are dropped and the 说明 is read instead."""
-    ents = ctx.ents
-    text = ctx.question or ""
     sides = (ctx.rules.one("income_word"), ctx.rules.one("expenditure_word"))
-    asked = set()
-    for m in ents.subjects if ents else []:
-        at = text.find(m.surface) if m.subject == subject and m.surface else -1
-        if at >= 0:
-            after = text[at + len(m.surface) :]
-            asked |= {side for side in sides if after.startswith(side)}
+    asked = {side for after in said_after(ctx, subject) for side in sides if after.startswith(side)}
     if len(asked) != 1 or any(side in subject for side in sides):
         return figs
     other = next(side for side in sides if side not in asked)
@@ -165,12 +170,12 @@ def _from_text(
     # the grammar knows the subject but the 说明 states it nowhere as such: only a clause that is
     # the subject's own name (中楼乡's "公务招待费4万元" for 公务接待费) — never a looser mention
     names = [subject] + [f for f, s in ctx.rules.synonyms.items() if s == subject and len(f) >= 4]
-    return [f for f in figs if _clause_name(f.column).endswith(tuple(names))]
+    return [f for f in figs if _clause_name(ctx, f.column).endswith(tuple(names))]
 
 
-def _clause_name(clause: str) -> str:
+def _clause_name(ctx: Context, clause: str) -> str:
     """A narrative clause as a name: without spaces and what closes it (为, ：)."""
-    return re.sub(r"[为是:：\s]+$", "", clause.replace(" ", ""))
+    return ctx.rules.pattern("clause_name_close").sub("", clause.replace(" ", ""))
 
 
 def _stated(
@@ -424,7 +429,7 @@ def narrative_only(
     tied = [
         f
         for (sc, _r), f in zip(scored, figs, strict=False)
-        if sc > 0 and sc == scored[0][0] and _clause_name(f.column).endswith(ends)
+        if sc > 0 and sc == scored[0][0] and _clause_name(ctx, f.column).endswith(ends)
     ]
     if len({(f.value, f.unit) for f in tied}) > 1:
         ctx.notes["narrative_tie"] = tied
