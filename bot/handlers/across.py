@@ -232,11 +232,11 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
     if len(named) >= 2 and not ranking and not ents.ambiguous_department and not group:
         return _between_departments(ctx, text, ents, subject, measure, named, candidates)
     everyone = (not named or group) and (len(departments) >= 2 or among)
-    said = among or group or bool(re.search(ctx.rules.pattern("several_departments"), text))
-    if everyone and said and not ranking and _asks_total(ctx, text, ents):
+    several = bool(re.search(ctx.rules.pattern("several_departments"), text))
+    if everyone and (among or group or several) and not ranking and _asks_total(ctx, text, ents):
+        # "2014年所有部门三公经费一共多少": every department the question leaves in, of one basis —
         # only when the departments are said (所有部门, 各街道): 一共 alone is emphasis, and a
         # department the question names but the catalog does not read (国有林场) is no "all"
-        # "2014年所有部门三公经费一共多少": every department the question leaves in, of one basis
         if len(departments) == 1:
             return _only_one_department(ctx, text, candidates, subject, measure, ents)
         if not _one_basis(candidates):
@@ -251,11 +251,28 @@ def across(ctx: Context, text: str, ents: Entities, candidates: list[ReportInfo]
             or re.search(ctx.rules.pattern("asks_comparison"), text)
         )
     )
-    each = (
-        everyone and not ranking and not compare and re.search(ctx.rules.pattern("several_departments"), text)
-    )
+    each = everyone and not ranking and not compare and several
     if not ranking and not compare and not each:
         return None
+    return _ranked_compared_or_each(
+        ctx, text, ents, candidates, subject, measure, bool(ranking), bool(compare), bool(each)
+    )
+
+
+def _ranked_compared_or_each(
+    ctx: Context,
+    text: str,
+    ents: Entities,
+    candidates: list[ReportInfo],
+    subject: str,
+    measure: str,
+    ranking: bool,
+    compare: bool,
+    each: bool,
+) -> Answer | None:
+    """The departments ranked, each one's figure, or two reports of one department compared —
+    within the scope the question leaves (one year and kind), from the index when it is large."""
+    departments = {r.department for r in candidates}
     note = ""
     if ranking or each:
         scoped, note = _ranking_scope(ctx, text, ents, candidates)

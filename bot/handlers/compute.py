@@ -354,9 +354,9 @@ def _stated_unchanged(ctx: Context, report: ReportInfo, subject: str) -> Answer 
     names = list(stated_subjects(subject)) if subject else []
     if not names:
         return None
-    measure = (
-        ctx.rules.one("budget") if report.kind == ctx.rules.one("budget") else ctx.rules.one("final_accounts")
-    )
+    from knowledge.stated import vocabulary
+
+    measure = vocabulary().default_measure.get(report.kind, "")  # the 说明 speaks of its own kind
     figs = [
         f
         for f in stated_figures(ctx.db, ctx, report, names, [measure], report.year - 1)
